@@ -52,7 +52,10 @@ pub struct StandupCheck {
 impl StandupCheck {
     /// Titles of the tasks the note did not mention (what the kiosk tells the employee).
     pub fn missed(&self) -> impl Iterator<Item = &str> {
-        self.tasks.iter().filter(|t| !t.mentioned).map(|t| t.task.as_str())
+        self.tasks
+            .iter()
+            .filter(|t| !t.mentioned)
+            .map(|t| t.task.as_str())
     }
 }
 

@@ -123,8 +123,9 @@ impl Email {
         };
         let ok_chars = |p: &str| {
             !p.is_empty()
-                && p.chars()
-                    .all(|c| !c.is_whitespace() && !c.is_control() && c != '@' && c != '<' && c != '>')
+                && p.chars().all(|c| {
+                    !c.is_whitespace() && !c.is_control() && c != '@' && c != '<' && c != '>'
+                })
         };
         if !ok_chars(local)
             || !ok_chars(domain)
@@ -154,13 +155,46 @@ impl std::fmt::Debug for NewPassword {
 
 /// Passwords seen most often in breach corpora; a length rule alone lets these through.
 const COMMON_PASSWORDS: &[&str] = &[
-    "1234567890", "12345678910", "123456789a", "1q2w3e4r5t", "password1", "password12",
-    "password123", "password1234", "passw0rd123", "qwertyuiop", "qwerty1234", "qwerty12345",
-    "iloveyou123", "letmein123", "welcome123", "welcome1234", "admin12345", "administrator",
-    "football123", "baseball123", "sunshine123", "princess123", "monkey12345", "dragon12345",
-    "abc1234567", "abcdefghij", "0987654321", "1111111111", "0000000000", "aaaaaaaaaa",
-    "changeme123", "trustno1234", "superman123", "starwars123", "omnitrack123", "omnitrack1",
-    "p@ssw0rd123", "zaq12wsxcde", "1qaz2wsx3edc", "asdfghjkl1",
+    "1234567890",
+    "12345678910",
+    "123456789a",
+    "1q2w3e4r5t",
+    "password1",
+    "password12",
+    "password123",
+    "password1234",
+    "passw0rd123",
+    "qwertyuiop",
+    "qwerty1234",
+    "qwerty12345",
+    "iloveyou123",
+    "letmein123",
+    "welcome123",
+    "welcome1234",
+    "admin12345",
+    "administrator",
+    "football123",
+    "baseball123",
+    "sunshine123",
+    "princess123",
+    "monkey12345",
+    "dragon12345",
+    "abc1234567",
+    "abcdefghij",
+    "0987654321",
+    "1111111111",
+    "0000000000",
+    "aaaaaaaaaa",
+    "changeme123",
+    "trustno1234",
+    "superman123",
+    "starwars123",
+    "omnitrack123",
+    "omnitrack1",
+    "p@ssw0rd123",
+    "zaq12wsxcde",
+    "1qaz2wsx3edc",
+    "asdfghjkl1",
 ];
 
 impl NewPassword {
@@ -306,8 +340,19 @@ mod tests {
 
     #[test]
     fn email_rules() {
-        assert_eq!(Email::parse(" Boss@Example.COM ").unwrap().as_str(), "boss@example.com");
-        for bad in ["", "no-at-sign", "a@b", "a@.com", "a b@c.de", "@x.com", "a@x.com."] {
+        assert_eq!(
+            Email::parse(" Boss@Example.COM ").unwrap().as_str(),
+            "boss@example.com"
+        );
+        for bad in [
+            "",
+            "no-at-sign",
+            "a@b",
+            "a@.com",
+            "a b@c.de",
+            "@x.com",
+            "a@x.com.",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be rejected");
         }
     }
@@ -315,7 +360,10 @@ mod tests {
     #[test]
     fn password_policy() {
         assert!(NewPassword::parse("short").is_err());
-        assert!(NewPassword::parse("Password123").is_err(), "common passwords are refused");
+        assert!(
+            NewPassword::parse("Password123").is_err(),
+            "common passwords are refused"
+        );
         assert!(NewPassword::parse("correct horse battery").is_ok());
         assert_eq!(
             format!("{:?}", NewPassword::parse("correct horse battery").unwrap()),
@@ -325,7 +373,10 @@ mod tests {
 
     #[test]
     fn time_zones_are_checked_against_the_tz_database() {
-        assert_eq!(TimeZoneName::parse("Europe/Berlin").unwrap().as_str(), "Europe/Berlin");
+        assert_eq!(
+            TimeZoneName::parse("Europe/Berlin").unwrap().as_str(),
+            "Europe/Berlin"
+        );
         assert_eq!(TimeZoneName::parse("").unwrap().as_str(), "UTC");
         assert!(TimeZoneName::parse("Mars/Olympus").is_err());
         assert!(TimeZoneName::parse("Asia/Kolkata").is_ok());

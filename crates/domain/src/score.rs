@@ -38,15 +38,25 @@ impl Default for ScoreWeights {
 
 impl ScoreWeights {
     /// Weights must be non-negative, finite, and not both zero; blocked credit in 0..=1.
-    pub fn parse(tasks: f64, unplanned: f64, blocked_credit: f64) -> Result<Self, crate::ValidationError> {
-        let finite = [tasks, unplanned, blocked_credit].iter().all(|v| v.is_finite() && *v >= 0.0);
+    pub fn parse(
+        tasks: f64,
+        unplanned: f64,
+        blocked_credit: f64,
+    ) -> Result<Self, crate::ValidationError> {
+        let finite = [tasks, unplanned, blocked_credit]
+            .iter()
+            .all(|v| v.is_finite() && *v >= 0.0);
         if !finite || tasks + unplanned <= 0.0 || blocked_credit > 1.0 {
             return Err(crate::ValidationError::new(
                 "weights",
                 "weights must be non-negative and not all zero; blocked credit between 0 and 1",
             ));
         }
-        Ok(Self { tasks, unplanned, blocked_credit })
+        Ok(Self {
+            tasks,
+            unplanned,
+            blocked_credit,
+        })
     }
 }
 
@@ -70,7 +80,11 @@ pub struct ScoreBreakdown {
     pub reasons: Vec<String>,
 }
 
-pub fn compute(statuses: &[TaskStatus], unplanned_items: usize, weights: ScoreWeights) -> ScoreBreakdown {
+pub fn compute(
+    statuses: &[TaskStatus],
+    unplanned_items: usize,
+    weights: ScoreWeights,
+) -> ScoreBreakdown {
     let count = |s: TaskStatus| statuses.iter().filter(|x| **x == s).count() as u32;
     let (done, progress, blocked, none) = (
         count(TaskStatus::Done),
@@ -81,7 +95,11 @@ pub fn compute(statuses: &[TaskStatus], unplanned_items: usize, weights: ScoreWe
     let n = statuses.len() as u32;
     let points = done as f64 + 0.5 * progress as f64 + weights.blocked_credit * blocked as f64;
     let task_component = if n == 0 {
-        if unplanned_items > 0 { 1.0 } else { 0.0 }
+        if unplanned_items > 0 {
+            1.0
+        } else {
+            0.0
+        }
     } else {
         points / n as f64
     };
@@ -130,7 +148,10 @@ mod tests {
 
     #[test]
     fn all_done_and_unplanned_work_is_full_marks() {
-        assert_eq!(compute(&[Done, Done], 3, ScoreWeights::default()).score, 100);
+        assert_eq!(
+            compute(&[Done, Done], 3, ScoreWeights::default()).score,
+            100
+        );
     }
 
     #[test]
@@ -140,7 +161,11 @@ mod tests {
 
     #[test]
     fn progress_is_half_and_blocked_is_partly_credited() {
-        let w = ScoreWeights { tasks: 1.0, unplanned: 0.0, blocked_credit: 0.25 };
+        let w = ScoreWeights {
+            tasks: 1.0,
+            unplanned: 0.0,
+            blocked_credit: 0.25,
+        };
         assert_eq!(compute(&[Done, Progress], 0, w).score, 75);
         assert_eq!(compute(&[Blocked, None], 0, w).score, 13);
     }

@@ -1,1 +1,34 @@
+//! OmniTrack's persistence: one API over SQLite (embedded default) and PostgreSQL
+//! (scale-out). Two concrete backends behind one seam: each method writes its SQL once
+//! where the dialects agree (both accept `$1` placeholders, `RETURNING`, `ON CONFLICT`)
+//! and branches only where they do not.
+//!
+//! Tenant isolation is built into the signatures: every method that touches company data
+//! takes a [`Tenant`], which only this crate can create — from an authenticated session or
+//! token, from sign-up, or from a job row. Handlers cannot build one from a URL or body.
 
+mod accounts;
+mod audit;
+mod backend;
+mod error;
+mod migrate;
+mod rate_limit;
+mod sessions;
+mod tenant;
+pub mod testing;
+mod time;
+mod tokens;
+
+pub use accounts::{Company, InviteInfo, LoginUser, NewCompany, User};
+pub use audit::{AuditEntry, AuditEvent};
+pub use backend::{Store, StoreKind};
+pub use error::StoreError;
+pub use rate_limit::RateCount;
+pub use sessions::{Session, SessionPolicy};
+pub use tenant::{Principal, PrincipalKind, Tenant};
+pub use tokens::ApiTokenInfo;
+
+/// A token's SHA-256; the raw token is never stored.
+pub type TokenHash = [u8; 32];
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,153 @@
+use crate::{Result, StoreError};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which engine a [`Store`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub(crate) enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The one handle the rest of OmniTrack uses for persistence. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) backend: Backend,
+}
+
+/// Runs the same body against whichever pool backs the store. The body is type-checked
+/// once per backend, so each arm gets its concrete row and argument types.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.backend {
+            $crate::backend::Backend::Sqlite($pool) => $body,
+            $crate::backend::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+impl Store {
+    /// Opens `url`: `postgres://…` selects PostgreSQL, anything else is an SQLite path or
+    /// `sqlite:` URL (created if missing, WAL, busy timeout, foreign keys on).
+    pub async fn connect(url: &str) -> Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts =
+                PgConnectOptions::from_str(url).map_err(|e| StoreError::Url(e.to_string()))?;
+            Self::postgres(opts).await
+        } else {
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
+            Self::sqlite(path).await
+        }
+    }
+
+    /// PostgreSQL with every connection's `search_path` set to `schema` — used to give each
+    /// test its own empty schema in one database.
+    pub async fn connect_postgres_in_schema(url: &str, schema: &str) -> Result<Self> {
+        let opts = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Url(e.to_string()))?
+            .options([("search_path", schema)]);
+        Self::postgres(opts).await
+    }
+
+    async fn postgres(opts: PgConnectOptions) -> Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await?;
+        Ok(Self {
+            backend: Backend::Postgres(pool),
+        })
+    }
+
+    async fn sqlite(path: &str) -> Result<Self> {
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Url(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+        }
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: an acknowledged punch survives power loss, not just a process crash.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await?;
+        Ok(Self {
+            backend: Backend::Sqlite(pool),
+        })
+    }
+
+    pub fn kind(&self) -> StoreKind {
+        match self.backend {
+            Backend::Sqlite(_) => StoreKind::Sqlite,
+            Backend::Postgres(_) => StoreKind::Postgres,
+        }
+    }
+
+    /// Readiness: the database answers a trivial query.
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, p => { sqlx::query("SELECT 1").execute(p).await?; });
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, p => p.close().await)
+    }
+
+    /// Every table with its column names, sorted — lets tests prove the two schemas match
+    /// and lets the purge check discover every table that holds company data.
+    pub async fn schema(&self) -> Result<Vec<(String, Vec<String>)>> {
+        use sqlx::Row;
+        let rows: Vec<(String, String)> = match &self.backend {
+            Backend::Sqlite(p) => sqlx::query(
+                "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, c.name",
+            )
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<_, sqlx::Error>>()?,
+            Backend::Postgres(p) => sqlx::query(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns
+                 WHERE table_schema = current_schema() ORDER BY 1, 2",
+            )
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<_, sqlx::Error>>()?,
+        };
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for (table, column) in rows {
+            match out.last_mut() {
+                Some((t, cols)) if *t == table => cols.push(column),
+                _ => out.push((table, vec![column])),
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,54 @@
+//! Fixed-window rate-limit counters in the database, so every app instance sees the same
+//! count (an in-memory limiter would multiply the allowance by the number of instances).
+
+use crate::backend::on_pool;
+use crate::time::{from_ms, to_ms};
+use crate::{Result, Store};
+use jiff::{SignedDuration, Timestamp};
+use sqlx::Row;
+
+#[derive(Debug, Clone, Copy)]
+pub struct RateCount {
+    /// Hits in the current window, this one included.
+    pub count: u32,
+    /// When the current window ends.
+    pub resets_at: Timestamp,
+}
+
+impl Store {
+    /// Counts one hit against `key` in a window of length `window` and returns the count.
+    pub async fn rate_hit(
+        &self,
+        key: &str,
+        window: SignedDuration,
+        now: Timestamp,
+    ) -> Result<RateCount> {
+        let win = window.as_millis() as i64;
+        let start = to_ms(now) - to_ms(now).rem_euclid(win.max(1));
+        on_pool!(self, p => {
+            let r = sqlx::query(
+                "INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+                 ON CONFLICT (key) DO UPDATE SET
+                   count = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.count + 1 ELSE 1 END,
+                   window_start = excluded.window_start
+                 RETURNING count, window_start")
+                .bind(key).bind(start).fetch_one(p).await?;
+            let count: i64 = r.try_get::<i64, _>("count")?;
+            let ws: i64 = r.try_get("window_start")?;
+            Ok(RateCount { count: count.clamp(0, u32::MAX as i64) as u32, resets_at: from_ms(ws + win) })
+        })
+    }
+
+    /// Clears a key (a successful login resets its failure counter).
+    pub async fn rate_reset(&self, key: &str) -> Result<()> {
+        on_pool!(self, p => { sqlx::query("DELETE FROM rate_limits WHERE key = $1").bind(key).execute(p).await?; });
+        Ok(())
+    }
+
+    /// Drops windows that ended before `before` (housekeeping).
+    pub async fn rate_prune(&self, before: Timestamp) -> Result<u64> {
+        on_pool!(self, p => {
+            Ok(sqlx::query("DELETE FROM rate_limits WHERE window_start < $1").bind(to_ms(before)).execute(p).await?.rows_affected())
+        })
+    }
+}

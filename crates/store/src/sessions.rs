@@ -1,0 +1,114 @@
+//! Browser sessions. Only the SHA-256 of the cookie's token is stored, so a leaked database
+//! cannot be replayed as logins.
+
+use crate::backend::on_pool;
+use crate::time::{from_ms, to_ms};
+use crate::{Principal, PrincipalKind, Result, Store, Tenant, TokenHash};
+use domain::{CompanyId, KioskId, Role, UserId};
+use jiff::{SignedDuration, Timestamp};
+use sqlx::Row;
+use uuid::Uuid;
+
+/// How long a session lives: idle expiry since last use, absolute expiry since login.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub idle: SignedDuration,
+    pub absolute: SignedDuration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            idle: SignedDuration::from_hours(12),
+            absolute: SignedDuration::from_hours(24 * 14),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub principal: Principal,
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+}
+
+/// Writing `last_seen_at` on every request would turn each page view into a write; a
+/// minute's granularity is plenty for a 12-hour idle timeout.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+impl Store {
+    pub async fn create_session(
+        &self,
+        principal: &Principal,
+        token_hash: &TokenHash,
+        csrf_token: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        let (user, kiosk): (Option<Uuid>, Option<Uuid>) = match &principal.kind {
+            PrincipalKind::User { user_id, .. } => (Some(user_id.0), None),
+            PrincipalKind::Kiosk { kiosk_id } => (None, Some(kiosk_id.0)),
+        };
+        on_pool!(self, p => {
+            sqlx::query("INSERT INTO sessions (token_hash, company_id, user_id, kiosk_id, csrf_token, created_at, last_seen_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $6)")
+                .bind(&token_hash[..]).bind(principal.tenant.company_id().0).bind(user).bind(kiosk)
+                .bind(csrf_token).bind(to_ms(now)).execute(p).await?;
+        });
+        Ok(())
+    }
+
+    /// The live session for a token hash, or `None` when unknown, expired or revoked.
+    /// Expired rows are deleted on sight.
+    pub async fn session(
+        &self,
+        token_hash: &TokenHash,
+        now: Timestamp,
+        policy: SessionPolicy,
+    ) -> Result<Option<Session>> {
+        let now_ms = to_ms(now);
+        on_pool!(self, p => {
+            let Some(r) = sqlx::query(
+                "SELECT s.company_id, s.user_id, s.kiosk_id, s.csrf_token, s.created_at, s.last_seen_at, u.email, u.role
+                 FROM sessions s LEFT JOIN users u ON u.id = s.user_id AND u.company_id = s.company_id
+                 WHERE s.token_hash = $1")
+                .bind(&token_hash[..]).fetch_optional(p).await? else { return Ok(None) };
+            let created: i64 = r.try_get("created_at")?;
+            let seen: i64 = r.try_get("last_seen_at")?;
+            if now_ms - seen > policy.idle.as_millis() as i64 || now_ms - created > policy.absolute.as_millis() as i64 {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&token_hash[..]).execute(p).await?;
+                return Ok(None);
+            }
+            let tenant = Tenant::new(CompanyId(r.try_get("company_id")?));
+            let kind = match (r.try_get::<Option<Uuid>, _>("user_id")?, r.try_get::<Option<Uuid>, _>("kiosk_id")?) {
+                (Some(user), _) => {
+                    let Some(email) = r.try_get::<Option<String>, _>("email")? else { return Ok(None) };
+                    let role = Role::parse(r.try_get::<Option<&str>, _>("role")?.unwrap_or("viewer")).unwrap_or(Role::Viewer);
+                    PrincipalKind::User { user_id: UserId(user), email, role }
+                }
+                (None, Some(kiosk)) => PrincipalKind::Kiosk { kiosk_id: KioskId(kiosk) },
+                (None, None) => return Ok(None),
+            };
+            if now_ms - seen > TOUCH_EVERY_MS {
+                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                    .bind(now_ms).bind(&token_hash[..]).execute(p).await?;
+            }
+            Ok(Some(Session { principal: Principal { tenant, kind }, csrf_token: r.try_get("csrf_token")?, created_at: from_ms(created) }))
+        })
+    }
+
+    /// Logout: the token stops working at once.
+    pub async fn delete_session(&self, token_hash: &TokenHash) -> Result<()> {
+        on_pool!(self, p => {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&token_hash[..]).execute(p).await?;
+        });
+        Ok(())
+    }
+
+    /// Ends every session of one user ("log out everywhere").
+    pub async fn delete_user_sessions(&self, t: &Tenant, user: UserId) -> Result<u64> {
+        on_pool!(self, p => {
+            Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND company_id = $2")
+                .bind(user.0).bind(t.company_id().0).execute(p).await?.rows_affected())
+        })
+    }
+}
