@@ -60,6 +60,15 @@ impl LoginUser {
     }
 }
 
+/// What an invitation stores; the link's raw token never reaches the store.
+pub struct NewInvite<'a> {
+    pub email: &'a Email,
+    pub role: Role,
+    pub token_hash: &'a TokenHash,
+    pub invited_by: UserId,
+    pub expires_at: Timestamp,
+}
+
 /// An open invitation, as shown to the person who follows the link.
 #[derive(Debug, Clone)]
 pub struct InviteInfo {
@@ -233,13 +242,16 @@ impl Store {
     pub async fn create_invite(
         &self,
         t: &Tenant,
-        email: &Email,
-        role: Role,
-        token_hash: &TokenHash,
-        invited_by: UserId,
+        invite: NewInvite<'_>,
         now: Timestamp,
-        expires_at: Timestamp,
     ) -> Result<InviteId> {
+        let NewInvite {
+            email,
+            role,
+            token_hash,
+            invited_by,
+            expires_at,
+        } = invite;
         let id = InviteId::new();
         on_pool!(self, p => {
             sqlx::query("INSERT INTO invites (id, company_id, email, role, token_hash, invited_by, created_at, expires_at)

@@ -19,7 +19,7 @@ pub mod testing;
 mod time;
 mod tokens;
 
-pub use accounts::{Company, InviteInfo, LoginUser, NewCompany, User};
+pub use accounts::{Company, InviteInfo, LoginUser, NewCompany, NewInvite, User};
 pub use audit::{AuditEntry, AuditEvent};
 pub use backend::{Store, StoreKind};
 pub use error::StoreError;

@@ -1,1 +1,20 @@
+//! OmniTrack's HTTP edge. Handlers are thin: parse input into domain types, call the store,
+//! render. Errors are mapped to responses once, in [`error`].
 
+mod accounts;
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub use accounts::{FlowError, SignupInput};
+pub mod error;
+pub mod mail;
+pub mod middleware;
+pub mod pages;
+mod router;
+pub mod state;
+mod static_files;
+
+pub use clock::Clock;
+pub use mail::{FileMailer, Mail, Mailer};
+pub use router::router;
+pub use state::{AppState, WebConfig};

@@ -1,7 +1,7 @@
 use crate::{both, now};
 use domain::{Email, Role};
 use jiff::SignedDuration;
-use store::{NewCompany, PrincipalKind, SessionPolicy, Store, StoreError};
+use store::{NewCompany, NewInvite, PrincipalKind, SessionPolicy, Store, StoreError};
 
 async fn company(s: &Store, email: &str) -> store::Principal {
     let email = Email::parse(email).unwrap();
@@ -147,12 +147,14 @@ async fn invites_work_once(s: Store) {
     let exp = now() + SignedDuration::from_hours(72);
     s.create_invite(
         &p.tenant,
-        &email,
-        Role::Supervisor,
-        &h,
-        p.user_id().unwrap(),
+        NewInvite {
+            email: &email,
+            role: Role::Supervisor,
+            token_hash: &h,
+            invited_by: p.user_id().unwrap(),
+            expires_at: exp,
+        },
         now(),
-        exp,
     )
     .await
     .unwrap();

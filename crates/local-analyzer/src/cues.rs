@@ -1,0 +1,324 @@
+//! Status cues in one clause of an end-of-day report: done, progress, blocked, not worked on,
+//! future-only. Cues are read per clause; the clause's task is decided elsewhere.
+
+use crate::concepts::translate_cue;
+use crate::text::Token;
+
+/// What one clause says about the work it is attributed to.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Cues {
+    /// Waiting on someone, no access, system down, stuck.
+    pub blocked: bool,
+    /// Explicitly not worked on or postponed ("didn't touch", "moved to next week").
+    pub not_worked: bool,
+    /// A bare negation ("no", "nope", "nothing").
+    pub negation: bool,
+    /// Partial work ("half", "3 of 8", "still need", "drafted", "will finish").
+    pub progress: bool,
+    /// Finished ("merged", "sent", "✅", or the task's own verb in the past tense).
+    pub done: bool,
+    /// Talks about later ("tomorrow", "will").
+    pub future: bool,
+    /// Some sign that something happened today (a past-tense or -ing verb).
+    pub activity: bool,
+    /// Index of the token where a blocking cue starts, to quote the blocker.
+    pub blocked_at: Option<usize>,
+}
+
+const DONE_WORDS: &[&str] = &[
+    "done", "finished", "complete", "completed", "shipped", "merged", "deployed", "sent",
+    "submitted", "closed", "resolved", "fixed", "wrapped", "delivered", "published", "live",
+    "launched", "released", "approved", "booked", "ordered", "placed", "filed", "efiled", "paid",
+    "uploaded", "received", "passed", "cleared", "signed", "handed", "finalized", "scheduled",
+    "emailed", "faxed", "mailed", "posted", "verified", "returned", "solved", "tied",
+];
+const PROGRESS_WORDS: &[&str] = &[
+    "half", "halfway", "partway", "partially", "partial", "mostly", "almost", "nearly",
+    "started", "starting", "began", "begun", "continuing", "continue", "continued", "wip",
+    "drafted", "draft", "outline", "outlined", "roughed", "sketched", "remaining", "tweaking",
+    "hunting", "another", "midway", "ongoing",
+];
+const BLOCK_WORDS: &[&str] = &[
+    "blocked", "blocker", "blocking", "stuck", "backorder", "backordered", "outage", "offline",
+    "expired", "awaiting", "cant", "cannot", "couldnt", "unable",
+];
+const NEGATIONS: &[&str] = &["no", "not", "nothing", "nope", "zero", "none", "nah", "never"];
+const NOT_WORKED_VERBS: &[&str] = &[
+    "touch", "touched", "start", "started", "get", "do", "happen", "work", "begin", "look",
+    "have", "make",
+];
+const FUTURE_WORDS: &[&str] = &["will", "ill", "gonna", "tomorrow", "later", "shall", "tonight"];
+const IRREGULAR_PAST: &[&str] = &[
+    "did", "made", "got", "built", "sent", "wrote", "written", "done", "went", "spent", "ran",
+    "met", "took", "gave", "found", "began", "begun", "kept", "brought", "bought", "caught",
+    "taught", "sold", "held", "left", "put", "read", "set",
+];
+const DONE_EMOJI: &[char] = &['✅', '✔', '☑', '🚀', '🎉', '🥳'];
+
+/// Is this a word the status rules react to? (Used so a cue is never taken as a noun.)
+pub fn is_cue_word(w: &str) -> bool {
+    DONE_WORDS.contains(&w) || PROGRESS_WORDS.contains(&w) || BLOCK_WORDS.contains(&w)
+}
+
+fn is_past(w: &str) -> bool {
+    (w.len() >= 5 && w.ends_with("ed") && !matches!(w, "need" | "speed" | "feed" | "indeed"))
+        || IRREGULAR_PAST.contains(&w)
+}
+
+fn num(w: &str) -> Option<f64> {
+    w.parse::<f64>().ok()
+}
+
+/// Reads the cues of one clause. `title_stems` are the stems of the task's title words, so
+/// the task's own verb in the past tense ("Repack ..." -> "repacked") reads as done.
+/// `toks` carry offsets into `text`; `range` is the clause's byte range in `text`.
+pub fn read(text: &str, range: (usize, usize), toks: &[Token], title_stems: &[String]) -> Cues {
+    let w: Vec<&str> = toks.iter().map(|t| translate_cue(&t.norm)).collect();
+    let at = |i: usize| w.get(i).copied().unwrap_or("");
+    let mut c = Cues::default();
+    let mut block = |c: &mut Cues, i: usize| {
+        c.blocked = true;
+        c.blocked_at.get_or_insert(i);
+    };
+    for i in 0..w.len() {
+        let x = w[i];
+        let prev = if i > 0 { at(i - 1) } else { "" };
+        let next = at(i + 1);
+        let negated = (i.saturating_sub(2)..i).any(|k| {
+            NEGATIONS.contains(&at(k)) || matches!(at(k), "didnt" | "havent" | "hasnt" | "wasnt")
+        });
+
+        // Blocked.
+        if matches!(x, "waiting" | "wait" | "waited") && matches!(next, "on" | "for" | "to") {
+            block(&mut c, i);
+        }
+        if (x == "still" && matches!(next, "waiting" | "no" | "blocked" | "stuck"))
+            || (x == "on" && next == "hold")
+            || (x == "depends" && next == "on")
+            || (x == "no" && matches!(next, "access" | "permission" | "permissions" | "response" | "reply" | "answer" | "word"))
+            || (x == "without" && next == "access")
+        {
+            block(&mut c, i);
+        }
+        if BLOCK_WORDS.contains(&x) && !negated {
+            // "couldn't get to it" is just not worked on, not an obstacle.
+            if matches!(x, "cant" | "couldnt" | "cannot") && next == "get" && at(i + 2) == "to" {
+                c.not_worked = true;
+            } else {
+                block(&mut c, i);
+            }
+        }
+        if x == "dont" && (i + 1..(i + 5).min(w.len())).any(|k| matches!(at(k), "access" | "permission" | "permissions" | "rights" | "edit" | "login")) {
+            block(&mut c, i);
+        }
+        if x == "down"
+            && matches!(prev, "is" | "was" | "are" | "were" | "went" | "been" | "still" | "goes")
+            && !matches!(next, "from" | "to")
+        {
+            block(&mut c, i.saturating_sub(1));
+        }
+        if x == "locked" && (matches!(prev, "is" | "was" | "got" | "been" | "are") || matches!(next, "out" | "by")) {
+            block(&mut c, i);
+        }
+        if x == "never" && matches!(next, "showed" | "arrived" | "came" | "called" | "replied" | "responded" | "sent" | "got") {
+            block(&mut c, i);
+        }
+        if matches!(x, "hasnt" | "havent" | "hadnt" | "wont") {
+            let self_subject = matches!(prev, "i" | "we");
+            let started = matches!(next, "started" | "touched" | "begun");
+            if x == "wont" {
+                if w[i..].contains(&"until") {
+                    block(&mut c, i);
+                } else if next == "get" {
+                    c.not_worked = true;
+                }
+            } else if self_subject || started {
+                c.not_worked = true;
+            } else {
+                block(&mut c, i.saturating_sub(1));
+            }
+        }
+        if x == "nothing" && w[i..(i + 4).min(w.len())].contains(&"can") {
+            block(&mut c, i);
+        }
+
+        // Not worked on / postponed.
+        if matches!(x, "didnt" | "not" | "never") && NOT_WORKED_VERBS.contains(&next) {
+            c.not_worked = true;
+        }
+        if x == "did" && next == "not" {
+            c.not_worked = true;
+        }
+        if matches!(x, "untouched" | "postponed" | "deferred" | "cancelled" | "canceled" | "skipped" | "nope")
+            || (x == "not" && matches!(next, "today" | "yet" | "done"))
+            || (matches!(x, "no" | "zero") && matches!(next, "progress" | "time" | "work" | "movement"))
+            || (x == "nothing" && matches!(next, "today" | "on" | "yet"))
+            || (matches!(x, "moved" | "pushed" | "push" | "bumped") && matches!(next, "to" | "back" | "out"))
+            || (x == "next" && matches!(next, "week" | "month" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "mon" | "tue" | "tues" | "wed" | "thu" | "fri"))
+        {
+            c.not_worked = true;
+        }
+        if NEGATIONS.contains(&x) {
+            c.negation = true;
+        }
+
+        // Progress.
+        if PROGRESS_WORDS.contains(&x) && !negated {
+            c.progress = true;
+        }
+        if (matches!(x, "still" | "need" | "needs") && matches!(next, "need" | "needs" | "to" | "have" | "has" | "working" | "more" | "another"))
+            || (x == "still" && (next.starts_with("un") || (next.ends_with("ing") && next != "waiting")))
+            || (matches!(x, "working" | "worked") && next == "on")
+            || (x == "in" && next == "progress")
+            || (x == "first" && matches!(next, "pass" | "draft" | "round"))
+            || (x == "rest" && !matches!(prev, "to"))
+            || (x == "other" && num(next).is_some())
+            || (x == "to" && next == "go" && num(prev).is_some())
+            || (x == "left" && (i.saturating_sub(3)..i).any(|k| num(at(k)).is_some()))
+            || (x == "finish" && (i.saturating_sub(3)..i).any(|k| FUTURE_WORDS.contains(&at(k))))
+            || (x == "through" && matches!(prev, "got" | "get") && next != "all")
+            || (x == "about" && next == "half")
+        {
+            c.progress = true;
+        }
+
+        // Done.
+        if DONE_WORDS.contains(&x) && !negated {
+            c.done = true;
+        }
+        if (x == "went" && matches!(next, "out" | "well" | "great" | "fine" | "smoothly" | "live"))
+            || (x == "through" && next == "all")
+            || (x == "all" && matches!(next, "done" | "finished" | "set"))
+        {
+            c.done = true;
+        }
+        let title_verb_past = (x.ends_with("ed") || IRREGULAR_PAST.contains(&x))
+            && title_stems.iter().any(|s| s == &toks[i].stem);
+        if title_verb_past && !negated {
+            c.done = true;
+        }
+
+        if FUTURE_WORDS.contains(&x) || (x == "going" && next == "to") || (x == "this" && next == "weekend") {
+            c.future = true;
+        }
+        if (is_past(x) && !negated) || (x.ends_with("ing") && x.len() >= 6 && !title_stems.iter().any(|s| s == &toks[i].stem)) {
+            c.activity = true;
+        }
+    }
+    read_numbers(text, toks, &w, &mut c);
+    let clause = text.get(range.0..range.1).unwrap_or("");
+    if clause.chars().any(|ch| DONE_EMOJI.contains(&ch)) {
+        c.done = true;
+    }
+    if c.done && c.future && !c.progress {
+        // "I'll get that done tomorrow": a done word about the future is not done today.
+        c.progress = c.activity && w.iter().any(|x| is_past(x) && !DONE_WORDS.contains(x));
+        if !c.progress {
+            let done_after_future = w.iter().position(|x| FUTURE_WORDS.contains(x)).is_some_and(|f| {
+                w[f..].iter().any(|x| DONE_WORDS.contains(x))
+            });
+            if done_after_future {
+                c.done = false;
+            }
+        }
+    }
+    if c.progress || c.done {
+        c.activity = true;
+    }
+    c
+}
+
+/// "12 of the 20", "2/3", "60% there": partial amounts mean progress, full ones done.
+fn read_numbers(text: &str, toks: &[Token], w: &[&str], c: &mut Cues) {
+    for i in 0..toks.len() {
+        let Some(a) = num(w[i]) else { continue };
+        let mut j = i + 1;
+        let slash = toks
+            .get(j)
+            .is_some_and(|t| gap(text, &toks[i], t) == "/");
+        if !slash {
+            if w.get(j) == Some(&"out") && w.get(j + 1) == Some(&"of") {
+                j += 1;
+            }
+            if w.get(j) != Some(&"of") {
+                // "60% there"
+                let pct = text.get(toks[i].end..).is_some_and(|r| r.starts_with('%'));
+                if pct && a < 100.0 && w.get(j).is_some_and(|x| matches!(*x, "there" | "done" | "through" | "complete" | "finished")) {
+                    c.progress = true;
+                }
+                continue;
+            }
+            j += 1;
+            if w.get(j) == Some(&"the") {
+                j += 1;
+            }
+        }
+        if let Some(b) = w.get(j).and_then(|x| num(x)) {
+            if a < b {
+                c.progress = true;
+            } else if a == b && b > 0.0 {
+                c.done = true;
+            }
+        }
+    }
+}
+
+fn gap<'a>(text: &'a str, a: &Token, b: &Token) -> &'a str {
+    text.get(a.end..b.start.max(a.end)).unwrap_or("").trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{stem, tokenize};
+
+    fn cues_for(text: &str, title: &str) -> Cues {
+        let stems: Vec<String> = tokenize(title).iter().map(|t| t.stem.clone()).collect();
+        read(text, (0, text.len()), &tokenize(text), &stems)
+    }
+
+    #[test]
+    fn blocked_cues() {
+        for t in [
+            "still waiting on their procurement team",
+            "the portal was down all afternoon",
+            "I don't have editor permissions",
+            "can't start until PM sends the list",
+            "stuck until their inspection is done",
+            "PO never showed",
+            "museum hasn't confirmed a date",
+            "on hold until the envelopes come in",
+        ] {
+            assert!(cues_for(t, "X").blocked, "{t}");
+        }
+        assert!(!cues_for("backlog down from 35 to 9", "X").blocked);
+        assert!(!cues_for("I haven't started", "X").blocked);
+    }
+
+    #[test]
+    fn negation_and_postponement_cues() {
+        for t in ["Didn't touch the billing migration", "react upgrade not started", "crm untouched", "got moved to next Monday", "pas aujourd'hui", "no time"] {
+            let c = cues_for(t, "X");
+            assert!(c.not_worked || c.negation, "{t}");
+            assert!(!c.done && !c.blocked, "{t}");
+        }
+    }
+
+    #[test]
+    fn partial_and_complete_amounts() {
+        assert!(cues_for("did 12 of the 20 cold emails", "X").progress);
+        assert!(cues_for("got about 2/3 of the grades in", "X").progress);
+        assert!(cues_for("forecast is about 60% there", "X").progress);
+        assert!(!cues_for("41% open rate so far", "X").progress);
+        assert!(cues_for("10/10 written and scheduled", "X").done);
+    }
+
+    #[test]
+    fn task_verb_in_past_tense_is_done_and_future_done_is_not() {
+        assert!(cues_for("Dock 3 pallets repacked", "Repack damaged pallets").done);
+        assert!(!cues_for("Will repack them tomorrow", "Repack damaged pallets").done);
+        let c = cues_for("truck 7 needs a cert first, I'll get that done tomorrow", "Renew permits");
+        assert!(!c.done);
+        assert_eq!(stem("repacked"), stem("repack"));
+    }
+}

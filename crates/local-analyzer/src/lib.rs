@@ -1,0 +1,1 @@
+pub const MODEL: &str = "local-rules-v1";

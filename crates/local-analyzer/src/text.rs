@@ -1,0 +1,426 @@
+//! Tokenising, normalising, light stemming and segmentation. Everything keeps byte offsets
+//! into the original text so evidence can quote the employee's own words.
+
+/// One word of the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    /// Lowercase, accent-folded, possessive and apostrophes removed ("Dana's" -> "dana").
+    pub norm: String,
+    pub stem: String,
+    /// First char uppercase in the original.
+    pub capitalized: bool,
+    /// Two or more letters, all uppercase in the original ("PPE", "PAs").
+    pub acronym: bool,
+    /// Char right before the token, if any ('#' marks ticket numbers).
+    pub prev: Option<char>,
+}
+
+impl Token {
+    pub fn is_number(&self) -> bool {
+        !self.norm.is_empty() && self.norm.chars().all(|c| c.is_ascii_digit() || c == '.')
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’'
+}
+
+/// Splits text into word tokens. Apostrophes inside words, decimal points and thousands
+/// separators inside numbers, and a hyphen in codes like "W-9" or "OPS-231" stay inside.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].1.is_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start_idx = i;
+        let mut j = i + 1;
+        while j < chars.len() {
+            let c = chars[j].1;
+            if c.is_alphanumeric() {
+                j += 1;
+                continue;
+            }
+            let prev = chars[j - 1].1;
+            let next = chars.get(j + 1).map(|p| p.1);
+            let joins = match (c, next) {
+                (c, Some(n)) if is_apostrophe(c) => prev.is_alphabetic() && n.is_alphabetic(),
+                ('.', Some(n)) | (',', Some(n)) => {
+                    prev.is_ascii_digit()
+                        && n.is_ascii_digit()
+                        && (c == '.' || digits_ahead(&chars, j + 1) == 3)
+                }
+                ('-', Some(n)) => {
+                    n.is_ascii_digit()
+                        && (start_idx..j).all(|k| chars[k].1.is_alphabetic())
+                        && j - start_idx <= 6
+                }
+                _ => false,
+            };
+            if joins {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let start = chars[start_idx].0;
+        let end = chars.get(j).map_or(text.len(), |p| p.0);
+        let raw = &text[start..end];
+        let prev = if start_idx > 0 {
+            Some(chars[start_idx - 1].1)
+        } else {
+            None
+        };
+        out.push(make_token(raw, start, end, prev));
+        i = j;
+    }
+    out
+}
+
+fn digits_ahead(chars: &[(usize, char)], from: usize) -> usize {
+    chars[from..]
+        .iter()
+        .take_while(|p| p.1.is_ascii_digit())
+        .count()
+}
+
+fn make_token(raw: &str, start: usize, end: usize, prev: Option<char>) -> Token {
+    let capitalized = raw.chars().next().is_some_and(char::is_uppercase);
+    let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
+    // "PAs", "PRs": an acronym with a plural s.
+    let core_letters = match letters.split_last() {
+        Some((&'s', rest)) if rest.len() >= 2 && rest.iter().all(|c| c.is_uppercase()) => rest,
+        _ => &letters[..],
+    };
+    let acronym = core_letters.len() >= 2
+        && core_letters.iter().all(|c| c.is_uppercase())
+        && raw.chars().all(|c| c.is_alphanumeric() || c == '-');
+    let mut norm = normalize(raw);
+    if acronym && core_letters.len() < letters.len() && norm.ends_with('s') {
+        norm.pop();
+    }
+    let stem = stem(&norm);
+    Token {
+        start,
+        end,
+        norm,
+        stem,
+        capitalized,
+        acronym,
+        prev,
+    }
+}
+
+/// Lowercase, fold common accents, drop a possessive "'s" and remaining apostrophes/hyphens.
+pub fn normalize(raw: &str) -> String {
+    let mut s: String = raw.chars().flat_map(char::to_lowercase).map(fold).collect();
+    for suffix in ["'s", "’s"] {
+        if s.len() > suffix.len() + 1 && s.ends_with(suffix) {
+            s.truncate(s.len() - suffix.len());
+        }
+    }
+    s.retain(|c| !is_apostrophe(c) && c != '-' && c != ',');
+    s
+}
+
+fn fold(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
+        _ => c,
+    }
+}
+
+/// Irregular past forms that carry meaning for status and matching.
+fn irregular(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "written" | "wrote" => "writ",
+        "sent" => "send",
+        "built" => "build",
+        "made" => "mak",
+        "got" | "gotten" => "get",
+        "ran" => "run",
+        "met" => "meet",
+        "spent" => "spend",
+        "paid" => "pay",
+        "bought" => "buy",
+        "taught" => "teach",
+        "began" | "begun" => "begin",
+        "went" | "gone" => "go",
+        "did" | "done" => "do",
+        "sold" => "sell",
+        "held" => "hold",
+        "brought" => "bring",
+        "proofread" => "proofread",
+        _ => return None,
+    })
+}
+
+fn undouble(s: &mut String) {
+    let b = s.as_bytes();
+    let n = b.len();
+    if n >= 2 && b[n - 1] == b[n - 2] && b"bdgmnprt".contains(&b[n - 1]) {
+        s.pop();
+    }
+}
+
+/// A light suffix stripper: enough to join "updating/updated/update" or
+/// "inspection/inspect", not a full Porter stemmer.
+pub fn stem(w: &str) -> String {
+    if let Some(s) = irregular(w) {
+        return s.to_string();
+    }
+    if w.chars().any(|c| c.is_ascii_digit()) {
+        let mut s = w.to_string();
+        if s.len() > 1 && s.ends_with('s') && s[..s.len() - 1].ends_with(|c: char| c.is_ascii_digit())
+        {
+            s.pop();
+        }
+        return s;
+    }
+    let n = w.chars().count();
+    if n <= 3 || !w.is_ascii() {
+        return w.to_string();
+    }
+    let mut s = w.to_string();
+    if s.ends_with("ies") && n > 4 {
+        s.truncate(s.len() - 3);
+        s.push('y');
+    } else if s.ends_with("sses") {
+        s.truncate(s.len() - 2);
+    } else if s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is")
+    {
+        s.pop();
+    }
+    let strip = |s: &mut String, suf: &str, min_rest: usize| -> bool {
+        if s.ends_with(suf) && s.len() - suf.len() >= min_rest {
+            s.truncate(s.len() - suf.len());
+            true
+        } else {
+            false
+        }
+    };
+    if strip(&mut s, "ing", 3) {
+        undouble(&mut s);
+    } else if s.ends_with("ied") && s.len() > 4 {
+        s.truncate(s.len() - 3);
+        s.push('y');
+    } else if strip(&mut s, "ed", 3) {
+        undouble(&mut s);
+    } else if !strip(&mut s, "ion", 4)
+        && !strip(&mut s, "ment", 4)
+        && !strip(&mut s, "age", 5)
+    {
+        strip(&mut s, "al", 5);
+    }
+    if s.len() >= 4 && s.ends_with('e') {
+        s.pop();
+    }
+    s
+}
+
+/// Optimal-string-alignment distance (edits + adjacent swaps), giving up above `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        let mut row_min = usize::MAX;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+    }
+    let v = d[a.len() * w + b.len()];
+    (v <= max).then_some(v)
+}
+
+/// Words after which a period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "dr", "mr", "mrs", "ms", "st", "vs", "etc", "approx", "e", "g", "i", "jr", "sr", "no",
+];
+
+/// Byte ranges of sentences: split on line breaks, bullets, and . ! ? at a word end.
+pub fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let next = chars.get(k + 1).map(|p| p.1);
+        let boundary = match c {
+            '\n' | '\r' | '!' | '?' | '•' | '…' => true,
+            '.' => {
+                let after_ok = next.is_none_or(char::is_whitespace);
+                let word = last_word(&text[start..i]);
+                after_ok && !ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+            }
+            _ => false,
+        };
+        if boundary {
+            push_trimmed(text, start, i, &mut out);
+            start = i + c.len_utf8();
+        }
+    }
+    push_trimmed(text, start, text.len(), &mut out);
+    out
+}
+
+fn last_word(s: &str) -> &str {
+    s.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("")
+}
+
+/// Words that start a new clause inside a sentence.
+const CLAUSE_WORDS: &[&str] = &["but", "then", "so", "while", "although", "though", "because"];
+
+/// Byte ranges of clauses inside `text[start..end]`: split on , ; : ( ) = dashes and a few
+/// conjunctions, because each clause usually talks about one task.
+pub fn clauses(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let seg = &text[start..end];
+    let chars: Vec<(usize, char)> = seg.char_indices().collect();
+    let mut cur = 0;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let prev = if k > 0 { Some(chars[k - 1].1) } else { None };
+        let next = chars.get(k + 1).map(|p| p.1);
+        let split = match c {
+            ',' | ';' | '(' | ')' | '=' | '—' | '–' | '|' => {
+                !(c == ',' && prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit()))
+            }
+            ':' => !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit())),
+            '-' | '+' | '&' => prev.is_some_and(char::is_whitespace) && next.is_none_or(char::is_whitespace),
+            _ => false,
+        };
+        if split {
+            push_trimmed(text, start + cur, start + i, &mut out);
+            cur = i + c.len_utf8();
+            continue;
+        }
+        // A conjunction starts a new clause (the word stays in the new clause).
+        let at_word_start = c.is_alphabetic() && prev.is_none_or(|p| !p.is_alphanumeric());
+        if at_word_start && i > cur {
+            let word: String = seg[i..]
+                .chars()
+                .take_while(|c| c.is_alphabetic())
+                .flat_map(char::to_lowercase)
+                .collect();
+            if CLAUSE_WORDS.contains(&word.as_str()) {
+                push_trimmed(text, start + cur, start + i, &mut out);
+                cur = i;
+            }
+        }
+    }
+    push_trimmed(text, start + cur, end, &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    let s = &text[start..end];
+    let trim_chars = |c: char| c.is_whitespace() || matches!(c, '-' | '*' | '•' | '·' | '>' | '.');
+    let lead = s.len() - s.trim_start_matches(trim_chars).len();
+    let trail = s.len() - s.trim_end_matches(trim_chars).len();
+    if lead + trail < s.len() && s.chars().any(char::is_alphanumeric) {
+        out.push((start + lead, end - trail));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_join_inflections() {
+        for (a, b) in [
+            ("updating", "update"),
+            ("updated", "updates"),
+            ("inspection", "inspect"),
+            ("scheduling", "schedule"),
+            ("deliveries", "delivery"),
+            ("planned", "plan"),
+            ("repacking", "repack"),
+            ("renewal", "renew"),
+            ("coverage", "cover"),
+            ("written", "write"),
+        ] {
+            assert_eq!(stem(a), stem(b), "{a} vs {b}");
+        }
+        assert_ne!(stem("inspector"), stem("inspection"));
+        assert_ne!(stem("need"), stem("ne"));
+    }
+
+    #[test]
+    fn tokens_keep_codes_numbers_and_possessives() {
+        let t = tokenize("Dana's PR, #412 and OPS-231; W-9s for $1,240 v18.3. PAs");
+        let norms: Vec<&str> = t.iter().map(|t| t.norm.as_str()).collect();
+        assert_eq!(
+            norms,
+            ["dana", "pr", "412", "and", "ops231", "w9s", "for", "1240", "v18.3", "pa"]
+        );
+        assert_eq!(t[2].prev, Some('#'));
+        assert!(t[9].acronym && t[1].acronym && !t[0].acronym);
+        assert_eq!(t[5].stem, "w9");
+    }
+
+    #[test]
+    fn accents_fold() {
+        assert_eq!(normalize("Mañana"), "manana");
+        assert_eq!(normalize("traducción"), "traduccion");
+        assert_eq!(normalize("aujourd'hui"), "aujourdhui");
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_and_gives_up() {
+        assert_eq!(edit_distance("propsal", "proposal", 1), Some(1));
+        assert_eq!(edit_distance("recieve", "receive", 1), Some(1));
+        assert_eq!(edit_distance("inspector", "inspection", 1), None);
+    }
+
+    #[test]
+    fn sentences_split_lines_bullets_and_stops_but_not_titles_or_decimals() {
+        let text = "Called Dr. Osei. Upgrade to 18.3 done!\n- next item • third";
+        let parts: Vec<&str> = sentences(text).iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(parts, ["Called Dr. Osei", "Upgrade to 18.3 done", "next item", "third"]);
+    }
+
+    #[test]
+    fn clauses_split_on_punctuation_and_conjunctions() {
+        let text = "Oct close: accruals booked, but waiting on ADP — at 10:04 then done";
+        let parts: Vec<&str> = clauses(text, 0, text.len())
+            .iter()
+            .map(|&(s, e)| &text[s..e])
+            .collect();
+        assert_eq!(
+            parts,
+            ["Oct close", "accruals booked", "but waiting on ADP", "at 10:04", "then done"]
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! Configuration from flags, environment variables and an optional TOML file, in that
+//! order of precedence. Parsed once at start-up into a plain value passed down — no global
+//! config statics, so tests can run many differently configured apps in one process.
+
+use clap::Args;
+use secrecy::SecretString;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "OMNITRACK_BIND")]
+    pub bind: Option<SocketAddr>,
+    /// Where the SQLite database, outbox and other files live.
+    #[arg(long, env = "OMNITRACK_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// `postgres://…` for PostgreSQL; default: SQLite under the data dir.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<SecretString>,
+    /// Public URL of the service (links in mail, cookie `Secure` flag, Origin check).
+    #[arg(long, env = "OMNITRACK_BASE_URL")]
+    pub base_url: Option<url::Url>,
+    /// Trust X-Forwarded-For (only behind your own reverse proxy).
+    #[arg(long, env = "OMNITRACK_TRUST_PROXY")]
+    pub trust_proxy: Option<bool>,
+    /// PEM certificate chain: serve HTTPS directly.
+    #[arg(long, env = "OMNITRACK_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, env = "OMNITRACK_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Optional TOML file with the same settings (snake_case keys).
+    #[arg(long, env = "OMNITRACK_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+/// The TOML file's shape; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    bind: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    base_url: Option<url::Url>,
+    trust_proxy: Option<bool>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: SecretString,
+    pub base_url: url::Url,
+    pub trust_proxy: bool,
+    pub tls: Option<(PathBuf, PathBuf)>,
+}
+
+impl Config {
+    pub fn resolve(args: ServeArgs) -> anyhow::Result<Self> {
+        let file: FileConfig = match &args.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    anyhow::anyhow!("cannot read config file {}: {e}", path.display())
+                })?;
+                toml::from_str(&text)
+                    .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let bind = args
+            .bind
+            .or(file.bind)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let data_dir = args
+            .data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = args
+            .database_url
+            .or(file.database_url.map(SecretString::from))
+            .unwrap_or_else(|| {
+                SecretString::from(data_dir.join("omnitrack.db").display().to_string())
+            });
+        let base_url = match args.base_url.or(file.base_url) {
+            Some(u) => u,
+            None => {
+                let host = if bind.ip().is_unspecified() {
+                    "localhost".to_string()
+                } else {
+                    bind.ip().to_string()
+                };
+                let scheme = if args.tls_cert.is_some() || file.tls_cert.is_some() {
+                    "https"
+                } else {
+                    "http"
+                };
+                url::Url::parse(&format!("{scheme}://{host}:{}", bind.port()))?
+            }
+        };
+        let tls = match (
+            args.tls_cert.or(file.tls_cert),
+            args.tls_key.or(file.tls_key),
+        ) {
+            (Some(c), Some(k)) => Some((c, k)),
+            (None, None) => None,
+            _ => anyhow::bail!("TLS needs both a certificate and a key"),
+        };
+        Ok(Self {
+            bind,
+            data_dir,
+            database_url,
+            base_url,
+            trust_proxy: args.trust_proxy.or(file.trust_proxy).unwrap_or(false),
+            tls,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    #[test]
+    fn defaults_are_the_embedded_setup() {
+        let c = Config::resolve(ServeArgs::default()).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database_url.expose_secret(), "data/omnitrack.db");
+        assert_eq!(c.base_url.as_str(), "http://127.0.0.1:8080/");
+    }
+
+    #[test]
+    fn flags_beat_the_file_and_the_file_beats_defaults() {
+        let dir = std::env::temp_dir().join(format!("ot-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("c.toml");
+        std::fs::write(&path, "bind = \"0.0.0.0:9000\"\ndata_dir = \"/srv/ot\"\n").unwrap();
+        let c = Config::resolve(ServeArgs {
+            config: Some(path.clone()),
+            data_dir: Some("/flag".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(c.bind.port(), 9000);
+        assert_eq!(c.data_dir, PathBuf::from("/flag"));
+        std::fs::write(&path, "bnd = 1\n").unwrap();
+        let err = Config::resolve(ServeArgs {
+            config: Some(path),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("unknown field"), "{err}");
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug_output() {
+        let c = Config::resolve(ServeArgs {
+            database_url: Some(SecretString::from("postgres://u:hunter2@db/x".to_string())),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

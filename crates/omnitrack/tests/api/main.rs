@@ -1,0 +1,29 @@
+//! HTTP tests: the real application, started exactly as in production, on a random port,
+//! against a fresh database. Every test runs on SQLite and on PostgreSQL (`both!`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod bad_input;
+mod browser_sessions;
+mod members;
+mod openapi;
+mod tenancy;
+
+pub mod helpers;
+
+/// Generates `<name>::sqlite` and `<name>::postgres` from one `async fn name(TestApp)`.
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = $crate::helpers::spawn_app(store::StoreKind::Sqlite).await { super::$name(app).await }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::helpers::spawn_app(store::StoreKind::Postgres).await { super::$name(app).await }
+            }
+        }
+    )*};
+}
+pub(crate) use both;

@@ -1,0 +1,449 @@
+//! Account flows shared by the HTML pages and the JSON API, so both enforce the same rules:
+//! sign-up, login with rate limits, sessions, password change and reset, invites.
+
+use crate::auth::{password, token};
+use crate::mail::Mail;
+use crate::AppState;
+use domain::{CompanyName, Email, NewPassword, Role, TimeZoneName, UserId, ValidationError};
+use jiff::SignedDuration;
+use store::{AuditEvent, NewCompany, Principal, StoreError, Tenant, TokenHash};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("that email or password is not right")]
+    BadCredentials,
+    #[error("too many attempts")]
+    RateLimited { retry_after: u64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("internal error")]
+    Internal,
+}
+
+impl From<FlowError> for crate::error::ApiError {
+    fn from(e: FlowError) -> Self {
+        use crate::error::ApiError;
+        match e {
+            FlowError::Invalid(v) => v.into(),
+            FlowError::BadCredentials => ApiError::unauthorized(e.to_string()),
+            FlowError::RateLimited { retry_after } => ApiError::too_many(retry_after),
+            FlowError::Store(s) => s.into(),
+            FlowError::Internal => ApiError::internal(),
+        }
+    }
+}
+
+/// Raw sign-up fields, parsed here.
+pub struct SignupInput<'a> {
+    pub company_name: &'a str,
+    pub email: &'a str,
+    pub password: &'a str,
+    pub timezone: &'a str,
+}
+
+const LOGIN_IP_WINDOW: SignedDuration = SignedDuration::from_secs(300);
+const LOGIN_ACCOUNT_WINDOW: SignedDuration = SignedDuration::from_secs(900);
+const SIGNUP_WINDOW: SignedDuration = SignedDuration::from_secs(3600);
+const SIGNUPS_PER_IP: u32 = 20;
+
+impl AppState {
+    fn secs_until(&self, t: jiff::Timestamp) -> u64 {
+        t.duration_since(self.clock.now()).as_secs().max(1) as u64
+    }
+
+    pub async fn signup(&self, input: SignupInput<'_>, ip: &str) -> Result<Principal, FlowError> {
+        // Validate everything first so the person sees every problem at once… the first
+        // one is enough for the API; pages collect them field by field.
+        let name = CompanyName::parse(input.company_name)?;
+        let email = Email::parse(input.email)?;
+        let pw = NewPassword::parse(input.password)?;
+        let tz = TimeZoneName::parse(input.timezone)?;
+        let hit = self
+            .store
+            .rate_hit(&format!("signup:ip:{ip}"), SIGNUP_WINDOW, self.clock.now())
+            .await?;
+        if hit.count > SIGNUPS_PER_IP {
+            return Err(FlowError::RateLimited {
+                retry_after: self.secs_until(hit.resets_at),
+            });
+        }
+        let hash = password::hash(pw.expose().to_string())
+            .await
+            .map_err(|_| FlowError::Internal)?;
+        let now = self.clock.now();
+        let principal = self
+            .store
+            .create_company(
+                NewCompany {
+                    name: name.as_str(),
+                    timezone: tz.as_str(),
+                    owner_email: &email,
+                    owner_password_hash: &hash,
+                },
+                now,
+            )
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => FlowError::Invalid(ValidationError::new(
+                    "email",
+                    "already has an account; log in instead",
+                )),
+                other => other.into(),
+            })?;
+        self.audit(&principal.tenant, principal.user_id(), "signup", "", ip)
+            .await;
+        Ok(principal)
+    }
+
+    /// Checks a password with per-IP and per-account limits; audit-logs the outcome.
+    pub async fn authenticate(
+        &self,
+        email: &str,
+        pw: &str,
+        ip: &str,
+    ) -> Result<Principal, FlowError> {
+        let now = self.clock.now();
+        let ip_hit = self
+            .store
+            .rate_hit(&format!("login:ip:{ip}"), LOGIN_IP_WINDOW, now)
+            .await?;
+        if ip_hit.count > self.config.login_ip_limit {
+            return Err(FlowError::RateLimited {
+                retry_after: self.secs_until(ip_hit.resets_at),
+            });
+        }
+        let Ok(email) = Email::parse(email) else {
+            return Err(FlowError::BadCredentials);
+        };
+        let account_key = format!("login:acct:{}", email.as_str());
+        let acct_hit = self
+            .store
+            .rate_hit(&account_key, LOGIN_ACCOUNT_WINDOW, now)
+            .await?;
+        if acct_hit.count > self.config.login_account_limit {
+            return Err(FlowError::RateLimited {
+                retry_after: self.secs_until(acct_hit.resets_at),
+            });
+        }
+        let Some(user) = self.store.login_user(&email).await? else {
+            password::verify_nothing(pw.to_string()).await;
+            self.store
+                .audit(
+                    None,
+                    AuditEvent {
+                        action: "login_failed",
+                        detail: "unknown account",
+                        actor: None,
+                        ip: Some(ip),
+                    },
+                    now,
+                )
+                .await?;
+            return Err(FlowError::BadCredentials);
+        };
+        if !password::verify(pw.to_string(), user.password_hash.clone()).await {
+            let p = user.into_principal();
+            self.audit(&p.tenant, p.user_id(), "login_failed", "wrong password", ip)
+                .await;
+            return Err(FlowError::BadCredentials);
+        }
+        self.store.rate_reset(&account_key).await?;
+        let p = user.into_principal();
+        self.audit(&p.tenant, p.user_id(), "login", "", ip).await;
+        Ok(p)
+    }
+
+    /// A new session for `principal`; returns the raw cookie token. Always a fresh token,
+    /// so a session id planted before login is worthless after it.
+    pub async fn start_session(&self, principal: &Principal) -> Result<String, FlowError> {
+        let raw = token::generate("ots_");
+        let csrf = token::generate("");
+        self.store
+            .create_session(principal, &token::hash(&raw), &csrf, self.clock.now())
+            .await?;
+        Ok(raw)
+    }
+
+    pub async fn create_api_token(
+        &self,
+        principal: &Principal,
+        name: &str,
+        ip: &str,
+    ) -> Result<String, FlowError> {
+        let label = domain::Label::parse(name)?;
+        let raw = token::generate("otk_");
+        self.store
+            .create_api_token(
+                principal,
+                label.as_str(),
+                &token::hash(&raw),
+                self.clock.now(),
+            )
+            .await?;
+        self.audit(
+            &principal.tenant,
+            principal.user_id(),
+            "token_created",
+            label.as_str(),
+            ip,
+        )
+        .await;
+        Ok(raw)
+    }
+
+    /// Changes a password after checking the current one; ends every other session and
+    /// every API token of the user.
+    pub async fn change_password(
+        &self,
+        tenant: &Tenant,
+        user: UserId,
+        current: &str,
+        new: &str,
+        keep: Option<&TokenHash>,
+        ip: &str,
+    ) -> Result<(), FlowError> {
+        let new = NewPassword::parse(new)?;
+        let stored = self.store.password_hash(tenant, user).await?;
+        if !password::verify(current.to_string(), stored).await {
+            return Err(FlowError::Invalid(ValidationError::new(
+                "current_password",
+                "is not your current password",
+            )));
+        }
+        let hash = password::hash(new.expose().to_string())
+            .await
+            .map_err(|_| FlowError::Internal)?;
+        self.store.set_password(tenant, user, &hash, keep).await?;
+        self.audit(tenant, Some(user), "password_changed", "", ip)
+            .await;
+        Ok(())
+    }
+
+    /// Mails a reset link if the email has an account. Says nothing either way, so the form
+    /// cannot be used to find out who has an account.
+    pub async fn request_password_reset(&self, email: &str, ip: &str) -> Result<(), FlowError> {
+        let now = self.clock.now();
+        let hit = self
+            .store
+            .rate_hit(&format!("reset:ip:{ip}"), LOGIN_IP_WINDOW, now)
+            .await?;
+        if hit.count > self.config.login_ip_limit {
+            return Err(FlowError::RateLimited {
+                retry_after: self.secs_until(hit.resets_at),
+            });
+        }
+        let Ok(email) = Email::parse(email) else {
+            return Ok(());
+        };
+        let Some(user) = self.store.login_user(&email).await? else {
+            return Ok(());
+        };
+        let raw = token::generate("otl_");
+        self.store
+            .create_password_reset(
+                &user,
+                &token::hash(&raw),
+                now,
+                now + SignedDuration::from_hours(1),
+            )
+            .await?;
+        let link = self.link(&format!("/password-reset/{raw}"));
+        self.send_mail(Mail {
+            to: email.as_str().to_string(),
+            subject: "Reset your OmniTrack password".into(),
+            text: format!(
+                "Someone (hopefully you) asked to reset the password of your OmniTrack account.\n\n\
+                 Choose a new password here within the next hour:\n{link}\n\n\
+                 If it was not you, ignore this message; your password stays as it is."
+            ),
+        });
+        let p = user.into_principal();
+        self.audit(&p.tenant, p.user_id(), "password_reset_requested", "", ip)
+            .await;
+        Ok(())
+    }
+
+    /// Sets a new password from a reset link (once). Every session and token of the user ends.
+    pub async fn reset_password(
+        &self,
+        raw_token: &str,
+        new: &str,
+        ip: &str,
+    ) -> Result<(), FlowError> {
+        let new = NewPassword::parse(new)?;
+        let Some((tenant, user)) = self
+            .store
+            .consume_password_reset(&token::hash(raw_token), self.clock.now())
+            .await?
+        else {
+            return Err(FlowError::Invalid(ValidationError::new(
+                "token",
+                "this reset link is invalid, used or expired; ask for a new one",
+            )));
+        };
+        let hash = password::hash(new.expose().to_string())
+            .await
+            .map_err(|_| FlowError::Internal)?;
+        self.store.set_password(&tenant, user, &hash, None).await?;
+        self.audit(&tenant, Some(user), "password_reset", "", ip)
+            .await;
+        Ok(())
+    }
+
+    /// Invites someone by email to join as `role`.
+    pub async fn invite(
+        &self,
+        inviter: &Principal,
+        email: &str,
+        role: Role,
+        ip: &str,
+    ) -> Result<(), FlowError> {
+        let email = Email::parse(email)?;
+        if role == Role::Owner && inviter.role() != Some(Role::Owner) {
+            return Err(FlowError::Invalid(ValidationError::new(
+                "role",
+                "only an owner can invite an owner",
+            )));
+        }
+        let inviter_id = inviter.user_id().ok_or(FlowError::Internal)?;
+        let raw = token::generate("otl_");
+        let now = self.clock.now();
+        self.store
+            .create_invite(
+                &inviter.tenant,
+                store::NewInvite {
+                    email: &email,
+                    role,
+                    token_hash: &token::hash(&raw),
+                    invited_by: inviter_id,
+                    expires_at: now + SignedDuration::from_hours(72),
+                },
+                now,
+            )
+            .await?;
+        let company = self.store.company(&inviter.tenant).await?;
+        let link = self.link(&format!("/invite/{raw}"));
+        self.send_mail(Mail {
+            to: email.as_str().to_string(),
+            subject: format!("You are invited to {} on OmniTrack", company.name),
+            text: format!(
+                "You have been invited to join {} on OmniTrack as {}.\n\nAccept within 72 hours and choose your password here:\n{link}\n",
+                company.name,
+                role.as_str()
+            ),
+        });
+        self.audit(
+            &inviter.tenant,
+            Some(inviter_id),
+            "invite",
+            role.as_str(),
+            ip,
+        )
+        .await;
+        Ok(())
+    }
+
+    pub async fn accept_invite(
+        &self,
+        raw_token: &str,
+        pw: &str,
+        ip: &str,
+    ) -> Result<Principal, FlowError> {
+        let pw = NewPassword::parse(pw)?;
+        let hash = password::hash(pw.expose().to_string())
+            .await
+            .map_err(|_| FlowError::Internal)?;
+        let p = self
+            .store
+            .accept_invite(&token::hash(raw_token), &hash, self.clock.now())
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => FlowError::Invalid(ValidationError::new(
+                    "token",
+                    "this invitation is invalid, used or expired",
+                )),
+                StoreError::Conflict(_) => FlowError::Invalid(ValidationError::new(
+                    "email",
+                    "this email already has an account",
+                )),
+                other => other.into(),
+            })?;
+        self.audit(&p.tenant, p.user_id(), "invite_accepted", "", ip)
+            .await;
+        Ok(p)
+    }
+
+    pub async fn change_role(
+        &self,
+        owner: &Principal,
+        user: UserId,
+        role: Role,
+        ip: &str,
+    ) -> Result<(), FlowError> {
+        self.store.set_role(&owner.tenant, user, role).await?;
+        self.audit(
+            &owner.tenant,
+            owner.user_id(),
+            "role_changed",
+            &format!("{user} -> {}", role.as_str()),
+            ip,
+        )
+        .await;
+        Ok(())
+    }
+
+    pub async fn remove_member(
+        &self,
+        owner: &Principal,
+        user: UserId,
+        ip: &str,
+    ) -> Result<(), FlowError> {
+        self.store.remove_user(&owner.tenant, user).await?;
+        self.audit(
+            &owner.tenant,
+            owner.user_id(),
+            "member_removed",
+            &user.to_string(),
+            ip,
+        )
+        .await;
+        Ok(())
+    }
+
+    pub fn link(&self, path: &str) -> String {
+        format!(
+            "{}{}",
+            self.config.base_url.as_str().trim_end_matches('/'),
+            path
+        )
+    }
+
+    /// Mail failures are logged, never shown as a failed request: the action itself worked.
+    pub fn send_mail(&self, mail: Mail) {
+        if let Err(e) = self.mailer.send(mail) {
+            tracing::error!(error = %e, "mail could not be written");
+        }
+    }
+
+    /// Audit logging must not fail the action it records; a failure is logged loudly.
+    pub async fn audit(
+        &self,
+        tenant: &Tenant,
+        actor: Option<UserId>,
+        action: &'static str,
+        detail: &str,
+        ip: &str,
+    ) {
+        let ev = AuditEvent {
+            action,
+            detail,
+            actor,
+            ip: Some(ip),
+        };
+        if let Err(e) = self.store.audit(Some(tenant), ev, self.clock.now()).await {
+            tracing::error!(error = %e, action, "audit log write failed");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+use crate::{Clock, Mailer};
+use std::sync::Arc;
+use store::{SessionPolicy, Store};
+use url::Url;
+
+/// What the web layer needs to know about its deployment.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Public URL, used for links in mail and for the Origin check.
+    pub base_url: Url,
+    /// Trust `X-Forwarded-For` for the client IP (only behind a proxy you control).
+    pub trust_proxy: bool,
+    pub session: SessionPolicy,
+    /// Login / token attempts per IP per 5 minutes.
+    pub login_ip_limit: u32,
+    /// Failed logins per account per 15 minutes before it is locked for the window.
+    pub login_account_limit: u32,
+}
+
+impl WebConfig {
+    pub fn new(base_url: Url) -> Self {
+        Self {
+            base_url,
+            trust_proxy: false,
+            session: SessionPolicy::default(),
+            login_ip_limit: 30,
+            login_account_limit: 10,
+        }
+    }
+
+    /// Cookies get `Secure` and responses get HSTS when the public URL is https.
+    pub fn https(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    /// `scheme://host[:port]` of the public URL, as browsers send it in `Origin`.
+    pub fn origin(&self) -> String {
+        self.base_url.origin().ascii_serialization()
+    }
+}
+
+/// Shared by every handler. Cheap to clone (everything inside is an `Arc` or a pool).
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    pub mailer: Arc<dyn Mailer>,
+    pub clock: Clock,
+}
