@@ -1,0 +1,95 @@
+//! Standup check: which assigned tasks does the clock-in note refer to?
+
+use domain::{StandupCheck, TaskMention};
+
+use crate::attribution::{attribute, clip, profiles, Sentence, MAX_TEXT_BYTES};
+
+/// One `TaskMention` per task, in the given order. A task counts as mentioned whatever the
+/// note says about it ("won't get to X today" still mentions X).
+pub fn check_standup(tasks: &[String], text: &str) -> StandupCheck {
+    let text = clip(text, MAX_TEXT_BYTES);
+    let profiles = profiles(tasks);
+    let sentences = attribute(text, &profiles);
+    let tasks = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, task)| {
+            let evidence = evidence(text, &sentences, i);
+            TaskMention {
+                task: task.clone(),
+                mentioned: evidence.is_some(),
+                evidence,
+            }
+        })
+        .collect();
+    StandupCheck { tasks }
+}
+
+/// The clause that names the task, or the whole sentence when the reference spans clauses.
+fn evidence(text: &str, sentences: &[Sentence], task: usize) -> Option<String> {
+    let s = sentences.iter().find(|s| s.mentions.contains(&task))?;
+    let (a, b) = s
+        .clauses
+        .iter()
+        .find(|c| c.direct.get(task).copied().unwrap_or(false))
+        .map_or((s.start, s.end), |c| (c.start, c.end));
+    Some(text[a..b].trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tasks(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn mentioned(t: &[&str], text: &str) -> Vec<bool> {
+        check_standup(&tasks(t), text).tasks.iter().map(|m| m.mentioned).collect()
+    }
+
+    #[test]
+    fn negated_and_postponed_tasks_are_still_mentioned() {
+        let t = ["Q3 revenue dashboard", "Reply to vendor RFP", "Clean up stale feature flags"];
+        assert_eq!(
+            mentioned(&t, "Won't get to the dashboard today, pushed to next week. Focusing on the RFP reply."),
+            [true, true, false]
+        );
+    }
+
+    #[test]
+    fn bullet_lists_are_read_line_by_line() {
+        let t = ["Add rate limiting to public API", "Investigate memory leak in worker", "Review Dana's caching PR"];
+        let text = "Plan:\n* finish the rate limiter\n* review dana's caching PR\n* 1:1 with Sam";
+        assert_eq!(mentioned(&t, text), [true, false, true]);
+    }
+
+    #[test]
+    fn shared_word_distractor_is_not_a_mention() {
+        let t = ["Update pricing page", "Launch spring email campaign"];
+        assert_eq!(mentioned(&t, "pricing meeting moved to Thu, spring campaign goes out at 10"), [false, true]);
+    }
+
+    #[test]
+    fn evidence_is_the_referring_clause() {
+        let t = tasks(&["Fix login redirect loop", "Q3 revenue dashboard"]);
+        let c = check_standup(&t, "Morning standup, then fix the login redirect loop, then lunch.");
+        assert_eq!(c.tasks[0].evidence.as_deref(), Some("then fix the login redirect loop"));
+        assert_eq!(c.tasks[1].evidence, None);
+    }
+
+    #[test]
+    fn output_has_one_entry_per_task_in_order() {
+        let t = tasks(&["B task", "A task", "B task"]);
+        let c = check_standup(&t, "");
+        assert_eq!(c.tasks.iter().map(|m| m.task.as_str()).collect::<Vec<_>>(), ["B task", "A task", "B task"]);
+        assert!(check_standup(&[], "did everything").tasks.is_empty());
+    }
+
+    #[test]
+    fn very_long_text_is_handled() {
+        let text = "worked on the dashboard. ".repeat(20_000);
+        let c = check_standup(&tasks(&["Q3 revenue dashboard"]), &text);
+        assert!(c.tasks[0].mentioned);
+    }
+}
