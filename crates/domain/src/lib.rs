@@ -2,6 +2,7 @@
 //! score formula. Nothing here performs I/O, so every rule is testable in isolation.
 
 pub mod analysis;
+pub mod calendar;
 pub mod ids;
 pub mod inputs;
 pub mod role;

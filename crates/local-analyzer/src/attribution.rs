@@ -9,7 +9,7 @@ use crate::text::{edit_distance, tokenize, Token};
 /// Coverage of the title's weight that is enough on its own.
 const PASS_COVERAGE: f64 = 0.55;
 /// Coverage that is enough when a key term (head noun or specific verb) is hit plainly.
-const PASS_WITH_KEY: f64 = 0.3;
+const PASS_WITH_KEY: f64 = 0.35;
 /// A title word used as a modifier of some other noun ("pricing meeting") counts this much.
 const MODIFIER_DISCOUNT: f64 = 0.5;
 
@@ -85,12 +85,14 @@ const ING_NOUNS: &[&str] = &[
 ];
 
 fn weekday_or_month(stem: &str) -> bool {
-    // Groups 35.. in the concept table are weekdays and months; checking the words is simpler.
     matches!(
         stem,
         "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
             | "january" | "february" | "march" | "april" | "may" | "june" | "july"
             | "august" | "september" | "october" | "november" | "december"
+            | "mon" | "tue" | "tues" | "wed" | "thu" | "thur" | "thurs" | "fri" | "sat" | "sun"
+            | "jan" | "feb" | "mar" | "apr" | "jun" | "jul" | "aug" | "sep" | "sept" | "oct"
+            | "nov" | "dec"
     )
 }
 
@@ -122,12 +124,18 @@ pub fn profiles(titles: &[String]) -> Vec<Profile> {
                 .filter(|&(j, _)| j != i)
                 .flat_map(|(_, l)| l.iter())
                 .collect();
-            build(toks, &others)
+            build(&titles[i], toks, &others)
         })
         .collect()
 }
 
-fn build(toks: &[Token], others: &[&Token]) -> Profile {
+/// "qPCR", "PowerSchool", "AmEx": an uppercase letter after a lowercase one marks a name.
+fn camel_case(raw: &str) -> bool {
+    let c: Vec<char> = raw.chars().collect();
+    c.windows(2).any(|w| w[0].is_lowercase() && w[1].is_uppercase())
+}
+
+fn build(title_raw: &str, toks: &[Token], others: &[&Token]) -> Profile {
     let mut terms: Vec<Term> = Vec::new();
     let mut seq = Vec::new();
     let mut in_qualifier = false;
@@ -141,6 +149,7 @@ fn build(toks: &[Token], others: &[&Token]) -> Profile {
             continue;
         }
         let single_letter = t.norm.chars().count() == 1 && t.norm.chars().all(char::is_alphabetic);
+        let alphabetic = t.norm.chars().all(char::is_alphabetic);
         if (is_stopword(&norm) && !single_letter) || norm == "a" || norm == "i" {
             continue;
         }
@@ -152,7 +161,8 @@ fn build(toks: &[Token], others: &[&Token]) -> Profile {
         } else if single_letter {
             Kind::Letter
         } else if (t.acronym && !COMMON_ACRONYMS.contains(&norm.as_str()))
-            || (t.capitalized && pos > 0 && !weekday_or_month(&t.stem) && !t.acronym)
+            || (t.capitalized && pos > 0 && !weekday_or_month(&t.stem) && !t.acronym && alphabetic)
+            || camel_case(&title_raw[t.start..t.end])
         {
             Kind::Name
         } else {
@@ -190,9 +200,10 @@ fn build(toks: &[Token], others: &[&Token]) -> Profile {
     {
         terms[head].key = true;
     }
-    if let Some(first) = terms.first_mut() {
-        if first.kind == Kind::Word && is_specific_verb(&first.stem) {
-            first.key = true;
+    // Specific verbs of the core are keys too ("Restock ...", "Tag and triage ...").
+    for t in terms.iter_mut().filter(|t| t.core && t.kind == Kind::Word) {
+        if is_specific_verb(&t.stem) {
+            t.key = true;
         }
     }
     for t in &mut terms {
@@ -219,8 +230,14 @@ fn build(toks: &[Token], others: &[&Token]) -> Profile {
     Profile { terms, total, seq }
 }
 
+/// "inspector" is the person, not the inspection: agent nouns are different words.
+fn agent_suffix(rest: &str) -> bool {
+    matches!(rest, "or" | "ors")
+}
+
 fn is_abbreviation_of(short: &str, long: &str) -> bool {
     short.len() >= 3
+        && !agent_suffix(long.get(short.len()..).unwrap_or(""))
         && long.len() >= short.len() + 2
         && long.starts_with(short)
         && short.chars().all(char::is_alphabetic)
@@ -258,7 +275,10 @@ fn quality(term: &Term, tok: &Token) -> f64 {
     let min_len = a.chars().count().min(b.chars().count());
     if min_len >= 5 {
         let max = if min_len >= 9 { 2 } else { 1 };
-        if edit_distance(a, b, max).is_some()
+        let agent = |x: &str| x.ends_with("or") || x.ends_with("ors");
+        if agent(a) != agent(b) {
+            // "inspector" vs "inspection": a person, not the task.
+        } else if edit_distance(a, b, max).is_some()
             || (tok.stem.len() >= 5 && edit_distance(&tok.stem, &term.stem, 1).is_some())
         {
             return 0.8;
@@ -268,9 +288,23 @@ fn quality(term: &Term, tok: &Token) -> f64 {
         return 0.75;
     }
     // Shared root: "synthesizing" / "synthesis", "reconciled" / "reconciliation".
-    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
-    if common >= 6 && common * 4 >= min_len * 3 {
+    let (sa, sb) = (tok.stem.as_str(), term.stem.as_str());
+    let common = sa.bytes().zip(sb.bytes()).take_while(|(x, y)| x == y).count();
+    let shorter = sa.len().min(sb.len());
+    if sa.is_ascii()
+        && sb.is_ascii()
+        && common >= 6
+        && common * 4 >= shorter * 3
+        && !agent_suffix(&sa[common..])
+        && !agent_suffix(&sb[common..])
+    {
         return 0.8;
+    }
+    // A negated form names the same thing: "untagged" / "tag".
+    if let Some(rest) = tok.norm.strip_prefix("un") {
+        if rest.len() >= 3 && crate::text::stem(rest) == term.stem {
+            return 0.75;
+        }
     }
     0.0
 }
@@ -329,7 +363,7 @@ fn compounds(profile: &Profile, a: &Token, b: &Token, best: &mut [f64]) {
 }
 
 fn is_verbish(tok: &Token) -> bool {
-    let n = tok.norm.as_str();
+    let n = concepts::translate_cue(&tok.norm);
     if ING_NOUNS.contains(&n) {
         return false;
     }
@@ -366,7 +400,7 @@ pub fn score(profile: &Profile, toks: &[Token], text: &str) -> Match {
         let discounted = toks.get(j + 1).is_some_and(|next| {
             let gap = &text[tok.end.min(next.start)..next.start];
             gap.trim().is_empty()
-                && !is_stopword(&next.norm)
+                && !is_stopword(concepts::translate_cue(&next.norm))
                 && !next.is_number()
                 && next.norm.chars().count() >= 3
                 && next.norm.chars().all(char::is_alphabetic)
@@ -379,7 +413,8 @@ pub fn score(profile: &Profile, toks: &[Token], text: &str) -> Match {
                 continue;
             }
             let term = &profile.terms[i];
-            let factor = if discounted && term.kind == Kind::Word {
+            // The title's own head noun keeps its weight even as a modifier ("webinar topic").
+            let factor = if discounted && term.kind == Kind::Word && !term.key {
                 MODIFIER_DISCOUNT
             } else {
                 1.0
@@ -412,13 +447,36 @@ pub fn score(profile: &Profile, toks: &[Token], text: &str) -> Match {
             .zip(&plain)
             .any(|(t, &p)| p && pred(t))
     };
+    // Key rule compares with the core only: a long qualifier ("for 2nd floor restroom")
+    // should not drown the head noun.
+    let core_total: f64 = profile.terms.iter().filter(|t| t.core).map(|t| t.weight).sum();
+    let core_matched: f64 = profile
+        .terms
+        .iter()
+        .zip(&best)
+        .filter(|(t, _)| t.core)
+        .map(|(t, q)| t.weight * q)
+        .sum();
+    let core_coverage = if core_total > 0.0 { core_matched / core_total } else { 0.0 };
+    // Two distinct specific words of the core, at least half of them, is a clear reference.
+    let specific = |t: &Term| {
+        t.core && !t.shared && matches!(t.kind, Kind::Word | Kind::Name) && !is_generic(&t.stem)
+    };
+    let n_specific = profile.terms.iter().filter(|t| specific(t)).count();
+    let n_specific_hit = profile
+        .terms
+        .iter()
+        .zip(&plain)
+        .filter(|(t, &p)| p && specific(t))
+        .count();
     let id_hit = hit(&|t| t.kind == Kind::Id);
     let name_hit = hit(&|t| t.kind == Kind::Name && t.core && !t.shared);
     let key_hit = hit(&|t| t.key && !t.shared);
     let pass = id_hit
         || name_hit
         || coverage >= PASS_COVERAGE
-        || (key_hit && coverage >= PASS_WITH_KEY);
+        || (key_hit && core_coverage >= PASS_WITH_KEY)
+        || (n_specific_hit >= 2 && n_specific_hit * 2 >= n_specific);
     Match {
         coverage,
         pass,
@@ -558,7 +616,13 @@ pub fn attribute(text: &str, profiles: &[Profile]) -> Vec<Sentence> {
             if let Some(prev) = out.last() {
                 let prev_words = slice(&toks, prev.start, prev.end).len();
                 let starts_also = st.first().is_some_and(|t| t.norm == "also");
-                let heading = prev_words <= 4 && prev.mentions.len() == 1 && prev.inherited.is_empty();
+                let prev_toks = slice(&toks, prev.start, prev.end);
+                let c = crate::cues::read(text, (prev.start, prev.end), prev_toks, &[]);
+                let has_cue = c.done || c.progress || c.blocked || c.not_worked || c.negation;
+                let heading = prev_words <= 4
+                    && prev.mentions.len() == 1
+                    && prev.inherited.is_empty()
+                    && !has_cue;
                 if heading && !starts_also {
                     inherited = prev.mentions.clone();
                     for c in &mut clauses {
@@ -632,5 +696,19 @@ mod tests {
         let m = score(&p[0], &tokenize(text), text);
         assert!(m.pass);
         assert_eq!(m.span.map(|(s, e)| &text[s..e]), Some("react bump"));
+    }
+}
+#[cfg(test)]
+mod scratch {
+    use super::*;
+    #[test]
+    fn scratch_dump() {
+        for (text, titles) in [("Greer claim — still waiting on their BOL copy so nothing I can do yet.", vec!["Plan routes for Tuesday deliveries", "Renew DOT permits for trucks 4 and 7", "Resolve missing shipment claim for Greer Foods"]),
+        ("got about 2/3 of the q1 grades in, cutoff got extended to monday so ill finish then.", vec!["Rec letter for Jordan B.", "Enter Q1 grades in PowerSchool", "Photosynthesis quiz for 7th grade"])] {
+        let titles: Vec<String> = titles.iter().map(|s| s.to_string()).collect();
+        let p = profiles(&titles);
+        let toks = tokenize(text);
+        for pr in &p { eprintln!("{:?}\n{:?}", pr.terms.iter().map(|t| (&t.norm, t.weight, t.kind, t.core, t.key, t.shared)).collect::<Vec<_>>(), score(pr, &toks, text)); }
+        }
     }
 }

@@ -20,6 +20,8 @@ pub const STOPWORDS: &[&str] = &[
     "which", "there", "here", "thing", "things", "stuff", "bit", "lot", "gonna", "going",
     "wanna", "via", "vs", "am", "pm", "ok", "okay", "hi", "hey", "yet", "till", "until",
     "while", "since", "because", "both", "either", "each", "every", "other", "rest", "than",
+    "back", "over", "under", "through", "across", "during", "without", "within", "around",
+    "near", "like", "down", "again", "already", "really", "maybe", "probably", "too",
 ];
 
 /// Verbs and nouns that appear in many task titles and say little about which task is meant.

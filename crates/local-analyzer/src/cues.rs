@@ -19,6 +19,8 @@ pub struct Cues {
     pub done: bool,
     /// Talks about later ("tomorrow", "will").
     pub future: bool,
+    /// Names a later day ("tomorrow", "next week"): the rest of the work is planned.
+    pub later_day: bool,
     /// Some sign that something happened today (a past-tense or -ing verb).
     pub activity: bool,
     /// Index of the token where a blocking cue starts, to quote the blocker.
@@ -76,7 +78,7 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title_stems: &[St
     let w: Vec<&str> = toks.iter().map(|t| translate_cue(&t.norm)).collect();
     let at = |i: usize| w.get(i).copied().unwrap_or("");
     let mut c = Cues::default();
-    let mut block = |c: &mut Cues, i: usize| {
+    let block = |c: &mut Cues, i: usize| {
         c.blocked = true;
         c.blocked_at.get_or_insert(i);
     };
@@ -192,12 +194,16 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title_stems: &[St
         {
             c.done = true;
         }
-        let title_verb_past = (x.ends_with("ed") || IRREGULAR_PAST.contains(&x))
+        let title_verb_past = is_past(x)
+            && x != toks[i].stem
             && title_stems.iter().any(|s| s == &toks[i].stem);
         if title_verb_past && !negated {
             c.done = true;
         }
 
+        if x == "tomorrow" || (x == "next" && matches!(next, "week" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday")) || (x == "this" && next == "weekend") {
+            c.later_day = true;
+        }
         if FUTURE_WORDS.contains(&x) || (x == "going" && next == "to") || (x == "this" && next == "weekend") {
             c.future = true;
         }

@@ -24,6 +24,7 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
     let mut blockers: Vec<String> = Vec::new();
     let mut unplanned: Vec<String> = Vec::new();
     for s in &sentences {
+        let mut in_sentence: Vec<Option<Cues>> = vec![None; tasks.len()];
         for c in &s.clauses {
             let ct = tokens_in(&toks, c.start, c.end);
             let plain = read(text, (c.start, c.end), ct, &[]);
@@ -31,11 +32,19 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
                 push_unique(&mut blockers, blocker_phrase(text, c.start, c.end, ct, plain.blocked_at));
             }
             for &i in &c.tasks {
-                let Some((acc, spans)) = per_task.get_mut(i) else { continue };
+                let Some((_, spans)) = per_task.get_mut(i) else { continue };
                 let cues = read(text, (c.start, c.end), ct, &title_stems[i]);
-                merge(acc, cues);
+                merge(in_sentence[i].get_or_insert_with(Cues::default), cues);
                 spans.push((c.start, c.end));
             }
+        }
+        for (i, cues) in in_sentence.into_iter().enumerate() {
+            let Some(mut cues) = cues else { continue };
+            // "reconciled Mon–Wed, Thu/Fri tomorrow": finished part, rest planned.
+            if cues.done && cues.later_day && !cues.not_worked {
+                cues.progress = true;
+            }
+            merge(&mut per_task[i].0, cues);
         }
         if s.mentions.is_empty() && s.inherited.is_empty() {
             let st = tokens_in(&toks, s.start, s.end);
@@ -47,7 +56,11 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
         }
     }
 
-    let all_done = sentences.iter().all(|s| s.mentions.is_empty()) && says_all_done(text, &sentences);
+    let all_done = if sentences.iter().all(|s| s.mentions.is_empty()) {
+        says_all_done(text, &sentences)
+    } else {
+        None
+    };
     let tasks = tasks
         .iter()
         .zip(per_task)
@@ -77,6 +90,7 @@ fn merge(acc: &mut Cues, c: Cues) {
     acc.progress |= c.progress;
     acc.done |= c.done;
     acc.future |= c.future;
+    acc.later_day |= c.later_day;
     acc.activity |= c.activity;
 }
 

@@ -1,0 +1,132 @@
+//! Employees: the people who clock in. Name, ID code (unique per company), optional PIN
+//! (hash only), active flag (active employees are billed seats), objection flag (no
+//! external AI processing).
+
+use crate::backend::on_pool;
+use crate::time::{from_ms, to_ms};
+use crate::{Result, Store, StoreError, Tenant};
+use domain::{EmployeeId, EmployeeName, IdCode};
+use jiff::Timestamp;
+use crate::row::{AnyRow, RowGet};
+
+#[derive(Debug, Clone)]
+pub struct Employee {
+    pub id: EmployeeId,
+    pub name: String,
+    pub id_code: String,
+    pub has_pin: bool,
+    pub active: bool,
+    pub objected: bool,
+    pub created_at: Timestamp,
+}
+
+/// An employee found by ID code at a kiosk, with what is needed to check the PIN.
+#[derive(Debug, Clone)]
+pub struct ClockIdentity {
+    pub employee: Employee,
+    pub pin_hash: Option<String>,
+}
+
+/// Fields to change; `None` leaves a field as it is.
+#[derive(Debug, Default)]
+pub struct EmployeeChanges<'a> {
+    pub name: Option<&'a EmployeeName>,
+    pub id_code: Option<&'a IdCode>,
+    /// `Some(None)` removes the PIN.
+    pub pin_hash: Option<Option<&'a str>>,
+    pub active: Option<bool>,
+    pub objected: Option<bool>,
+}
+
+const COLUMNS: &str = "id, name, id_code, pin_hash, active, objected, created_at";
+
+fn employee<R: AnyRow>(r: &R) -> Result<Employee> {
+    Ok(Employee {
+        id: EmployeeId(r.uuid("id")?),
+        name: r.string("name")?,
+        id_code: r.string("id_code")?,
+        has_pin: r.opt_string("pin_hash")?.is_some(),
+        active: r.boolean("active")?,
+        objected: r.boolean("objected")?,
+        created_at: from_ms(r.int("created_at")?),
+    })
+}
+
+impl Store {
+    /// Adds an employee. `Conflict("id_code")` when the code is taken in this company.
+    pub async fn create_employee(&self, t: &Tenant, name: &EmployeeName, code: &IdCode, pin_hash: Option<&str>, now: Timestamp) -> Result<Employee> {
+        let id = EmployeeId::new();
+        on_pool!(self, p => {
+            sqlx::query("INSERT INTO employees (id, company_id, name, id_code, pin_hash, active, objected, created_at, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, TRUE, FALSE, $6, $6)")
+                .bind(id.0).bind(t.company_id().0).bind(name.as_str()).bind(code.as_str()).bind(pin_hash).bind(to_ms(now))
+                .execute(p).await.map_err(StoreError::unique("id_code"))?;
+        });
+        Ok(Employee { id, name: name.as_str().into(), id_code: code.as_str().into(), has_pin: pin_hash.is_some(), active: true, objected: false, created_at: now })
+    }
+
+    pub async fn employees(&self, t: &Tenant, include_inactive: bool) -> Result<Vec<Employee>> {
+        on_pool!(self, p => {
+            sqlx::query(&format!("SELECT {COLUMNS} FROM employees WHERE company_id = $1 AND (active OR $2) ORDER BY name, id"))
+                .bind(t.company_id().0).bind(include_inactive).fetch_all(p).await?
+                .iter().map(employee).collect()
+        })
+    }
+
+    pub async fn employee(&self, t: &Tenant, id: EmployeeId) -> Result<Employee> {
+        on_pool!(self, p => {
+            let r = sqlx::query(&format!("SELECT {COLUMNS} FROM employees WHERE id = $1 AND company_id = $2"))
+                .bind(id.0).bind(t.company_id().0).fetch_optional(p).await?.ok_or(StoreError::NotFound)?;
+            employee(&r)
+        })
+    }
+
+    /// The active employee with this ID code in this company (kiosk sign-in).
+    pub async fn employee_by_code(&self, t: &Tenant, code: &IdCode) -> Result<Option<ClockIdentity>> {
+        on_pool!(self, p => {
+            let row = sqlx::query(&format!("SELECT {COLUMNS} FROM employees WHERE company_id = $1 AND id_code = $2 AND active"))
+                .bind(t.company_id().0).bind(code.as_str()).fetch_optional(p).await?;
+            row.map(|r| -> Result<ClockIdentity> { Ok(ClockIdentity { employee: employee(&r)?, pin_hash: r.opt_string("pin_hash")? }) }).transpose()
+        })
+    }
+
+    pub async fn active_employee_count(&self, t: &Tenant) -> Result<u32> {
+        on_pool!(self, p => {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM employees WHERE company_id = $1 AND active")
+                .bind(t.company_id().0).fetch_one(p).await?;
+            Ok(n.clamp(0, u32::MAX as i64) as u32)
+        })
+    }
+
+    pub async fn update_employee(&self, t: &Tenant, id: EmployeeId, c: EmployeeChanges<'_>, now: Timestamp) -> Result<Employee> {
+        on_pool!(self, p => {
+            let n = sqlx::query(
+                "UPDATE employees SET
+                   name = COALESCE($3, name),
+                   id_code = COALESCE($4, id_code),
+                   pin_hash = CASE WHEN $5 THEN $6 ELSE pin_hash END,
+                   active = COALESCE($7, active),
+                   objected = COALESCE($8, objected),
+                   updated_at = $9
+                 WHERE id = $1 AND company_id = $2")
+                .bind(id.0).bind(t.company_id().0)
+                .bind(c.name.map(|n| n.as_str())).bind(c.id_code.map(|x| x.as_str()))
+                .bind(c.pin_hash.is_some()).bind(c.pin_hash.flatten())
+                .bind(c.active).bind(c.objected).bind(to_ms(now))
+                .execute(p).await.map_err(StoreError::unique("id_code"))?.rows_affected();
+            if n == 0 { return Err(StoreError::NotFound); }
+        });
+        self.employee(t, id).await
+    }
+
+    /// Erasure: the employee and everything about them (tasks, shifts, notes, analyses,
+    /// links) goes, through the foreign keys' cascades. Audit entries keep only opaque ids.
+    pub async fn delete_employee(&self, t: &Tenant, id: EmployeeId) -> Result<()> {
+        on_pool!(self, p => {
+            let n = sqlx::query("DELETE FROM employees WHERE id = $1 AND company_id = $2")
+                .bind(id.0).bind(t.company_id().0).execute(p).await?.rows_affected();
+            if n == 0 { return Err(StoreError::NotFound); }
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,177 @@
+//! Kiosks (shared clock-in devices), personal clock links, the kiosk's short-lived
+//! identification tickets, wrong-code lockouts and buddy-punching alerts.
+
+use crate::backend::on_pool;
+use crate::row::{AnyRow, RowGet};
+use crate::time::{from_ms, to_ms};
+use crate::{Principal, PrincipalKind, Result, Store, StoreError, Tenant, TokenHash};
+use domain::{EmployeeId, KioskId};
+use jiff::{SignedDuration, Timestamp};
+
+#[derive(Debug, Clone)]
+pub struct Kiosk {
+    pub id: KioskId,
+    pub name: String,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct KioskAlert {
+    pub kind: String,
+    pub detail: String,
+    pub created_at: Timestamp,
+}
+
+/// The state of a lockout key after a failure.
+#[derive(Debug, Clone, Copy)]
+pub struct Lockout {
+    pub failures: u32,
+    pub locked_until: Option<Timestamp>,
+}
+
+/// Failures allowed before the first lock; each further failure doubles the lock.
+const FREE_FAILURES: i64 = 5;
+const FIRST_LOCK_MS: i64 = 30_000;
+const MAX_LOCK_MS: i64 = 15 * 60_000;
+/// A lockout key forgets old failures after this long without new ones.
+const FORGET_AFTER_MS: i64 = 15 * 60_000;
+
+fn kiosk<R: AnyRow>(r: &R) -> Result<Kiosk> {
+    Ok(Kiosk { id: KioskId(r.uuid("id")?), name: r.string("name")?, created_at: from_ms(r.int("created_at")?) })
+}
+
+impl Store {
+    pub async fn create_kiosk(&self, t: &Tenant, name: &str, now: Timestamp) -> Result<Principal> {
+        let id = KioskId::new();
+        on_pool!(self, p => {
+            sqlx::query("INSERT INTO kiosks (id, company_id, name, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(id.0).bind(t.company_id().0).bind(name).bind(to_ms(now)).execute(p).await?;
+        });
+        Ok(Principal { tenant: *t, kind: PrincipalKind::Kiosk { kiosk_id: id } })
+    }
+
+    pub async fn kiosks(&self, t: &Tenant) -> Result<Vec<Kiosk>> {
+        on_pool!(self, p => {
+            sqlx::query("SELECT id, name, created_at FROM kiosks WHERE company_id = $1 ORDER BY created_at")
+                .bind(t.company_id().0).fetch_all(p).await?.iter().map(kiosk).collect()
+        })
+    }
+
+    /// Revokes a kiosk: its sessions and tokens stop working at once.
+    pub async fn delete_kiosk(&self, t: &Tenant, id: KioskId) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query("DELETE FROM kiosks WHERE id = $1 AND company_id = $2")
+                .bind(id.0).bind(t.company_id().0).execute(&mut *tx).await?.rows_affected();
+            if n == 0 { return Err(StoreError::NotFound); }
+            sqlx::query("DELETE FROM sessions WHERE kiosk_id = $1 AND company_id = $2").bind(id.0).bind(t.company_id().0).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM api_tokens WHERE kiosk_id = $1 AND company_id = $2").bind(id.0).bind(t.company_id().0).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// A personal clock link for one employee (replaces any earlier link).
+    pub async fn create_clock_link(&self, t: &Tenant, employee: EmployeeId, token_hash: &TokenHash, now: Timestamp) -> Result<()> {
+        self.employee(t, employee).await?;
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("DELETE FROM clock_links WHERE company_id = $1 AND employee_id = $2").bind(t.company_id().0).bind(employee.0).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO clock_links (token_hash, company_id, employee_id, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(&token_hash[..]).bind(t.company_id().0).bind(employee.0).bind(to_ms(now)).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn revoke_clock_link(&self, t: &Tenant, employee: EmployeeId) -> Result<()> {
+        on_pool!(self, p => {
+            sqlx::query("DELETE FROM clock_links WHERE company_id = $1 AND employee_id = $2").bind(t.company_id().0).bind(employee.0).execute(p).await?;
+        });
+        Ok(())
+    }
+
+    /// Who a personal clock link belongs to (only while the employee is active).
+    pub async fn clock_link(&self, token_hash: &TokenHash) -> Result<Option<(Tenant, EmployeeId)>> {
+        on_pool!(self, p => {
+            let row = sqlx::query("SELECT l.company_id, l.employee_id FROM clock_links l JOIN employees e ON e.id = l.employee_id
+                                   WHERE l.token_hash = $1 AND e.active")
+                .bind(&token_hash[..]).fetch_optional(p).await?;
+            row.map(|r| -> Result<(Tenant, EmployeeId)> { Ok((Tenant::new(domain::CompanyId(r.uuid("company_id")?)), EmployeeId(r.uuid("employee_id")?))) }).transpose()
+        })
+    }
+
+    pub async fn create_ticket(&self, t: &Tenant, employee: EmployeeId, token_hash: &TokenHash, expires_at: Timestamp) -> Result<()> {
+        on_pool!(self, p => {
+            sqlx::query("INSERT INTO kiosk_tickets (token_hash, company_id, employee_id, expires_at) VALUES ($1, $2, $3, $4)")
+                .bind(&token_hash[..]).bind(t.company_id().0).bind(employee.0).bind(to_ms(expires_at)).execute(p).await?;
+        });
+        Ok(())
+    }
+
+    /// Uses up a ticket: the employee it names, if it is valid for this company.
+    pub async fn take_ticket(&self, t: &Tenant, token_hash: &TokenHash, now: Timestamp) -> Result<Option<EmployeeId>> {
+        on_pool!(self, p => {
+            let row = sqlx::query("DELETE FROM kiosk_tickets WHERE token_hash = $1 AND company_id = $2 RETURNING employee_id, expires_at")
+                .bind(&token_hash[..]).bind(t.company_id().0).fetch_optional(p).await?;
+            sqlx::query("DELETE FROM kiosk_tickets WHERE expires_at < $1").bind(to_ms(now)).execute(p).await?;
+            match row {
+                Some(r) if r.int("expires_at")? > to_ms(now) => Ok(Some(EmployeeId(r.uuid("employee_id")?))),
+                _ => Ok(None),
+            }
+        })
+    }
+
+    /// When `key` is locked, until when.
+    pub async fn locked_until(&self, key: &str, now: Timestamp) -> Result<Option<Timestamp>> {
+        on_pool!(self, p => {
+            let until: Option<i64> = sqlx::query_scalar("SELECT locked_until FROM lockouts WHERE key = $1").bind(key).fetch_optional(p).await?;
+            Ok(until.filter(|u| *u > to_ms(now)).map(from_ms))
+        })
+    }
+
+    /// Records a failure against `key`; from the sixth failure on it locks, doubling each time.
+    pub async fn record_failure(&self, t: &Tenant, key: &str, now: Timestamp) -> Result<Lockout> {
+        let now_ms = to_ms(now);
+        on_pool!(self, p => {
+            let r = sqlx::query(
+                "INSERT INTO lockouts (key, company_id, failures, locked_until, last_failure_at) VALUES ($1, $2, 1, 0, $3)
+                 ON CONFLICT (key) DO UPDATE SET
+                   failures = CASE WHEN lockouts.last_failure_at < $4 THEN 1 ELSE lockouts.failures + 1 END,
+                   last_failure_at = $3
+                 RETURNING failures")
+                .bind(key).bind(t.company_id().0).bind(now_ms).bind(now_ms - FORGET_AFTER_MS).fetch_one(p).await?;
+            let failures = r.int("failures")?;
+            let mut locked_until = None;
+            if failures > FREE_FAILURES {
+                let exp = (failures - FREE_FAILURES - 1).min(20) as u32;
+                let lock = FIRST_LOCK_MS.saturating_mul(1i64 << exp).min(MAX_LOCK_MS);
+                sqlx::query("UPDATE lockouts SET locked_until = $1 WHERE key = $2").bind(now_ms + lock).bind(key).execute(p).await?;
+                locked_until = Some(from_ms(now_ms + lock));
+            }
+            Ok(Lockout { failures: failures.clamp(0, u32::MAX as i64) as u32, locked_until })
+        })
+    }
+
+    pub async fn clear_failures(&self, key: &str) -> Result<()> {
+        on_pool!(self, p => { sqlx::query("DELETE FROM lockouts WHERE key = $1").bind(key).execute(p).await?; });
+        Ok(())
+    }
+
+    pub async fn add_kiosk_alert(&self, t: &Tenant, kiosk: Option<KioskId>, kind: &str, detail: &str, now: Timestamp) -> Result<()> {
+        on_pool!(self, p => {
+            sqlx::query("INSERT INTO kiosk_alerts (id, company_id, kiosk_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(uuid::Uuid::now_v7()).bind(t.company_id().0).bind(kiosk.map(|k| k.0)).bind(kind).bind(detail).bind(to_ms(now)).execute(p).await?;
+        });
+        Ok(())
+    }
+
+    /// Alerts of the last `within`, newest first.
+    pub async fn kiosk_alerts(&self, t: &Tenant, now: Timestamp, within: SignedDuration) -> Result<Vec<KioskAlert>> {
+        on_pool!(self, p => {
+            sqlx::query("SELECT kind, detail, created_at FROM kiosk_alerts WHERE company_id = $1 AND created_at > $2 ORDER BY created_at DESC LIMIT 50")
+                .bind(t.company_id().0).bind(to_ms(now) - within.as_millis() as i64).fetch_all(p).await?
+                .iter().map(|r| Ok(KioskAlert { kind: r.string("kind")?, detail: r.string("detail")?, created_at: from_ms(r.int("created_at")?) })).collect()
+        })
+    }
+}

@@ -1,0 +1,192 @@
+//! The mail outbox: every message is stored first and delivered by a worker, so a mail
+//! server outage delays mail but loses none.
+//!
+//! A worker *claims* due rows (a lease; on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so
+//! several instances never take the same row; on SQLite one guarded `UPDATE`, writes being
+//! serialised), sends, then marks each row sent or failed with the next attempt time. A
+//! worker that dies mid-send leaves a lease that expires, and the row is tried again.
+
+use crate::backend::on_pool;
+use crate::time::{from_ms, to_ms};
+use crate::{Result, Store, Tenant};
+use jiff::{SignedDuration, Timestamp};
+use sqlx::Row;
+use uuid::Uuid;
+
+/// A message to queue.
+#[derive(Debug, Clone)]
+pub struct NewMail<'a> {
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub html: Option<&'a str>,
+}
+
+/// A queued (or sent) message.
+#[derive(Debug, Clone)]
+pub struct OutboxMail {
+    pub id: Uuid,
+    pub company_id: Option<Uuid>,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+    /// Delivery attempts started so far (this one included, for a claimed row).
+    pub attempts: u32,
+    /// `None` once sent or given up.
+    pub next_attempt_at: Option<Timestamp>,
+    pub sent_at: Option<Timestamp>,
+    pub last_error: Option<String>,
+    pub created_at: Timestamp,
+}
+
+const COLUMNS: &str = "id, company_id, recipient, subject, text_body, html_body, attempts, next_attempt_at, sent_at, last_error, created_at";
+
+macro_rules! mail_from_row {
+    ($r:expr) => {{
+        let r = $r;
+        OutboxMail {
+            id: r.try_get("id")?,
+            company_id: r.try_get("company_id")?,
+            to: r.try_get("recipient")?,
+            subject: r.try_get("subject")?,
+            text: r.try_get("text_body")?,
+            html: r.try_get("html_body")?,
+            attempts: u32::try_from(r.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
+            next_attempt_at: r.try_get::<Option<i64>, _>("next_attempt_at")?.map(from_ms),
+            sent_at: r.try_get::<Option<i64>, _>("sent_at")?.map(from_ms),
+            last_error: r.try_get("last_error")?,
+            created_at: from_ms(r.try_get("created_at")?),
+        }
+    }};
+}
+
+/// Inserts one message inside a caller's transaction (so a webhook's mail is queued
+/// exactly when the webhook is recorded).
+pub(crate) async fn insert_mail<'e, E>(
+    ex: E,
+    company: Option<Uuid>,
+    m: &NewMail<'_>,
+    now: Timestamp,
+) -> Result<Uuid>
+where
+    E: sqlx::Executor<'e>,
+    for<'q> Uuid: sqlx::Encode<'q, E::Database> + sqlx::Type<E::Database>,
+    for<'q> Option<Uuid>: sqlx::Encode<'q, E::Database>,
+    for<'q> &'q str: sqlx::Encode<'q, E::Database> + sqlx::Type<E::Database>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, E::Database>,
+    for<'q> i64: sqlx::Encode<'q, E::Database> + sqlx::Type<E::Database>,
+    for<'q> <E::Database as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, E::Database>,
+{
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO outbox (id, company_id, recipient, subject, text_body, html_body, attempts, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)",
+    )
+    .bind(id)
+    .bind(company)
+    .bind(m.to)
+    .bind(m.subject)
+    .bind(m.text)
+    .bind(m.html)
+    .bind(to_ms(now))
+    .execute(ex)
+    .await?;
+    Ok(id)
+}
+
+impl Store {
+    /// Queues a message, due now. `tenant` ties it to a company (purged with it).
+    pub async fn enqueue_mail(
+        &self,
+        tenant: Option<&Tenant>,
+        m: &NewMail<'_>,
+        now: Timestamp,
+    ) -> Result<Uuid> {
+        let company = tenant.map(|t| t.company_id().0);
+        on_pool!(self, p => insert_mail(p, company, m, now).await)
+    }
+
+    /// Claims up to `limit` due messages for `lease` (or just message `only`, if it is due),
+    /// counting an attempt on each. Claimed rows are invisible to other workers until the
+    /// lease ends.
+    pub async fn claim_mail(
+        &self,
+        now: Timestamp,
+        lease: SignedDuration,
+        limit: u32,
+        only: Option<Uuid>,
+    ) -> Result<Vec<OutboxMail>> {
+        let now_ms = to_ms(now);
+        let until = to_ms(now.checked_add(lease).unwrap_or(now));
+        let filter = "sent_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= $1
+                      AND (locked_until IS NULL OR locked_until <= $1) AND ($3 IS NULL OR id = $3)";
+        on_pool!(self, p => {
+            let lock = match self.kind() {
+                crate::StoreKind::Postgres => " FOR UPDATE SKIP LOCKED",
+                crate::StoreKind::Sqlite => "",
+            };
+            let sql = format!(
+                "UPDATE outbox SET locked_until = $2, attempts = attempts + 1
+                 WHERE id IN (SELECT id FROM outbox WHERE {filter} ORDER BY next_attempt_at, id LIMIT $4{lock})
+                 RETURNING {COLUMNS}"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(now_ms).bind(until).bind(only).bind(i64::from(limit))
+                .fetch_all(p).await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                out.push(mail_from_row!(r));
+            }
+            out.sort_by_key(|m| (m.next_attempt_at.map(to_ms), m.id));
+            Ok(out)
+        })
+    }
+
+    /// Marks a claimed message delivered: it is never sent again.
+    pub async fn mail_sent(&self, id: Uuid, now: Timestamp) -> Result<()> {
+        on_pool!(self, p => {
+            sqlx::query("UPDATE outbox SET sent_at = $1, next_attempt_at = NULL, locked_until = NULL, last_error = NULL WHERE id = $2")
+                .bind(to_ms(now)).bind(id).execute(p).await?;
+        });
+        Ok(())
+    }
+
+    /// Records a failed attempt: retried at `retry_at`, or never (`None`: a permanent
+    /// failure such as a refused address). The error text must not hold secrets.
+    pub async fn mail_failed(
+        &self,
+        id: Uuid,
+        error: &str,
+        retry_at: Option<Timestamp>,
+    ) -> Result<()> {
+        let error: String = error.chars().take(500).collect();
+        on_pool!(self, p => {
+            sqlx::query("UPDATE outbox SET last_error = $1, next_attempt_at = $2, locked_until = NULL WHERE id = $3 AND sent_at IS NULL")
+                .bind(&error).bind(retry_at.map(to_ms)).bind(id).execute(p).await?;
+        });
+        Ok(())
+    }
+
+    /// Deletes delivered messages sent before `before` (they hold addresses and text that
+    /// have no business staying around once delivered).
+    pub async fn prune_sent_mail(&self, before: Timestamp) -> Result<u64> {
+        on_pool!(self, p => {
+            Ok(sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1")
+                .bind(to_ms(before)).execute(p).await?.rows_affected())
+        })
+    }
+
+    /// The whole outbox, oldest first (operators and tests).
+    pub async fn outbox(&self) -> Result<Vec<OutboxMail>> {
+        on_pool!(self, p => {
+            let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox ORDER BY created_at, id"))
+                .fetch_all(p).await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                out.push(mail_from_row!(r));
+            }
+            Ok(out)
+        })
+    }
+}
