@@ -39,8 +39,11 @@ impl ClaudeClient {
         timeout: std::time::Duration,
         retry: RetryPolicy,
     ) -> Result<Self, AnalysisError> {
-        let mut api_key = HeaderValue::from_str(api_key.expose_secret())
-            .map_err(|_| AnalysisError::Config("ANTHROPIC_API_KEY contains characters not allowed in a header".into()))?;
+        let mut api_key = HeaderValue::from_str(api_key.expose_secret()).map_err(|_| {
+            AnalysisError::Config(
+                "ANTHROPIC_API_KEY contains characters not allowed in a header".into(),
+            )
+        })?;
         // Keeps the key out of any debug output of the request.
         api_key.set_sensitive(true);
         if model.trim().is_empty() {
@@ -48,7 +51,10 @@ impl ClaudeClient {
         }
         Ok(Self {
             http: crate::http::client(timeout)?,
-            url: format!("{}/v1/messages", crate::config::base_url("ANTHROPIC_BASE_URL", base_url)?),
+            url: format!(
+                "{}/v1/messages",
+                crate::config::base_url("ANTHROPIC_BASE_URL", base_url)?
+            ),
             api_key,
             model: model.to_owned(),
             retry,

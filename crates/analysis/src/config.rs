@@ -157,7 +157,10 @@ mod tests {
 
     #[test]
     fn rejects_bad_values() {
-        assert!(env(&[("OPENAI_BASE_URL", "http://x")]).is_err(), "model required");
+        assert!(
+            env(&[("OPENAI_BASE_URL", "http://x")]).is_err(),
+            "model required"
+        );
         assert!(env(&[("ANTHROPIC_BASE_URL", "api.anthropic.com")]).is_err());
         assert!(env(&[("ANTHROPIC_BASE_URL", "ftp://x")]).is_err());
         assert!(env(&[("ANTHROPIC_BASE_URL", "https://")]).is_err());
@@ -167,8 +170,15 @@ mod tests {
 
     #[test]
     fn debug_does_not_print_keys() {
-        let c = env(&[("ANTHROPIC_API_KEY", "sk-ant-secret"), ("OPENAI_API_KEY", "sk-oai-secret")]).unwrap();
+        let c = env(&[
+            ("ANTHROPIC_API_KEY", "sk-ant-secret"),
+            ("OPENAI_API_KEY", "sk-oai-secret"),
+        ])
+        .unwrap();
         let d = format!("{c:?}");
-        assert!(!d.contains("sk-ant-secret") && !d.contains("sk-oai-secret"), "{d}");
+        assert!(
+            !d.contains("sk-ant-secret") && !d.contains("sk-oai-secret"),
+            "{d}"
+        );
     }
 }

@@ -126,11 +126,22 @@ mod tests {
     fn permanent_kinds() {
         let p = "claude";
         assert!(AnalysisError::Timeout { provider: p }.retryable());
-        assert!(AnalysisError::Connection { provider: p, message: String::new() }.retryable());
+        assert!(AnalysisError::Connection {
+            provider: p,
+            message: String::new()
+        }
+        .retryable());
         assert!(!AnalysisError::Refusal { provider: p }.retryable());
         assert!(!AnalysisError::Truncated { provider: p }.retryable());
-        assert!(!AnalysisError::QuotaExhausted { provider: p, message: String::new() }.retryable());
-        let invalid = AnalysisError::InvalidOutput { provider: p, message: String::new() };
+        assert!(!AnalysisError::QuotaExhausted {
+            provider: p,
+            message: String::new()
+        }
+        .retryable());
+        let invalid = AnalysisError::InvalidOutput {
+            provider: p,
+            message: String::new(),
+        };
         assert!(!invalid.retryable());
         assert!(invalid.retry_in_loop());
         assert!(!AnalysisError::Refusal { provider: p }.retry_in_loop());

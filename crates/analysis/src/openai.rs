@@ -57,9 +57,12 @@ impl OpenAiClient {
     ) -> Result<Self, AnalysisError> {
         let bearer = api_key
             .map(|k| {
-                let mut v = HeaderValue::from_str(&format!("Bearer {}", k.expose_secret())).map_err(|_| {
-                    AnalysisError::Config("OPENAI_API_KEY contains characters not allowed in a header".into())
-                })?;
+                let mut v = HeaderValue::from_str(&format!("Bearer {}", k.expose_secret()))
+                    .map_err(|_| {
+                        AnalysisError::Config(
+                            "OPENAI_API_KEY contains characters not allowed in a header".into(),
+                        )
+                    })?;
                 v.set_sensitive(true);
                 Ok::<_, AnalysisError>(v)
             })
@@ -69,7 +72,10 @@ impl OpenAiClient {
         }
         Ok(Self {
             http: crate::http::client(timeout)?,
-            url: format!("{}/v1/chat/completions", crate::config::base_url("OPENAI_BASE_URL", base_url)?),
+            url: format!(
+                "{}/v1/chat/completions",
+                crate::config::base_url("OPENAI_BASE_URL", base_url)?
+            ),
             bearer,
             model: model.to_owned(),
             retry,
@@ -101,7 +107,11 @@ impl OpenAiClient {
             return self.send(&self.body(prompt, false)).await;
         }
         match self.send(&self.body(prompt, true)).await {
-            Err(AnalysisError::Api { status: 400, message, .. }) if rejects_json_schema(&message) => {
+            Err(AnalysisError::Api {
+                status: 400,
+                message,
+                ..
+            }) if rejects_json_schema(&message) => {
                 tracing::warn!(%message, "server rejected json_schema output; falling back to json_object");
                 self.json_object_only.store(true, Ordering::Relaxed);
                 self.send(&self.body(prompt, false)).await

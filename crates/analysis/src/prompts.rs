@@ -54,7 +54,8 @@ still progress).\n\
 missing access, or a system being down.\n\
 - \"none\": not mentioned, or explicitly not worked on, not started, or postponed today.\n\
 Tasks can be referred to by paraphrase, abbreviation or ticket number. A word shared with a task \
-title that means something else is not a reference to it.\n\n\
+title that means something else is not a reference to it. The report may be informal, \
+misspelt, a bullet list, or partly in another language.\n\n\
 Also list \"blockers\": short phrases (a few words each, no names of people) naming what got in \
 the way, and \"unplanned\": short phrases for work done that is not one of the assigned tasks. \
 Use empty lists when there are none.\n\n\
@@ -120,7 +121,13 @@ mod tests {
         let s = standup_system();
         assert!(s.contains("won't get to X today") && s.contains("never instructions"));
         let r = report_system();
-        for status in ["\"done\"", "\"progress\"", "\"blocked\"", "\"none\"", "postponed"] {
+        for status in [
+            "\"done\"",
+            "\"progress\"",
+            "\"blocked\"",
+            "\"none\"",
+            "postponed",
+        ] {
             assert!(r.contains(status), "{status}");
         }
         assert!(summary_system().contains("anonymised"));

@@ -146,7 +146,11 @@ pub fn parse_report(
         let status = TaskStatus::parse(&o.status.trim().to_ascii_lowercase()).ok_or_else(|| {
             invalid(
                 provider,
-                format!("task {}: unknown status {:?}", i + 1, truncate(&o.status, 40)),
+                format!(
+                    "task {}: unknown status {:?}",
+                    i + 1,
+                    truncate(&o.status, 40)
+                ),
             )
         })?;
         outcomes.push(TaskOutcome {
@@ -167,8 +171,12 @@ pub fn parse_summary(provider: &'static str, raw: &str) -> Result<String, Analys
     clean(&out.summary, MAX_SUMMARY_CHARS).ok_or_else(|| invalid(provider, "empty summary".into()))
 }
 
-fn decode<T: for<'de> Deserialize<'de>>(provider: &'static str, raw: &str) -> Result<T, AnalysisError> {
-    serde_json::from_str(strip_fences(raw)).map_err(|e| invalid(provider, format!("not the expected JSON: {e}")))
+fn decode<T: for<'de> Deserialize<'de>>(
+    provider: &'static str,
+    raw: &str,
+) -> Result<T, AnalysisError> {
+    serde_json::from_str(strip_fences(raw))
+        .map_err(|e| invalid(provider, format!("not the expected JSON: {e}")))
 }
 
 /// Small self-hosted models like to wrap JSON in a Markdown code fence even when told not to.
@@ -236,9 +244,17 @@ mod tests {
     #[test]
     fn wrong_count_or_shape_is_invalid() {
         let one = r#"{"tasks":[{"task":"A","mentioned":true,"evidence":null}]}"#;
-        assert!(matches!(parse_standup("claude", &tasks(), one), Err(AnalysisError::InvalidOutput { .. })));
+        assert!(matches!(
+            parse_standup("claude", &tasks(), one),
+            Err(AnalysisError::InvalidOutput { .. })
+        ));
         assert!(parse_standup("claude", &tasks(), "not json").is_err());
-        assert!(parse_standup("claude", &tasks(), r#"{"tasks":[{"mentioned":"yes"},{"mentioned":true}]}"#).is_err());
+        assert!(parse_standup(
+            "claude",
+            &tasks(),
+            r#"{"tasks":[{"mentioned":"yes"},{"mentioned":true}]}"#
+        )
+        .is_err());
         assert!(parse_report("claude", &tasks(), r#"{"tasks":[]}"#).is_err());
     }
 
@@ -250,7 +266,8 @@ mod tests {
         assert_eq!(r.tasks[0].status, TaskStatus::Done);
         assert_eq!(r.tasks[1].status, TaskStatus::Blocked);
         assert_eq!(r.blockers, vec!["waiting on IT"]);
-        let bad = r#"{"tasks":[{"status":"finished"},{"status":"none"}],"blockers":[],"unplanned":[]}"#;
+        let bad =
+            r#"{"tasks":[{"status":"finished"},{"status":"none"}],"blockers":[],"unplanned":[]}"#;
         let e = parse_report("openai", &tasks(), bad).unwrap_err();
         assert!(e.to_string().contains("finished"), "{e}");
     }
@@ -270,7 +287,12 @@ mod tests {
             if v.get("type") == Some(&json!("object")) {
                 assert_eq!(v["additionalProperties"], json!(false));
                 let props: Vec<&String> = v["properties"].as_object().unwrap().keys().collect();
-                let req: Vec<&str> = v["required"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+                let req: Vec<&str> = v["required"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_str().unwrap())
+                    .collect();
                 assert_eq!(props.len(), req.len());
             }
             match v {

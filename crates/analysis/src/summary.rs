@@ -40,11 +40,17 @@ impl WeeklyFigures {
     pub fn validate(&self) -> Result<(), AnalysisError> {
         let b = self.week_start.as_bytes();
         let date_shape = b.len() == 10
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+            && b.iter().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
         if !date_shape {
-            return Err(AnalysisError::InvalidInput("week_start must be YYYY-MM-DD".into()));
+            return Err(AnalysisError::InvalidInput(
+                "week_start must be YYYY-MM-DD".into(),
+            ));
         }
         let numbers = [
             Some(self.total_hours),
@@ -93,10 +99,19 @@ fn activity(f: &WeeklyFigures) -> String {
     if let Some(prev) = f.previous_week_hours.filter(|h| *h > 0.0) {
         let change = (f.total_hours - prev) / prev * 100.0;
         if change.abs() < 0.5 {
-            let _ = write!(p, " That is about the same as the previous week ({} hours).", hours(prev));
+            let _ = write!(
+                p,
+                " That is about the same as the previous week ({} hours).",
+                hours(prev)
+            );
         } else {
             let dir = if change > 0.0 { "up" } else { "down" };
-            let _ = write!(p, " That is {dir} {:.0}% on the previous week's {} hours.", change.abs(), hours(prev));
+            let _ = write!(
+                p,
+                " That is {dir} {:.0}% on the previous week's {} hours.",
+                change.abs(),
+                hours(prev)
+            );
         }
     }
     p
@@ -114,7 +129,11 @@ fn scores(f: &WeeklyFigures) -> String {
         }
         Some(prev) => {
             let dir = if avg > prev { "up" } else { "down" };
-            let _ = write!(p, ", {dir} {:.0} points from {prev:.0} the week before", (avg - prev).abs());
+            let _ = write!(
+                p,
+                ", {dir} {:.0} points from {prev:.0} the week before",
+                (avg - prev).abs()
+            );
         }
         None => {}
     }
@@ -125,7 +144,10 @@ fn scores(f: &WeeklyFigures) -> String {
             .score_buckets
             .iter()
             .enumerate()
-            .fold((0, 0), |best, (i, n)| if *n > best.1 { (i, *n) } else { best });
+            .fold(
+                (0, 0),
+                |best, (i, n)| if *n > best.1 { (i, *n) } else { best },
+            );
         let _ = write!(
             p,
             " Most scored shifts fell in the {} band ({top_n} of {scored})",
@@ -163,8 +185,12 @@ fn tasks_and_blockers(f: &WeeklyFigures) -> String {
             f.tasks_none,
         ));
     }
-    let mut themes: Vec<(BlockerTheme, u32)> =
-        f.blocker_themes.iter().copied().filter(|(_, n)| *n > 0).collect();
+    let mut themes: Vec<(BlockerTheme, u32)> = f
+        .blocker_themes
+        .iter()
+        .copied()
+        .filter(|(_, n)| *n > 0)
+        .collect();
     themes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     match themes.as_slice() {
         [] => {}
@@ -277,9 +303,17 @@ End-of-day reports covered 90 assigned tasks: 40 done (44%), 30 in progress, 8 b
         f.auto_closed_shifts = 1;
         f.previous_week_hours = None;
         let s = write_summary(&f);
-        assert!(s.starts_with("In the week starting 2025-03-03, 1 employee worked 1 shift for a total of 8 hours"), "{s}");
+        assert!(
+            s.starts_with(
+                "In the week starting 2025-03-03, 1 employee worked 1 shift for a total of 8 hours"
+            ),
+            "{s}"
+        );
         assert!(s.contains("No shifts were scored this week."), "{s}");
-        assert!(s.contains("The blockers reported were about systems or tools being down (1)."), "{s}");
+        assert!(
+            s.contains("The blockers reported were about systems or tools being down (1)."),
+            "{s}"
+        );
         assert!(s.contains("One shift was closed automatically"), "{s}");
     }
 

@@ -11,7 +11,10 @@ fn main() -> Result<(), String> {
     let raw = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let items = parse_jsonl(&raw)?;
     let report = run_local(&items);
-    println!("{}", serde_json::to_string(&report).map_err(|e| e.to_string())?);
+    println!(
+        "{}",
+        serde_json::to_string(&report).map_err(|e| e.to_string())?
+    );
 
     let rounds = 200;
     let start = Instant::now();
@@ -29,7 +32,10 @@ fn main() -> Result<(), String> {
                     for (k, m) in c.tasks.iter().enumerate() {
                         let label = item.mentioned.as_ref().and_then(|l| l.get(k)).copied();
                         if label != Some(m.mentioned) {
-                            println!("{} [{}] label={label:?} got={} ev={:?}\n    {}", item.id, m.task, m.mentioned, m.evidence, item.text);
+                            println!(
+                                "{} [{}] label={label:?} got={} ev={:?}\n    {}",
+                                item.id, m.task, m.mentioned, m.evidence, item.text
+                            );
                         }
                     }
                 }
@@ -38,7 +44,10 @@ fn main() -> Result<(), String> {
                     for (k, o) in r.tasks.iter().enumerate() {
                         let label = item.status.as_ref().and_then(|l| l.get(k)).copied();
                         if label != Some(o.status) {
-                            println!("{} [{}] label={label:?} got={:?} ev={:?}\n    {}", item.id, o.task, o.status, o.evidence, item.text);
+                            println!(
+                                "{} [{}] label={label:?} got={:?} ev={:?}\n    {}",
+                                item.id, o.task, o.status, o.evidence, item.text
+                            );
                         }
                     }
                 }

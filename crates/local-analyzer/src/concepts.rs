@@ -1,51 +1,326 @@
 //! Small hand-made vocabularies: function words, generic work words, synonym groups and a few
 //! non-English words people mix in. Kept general on purpose: no task titles from any data set.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::text::stem;
 
 /// Function words: never evidence of a task on their own.
 pub const STOPWORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "of", "to", "for", "on", "in", "into", "at", "by", "with",
-    "from", "about", "re", "per", "w", "is", "are", "was", "were", "be", "been", "it", "its",
-    "this", "that", "these", "those", "i", "im", "ill", "ive", "id", "me", "my", "we", "our",
-    "us", "you", "your", "they", "their", "them", "he", "she", "his", "her", "him", "so",
-    "then", "also", "just", "up", "out", "off", "as", "if", "but", "not", "no", "do", "did",
-    "will", "can", "could", "would", "should", "need", "needs", "get", "got", "have", "has",
-    "had", "some", "all", "any", "more", "most", "first", "next", "new", "today", "tomorrow",
-    "morning", "afternoon", "day", "week", "after", "before", "again", "still", "one", "ones",
-    "dr", "mr", "mrs", "ms", "corp", "inc", "llc", "ltd", "co", "too", "very", "what", "who",
-    "which", "there", "here", "thing", "things", "stuff", "bit", "lot", "gonna", "going",
-    "wanna", "via", "vs", "am", "pm", "ok", "okay", "hi", "hey", "yet", "till", "until",
-    "while", "since", "because", "both", "either", "each", "every", "other", "rest", "than",
-    "back", "over", "under", "through", "across", "during", "without", "within", "around",
-    "near", "like", "down", "again", "already", "really", "maybe", "probably", "too",
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "of",
+    "to",
+    "for",
+    "on",
+    "in",
+    "into",
+    "at",
+    "by",
+    "with",
+    "from",
+    "about",
+    "re",
+    "per",
+    "w",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "i",
+    "im",
+    "ill",
+    "ive",
+    "id",
+    "me",
+    "my",
+    "we",
+    "our",
+    "us",
+    "you",
+    "your",
+    "they",
+    "their",
+    "them",
+    "he",
+    "she",
+    "his",
+    "her",
+    "him",
+    "so",
+    "then",
+    "also",
+    "just",
+    "up",
+    "out",
+    "off",
+    "as",
+    "if",
+    "but",
+    "not",
+    "no",
+    "do",
+    "did",
+    "will",
+    "can",
+    "could",
+    "would",
+    "should",
+    "need",
+    "needs",
+    "get",
+    "got",
+    "have",
+    "has",
+    "had",
+    "some",
+    "all",
+    "any",
+    "more",
+    "most",
+    "first",
+    "next",
+    "new",
+    "today",
+    "tomorrow",
+    "morning",
+    "afternoon",
+    "day",
+    "week",
+    "after",
+    "before",
+    "again",
+    "still",
+    "one",
+    "ones",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "corp",
+    "inc",
+    "llc",
+    "ltd",
+    "co",
+    "too",
+    "very",
+    "what",
+    "who",
+    "which",
+    "there",
+    "here",
+    "thing",
+    "things",
+    "stuff",
+    "bit",
+    "lot",
+    "gonna",
+    "going",
+    "wanna",
+    "via",
+    "vs",
+    "am",
+    "pm",
+    "ok",
+    "okay",
+    "hi",
+    "hey",
+    "yet",
+    "till",
+    "until",
+    "while",
+    "since",
+    "because",
+    "both",
+    "either",
+    "each",
+    "every",
+    "other",
+    "rest",
+    "than",
+    "back",
+    "over",
+    "under",
+    "through",
+    "across",
+    "during",
+    "without",
+    "within",
+    "around",
+    "near",
+    "like",
+    "down",
+    "again",
+    "already",
+    "really",
+    "maybe",
+    "probably",
+    "too",
 ];
 
 /// Verbs and nouns that appear in many task titles and say little about which task is meant.
 pub const GENERIC: &[&str] = &[
-    "update", "write", "review", "prepare", "prep", "plan", "fix", "add", "make", "build",
-    "create", "send", "call", "process", "schedule", "order", "set", "setup", "follow", "clear",
-    "get", "run", "check", "finish", "complete", "start", "handle", "work", "help", "submit",
-    "enter", "log", "collect", "resolve", "reply", "finalize", "draft", "organize", "coordinate",
-    "manage", "improve", "implement", "support", "look", "take", "put", "clean", "fill",
-    "return", "contact", "confirm", "book", "file", "post", "pull", "do", "team", "list",
-    "service", "system", "notes", "note", "records", "record", "item", "items", "task", "tasks",
-    "info", "details", "data", "ticket", "tickets", "request", "requests", "result", "results",
-    "report", "reports", "doc", "docs", "issue", "issues", "job", "stuff",
+    "update",
+    "write",
+    "review",
+    "prepare",
+    "prep",
+    "plan",
+    "fix",
+    "add",
+    "make",
+    "build",
+    "create",
+    "send",
+    "call",
+    "process",
+    "schedule",
+    "order",
+    "set",
+    "setup",
+    "follow",
+    "clear",
+    "get",
+    "run",
+    "check",
+    "finish",
+    "complete",
+    "start",
+    "handle",
+    "work",
+    "help",
+    "submit",
+    "enter",
+    "log",
+    "collect",
+    "resolve",
+    "reply",
+    "finalize",
+    "draft",
+    "organize",
+    "coordinate",
+    "manage",
+    "improve",
+    "implement",
+    "support",
+    "look",
+    "take",
+    "put",
+    "clean",
+    "fill",
+    "return",
+    "contact",
+    "confirm",
+    "book",
+    "file",
+    "post",
+    "pull",
+    "do",
+    "team",
+    "list",
+    "service",
+    "system",
+    "notes",
+    "note",
+    "records",
+    "record",
+    "item",
+    "items",
+    "task",
+    "tasks",
+    "info",
+    "details",
+    "data",
+    "ticket",
+    "tickets",
+    "request",
+    "requests",
+    "result",
+    "results",
+    "report",
+    "reports",
+    "doc",
+    "docs",
+    "issue",
+    "issues",
+    "job",
+    "stuff",
 ];
 
 /// Title words that commonly start a task as its main, specific verb ("Restock ...").
 const SPECIFIC_VERBS: &[&str] = &[
-    "grade", "translate", "migrate", "restock", "repack", "retouch", "calibrate", "transcribe",
-    "proofread", "interview", "inspect", "triage", "tag", "escalate", "negotiate", "train",
-    "onboard", "screen", "image", "reset", "replace", "rotate", "weed", "dispatch", "refactor",
-    "upgrade", "audit", "count", "label", "ship", "repair", "paint", "install", "deploy", "test",
-    "verify", "debug", "investigate", "hire", "recruit", "design", "redesign", "edit", "teach",
-    "coach", "reconcile", "renew", "refresh", "reorder", "receive", "launch", "publish",
-    "invoice", "digitize", "archive", "photograph", "film", "proof", "reassign", "assemble",
+    "grade",
+    "translate",
+    "migrate",
+    "restock",
+    "repack",
+    "retouch",
+    "calibrate",
+    "transcribe",
+    "proofread",
+    "interview",
+    "inspect",
+    "triage",
+    "tag",
+    "escalate",
+    "negotiate",
+    "train",
+    "onboard",
+    "screen",
+    "image",
+    "reset",
+    "replace",
+    "rotate",
+    "weed",
+    "dispatch",
+    "refactor",
+    "upgrade",
+    "audit",
+    "count",
+    "label",
+    "ship",
+    "repair",
+    "paint",
+    "install",
+    "deploy",
+    "test",
+    "verify",
+    "debug",
+    "investigate",
+    "hire",
+    "recruit",
+    "design",
+    "redesign",
+    "edit",
+    "teach",
+    "coach",
+    "reconcile",
+    "renew",
+    "refresh",
+    "reorder",
+    "receive",
+    "launch",
+    "publish",
+    "invoice",
+    "digitize",
+    "archive",
+    "photograph",
+    "film",
+    "proof",
+    "reassign",
+    "assemble",
 ];
 
 /// Synonym groups of common work vocabulary. Multi-word entries match consecutive words.
@@ -65,9 +340,22 @@ const GROUPS: &[&[&str]] = &[
     &["photo", "picture", "pic", "image", "shot"],
     &["deck", "slides", "presentation"],
     &["forecast", "projection"],
-    &["synthesis", "summary", "readout", "recap", "writeup", "write up"],
+    &[
+        "synthesis",
+        "summary",
+        "readout",
+        "recap",
+        "writeup",
+        "write up",
+    ],
     &["damaged", "crushed", "broken"],
-    &["translate", "translation", "traduccion", "traduction", "ubersetzung"],
+    &[
+        "translate",
+        "translation",
+        "traduccion",
+        "traduction",
+        "ubersetzung",
+    ],
     &["fix", "repair", "patch", "hotfix"],
     &["documentation", "docs", "document"],
     &["customer", "client"],
@@ -121,26 +409,63 @@ pub fn translate_cue(norm: &str) -> &str {
     }
 }
 
+/// A word list with hashed lookup, built on first use (lists are scanned in hot loops).
+pub struct WordSet {
+    words: &'static [&'static str],
+    cell: OnceLock<HashSet<&'static str>>,
+}
+
+impl WordSet {
+    pub const fn new(words: &'static [&'static str]) -> Self {
+        Self {
+            words,
+            cell: OnceLock::new(),
+        }
+    }
+
+    pub fn contains(&self, w: &str) -> bool {
+        self.cell
+            .get_or_init(|| self.words.iter().copied().collect())
+            .contains(w)
+    }
+}
+
+static STOP_SET: WordSet = WordSet::new(STOPWORDS);
+
 pub fn is_stopword(norm: &str) -> bool {
-    STOPWORDS.contains(&norm)
+    STOP_SET.contains(norm)
 }
 
 pub fn is_generic(stem_or_norm: &str) -> bool {
-    GENERIC.contains(&stem_or_norm) || generic_stems().iter().any(|s| s == stem_or_norm)
+    generic_stems().contains(stem_or_norm)
 }
 
-pub fn is_specific_verb(stem_: &str) -> bool {
-    specific_verb_stems().iter().any(|s| s == stem_)
+/// True for the verb itself ("restock") and its stem; callers wanting the bare verb check
+/// both the word and its stem.
+pub fn is_specific_verb(word_or_stem: &str) -> bool {
+    specific_verb_stems().contains(word_or_stem)
 }
 
-fn generic_stems() -> &'static Vec<String> {
-    static CELL: OnceLock<Vec<String>> = OnceLock::new();
-    CELL.get_or_init(|| GENERIC.iter().map(|w| stem(w)).collect())
+/// Generic words and their stems.
+fn generic_stems() -> &'static HashSet<String> {
+    static CELL: OnceLock<HashSet<String>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        GENERIC
+            .iter()
+            .flat_map(|w| [w.to_string(), stem(w)])
+            .collect()
+    })
 }
 
-fn specific_verb_stems() -> &'static Vec<String> {
-    static CELL: OnceLock<Vec<String>> = OnceLock::new();
-    CELL.get_or_init(|| SPECIFIC_VERBS.iter().map(|w| stem(w)).collect())
+/// Specific verbs and their stems.
+fn specific_verb_stems() -> &'static HashSet<String> {
+    static CELL: OnceLock<HashSet<String>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        SPECIFIC_VERBS
+            .iter()
+            .flat_map(|w| [w.to_string(), stem(w)])
+            .collect()
+    })
 }
 
 /// Stemmed key (words joined by a space) -> group ids.
@@ -175,7 +500,10 @@ mod tests {
     fn synonyms_share_a_group_by_stem() {
         assert!(share_group(groups(&stem("bug")), groups(&stem("defects"))));
         assert!(share_group(groups("sign in"), groups("login")));
-        assert!(share_group(groups(&stem("shots")), groups(&stem("immunization"))));
+        assert!(share_group(
+            groups(&stem("shots")),
+            groups(&stem("immunization"))
+        ));
         assert!(!share_group(groups(&stem("bug")), groups(&stem("invoice"))));
         assert!(groups("zzz").is_empty());
     }

@@ -39,7 +39,12 @@ pub fn parse_jsonl(s: &str) -> Result<Vec<EvalItem>, String> {
             Kind::Report => item.status.as_ref().map(Vec::len),
         };
         match labels {
-            None => return Err(format!("line {line_no}: {} has no labels for its kind", item.id)),
+            None => {
+                return Err(format!(
+                    "line {line_no}: {} has no labels for its kind",
+                    item.id
+                ))
+            }
             Some(n) if n != item.tasks.len() => {
                 return Err(format!(
                     "line {line_no}: {} has {} tasks but {n} labels",
@@ -165,7 +170,9 @@ pub fn run_local(items: &[EvalItem]) -> EvalReport {
     for item in items {
         match item.kind {
             Kind::Standup => {
-                let Some(labels) = &item.mentioned else { continue };
+                let Some(labels) = &item.mentioned else {
+                    continue;
+                };
                 let check = crate::check_standup(&item.tasks, &item.text);
                 let predicted: Vec<bool> = check.tasks.iter().map(|t| t.mentioned).collect();
                 tally.add_standup(labels, &predicted);
@@ -188,7 +195,10 @@ mod tests {
     #[test]
     fn parse_reports_the_bad_line() {
         let ok = r#"{"id":"a","kind":"standup","tasks":["T"],"text":"x","mentioned":[true]}"#;
-        assert_eq!(parse_jsonl(&format!("{ok}\n\n{ok}")).map(|v| v.len()), Ok(2));
+        assert_eq!(
+            parse_jsonl(&format!("{ok}\n\n{ok}")).map(|v| v.len()),
+            Ok(2)
+        );
         let err = parse_jsonl(&format!("{ok}\n{{oops")).unwrap_err();
         assert!(err.starts_with("line 2:"), "{err}");
         let short = r#"{"id":"b","kind":"report","tasks":["T","U"],"text":"x","status":["done"]}"#;
@@ -200,6 +210,14 @@ mod tests {
     #[test]
     fn zero_denominators_give_zero() {
         let r = Tally::default().report();
-        assert_eq!((r.standup.precision, r.standup.f1, r.report.macro_f1, r.report.n), (0.0, 0.0, 0.0, 0));
+        assert_eq!(
+            (
+                r.standup.precision,
+                r.standup.f1,
+                r.report.macro_f1,
+                r.report.n
+            ),
+            (0.0, 0.0, 0.0, 0)
+        );
     }
 }

@@ -2,13 +2,15 @@
 //! per text. It is the default analyzer and the fallback when an LLM is unavailable.
 //!
 //! Pipeline: split the text into sentences and clauses ([`text`]), find which task each
-//! clause is about ([`attribution`], using [`concepts`] for synonyms), then read the status
-//! cues of the clauses attributed to each task ([`cues`], [`report`]).
+//! clause is about ([`attribution`], scoring with [`matching`] and [`concepts`] for
+//! synonyms), then read the status cues of the clauses attributed to each task ([`cues`],
+//! [`report`]).
 
 mod attribution;
 mod concepts;
 mod cues;
 pub mod eval;
+mod matching;
 mod report;
 mod standup;
 mod text;

@@ -2,8 +2,9 @@
 
 use domain::{ReportExtraction, TaskOutcome, TaskStatus};
 
-use crate::attribution::{attribute, clip, profiles, tokens_in, MAX_TEXT_BYTES};
+use crate::attribution::{attribute, clip, tokens_in, MAX_TEXT_BYTES};
 use crate::cues::{read, Cues};
+use crate::matching::profiles;
 use crate::text::tokenize;
 
 /// Longest blocker or unplanned phrase, in words.
@@ -15,12 +16,10 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
     let profiles = profiles(tasks);
     let sentences = attribute(text, &profiles);
     let toks = tokenize(text);
-    let title_stems: Vec<Vec<String>> = tasks
-        .iter()
-        .map(|t| tokenize(t).into_iter().map(|t| t.stem).collect())
-        .collect();
+    let titles: Vec<Vec<crate::text::Token>> = tasks.iter().map(|t| tokenize(t)).collect();
 
-    let mut per_task: Vec<(Cues, Vec<(usize, usize)>)> = vec![(Cues::default(), Vec::new()); tasks.len()];
+    let mut per_task: Vec<(Cues, Vec<(usize, usize)>)> =
+        vec![(Cues::default(), Vec::new()); tasks.len()];
     let mut blockers: Vec<String> = Vec::new();
     let mut unplanned: Vec<String> = Vec::new();
     for s in &sentences {
@@ -29,11 +28,16 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
             let ct = tokens_in(&toks, c.start, c.end);
             let plain = read(text, (c.start, c.end), ct, &[]);
             if plain.blocked {
-                push_unique(&mut blockers, blocker_phrase(text, c.start, c.end, ct, plain.blocked_at));
+                push_unique(
+                    &mut blockers,
+                    blocker_phrase(text, c.start, c.end, ct, plain.blocked_at),
+                );
             }
             for &i in &c.tasks {
-                let Some((_, spans)) = per_task.get_mut(i) else { continue };
-                let cues = read(text, (c.start, c.end), ct, &title_stems[i]);
+                let Some((_, spans)) = per_task.get_mut(i) else {
+                    continue;
+                };
+                let cues = read(text, (c.start, c.end), ct, &titles[i]);
                 merge(in_sentence[i].get_or_insert_with(Cues::default), cues);
                 spans.push((c.start, c.end));
             }
@@ -41,7 +45,7 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
         for (i, cues) in in_sentence.into_iter().enumerate() {
             let Some(mut cues) = cues else { continue };
             // "reconciled Mon–Wed, Thu/Fri tomorrow": finished part, rest planned.
-            if cues.done && cues.later_day && !cues.not_worked {
+            if (cues.done || cues.weak_done) && cues.later_day && !cues.not_worked {
                 cues.progress = true;
             }
             merge(&mut per_task[i].0, cues);
@@ -50,7 +54,9 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
             let st = tokens_in(&toks, s.start, s.end);
             let cues = read(text, (s.start, s.end), st, &[]);
             let worked = cues.activity && !cues.blocked && !cues.negation && !cues.not_worked;
-            if worked && !(cues.future && !cues.done) && st.len() >= 3 {
+            // A plan for later is not work done today.
+            let planned_only = cues.future && !cues.done;
+            if worked && !planned_only && st.len() >= 3 {
                 push_unique(&mut unplanned, words(&text[s.start..s.end], PHRASE_WORDS));
             }
         }
@@ -70,17 +76,29 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
                     Some(ev) => (TaskStatus::Done, Some(ev.clone())),
                     None => (TaskStatus::None, None),
                 };
-                return TaskOutcome { task: task.clone(), status, evidence };
+                return TaskOutcome {
+                    task: task.clone(),
+                    status,
+                    evidence,
+                };
             }
             let evidence = spans
                 .iter()
                 .map(|&(a, b)| text[a..b].trim())
                 .collect::<Vec<_>>()
                 .join(" … ");
-            TaskOutcome { task: task.clone(), status: decide(&cues), evidence: Some(evidence) }
+            TaskOutcome {
+                task: task.clone(),
+                status: decide(&cues),
+                evidence: Some(evidence),
+            }
         })
         .collect();
-    ReportExtraction { tasks, blockers, unplanned }
+    ReportExtraction {
+        tasks,
+        blockers,
+        unplanned,
+    }
 }
 
 fn merge(acc: &mut Cues, c: Cues) {
@@ -89,13 +107,15 @@ fn merge(acc: &mut Cues, c: Cues) {
     acc.negation |= c.negation;
     acc.progress |= c.progress;
     acc.done |= c.done;
+    acc.weak_done |= c.weak_done;
     acc.future |= c.future;
     acc.later_day |= c.later_day;
     acc.activity |= c.activity;
 }
 
 /// Obstacles win; then explicit "not worked on"; partial beats finished; a task named only
-/// with a future plan was not worked on; a task named with no cue was worked on.
+/// with a future plan was not worked on; a past-tense action on it means done; a task named
+/// with no cue was worked on.
 pub fn decide(c: &Cues) -> TaskStatus {
     if c.blocked {
         TaskStatus::Blocked
@@ -107,6 +127,8 @@ pub fn decide(c: &Cues) -> TaskStatus {
         TaskStatus::Done
     } else if c.negation || (c.future && !c.activity) {
         TaskStatus::None
+    } else if c.weak_done {
+        TaskStatus::Done
     } else {
         TaskStatus::Progress
     }
@@ -114,20 +136,58 @@ pub fn decide(c: &Cues) -> TaskStatus {
 
 /// "all done" / "everything finished" as the whole message: every task is done.
 fn says_all_done(text: &str, sentences: &[crate::attribution::Sentence]) -> Option<String> {
-    const FILLER: &[&str] = &["today", "for", "the", "day", "now", "is", "are", "was", "pretty", "much", "basically", "ok", "so", "tasks", "my", "with", "and"];
+    const FILLER: &[&str] = &[
+        "today",
+        "for",
+        "the",
+        "day",
+        "now",
+        "is",
+        "are",
+        "was",
+        "pretty",
+        "much",
+        "basically",
+        "ok",
+        "so",
+        "tasks",
+        "my",
+        "with",
+        "and",
+    ];
     let s = sentences.first()?;
     let t = tokenize(&text[s.start..s.end]);
-    let w: Vec<&str> = t.iter().map(|t| crate::concepts::translate_cue(&t.norm)).filter(|w| !FILLER.contains(w)).collect();
+    let w: Vec<&str> = t
+        .iter()
+        .map(|t| crate::concepts::translate_cue(&t.norm))
+        .filter(|w| !FILLER.contains(w))
+        .collect();
     let whole = matches!(w.first(), Some(&("all" | "everything" | "both")))
         || matches!(w.last(), Some(&("everything" | "both")));
-    let done = w.iter().any(|x| matches!(*x, "done" | "finished" | "complete" | "completed" | "shipped"));
-    (w.len() <= 3 && whole && done && sentences.len() <= 2).then(|| text[s.start..s.end].to_string())
+    let done = w.iter().any(|x| {
+        matches!(
+            *x,
+            "done" | "finished" | "complete" | "completed" | "shipped"
+        )
+    });
+    (w.len() <= 3 && whole && done && sentences.len() <= 2)
+        .then(|| text[s.start..s.end].to_string())
 }
 
-fn blocker_phrase(text: &str, start: usize, end: usize, toks: &[crate::text::Token], at: Option<usize>) -> String {
+fn blocker_phrase(
+    text: &str,
+    start: usize,
+    end: usize,
+    toks: &[crate::text::Token],
+    at: Option<usize>,
+) -> String {
     let from = at.and_then(|i| toks.get(i)).map_or(start, |t| t.start);
     let tail = text[from..end].trim();
-    let phrase = if tail.split_whitespace().count() >= 3 { tail } else { text[start..end].trim() };
+    let phrase = if tail.split_whitespace().count() >= 3 {
+        tail
+    } else {
+        text[start..end].trim()
+    };
     words(phrase, PHRASE_WORDS)
 }
 
@@ -155,14 +215,23 @@ mod tests {
     }
 
     fn statuses(t: &[&str], text: &str) -> Vec<TaskStatus> {
-        extract_report(&tasks(t), text).tasks.iter().map(|o| o.status).collect()
+        extract_report(&tasks(t), text)
+            .tasks
+            .iter()
+            .map(|o| o.status)
+            .collect()
     }
 
     use TaskStatus::{Blocked, Done, None as NoWork, Progress};
 
     #[test]
     fn clause_cues_go_to_the_task_the_clause_is_about() {
-        let t = ["Fix login redirect loop", "Q3 revenue dashboard", "Migrate billing service to Postgres 16", "Login page copy update"];
+        let t = [
+            "Fix login redirect loop",
+            "Q3 revenue dashboard",
+            "Migrate billing service to Postgres 16",
+            "Login page copy update",
+        ];
         let text = "Fix login redirect loop — merged and deployed. Q3 revenue dashboard: built the first two charts, will finish the rest tomorrow. Didn't touch the billing migration.";
         assert_eq!(statuses(&t, text), [Done, Progress, NoWork, NoWork]);
     }
@@ -170,34 +239,54 @@ mod tests {
     #[test]
     fn blockers_are_detected_and_quoted() {
         let t = ["Renew MLS listing", "Send comps to the Nguyens"];
-        let r = extract_report(&tasks(&t), "MLS renewal — the portal was down all afternoon. Comps emailed to the Nguyens.");
-        assert_eq!(r.tasks.iter().map(|o| o.status).collect::<Vec<_>>(), [Blocked, Done]);
+        let r = extract_report(
+            &tasks(&t),
+            "MLS renewal — the portal was down all afternoon. Comps emailed to the Nguyens.",
+        );
+        assert_eq!(
+            r.tasks.iter().map(|o| o.status).collect::<Vec<_>>(),
+            [Blocked, Done]
+        );
         assert_eq!(r.blockers, ["the portal was down all afternoon"]);
     }
 
     #[test]
     fn postponed_and_future_only_tasks_are_none() {
-        let t = ["Forklift safety refresher", "Photosynthesis quiz for 7th grade", "Onboard new hire Priya"];
+        let t = [
+            "Forklift safety refresher",
+            "Photosynthesis quiz for 7th grade",
+            "Onboard new hire Priya",
+        ];
         let text = "Forklift refresher got moved to next Monday. quiz tmrw. Priya's onboarding starts tomorrow.";
         assert_eq!(statuses(&t, text), [NoWork, NoWork, NoWork]);
     }
 
     #[test]
     fn unplanned_work_is_listed() {
-        let r = extract_report(&tasks(&["Review refund policy draft"]), "Processed a bunch of refunds from the queue.");
+        let r = extract_report(
+            &tasks(&["Review refund policy draft"]),
+            "Processed a bunch of refunds from the queue.",
+        );
         assert_eq!(r.tasks[0].status, NoWork);
         assert_eq!(r.unplanned, ["Processed a bunch of refunds from the queue"]);
     }
 
     #[test]
     fn all_done_alone_marks_everything_done() {
-        assert_eq!(statuses(&["A thing", "Other thing"], "all done"), [Done, Done]);
+        assert_eq!(
+            statuses(&["A thing", "Other thing"], "all done"),
+            [Done, Done]
+        );
         assert_eq!(statuses(&["A thing"], "didn't get to either"), [NoWork]);
     }
 
     #[test]
     fn ticket_numbers_carry_status() {
-        let t = ["#412 Null pointer in export job", "#418 Add CSV delimiter option", "Upgrade React to 18.3"];
+        let t = [
+            "#412 Null pointer in export job",
+            "#418 Add CSV delimiter option",
+            "Upgrade React to 18.3",
+        ];
         assert_eq!(statuses(&t, "412 merged ✅. started on 418, parser changes half done. react upgrade not started"), [Done, Progress, NoWork]);
     }
 

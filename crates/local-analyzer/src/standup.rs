@@ -2,7 +2,8 @@
 
 use domain::{StandupCheck, TaskMention};
 
-use crate::attribution::{attribute, clip, profiles, Sentence, MAX_TEXT_BYTES};
+use crate::attribution::{attribute, clip, Sentence, MAX_TEXT_BYTES};
+use crate::matching::profiles;
 
 /// One `TaskMention` per task, in the given order. A task counts as mentioned whatever the
 /// note says about it ("won't get to X today" still mentions X).
@@ -45,21 +46,36 @@ mod tests {
     }
 
     fn mentioned(t: &[&str], text: &str) -> Vec<bool> {
-        check_standup(&tasks(t), text).tasks.iter().map(|m| m.mentioned).collect()
+        check_standup(&tasks(t), text)
+            .tasks
+            .iter()
+            .map(|m| m.mentioned)
+            .collect()
     }
 
     #[test]
     fn negated_and_postponed_tasks_are_still_mentioned() {
-        let t = ["Q3 revenue dashboard", "Reply to vendor RFP", "Clean up stale feature flags"];
+        let t = [
+            "Q3 revenue dashboard",
+            "Reply to vendor RFP",
+            "Clean up stale feature flags",
+        ];
         assert_eq!(
-            mentioned(&t, "Won't get to the dashboard today, pushed to next week. Focusing on the RFP reply."),
+            mentioned(
+                &t,
+                "Won't get to the dashboard today, pushed to next week. Focusing on the RFP reply."
+            ),
             [true, true, false]
         );
     }
 
     #[test]
     fn bullet_lists_are_read_line_by_line() {
-        let t = ["Add rate limiting to public API", "Investigate memory leak in worker", "Review Dana's caching PR"];
+        let t = [
+            "Add rate limiting to public API",
+            "Investigate memory leak in worker",
+            "Review Dana's caching PR",
+        ];
         let text = "Plan:\n* finish the rate limiter\n* review dana's caching PR\n* 1:1 with Sam";
         assert_eq!(mentioned(&t, text), [true, false, true]);
     }
@@ -67,14 +83,26 @@ mod tests {
     #[test]
     fn shared_word_distractor_is_not_a_mention() {
         let t = ["Update pricing page", "Launch spring email campaign"];
-        assert_eq!(mentioned(&t, "pricing meeting moved to Thu, spring campaign goes out at 10"), [false, true]);
+        assert_eq!(
+            mentioned(
+                &t,
+                "pricing meeting moved to Thu, spring campaign goes out at 10"
+            ),
+            [false, true]
+        );
     }
 
     #[test]
     fn evidence_is_the_referring_clause() {
         let t = tasks(&["Fix login redirect loop", "Q3 revenue dashboard"]);
-        let c = check_standup(&t, "Morning standup, then fix the login redirect loop, then lunch.");
-        assert_eq!(c.tasks[0].evidence.as_deref(), Some("then fix the login redirect loop"));
+        let c = check_standup(
+            &t,
+            "Morning standup, then fix the login redirect loop, then lunch.",
+        );
+        assert_eq!(
+            c.tasks[0].evidence.as_deref(),
+            Some("then fix the login redirect loop")
+        );
         assert_eq!(c.tasks[1].evidence, None);
     }
 
@@ -82,7 +110,10 @@ mod tests {
     fn output_has_one_entry_per_task_in_order() {
         let t = tasks(&["B task", "A task", "B task"]);
         let c = check_standup(&t, "");
-        assert_eq!(c.tasks.iter().map(|m| m.task.as_str()).collect::<Vec<_>>(), ["B task", "A task", "B task"]);
+        assert_eq!(
+            c.tasks.iter().map(|m| m.task.as_str()).collect::<Vec<_>>(),
+            ["B task", "A task", "B task"]
+        );
         assert!(check_standup(&[], "did everything").tasks.is_empty());
     }
 

@@ -182,7 +182,9 @@ pub fn stem(w: &str) -> String {
     }
     if w.chars().any(|c| c.is_ascii_digit()) {
         let mut s = w.to_string();
-        if s.len() > 1 && s.ends_with('s') && s[..s.len() - 1].ends_with(|c: char| c.is_ascii_digit())
+        if s.len() > 1
+            && s.ends_with('s')
+            && s[..s.len() - 1].ends_with(|c: char| c.is_ascii_digit())
         {
             s.pop();
         }
@@ -198,8 +200,7 @@ pub fn stem(w: &str) -> String {
         s.push('y');
     } else if s.ends_with("sses") {
         s.truncate(s.len() - 2);
-    } else if s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is")
-    {
+    } else if s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") {
         s.pop();
     }
     let strip = |s: &mut String, suf: &str, min_rest: usize| -> bool {
@@ -217,10 +218,7 @@ pub fn stem(w: &str) -> String {
         s.push('y');
     } else if strip(&mut s, "ed", 3) {
         undouble(&mut s);
-    } else if !strip(&mut s, "ion", 4)
-        && !strip(&mut s, "ment", 4)
-        && !strip(&mut s, "age", 5)
-    {
+    } else if !strip(&mut s, "ion", 4) && !strip(&mut s, "ment", 4) && !strip(&mut s, "age", 5) {
         strip(&mut s, "al", 5);
     }
     if s.len() >= 4 && s.ends_with('e') {
@@ -296,11 +294,15 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
 }
 
 fn last_word(s: &str) -> &str {
-    s.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("")
+    s.rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
 }
 
 /// Words that start a new clause inside a sentence.
-const CLAUSE_WORDS: &[&str] = &["but", "then", "so", "while", "although", "though", "because"];
+const CLAUSE_WORDS: &[&str] = &[
+    "but", "then", "so", "while", "although", "though", "because",
+];
 
 /// Byte ranges of clauses inside `text[start..end]`: split on , ; : ( ) = dashes and a few
 /// conjunctions, because each clause usually talks about one task.
@@ -314,10 +316,17 @@ pub fn clauses(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
         let next = chars.get(k + 1).map(|p| p.1);
         let split = match c {
             ',' | ';' | '(' | ')' | '=' | '—' | '–' | '|' => {
-                !(c == ',' && prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit()))
+                !(c == ','
+                    && prev.is_some_and(|p| p.is_ascii_digit())
+                    && next.is_some_and(|n| n.is_ascii_digit()))
             }
-            ':' => !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit())),
-            '-' | '+' | '&' => prev.is_some_and(char::is_whitespace) && next.is_none_or(char::is_whitespace),
+            ':' => {
+                !(prev.is_some_and(|p| p.is_ascii_digit())
+                    && next.is_some_and(|n| n.is_ascii_digit()))
+            }
+            '-' | '+' | '&' => {
+                prev.is_some_and(char::is_whitespace) && next.is_none_or(char::is_whitespace)
+            }
             _ => false,
         };
         if split {
@@ -408,7 +417,15 @@ mod tests {
     fn sentences_split_lines_bullets_and_stops_but_not_titles_or_decimals() {
         let text = "Called Dr. Osei. Upgrade to 18.3 done!\n- next item • third";
         let parts: Vec<&str> = sentences(text).iter().map(|&(s, e)| &text[s..e]).collect();
-        assert_eq!(parts, ["Called Dr. Osei", "Upgrade to 18.3 done", "next item", "third"]);
+        assert_eq!(
+            parts,
+            [
+                "Called Dr. Osei",
+                "Upgrade to 18.3 done",
+                "next item",
+                "third"
+            ]
+        );
     }
 
     #[test]
@@ -420,7 +437,13 @@ mod tests {
             .collect();
         assert_eq!(
             parts,
-            ["Oct close", "accruals booked", "but waiting on ADP", "at 10:04", "then done"]
+            [
+                "Oct close",
+                "accruals booked",
+                "but waiting on ADP",
+                "at 10:04",
+                "then done"
+            ]
         );
     }
 }

@@ -3,7 +3,7 @@
 //! config statics, so tests can run many differently configured apps in one process.
 
 use clap::Args;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,6 +34,25 @@ pub struct ServeArgs {
     /// Optional TOML file with the same settings (snake_case keys).
     #[arg(long, env = "OMNITRACK_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Stripe secret key (`sk_…`): turns billing on. Without it billing is off.
+    #[arg(long, env = "STRIPE_SECRET_KEY", hide_env_values = true)]
+    pub stripe_secret_key: Option<SecretString>,
+    /// Stripe webhook signing secret (`whsec_…`); required with billing.
+    #[arg(long, env = "STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
+    pub stripe_webhook_secret: Option<SecretString>,
+    /// The per-seat recurring Price (`price_…`); required with billing.
+    #[arg(long, env = "STRIPE_PRICE_ID")]
+    pub stripe_price_id: Option<String>,
+    /// Stripe API base URL (tests point it at a fake).
+    #[arg(long, env = "STRIPE_API_BASE")]
+    pub stripe_api_base: Option<String>,
+    /// `smtp://user:pass@host:587?tls=required` or `smtps://…`: deliver mail over SMTP.
+    /// Without it mail is written to `<data-dir>/outbox/*.eml`.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<SecretString>,
+    /// The From address of outgoing mail.
+    #[arg(long, env = "OMNITRACK_MAIL_FROM")]
+    pub mail_from: Option<String>,
 }
 
 /// The TOML file's shape; every key optional.
@@ -47,6 +66,12 @@ struct FileConfig {
     trust_proxy: Option<bool>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    stripe_secret_key: Option<String>,
+    stripe_webhook_secret: Option<String>,
+    stripe_price_id: Option<String>,
+    stripe_api_base: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
 }
 
 /// The resolved configuration.
@@ -58,6 +83,14 @@ pub struct Config {
     pub base_url: url::Url,
     pub trust_proxy: bool,
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// Stripe, when `STRIPE_SECRET_KEY` is set; `None`: billing off.
+    pub billing: Option<billing::StripeConfig>,
+    /// SMTP server for mail; `None`: `.eml` files under `<data-dir>/outbox/`.
+    pub smtp_url: Option<SecretString>,
+    pub mail_from: String,
+    /// Claude when `ANTHROPIC_API_KEY` is set, an OpenAI-compatible server when
+    /// `OPENAI_BASE_URL` is, else the built-in local analyzer.
+    pub analyzer: analysis::AnalyzerConfig,
 }
 
 impl Config {
@@ -117,6 +150,27 @@ impl Config {
             base_url,
             trust_proxy: args.trust_proxy.or(file.trust_proxy).unwrap_or(false),
             tls,
+            billing: billing::StripeConfig::from_env_values(
+                args.stripe_secret_key
+                    .map(|s| s.expose_secret().to_string())
+                    .or(file.stripe_secret_key),
+                args.stripe_webhook_secret
+                    .map(|s| s.expose_secret().to_string())
+                    .or(file.stripe_webhook_secret),
+                args.stripe_price_id.or(file.stripe_price_id),
+                args.stripe_api_base.or(file.stripe_api_base),
+            )?,
+            smtp_url: args
+                .smtp_url
+                .or(file.smtp_url.map(SecretString::from))
+                .filter(|s| !s.expose_secret().trim().is_empty()),
+            mail_from: args
+                .mail_from
+                .or(file.mail_from)
+                .unwrap_or_else(|| "OmniTrack <no-reply@omnitrack.local>".to_string()),
+            analyzer: analysis::AnalyzerConfig::from_env_values(|k| {
+                std::env::var(k).ok().filter(|v| !v.is_empty())
+            })?,
         })
     }
 }

@@ -23,6 +23,21 @@ enum Command {
     Migrate(ServeArgs),
     /// Print the OpenAPI document.
     Openapi,
+    /// Permanently delete companies whose 30 days after cancellation have passed (and send
+    /// due purge reminders), once. The server does the same every few minutes.
+    Purge(ServeArgs),
+    /// Mail every company owner about a privacy-policy change and show it on the dashboard
+    /// until it takes effect (at least 14 days ahead).
+    AnnouncePolicyChange {
+        /// When the new policy takes effect (YYYY-MM-DD, at least 14 days from today).
+        #[arg(long)]
+        effective: String,
+        /// One line saying what changes.
+        #[arg(long)]
+        summary: String,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
 }
 
 fn init_logging() {
@@ -54,6 +69,12 @@ async fn main() -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
+        Some(Command::Purge(args)) => omnitrack::cli::purge(args).await,
+        Some(Command::AnnouncePolicyChange {
+            effective,
+            summary,
+            serve,
+        }) => omnitrack::cli::announce_policy_change(serve, &effective, &summary).await,
         Some(Command::Openapi) => {
             println!("{}", web::api::openapi_json());
             Ok(())

@@ -39,15 +39,39 @@ impl Application {
         }
         let mut web_config = WebConfig::new(base_url);
         web_config.trust_proxy = config.trust_proxy;
-        let mailer = Arc::new(FileMailer::new(
-            config.data_dir.join("outbox"),
-            "OmniTrack <no-reply@omnitrack.local>",
-        ));
+        let mailer: Arc<dyn web::Mailer> = match &config.smtp_url {
+            Some(url) => Arc::new(crate::smtp::SmtpMailer::new(
+                url.expose_secret(),
+                &config.mail_from,
+            )?),
+            None => Arc::new(FileMailer::new(
+                config.data_dir.join("outbox"),
+                config.mail_from.clone(),
+            )),
+        };
+        let billing = match config.billing.clone() {
+            Some(c) => Some(Arc::new(billing::StripeClient::new(c)?)),
+            None => None,
+        };
+        tracing::info!(
+            billing = billing.is_some(),
+            smtp = config.smtp_url.is_some(),
+            "billing and mail configured"
+        );
+        let analyzer = analysis::Analyzer::new(config.analyzer.clone())?;
+        tracing::info!(
+            analyzer = analyzer.name(),
+            model = analyzer.model(),
+            "analyzer ready"
+        );
         let state = AppState {
             store,
             config: Arc::new(web_config),
             mailer,
             clock,
+            analyzer,
+            billing,
+            data_dir: config.data_dir.clone(),
         };
         Ok(Self {
             listener,
@@ -69,6 +93,7 @@ impl Application {
         let app =
             web::router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let addr = self.listener.local_addr()?;
+        let workers = crate::workers::spawn(self.state.clone());
         match self.tls {
             None => {
                 tracing::info!(%addr, url = %self.state.config.base_url, "OmniTrack listening");
@@ -92,6 +117,9 @@ impl Application {
                     .serve(app)
                     .await?;
             }
+        }
+        for w in workers {
+            w.abort();
         }
         self.state.store.close().await;
         tracing::info!("shut down cleanly");

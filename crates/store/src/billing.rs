@@ -129,13 +129,13 @@ impl Store {
         Ok(found.map(|id| Tenant::new(CompanyId(id))))
     }
 
-    /// Marks a webhook event as seen (optionally queuing a mail in the same transaction).
+    /// Marks a webhook event as seen, queuing `mails` in the same transaction.
     /// `Duplicate` when it was seen before: then nothing is queued.
     pub async fn record_stripe_event(
         &self,
         event_id: &str,
         tenant: Option<&Tenant>,
-        mail: Option<&NewMail<'_>>,
+        mails: &[NewMail<'_>],
         now: Timestamp,
     ) -> Result<EventOutcome> {
         let company = tenant.map(|t| t.company_id().0);
@@ -146,8 +146,8 @@ impl Store {
             if n == 0 {
                 return Ok(EventOutcome::Duplicate);
             }
-            if let Some(m) = mail {
-                insert_mail(&mut *tx, company, m, now).await?;
+            for m in mails {
+                insert_mail!(&mut *tx, company, m, now)?;
             }
             tx.commit().await?;
             Ok(EventOutcome::Applied)
@@ -276,7 +276,12 @@ impl Store {
 
     /// Records a seat quantity Stripe confirmed (after `set_seat_quantity`), so the next
     /// change gets a fresh idempotency key and the page shows it at once.
-    pub async fn set_subscription_seats(&self, t: &Tenant, seats: u32, now: Timestamp) -> Result<()> {
+    pub async fn set_subscription_seats(
+        &self,
+        t: &Tenant,
+        seats: u32,
+        now: Timestamp,
+    ) -> Result<()> {
         on_pool!(self, p => {
             sqlx::query("UPDATE subscriptions SET seats = $1, updated_at = $2 WHERE company_id = $3")
                 .bind(i64::from(seats)).bind(to_ms(now)).bind(t.company_id().0).execute(p).await?;

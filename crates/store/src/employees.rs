@@ -3,11 +3,11 @@
 //! external AI processing).
 
 use crate::backend::on_pool;
+use crate::row::{AnyRow, RowGet};
 use crate::time::{from_ms, to_ms};
 use crate::{Result, Store, StoreError, Tenant};
 use domain::{EmployeeId, EmployeeName, IdCode};
 use jiff::Timestamp;
-use crate::row::{AnyRow, RowGet};
 
 #[derive(Debug, Clone)]
 pub struct Employee {
@@ -54,7 +54,14 @@ fn employee<R: AnyRow>(r: &R) -> Result<Employee> {
 
 impl Store {
     /// Adds an employee. `Conflict("id_code")` when the code is taken in this company.
-    pub async fn create_employee(&self, t: &Tenant, name: &EmployeeName, code: &IdCode, pin_hash: Option<&str>, now: Timestamp) -> Result<Employee> {
+    pub async fn create_employee(
+        &self,
+        t: &Tenant,
+        name: &EmployeeName,
+        code: &IdCode,
+        pin_hash: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Employee> {
         let id = EmployeeId::new();
         on_pool!(self, p => {
             sqlx::query("INSERT INTO employees (id, company_id, name, id_code, pin_hash, active, objected, created_at, updated_at)
@@ -62,7 +69,15 @@ impl Store {
                 .bind(id.0).bind(t.company_id().0).bind(name.as_str()).bind(code.as_str()).bind(pin_hash).bind(to_ms(now))
                 .execute(p).await.map_err(StoreError::unique("id_code"))?;
         });
-        Ok(Employee { id, name: name.as_str().into(), id_code: code.as_str().into(), has_pin: pin_hash.is_some(), active: true, objected: false, created_at: now })
+        Ok(Employee {
+            id,
+            name: name.as_str().into(),
+            id_code: code.as_str().into(),
+            has_pin: pin_hash.is_some(),
+            active: true,
+            objected: false,
+            created_at: now,
+        })
     }
 
     pub async fn employees(&self, t: &Tenant, include_inactive: bool) -> Result<Vec<Employee>> {
@@ -82,7 +97,11 @@ impl Store {
     }
 
     /// The active employee with this ID code in this company (kiosk sign-in).
-    pub async fn employee_by_code(&self, t: &Tenant, code: &IdCode) -> Result<Option<ClockIdentity>> {
+    pub async fn employee_by_code(
+        &self,
+        t: &Tenant,
+        code: &IdCode,
+    ) -> Result<Option<ClockIdentity>> {
         on_pool!(self, p => {
             let row = sqlx::query(&format!("SELECT {COLUMNS} FROM employees WHERE company_id = $1 AND id_code = $2 AND active"))
                 .bind(t.company_id().0).bind(code.as_str()).fetch_optional(p).await?;
@@ -98,7 +117,13 @@ impl Store {
         })
     }
 
-    pub async fn update_employee(&self, t: &Tenant, id: EmployeeId, c: EmployeeChanges<'_>, now: Timestamp) -> Result<Employee> {
+    pub async fn update_employee(
+        &self,
+        t: &Tenant,
+        id: EmployeeId,
+        c: EmployeeChanges<'_>,
+        now: Timestamp,
+    ) -> Result<Employee> {
         on_pool!(self, p => {
             let n = sqlx::query(
                 "UPDATE employees SET

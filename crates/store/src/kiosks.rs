@@ -37,7 +37,11 @@ const MAX_LOCK_MS: i64 = 15 * 60_000;
 const FORGET_AFTER_MS: i64 = 15 * 60_000;
 
 fn kiosk<R: AnyRow>(r: &R) -> Result<Kiosk> {
-    Ok(Kiosk { id: KioskId(r.uuid("id")?), name: r.string("name")?, created_at: from_ms(r.int("created_at")?) })
+    Ok(Kiosk {
+        id: KioskId(r.uuid("id")?),
+        name: r.string("name")?,
+        created_at: from_ms(r.int("created_at")?),
+    })
 }
 
 impl Store {
@@ -47,7 +51,10 @@ impl Store {
             sqlx::query("INSERT INTO kiosks (id, company_id, name, created_at) VALUES ($1, $2, $3, $4)")
                 .bind(id.0).bind(t.company_id().0).bind(name).bind(to_ms(now)).execute(p).await?;
         });
-        Ok(Principal { tenant: *t, kind: PrincipalKind::Kiosk { kiosk_id: id } })
+        Ok(Principal {
+            tenant: *t,
+            kind: PrincipalKind::Kiosk { kiosk_id: id },
+        })
     }
 
     pub async fn kiosks(&self, t: &Tenant) -> Result<Vec<Kiosk>> {
@@ -72,7 +79,13 @@ impl Store {
     }
 
     /// A personal clock link for one employee (replaces any earlier link).
-    pub async fn create_clock_link(&self, t: &Tenant, employee: EmployeeId, token_hash: &TokenHash, now: Timestamp) -> Result<()> {
+    pub async fn create_clock_link(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        token_hash: &TokenHash,
+        now: Timestamp,
+    ) -> Result<()> {
         self.employee(t, employee).await?;
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
@@ -101,7 +114,13 @@ impl Store {
         })
     }
 
-    pub async fn create_ticket(&self, t: &Tenant, employee: EmployeeId, token_hash: &TokenHash, expires_at: Timestamp) -> Result<()> {
+    pub async fn create_ticket(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        token_hash: &TokenHash,
+        expires_at: Timestamp,
+    ) -> Result<()> {
         on_pool!(self, p => {
             sqlx::query("INSERT INTO kiosk_tickets (token_hash, company_id, employee_id, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(&token_hash[..]).bind(t.company_id().0).bind(employee.0).bind(to_ms(expires_at)).execute(p).await?;
@@ -110,7 +129,12 @@ impl Store {
     }
 
     /// Uses up a ticket: the employee it names, if it is valid for this company.
-    pub async fn take_ticket(&self, t: &Tenant, token_hash: &TokenHash, now: Timestamp) -> Result<Option<EmployeeId>> {
+    pub async fn take_ticket(
+        &self,
+        t: &Tenant,
+        token_hash: &TokenHash,
+        now: Timestamp,
+    ) -> Result<Option<EmployeeId>> {
         on_pool!(self, p => {
             let row = sqlx::query("DELETE FROM kiosk_tickets WHERE token_hash = $1 AND company_id = $2 RETURNING employee_id, expires_at")
                 .bind(&token_hash[..]).bind(t.company_id().0).fetch_optional(p).await?;
@@ -158,7 +182,14 @@ impl Store {
         Ok(())
     }
 
-    pub async fn add_kiosk_alert(&self, t: &Tenant, kiosk: Option<KioskId>, kind: &str, detail: &str, now: Timestamp) -> Result<()> {
+    pub async fn add_kiosk_alert(
+        &self,
+        t: &Tenant,
+        kiosk: Option<KioskId>,
+        kind: &str,
+        detail: &str,
+        now: Timestamp,
+    ) -> Result<()> {
         on_pool!(self, p => {
             sqlx::query("INSERT INTO kiosk_alerts (id, company_id, kiosk_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(uuid::Uuid::now_v7()).bind(t.company_id().0).bind(kiosk.map(|k| k.0)).bind(kind).bind(detail).bind(to_ms(now)).execute(p).await?;
@@ -167,7 +198,12 @@ impl Store {
     }
 
     /// Alerts of the last `within`, newest first.
-    pub async fn kiosk_alerts(&self, t: &Tenant, now: Timestamp, within: SignedDuration) -> Result<Vec<KioskAlert>> {
+    pub async fn kiosk_alerts(
+        &self,
+        t: &Tenant,
+        now: Timestamp,
+        within: SignedDuration,
+    ) -> Result<Vec<KioskAlert>> {
         on_pool!(self, p => {
             sqlx::query("SELECT kind, detail, created_at FROM kiosk_alerts WHERE company_id = $1 AND created_at > $2 ORDER BY created_at DESC LIMIT 50")
                 .bind(t.company_id().0).bind(to_ms(now) - within.as_millis() as i64).fetch_all(p).await?

@@ -8,14 +8,21 @@
 //! token, from sign-up, or from a job row. Handlers cannot build one from a URL or body.
 
 mod accounts;
+mod analyses;
 mod audit;
 mod backend;
+mod billing;
 mod employees;
 mod error;
+mod jobs;
 mod kiosks;
+mod lifecycle;
 mod migrate;
+mod outbox;
 mod rate_limit;
+mod reports;
 mod row;
+pub mod seed;
 mod sessions;
 mod shifts;
 mod tasks;
@@ -25,15 +32,24 @@ mod time;
 mod tokens;
 
 pub use accounts::{Company, InviteInfo, LoginUser, NewCompany, NewInvite, User};
+pub use analyses::{Analysis, NewAnalysis};
 pub use audit::{AuditEntry, AuditEvent};
 pub use backend::{Store, StoreKind};
+pub use billing::{EventOutcome, SubscriptionRecord, SubscriptionUpdate};
 pub use employees::{ClockIdentity, Employee, EmployeeChanges};
 pub use error::StoreError;
+pub use jobs::{backoff, DeadJob, Job, JobKind, MAX_ATTEMPTS};
 pub use kiosks::{Kiosk, KioskAlert, Lockout};
+pub use lifecycle::{Announcement, OwnerContact, PurgeWhen, Tombstone, PURGE_KEEPS};
+pub use outbox::{NewMail, OutboxMail};
+pub use rate_limit::RateCount;
+pub use reports::{
+    BreakRow, ExportCursor, ExportShift, NewSummary, ReportCompany, Summary,
+    DEFAULT_WEEKLY_TARGET_MINUTES,
+};
+pub use sessions::{Session, SessionPolicy};
 pub use shifts::{Shift, ShiftChange, ShiftCorrection, ShiftFilter};
 pub use tasks::{Task, TaskChanges, TaskState};
-pub use rate_limit::RateCount;
-pub use sessions::{Session, SessionPolicy};
 pub use tenant::{Principal, PrincipalKind, Tenant};
 pub use tokens::ApiTokenInfo;
 

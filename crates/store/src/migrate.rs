@@ -26,6 +26,8 @@ macro_rules! migration {
 const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_accounts"),
     migration!(2, "0002_clock"),
+    migration!(3, "0003_billing_lifecycle"),
+    migration!(4, "0004_reports"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -61,39 +61,30 @@ macro_rules! mail_from_row {
     }};
 }
 
-/// Inserts one message inside a caller's transaction (so a webhook's mail is queued
-/// exactly when the webhook is recorded).
-pub(crate) async fn insert_mail<'e, E>(
-    ex: E,
-    company: Option<Uuid>,
-    m: &NewMail<'_>,
-    now: Timestamp,
-) -> Result<Uuid>
-where
-    E: sqlx::Executor<'e>,
-    for<'q> Uuid: sqlx::Encode<'q, E::Database> + sqlx::Type<E::Database>,
-    for<'q> Option<Uuid>: sqlx::Encode<'q, E::Database>,
-    for<'q> &'q str: sqlx::Encode<'q, E::Database> + sqlx::Type<E::Database>,
-    for<'q> Option<&'q str>: sqlx::Encode<'q, E::Database>,
-    for<'q> i64: sqlx::Encode<'q, E::Database> + sqlx::Type<E::Database>,
-    for<'q> <E::Database as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, E::Database>,
-{
-    let id = Uuid::now_v7();
-    sqlx::query(
-        "INSERT INTO outbox (id, company_id, recipient, subject, text_body, html_body, attempts, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)",
-    )
-    .bind(id)
-    .bind(company)
-    .bind(m.to)
-    .bind(m.subject)
-    .bind(m.text)
-    .bind(m.html)
-    .bind(to_ms(now))
-    .execute(ex)
-    .await?;
-    Ok(id)
+/// Inserts one message on any executor (a pool or a caller's transaction, so a webhook's
+/// mail is queued exactly when the webhook is recorded). Evaluates to `Result<Uuid>`.
+macro_rules! insert_mail {
+    ($ex:expr, $company:expr, $m:expr, $now:expr) => {{
+        let id = uuid::Uuid::now_v7();
+        let m: &$crate::outbox::NewMail<'_> = $m;
+        sqlx::query(
+            "INSERT INTO outbox (id, company_id, recipient, subject, text_body, html_body, attempts, next_attempt_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)",
+        )
+        .bind(id)
+        .bind($company)
+        .bind(m.to)
+        .bind(m.subject)
+        .bind(m.text)
+        .bind(m.html)
+        .bind($crate::time::to_ms($now))
+        .execute($ex)
+        .await
+        .map(|_| id)
+        .map_err($crate::StoreError::from)
+    }};
 }
+pub(crate) use insert_mail;
 
 impl Store {
     /// Queues a message, due now. `tenant` ties it to a company (purged with it).
@@ -104,7 +95,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Uuid> {
         let company = tenant.map(|t| t.company_id().0);
-        on_pool!(self, p => insert_mail(p, company, m, now).await)
+        on_pool!(self, p => insert_mail!(p, company, m, now))
     }
 
     /// Claims up to `limit` due messages for `lease` (or just message `only`, if it is due),

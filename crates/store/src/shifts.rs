@@ -31,7 +31,8 @@ impl Shift {
     /// Worked time: clock-out (or `now` while open) minus clock-in minus breaks.
     pub fn worked(&self, now: Timestamp) -> SignedDuration {
         let end = self.clock_out_at.unwrap_or(now);
-        (end.duration_since(self.clock_in_at) - SignedDuration::from_millis(self.break_ms)).max(SignedDuration::ZERO)
+        (end.duration_since(self.clock_in_at) - SignedDuration::from_millis(self.break_ms))
+            .max(SignedDuration::ZERO)
     }
 }
 
@@ -62,13 +63,13 @@ pub struct ShiftFilter {
     pub employee: Option<EmployeeId>,
 }
 
-const SELECT: &str = "SELECT s.id, s.employee_id, s.workday, s.clock_in_at, s.clock_out_at, s.standup, s.report,
+pub(crate) const SELECT: &str = "SELECT s.id, s.employee_id, s.workday, s.clock_in_at, s.clock_out_at, s.standup, s.report,
     s.auto_closed, s.end_confirmed, s.corrected, s.locked,
     CAST(COALESCE((SELECT SUM(COALESCE(b.end_at, $1) - b.start_at) FROM breaks b WHERE b.shift_id = s.id), 0) AS BIGINT) AS break_ms,
     CASE WHEN EXISTS (SELECT 1 FROM breaks b WHERE b.shift_id = s.id AND b.end_at IS NULL) THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS on_break
     FROM shifts s";
 
-fn shift<R: AnyRow>(r: &R) -> Result<Shift> {
+pub(crate) fn shift<R: AnyRow>(r: &R) -> Result<Shift> {
     Ok(Shift {
         id: ShiftId(r.uuid("id")?),
         employee_id: EmployeeId(r.uuid("employee_id")?),
@@ -86,6 +87,10 @@ fn shift<R: AnyRow>(r: &R) -> Result<Shift> {
     })
 }
 
+const JOB_INSERT: &str =
+    "INSERT INTO jobs (id, company_id, shift_id, kind, status, attempts, run_at, created_at)
+    VALUES ($1, $2, $3, $4, 'queued', 0, $5, $5) ON CONFLICT DO NOTHING";
+
 fn ms_text(t: Option<Timestamp>) -> Option<String> {
     t.map(|t| t.to_string())
 }
@@ -93,19 +98,37 @@ fn ms_text(t: Option<Timestamp>) -> Option<String> {
 impl Store {
     /// Opens a shift. `Conflict("open shift")` when one is already open — the unique index
     /// decides, so concurrent clock-ins for one employee yield exactly one shift.
-    pub async fn clock_in(&self, t: &Tenant, employee: EmployeeId, standup: &str, workday: Date, now: Timestamp) -> Result<Shift> {
+    pub async fn clock_in(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        standup: &str,
+        workday: Date,
+        now: Timestamp,
+    ) -> Result<Shift> {
         let id = ShiftId::new();
         on_pool!(self, p => {
+            // The punch and its analysis job commit together: neither exists without the other.
+            let mut tx = p.begin().await?;
             sqlx::query("INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at)
                          VALUES ($1, $2, $3, $4, $5, $6, $5)")
                 .bind(id.0).bind(t.company_id().0).bind(employee.0).bind(workday.to_string()).bind(to_ms(now)).bind(standup)
-                .execute(p).await.map_err(StoreError::unique("open shift"))?;
+                .execute(&mut *tx).await.map_err(StoreError::unique("open shift"))?;
+            sqlx::query(JOB_INSERT).bind(domain::JobId::new().0).bind(t.company_id().0).bind(id.0).bind("standup").bind(to_ms(now))
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
         });
         self.shift(t, id, now).await
     }
 
     /// Closes the employee's open shift (and any open break). `NotFound` when none is open.
-    pub async fn clock_out(&self, t: &Tenant, employee: EmployeeId, report: &str, now: Timestamp) -> Result<Shift> {
+    pub async fn clock_out(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        report: &str,
+        now: Timestamp,
+    ) -> Result<Shift> {
         let id: uuid::Uuid = on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let r = sqlx::query("UPDATE shifts SET clock_out_at = $1, report = $2
@@ -114,13 +137,20 @@ impl Store {
                 .fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
             let id = r.uuid("id")?;
             sqlx::query("UPDATE breaks SET end_at = $1 WHERE shift_id = $2 AND end_at IS NULL").bind(to_ms(now)).bind(id).execute(&mut *tx).await?;
+            sqlx::query(JOB_INSERT).bind(domain::JobId::new().0).bind(t.company_id().0).bind(id).bind("report").bind(to_ms(now))
+                .execute(&mut *tx).await?;
             tx.commit().await?;
             id
         });
         self.shift(t, ShiftId(id), now).await
     }
 
-    pub async fn open_shift(&self, t: &Tenant, employee: EmployeeId, now: Timestamp) -> Result<Option<Shift>> {
+    pub async fn open_shift(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        now: Timestamp,
+    ) -> Result<Option<Shift>> {
         on_pool!(self, p => {
             let row = sqlx::query(&format!("{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3 AND s.clock_out_at IS NULL"))
                 .bind(to_ms(now)).bind(t.company_id().0).bind(employee.0).fetch_optional(p).await?;
@@ -158,8 +188,16 @@ impl Store {
 
     /// Starts a break in the open shift. `NotFound` without an open shift,
     /// `Conflict("open break")` when already on break.
-    pub async fn start_break(&self, t: &Tenant, employee: EmployeeId, now: Timestamp) -> Result<Shift> {
-        let open = self.open_shift(t, employee, now).await?.ok_or(StoreError::NotFound)?;
+    pub async fn start_break(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        now: Timestamp,
+    ) -> Result<Shift> {
+        let open = self
+            .open_shift(t, employee, now)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         on_pool!(self, p => {
             sqlx::query("INSERT INTO breaks (id, company_id, shift_id, start_at) VALUES ($1, $2, $3, $4)")
                 .bind(uuid::Uuid::now_v7()).bind(t.company_id().0).bind(open.id.0).bind(to_ms(now))
@@ -169,8 +207,16 @@ impl Store {
     }
 
     /// Ends the current break. `NotFound` when not on break.
-    pub async fn end_break(&self, t: &Tenant, employee: EmployeeId, now: Timestamp) -> Result<Shift> {
-        let open = self.open_shift(t, employee, now).await?.ok_or(StoreError::NotFound)?;
+    pub async fn end_break(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        now: Timestamp,
+    ) -> Result<Shift> {
+        let open = self
+            .open_shift(t, employee, now)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         on_pool!(self, p => {
             let n = sqlx::query("UPDATE breaks SET end_at = $1 WHERE shift_id = $2 AND company_id = $3 AND end_at IS NULL")
                 .bind(to_ms(now)).bind(open.id.0).bind(t.company_id().0).execute(p).await?.rows_affected();
@@ -181,10 +227,20 @@ impl Store {
 
     /// Applies a supervisor's correction, keeping every old value with who, when and why.
     /// Locked (approved) shifts refuse with `Rule`.
-    pub async fn correct_shift(&self, t: &Tenant, id: ShiftId, c: &ShiftCorrection, reason: &str, by: UserId, now: Timestamp) -> Result<Shift> {
+    pub async fn correct_shift(
+        &self,
+        t: &Tenant,
+        id: ShiftId,
+        c: &ShiftCorrection,
+        reason: &str,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<Shift> {
         let old = self.shift(t, id, now).await?;
         if old.locked {
-            return Err(StoreError::Rule("this shift is in an approved week; unlock the week first".into()));
+            return Err(StoreError::Rule(
+                "this shift is in an approved week; unlock the week first".into(),
+            ));
         }
         let new_in = c.clock_in_at.unwrap_or(old.clock_in_at);
         let new_out = c.clock_out_at.or(old.clock_out_at);
@@ -193,15 +249,26 @@ impl Store {
         }
         let mut changes: Vec<(&str, Option<String>, Option<String>)> = Vec::new();
         if c.clock_in_at.is_some_and(|x| x != old.clock_in_at) {
-            changes.push(("clock_in_at", ms_text(Some(old.clock_in_at)), ms_text(c.clock_in_at)));
+            changes.push((
+                "clock_in_at",
+                ms_text(Some(old.clock_in_at)),
+                ms_text(c.clock_in_at),
+            ));
         }
         if c.clock_out_at.is_some_and(|x| Some(x) != old.clock_out_at) {
-            changes.push(("clock_out_at", ms_text(old.clock_out_at), ms_text(c.clock_out_at)));
+            changes.push((
+                "clock_out_at",
+                ms_text(old.clock_out_at),
+                ms_text(c.clock_out_at),
+            ));
         }
         if c.standup.as_ref().is_some_and(|x| *x != old.standup) {
             changes.push(("standup", Some(old.standup.clone()), c.standup.clone()));
         }
-        if c.report.as_ref().is_some_and(|x| Some(x) != old.report.as_ref()) {
+        if c.report
+            .as_ref()
+            .is_some_and(|x| Some(x) != old.report.as_ref())
+        {
             changes.push(("report", old.report.clone(), c.report.clone()));
         }
         if changes.is_empty() {
@@ -241,9 +308,18 @@ impl Store {
 
     /// Approves one employee's week (workdays `[week_start, week_start + 7)`), locking its
     /// shifts. Returns how many shifts were locked.
-    pub async fn approve_week(&self, t: &Tenant, employee: EmployeeId, week_start: Date, by: UserId, now: Timestamp) -> Result<u64> {
+    pub async fn approve_week(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        week_start: Date,
+        by: UserId,
+        now: Timestamp,
+    ) -> Result<u64> {
         self.employee(t, employee).await?;
-        let end = week_start.checked_add(SignedDuration::from_hours(24 * 7)).map_err(|e| StoreError::Rule(e.to_string()))?;
+        let end = week_start
+            .checked_add(SignedDuration::from_hours(24 * 7))
+            .map_err(|e| StoreError::Rule(e.to_string()))?;
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("INSERT INTO week_approvals (company_id, employee_id, week_start, approved_by, approved_at) VALUES ($1, $2, $3, $4, $5)
@@ -257,8 +333,15 @@ impl Store {
     }
 
     /// Removes an approval so the week's shifts can be corrected again.
-    pub async fn unlock_week(&self, t: &Tenant, employee: EmployeeId, week_start: Date) -> Result<()> {
-        let end = week_start.checked_add(SignedDuration::from_hours(24 * 7)).map_err(|e| StoreError::Rule(e.to_string()))?;
+    pub async fn unlock_week(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        week_start: Date,
+    ) -> Result<()> {
+        let end = week_start
+            .checked_add(SignedDuration::from_hours(24 * 7))
+            .map_err(|e| StoreError::Rule(e.to_string()))?;
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("DELETE FROM week_approvals WHERE company_id = $1 AND employee_id = $2 AND week_start = $3")
@@ -271,7 +354,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn week_approved(&self, t: &Tenant, employee: EmployeeId, week_start: Date) -> Result<bool> {
+    pub async fn week_approved(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        week_start: Date,
+    ) -> Result<bool> {
         on_pool!(self, p => {
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM week_approvals WHERE company_id = $1 AND employee_id = $2 AND week_start = $3")
                 .bind(t.company_id().0).bind(employee.0).bind(week_start.to_string()).fetch_one(p).await?;
@@ -283,7 +371,12 @@ impl Store {
     /// employee's usual shift length (median of their last ten), capped at `max_open`.
     /// Returns the closed shifts' ids with their tenants. Safe on several instances: the
     /// UPDATE only touches still-open shifts.
-    pub async fn auto_close_overdue(&self, now: Timestamp, max_open: SignedDuration, default_len: SignedDuration) -> Result<Vec<(Tenant, ShiftId)>> {
+    pub async fn auto_close_overdue(
+        &self,
+        now: Timestamp,
+        max_open: SignedDuration,
+        default_len: SignedDuration,
+    ) -> Result<Vec<(Tenant, ShiftId)>> {
         let cutoff = to_ms(now) - max_open.as_millis() as i64;
         let overdue: Vec<(uuid::Uuid, uuid::Uuid, uuid::Uuid, i64)> = on_pool!(self, p => {
             sqlx::query("SELECT id, company_id, employee_id, clock_in_at FROM shifts WHERE clock_out_at IS NULL AND clock_in_at < $1 LIMIT 500")
@@ -298,7 +391,9 @@ impl Store {
                                     AND clock_out_at IS NOT NULL AND NOT auto_closed ORDER BY clock_in_at DESC LIMIT 10")
                     .bind(company).bind(employee).fetch_all(p).await?
             });
-            let len = usual_length(&lengths).unwrap_or(default_len.as_millis() as i64).min(max_open.as_millis() as i64);
+            let len = usual_length(&lengths)
+                .unwrap_or(default_len.as_millis() as i64)
+                .min(max_open.as_millis() as i64);
             let n = on_pool!(self, p => {
                 sqlx::query("UPDATE shifts SET clock_out_at = $1, auto_closed = TRUE, end_confirmed = FALSE WHERE id = $2 AND clock_out_at IS NULL")
                     .bind(clock_in + len).bind(id).execute(p).await?.rows_affected()
@@ -314,7 +409,12 @@ impl Store {
     }
 
     /// The employee's latest auto-closed shift still waiting for them to confirm its end.
-    pub async fn unconfirmed_shift(&self, t: &Tenant, employee: EmployeeId, now: Timestamp) -> Result<Option<Shift>> {
+    pub async fn unconfirmed_shift(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        now: Timestamp,
+    ) -> Result<Option<Shift>> {
         on_pool!(self, p => {
             let row = sqlx::query(&format!("{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3 AND s.auto_closed AND NOT s.end_confirmed
                                             ORDER BY s.clock_in_at DESC LIMIT 1"))
@@ -324,17 +424,28 @@ impl Store {
     }
 
     /// The employee confirms (or corrects) the end of an auto-closed shift.
-    pub async fn confirm_shift_end(&self, t: &Tenant, employee: EmployeeId, id: ShiftId, end: Option<Timestamp>, now: Timestamp) -> Result<Shift> {
+    pub async fn confirm_shift_end(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        id: ShiftId,
+        end: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<Shift> {
         let s = self.shift(t, id, now).await?;
         if s.employee_id != employee || !s.auto_closed {
             return Err(StoreError::NotFound);
         }
         if s.locked {
-            return Err(StoreError::Rule("this shift is in an approved week; ask a supervisor".into()));
+            return Err(StoreError::Rule(
+                "this shift is in an approved week; ask a supervisor".into(),
+            ));
         }
         let new_end = end.or(s.clock_out_at).unwrap_or(now);
         if new_end <= s.clock_in_at || new_end > now {
-            return Err(StoreError::Rule("the end must be after the start and not in the future".into()));
+            return Err(StoreError::Rule(
+                "the end must be after the start and not in the future".into(),
+            ));
         }
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
@@ -352,7 +463,11 @@ impl Store {
     }
 
     /// The stored answer to an earlier request with this `Idempotency-Key`, if any.
-    pub async fn idempotent_response(&self, t: &Tenant, key: &str) -> Result<Option<(u16, String)>> {
+    pub async fn idempotent_response(
+        &self,
+        t: &Tenant,
+        key: &str,
+    ) -> Result<Option<(u16, String)>> {
         on_pool!(self, p => {
             let row = sqlx::query("SELECT status, body FROM idempotency WHERE company_id = $1 AND key = $2")
                 .bind(t.company_id().0).bind(key).fetch_optional(p).await?;
@@ -361,7 +476,14 @@ impl Store {
     }
 
     /// Remembers the answer for a key; the first answer stored wins.
-    pub async fn store_idempotent_response(&self, t: &Tenant, key: &str, status: u16, body: &str, now: Timestamp) -> Result<()> {
+    pub async fn store_idempotent_response(
+        &self,
+        t: &Tenant,
+        key: &str,
+        status: u16,
+        body: &str,
+        now: Timestamp,
+    ) -> Result<()> {
         on_pool!(self, p => {
             sqlx::query("INSERT INTO idempotency (company_id, key, status, body, created_at) VALUES ($1, $2, $3, $4, $5)
                          ON CONFLICT (company_id, key) DO NOTHING")

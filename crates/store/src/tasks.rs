@@ -23,7 +23,9 @@ impl TaskState {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Open, Self::Done, Self::Archived].into_iter().find(|x| x.as_str() == s)
+        [Self::Open, Self::Done, Self::Archived]
+            .into_iter()
+            .find(|x| x.as_str() == s)
     }
 }
 
@@ -64,8 +66,13 @@ fn task<R: AnyRow>(r: &R) -> Result<Task> {
 impl Store {
     /// Assigns a task. `NotFound` when the employee is not in this company.
     pub async fn create_task(
-        &self, t: &Tenant, employee: EmployeeId, title: &TaskTitle, details: Option<&TaskDetails>,
-        due: Option<jiff::civil::Date>, now: Timestamp,
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        title: &TaskTitle,
+        details: Option<&TaskDetails>,
+        due: Option<jiff::civil::Date>,
+        now: Timestamp,
     ) -> Result<Task> {
         self.employee(t, employee).await?;
         let id = TaskId::new();
@@ -77,11 +84,24 @@ impl Store {
                 .bind(id.0).bind(t.company_id().0).bind(employee.0).bind(title.as_str()).bind(details)
                 .bind(&due_s).bind(to_ms(now)).execute(p).await?;
         });
-        Ok(Task { id, employee_id: employee, title: title.as_str().into(), details: details.into(), due_date: due_s, state: TaskState::Open, created_at: now })
+        Ok(Task {
+            id,
+            employee_id: employee,
+            title: title.as_str().into(),
+            details: details.into(),
+            due_date: due_s,
+            state: TaskState::Open,
+            created_at: now,
+        })
     }
 
     /// Tasks of the company, optionally of one employee and/or one state, oldest first.
-    pub async fn tasks(&self, t: &Tenant, employee: Option<EmployeeId>, state: Option<TaskState>) -> Result<Vec<Task>> {
+    pub async fn tasks(
+        &self,
+        t: &Tenant,
+        employee: Option<EmployeeId>,
+        state: Option<TaskState>,
+    ) -> Result<Vec<Task>> {
         on_pool!(self, p => {
             sqlx::query(&format!("SELECT {COLUMNS} FROM tasks WHERE company_id = $1
                                   AND ($2 IS NULL OR employee_id = $2) AND ($3 IS NULL OR status = $3)
@@ -99,7 +119,13 @@ impl Store {
         })
     }
 
-    pub async fn update_task(&self, t: &Tenant, id: TaskId, c: TaskChanges<'_>, now: Timestamp) -> Result<Task> {
+    pub async fn update_task(
+        &self,
+        t: &Tenant,
+        id: TaskId,
+        c: TaskChanges<'_>,
+        now: Timestamp,
+    ) -> Result<Task> {
         let due = c.due_date.map(|d| d.map(|d| d.to_string()));
         on_pool!(self, p => {
             let n = sqlx::query(

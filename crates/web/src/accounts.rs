@@ -16,6 +16,9 @@ pub enum FlowError {
     BadCredentials,
     #[error("too many attempts")]
     RateLimited { retry_after: u64 },
+    /// The company may view and export but not change data (canceled or unpaid).
+    #[error("{0}")]
+    ReadOnly(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal error")]
@@ -29,6 +32,9 @@ impl From<FlowError> for crate::error::ApiError {
             FlowError::Invalid(v) => v.into(),
             FlowError::BadCredentials => ApiError::unauthorized(e.to_string()),
             FlowError::RateLimited { retry_after } => ApiError::too_many(retry_after),
+            FlowError::ReadOnly(m) => {
+                ApiError::new(axum::http::StatusCode::FORBIDDEN, "read_only", m)
+            }
             FlowError::Store(s) => s.into(),
             FlowError::Internal => ApiError::internal(),
         }
@@ -250,16 +256,20 @@ impl AppState {
             )
             .await?;
         let link = self.link(&format!("/password-reset/{raw}"));
-        self.send_mail(Mail {
-            to: email.as_str().to_string(),
-            subject: "Reset your OmniTrack password".into(),
-            text: format!(
-                "Someone (hopefully you) asked to reset the password of your OmniTrack account.\n\n\
-                 Choose a new password here within the next hour:\n{link}\n\n\
-                 If it was not you, ignore this message; your password stays as it is."
-            ),
-        });
         let p = user.into_principal();
+        self.send_mail(
+            Some(&p.tenant),
+            Mail::new(
+                email.as_str(),
+                "Reset your OmniTrack password",
+                format!(
+                    "Someone (hopefully you) asked to reset the password of your OmniTrack account.\n\n\
+                     Choose a new password here within the next hour:\n{link}\n\n\
+                     If it was not you, ignore this message; your password stays as it is."
+                ),
+            ),
+        )
+        .await;
         self.audit(&p.tenant, p.user_id(), "password_reset_requested", "", ip)
             .await;
         Ok(())
@@ -308,6 +318,13 @@ impl AppState {
             )));
         }
         let inviter_id = inviter.user_id().ok_or(FlowError::Internal)?;
+        self.ensure_writable(&inviter.tenant)
+            .await
+            .map_err(|e| match e {
+                crate::subscriptions::AccountError::ReadOnly(r) => FlowError::ReadOnly(r.0),
+                crate::subscriptions::AccountError::Store(s) => FlowError::Store(s),
+                _ => FlowError::Internal,
+            })?;
         let raw = token::generate("otl_");
         let now = self.clock.now();
         self.store
@@ -325,15 +342,19 @@ impl AppState {
             .await?;
         let company = self.store.company(&inviter.tenant).await?;
         let link = self.link(&format!("/invite/{raw}"));
-        self.send_mail(Mail {
-            to: email.as_str().to_string(),
-            subject: format!("You are invited to {} on OmniTrack", company.name),
-            text: format!(
-                "You have been invited to join {} on OmniTrack as {}.\n\nAccept within 72 hours and choose your password here:\n{link}\n",
-                company.name,
-                role.as_str()
+        self.send_mail(
+            Some(&inviter.tenant),
+            Mail::new(
+                email.as_str(),
+                format!("You are invited to {} on OmniTrack", company.name),
+                format!(
+                    "You have been invited to join {} on OmniTrack as {}.\n\nAccept within 72 hours and choose your password here:\n{link}\n",
+                    company.name,
+                    role.as_str()
+                ),
             ),
-        });
+        )
+        .await;
         self.audit(
             &inviter.tenant,
             Some(inviter_id),
@@ -418,13 +439,6 @@ impl AppState {
             self.config.base_url.as_str().trim_end_matches('/'),
             path
         )
-    }
-
-    /// Mail failures are logged, never shown as a failed request: the action itself worked.
-    pub fn send_mail(&self, mail: Mail) {
-        if let Err(e) = self.mailer.send(mail) {
-            tracing::error!(error = %e, "mail could not be written");
-        }
     }
 
     /// Audit logging must not fail the action it records; a failure is logged loudly.

@@ -166,6 +166,8 @@ pub enum PageError {
     NotFound,
     BadRequest(String),
     TooMany(u64),
+    /// Something we depend on (Stripe) failed; nothing was changed.
+    Unavailable(String),
     Internal,
 }
 
@@ -212,6 +214,7 @@ impl IntoResponse for PageError {
                 "Slow down",
                 format!("Too many attempts. Try again in {s} seconds."),
             ),
+            PageError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, "Please try again", m),
             PageError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",

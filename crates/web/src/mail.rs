@@ -1,17 +1,56 @@
-//! Outgoing mail. Until SMTP is configured, each message is written as an `.eml` file under
-//! the data dir's `outbox/`, which any mail client can open.
+//! Outgoing mail. Every message goes through the `outbox` table first (see
+//! [`crate::outbox`]); a [`Mailer`] is how the delivery worker hands one over: SMTP when
+//! `SMTP_URL` is set (in the `omnitrack` crate), else [`FileMailer`], which writes each
+//! message as an `.eml` file under the data dir's `outbox/` that any mail client can open.
 
+use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 
+/// A message in plain text, with an optional simple HTML alternative.
 #[derive(Debug, Clone)]
 pub struct Mail {
     pub to: String,
     pub subject: String,
     pub text: String,
+    pub html: Option<String>,
 }
 
+impl Mail {
+    /// A message whose HTML part is the text, escaped, in paragraphs, with links.
+    pub fn new(to: impl Into<String>, subject: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let html = Some(html_from_text(&text));
+        Self {
+            to: to.into(),
+            subject: subject.into(),
+            text,
+            html,
+        }
+    }
+}
+
+/// Why a delivery failed: worth retrying later, or never.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SendError {
+    #[error("temporary: {0}")]
+    Transient(String),
+    #[error("permanent: {0}")]
+    Permanent(String),
+}
+
+pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), SendError>> + Send + 'a>>;
+
+/// A way to hand a message over. `message_id` is stable per outbox row, so a message that
+/// had to be retried keeps its `Message-ID`.
 pub trait Mailer: Send + Sync {
-    fn send(&self, mail: Mail) -> std::io::Result<()>;
+    fn send<'a>(&'a self, mail: &'a Mail, message_id: &'a str) -> SendFuture<'a>;
+
+    /// True when delivery is local and instant (files): messages are then delivered as soon
+    /// as they are queued instead of waiting for the worker's next round.
+    fn immediate(&self) -> bool {
+        false
+    }
 }
 
 pub struct FileMailer {
@@ -26,31 +65,141 @@ impl FileMailer {
             from: from.into(),
         }
     }
+
+    fn write(&self, mail: &Mail, id: &str) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let now = jiff::Timestamp::now();
+        let date = jiff::fmt::rfc2822::to_string(&now.to_zoned(jiff::tz::TimeZone::UTC))
+            .unwrap_or_default();
+        let head = format!(
+            "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {date}\r\nMessage-ID: <{id}@omnitrack>\r\nMIME-Version: 1.0\r\n",
+            header_safe(&self.from),
+            header_safe(&mail.to),
+            header_safe(&mail.subject),
+        );
+        let text = mail.text.replace('\n', "\r\n");
+        let body = match &mail.html {
+            None => format!(
+                "{head}Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{text}\r\n"
+            ),
+            Some(html) => {
+                let b = format!("omnitrack-{id}");
+                format!(
+                    "{head}Content-Type: multipart/alternative; boundary=\"{b}\"\r\n\r\n\
+                     --{b}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{text}\r\n\
+                     --{b}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}\r\n\
+                     --{b}--\r\n",
+                    html.replace('\n', "\r\n")
+                )
+            }
+        };
+        // Write then rename, so a reader never sees half a message. The name is the message
+        // id, so a retried delivery replaces its own file instead of adding a second one.
+        let tmp = self.dir.join(format!(".{id}.tmp"));
+        std::fs::write(&tmp, body)?;
+        std::fs::rename(tmp, self.dir.join(format!("{id}.eml")))
+    }
 }
 
 /// Header values must not smuggle extra headers.
-fn header_safe(s: &str) -> String {
+pub fn header_safe(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
 }
 
 impl Mailer for FileMailer {
-    fn send(&self, mail: Mail) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
-        let now = jiff::Timestamp::now();
-        let id = uuid::Uuid::now_v7();
-        let body = format!(
-            "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {}\r\nMessage-ID: <{id}@omnitrack>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}\r\n",
-            header_safe(&self.from),
-            header_safe(&mail.to),
-            header_safe(&mail.subject),
-            jiff::fmt::rfc2822::to_string(&now.to_zoned(jiff::tz::TimeZone::UTC)).unwrap_or_default(),
-            mail.text.replace('\n', "\r\n"),
+    fn send<'a>(&'a self, mail: &'a Mail, message_id: &'a str) -> SendFuture<'a> {
+        Box::pin(async move {
+            self.write(mail, message_id)
+                .map_err(|e| SendError::Transient(format!("cannot write mail file: {e}")))
+        })
+    }
+
+    fn immediate(&self) -> bool {
+        true
+    }
+}
+
+/// Escapes text for HTML.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Simple HTML for a plain-text message: paragraphs, line breaks, and `http(s)://` words
+/// as links. Everything is escaped.
+pub fn html_from_text(text: &str) -> String {
+    let mut html = String::from(
+        "<!doctype html><html><body style=\"font-family: system-ui, sans-serif; line-height: 1.5\">",
+    );
+    for para in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
+        html.push_str("<p>");
+        let lines: Vec<String> = para
+            .lines()
+            .map(|line| {
+                line.split(' ')
+                    .map(|w| {
+                        if w.starts_with("https://") || w.starts_with("http://") {
+                            let e = escape_html(w);
+                            format!("<a href=\"{e}\">{e}</a>")
+                        } else {
+                            escape_html(w)
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        html.push_str(&lines.join("<br>\n"));
+        html.push_str("</p>\n");
+    }
+    html.push_str("</body></html>");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_escaped_and_links_work() {
+        let h = html_from_text("Hi <b>&\n\nGo to https://x.test/a?b=1&c=2 now");
+        assert!(h.contains("Hi &lt;b&gt;&amp;"), "{h}");
+        assert!(
+            h.contains("<a href=\"https://x.test/a?b=1&amp;c=2\">"),
+            "{h}"
         );
-        // Write then rename, so a reader never sees half a message.
-        let tmp = self.dir.join(format!(".{id}.tmp"));
-        std::fs::write(&tmp, body)?;
-        std::fs::rename(tmp, self.dir.join(format!("{}-{id}.eml", now.as_second())))
+        assert_eq!(h.matches("<p>").count(), 2);
+    }
+
+    #[tokio::test]
+    async fn file_mailer_writes_one_file_per_message_id() {
+        let dir = std::env::temp_dir().join(format!("ot-mail-{}", uuid::Uuid::new_v4()));
+        let m = FileMailer::new(dir.clone(), "OmniTrack <a@b.test>");
+        let mail = Mail::new(
+            "x@y.test",
+            "Hi\r\nBcc: evil@x.test",
+            "Line one\nhttps://l.test/x",
+        );
+        m.send(&mail, "id1").await.unwrap();
+        m.send(&mail, "id1").await.unwrap();
+        let files: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(files.len(), 1);
+        let body = std::fs::read_to_string(dir.join("id1.eml")).unwrap();
+        assert!(body.contains("Subject: Hi  Bcc: evil@x.test\r\n"), "{body}");
+        assert!(body.contains("multipart/alternative"));
+        assert!(body.find("text/plain").unwrap() < body.find("text/html").unwrap());
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -51,6 +51,56 @@ pub fn router(state: AppState) -> Router {
             "/invite/{token}",
             get(pages::invite::get).post(pages::invite::post),
         )
+        .route("/billing", get(pages::billing::get))
+        .route("/billing/subscribe", post(pages::billing::subscribe))
+        .route("/billing/portal", post(pages::billing::portal))
+        .route("/settings/account", get(pages::account_settings::get))
+        .route(
+            "/settings/account/cancel",
+            post(pages::account_settings::cancel),
+        )
+        .route(
+            "/settings/account/reactivate",
+            post(pages::account_settings::reactivate),
+        )
+        .route(
+            "/settings/account/delete",
+            post(pages::account_settings::delete),
+        )
+        .route(
+            "/employees",
+            get(pages::employees::list).post(pages::employees::add),
+        )
+        .route("/employees/import", post(pages::employees::import))
+        .route(
+            "/employees/{id}",
+            get(pages::employees::detail).post(pages::employees::edit),
+        )
+        .route("/employees/{id}/erase", post(pages::employees::erase))
+        .route("/employees/{id}/link", post(pages::employees::create_link))
+        .route(
+            "/employees/{id}/link/revoke",
+            post(pages::employees::revoke_link),
+        )
+        .route("/employees/{id}/tasks", post(pages::employees::add_task))
+        .route(
+            "/employees/{id}/tasks/{task}/status",
+            post(pages::employees::set_task_state),
+        )
+        .route(
+            "/shifts/{id}",
+            get(pages::shift::get).post(pages::shift::correct),
+        )
+        .route("/shifts/{id}/score", post(pages::shift::override_score))
+        .route("/kiosks", get(pages::kiosk::list))
+        .route("/kiosks/enrol", post(pages::kiosk::enrol))
+        .route("/kiosks/{id}/revoke", post(pages::kiosk::revoke))
+        .route("/kiosk", get(pages::kiosk::screen).post(pages::kiosk::act))
+        .route("/kiosk/identify", post(pages::kiosk::identify))
+        .route(
+            "/c/{token}",
+            get(pages::kiosk::link_screen).post(pages::kiosk::link_act),
+        )
         .route("/privacy", get(pages::legal::privacy))
         .route("/terms", get(pages::legal::terms));
 
@@ -59,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/webhooks/stripe", post(crate::webhooks::stripe))
         .route("/static/style.css", get(static_files::style))
         .route("/static/app.js", get(static_files::app_js))
         .fallback(|| async { crate::error::PageError::NotFound })

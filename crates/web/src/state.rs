@@ -15,6 +15,8 @@ pub struct WebConfig {
     pub login_ip_limit: u32,
     /// Failed logins per account per 15 minutes before it is locked for the window.
     pub login_account_limit: u32,
+    /// How long the kiosk waits for the standup check before saying it comes later.
+    pub analysis_wait: std::time::Duration,
 }
 
 impl WebConfig {
@@ -25,6 +27,7 @@ impl WebConfig {
             session: SessionPolicy::default(),
             login_ip_limit: 30,
             login_account_limit: 10,
+            analysis_wait: std::time::Duration::from_secs(3),
         }
     }
 
@@ -46,4 +49,11 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub mailer: Arc<dyn Mailer>,
     pub clock: Clock,
+    /// Standup checks, report extraction and weekly summaries.
+    pub analyzer: analysis::Analyzer,
+    /// Stripe, when `STRIPE_SECRET_KEY` is set (its config holds the webhook secret);
+    /// `None`: billing off, unlimited seats. See [`crate::billing`].
+    pub billing: Option<Arc<billing::StripeClient>>,
+    /// The data dir (company files live under `companies/{id}/`).
+    pub data_dir: std::path::PathBuf,
 }

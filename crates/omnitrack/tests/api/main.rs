@@ -4,7 +4,13 @@
 
 mod accounts;
 mod bad_input;
+mod billing;
+mod billing_support;
 mod browser_sessions;
+mod clock;
+mod kiosk_pages;
+mod lifecycle;
+mod mail_outbox;
 mod members;
 mod openapi;
 mod tenancy;

@@ -108,7 +108,7 @@ CREATE TABLE week_approvals (
 CREATE TABLE idempotency (
     company_id     BLOB NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
     key            TEXT NOT NULL,
-    status         INTEGER NOT NULL,
+    status         BIGINT NOT NULL,
     body           TEXT NOT NULL,
     created_at     BIGINT NOT NULL,
     PRIMARY KEY (company_id, key)

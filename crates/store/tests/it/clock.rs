@@ -2,15 +2,36 @@ use crate::{both, now};
 use domain::{Email, EmployeeName, IdCode, TaskTitle};
 use jiff::civil::date;
 use jiff::SignedDuration;
-use store::{EmployeeChanges, NewCompany, Principal, ShiftCorrection, ShiftFilter, Store, StoreError, TaskState};
+use store::{
+    EmployeeChanges, NewCompany, Principal, ShiftCorrection, ShiftFilter, Store, StoreError,
+    TaskState,
+};
 
 async fn company(s: &Store, email: &str) -> Principal {
     let email = Email::parse(email).unwrap();
-    s.create_company(NewCompany { name: "Acme", timezone: "UTC", owner_email: &email, owner_password_hash: "h" }, now()).await.unwrap()
+    s.create_company(
+        NewCompany {
+            name: "Acme",
+            timezone: "UTC",
+            owner_email: &email,
+            owner_password_hash: "h",
+        },
+        now(),
+    )
+    .await
+    .unwrap()
 }
 
 async fn employee(s: &Store, p: &Principal, code: &str) -> store::Employee {
-    s.create_employee(&p.tenant, &EmployeeName::parse("Ada").unwrap(), &IdCode::parse(code).unwrap(), None, now()).await.unwrap()
+    s.create_employee(
+        &p.tenant,
+        &EmployeeName::parse("Ada").unwrap(),
+        &IdCode::parse(code).unwrap(),
+        None,
+        now(),
+    )
+    .await
+    .unwrap()
 }
 
 both!(
@@ -28,7 +49,15 @@ async fn id_codes_are_unique_per_company_only(s: Store) {
     let a = company(&s, "a@a.test").await;
     let b = company(&s, "b@b.test").await;
     employee(&s, &a, "E-100").await;
-    let dup = s.create_employee(&a.tenant, &EmployeeName::parse("Bo").unwrap(), &IdCode::parse("e-100").unwrap(), None, now()).await;
+    let dup = s
+        .create_employee(
+            &a.tenant,
+            &EmployeeName::parse("Bo").unwrap(),
+            &IdCode::parse("e-100").unwrap(),
+            None,
+            now(),
+        )
+        .await;
     assert!(matches!(dup, Err(StoreError::Conflict("id_code"))));
     employee(&s, &b, "E-100").await;
     assert_eq!(s.active_employee_count(&a.tenant).await.unwrap(), 1);
@@ -40,7 +69,10 @@ async fn concurrent_clock_ins_yield_one_shift(s: Store) {
     let mut handles = Vec::new();
     for _ in 0..20 {
         let (s, t) = (s.clone(), a.tenant);
-        handles.push(tokio::spawn(async move { s.clock_in(&t, e.id, "standup", date(2026, 5, 1), now()).await }));
+        handles.push(tokio::spawn(async move {
+            s.clock_in(&t, e.id, "standup", date(2026, 5, 1), now())
+                .await
+        }));
     }
     let mut ok = 0;
     for h in handles {
@@ -51,23 +83,55 @@ async fn concurrent_clock_ins_yield_one_shift(s: Store) {
         }
     }
     assert_eq!(ok, 1);
-    assert_eq!(s.shifts(&a.tenant, ShiftFilter::default(), now()).await.unwrap().len(), 1);
+    assert_eq!(
+        s.shifts(&a.tenant, ShiftFilter::default(), now())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 async fn clock_out_needs_an_open_shift_and_breaks_are_excluded(s: Store) {
     let a = company(&s, "a@a.test").await;
     let e = employee(&s, &a, "E-001").await;
-    assert!(matches!(s.clock_out(&a.tenant, e.id, "r", now()).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        s.clock_out(&a.tenant, e.id, "r", now()).await,
+        Err(StoreError::NotFound)
+    ));
     let t0 = now();
-    s.clock_in(&a.tenant, e.id, "s", date(2026, 5, 1), t0).await.unwrap();
-    s.start_break(&a.tenant, e.id, t0 + SignedDuration::from_hours(2)).await.unwrap();
-    assert!(matches!(s.start_break(&a.tenant, e.id, t0 + SignedDuration::from_hours(2)).await, Err(StoreError::Conflict(_))));
-    let mid = s.end_break(&a.tenant, e.id, t0 + SignedDuration::from_mins(150)).await.unwrap();
+    s.clock_in(&a.tenant, e.id, "s", date(2026, 5, 1), t0)
+        .await
+        .unwrap();
+    s.start_break(&a.tenant, e.id, t0 + SignedDuration::from_hours(2))
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.start_break(&a.tenant, e.id, t0 + SignedDuration::from_hours(2))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let mid = s
+        .end_break(&a.tenant, e.id, t0 + SignedDuration::from_mins(150))
+        .await
+        .unwrap();
     assert_eq!(mid.break_ms, 30 * 60_000);
-    let done = s.clock_out(&a.tenant, e.id, "report", t0 + SignedDuration::from_hours(8)).await.unwrap();
+    let done = s
+        .clock_out(
+            &a.tenant,
+            e.id,
+            "report",
+            t0 + SignedDuration::from_hours(8),
+        )
+        .await
+        .unwrap();
     assert_eq!(done.worked(t0).as_mins(), 7 * 60 + 30);
     assert_eq!(done.report.as_deref(), Some("report"));
-    assert!(s.open_shift(&a.tenant, e.id, now()).await.unwrap().is_none());
+    assert!(s
+        .open_shift(&a.tenant, e.id, now())
+        .await
+        .unwrap()
+        .is_none());
 }
 
 async fn corrections_are_audited_and_approved_weeks_locked(s: Store) {
@@ -77,25 +141,62 @@ async fn corrections_are_audited_and_approved_weeks_locked(s: Store) {
     let t0 = jiff::Timestamp::from_second(1_780_000_000).unwrap();
     let day = domain::calendar::workday(t0, &jiff::tz::TimeZone::UTC);
     s.clock_in(&a.tenant, e.id, "s", day, t0).await.unwrap();
-    let sh = s.clock_out(&a.tenant, e.id, "r", t0 + SignedDuration::from_hours(8)).await.unwrap();
-    let fix = ShiftCorrection { clock_out_at: Some(t0 + SignedDuration::from_hours(9)), ..Default::default() };
-    let bad = ShiftCorrection { clock_out_at: Some(t0 - SignedDuration::from_hours(1)), ..Default::default() };
-    assert!(matches!(s.correct_shift(&a.tenant, sh.id, &bad, "oops", by, now()).await, Err(StoreError::Rule(_))));
-    let fixed = s.correct_shift(&a.tenant, sh.id, &fix, "forgot to clock out", by, now()).await.unwrap();
+    let sh = s
+        .clock_out(&a.tenant, e.id, "r", t0 + SignedDuration::from_hours(8))
+        .await
+        .unwrap();
+    let fix = ShiftCorrection {
+        clock_out_at: Some(t0 + SignedDuration::from_hours(9)),
+        ..Default::default()
+    };
+    let bad = ShiftCorrection {
+        clock_out_at: Some(t0 - SignedDuration::from_hours(1)),
+        ..Default::default()
+    };
+    assert!(matches!(
+        s.correct_shift(&a.tenant, sh.id, &bad, "oops", by, now())
+            .await,
+        Err(StoreError::Rule(_))
+    ));
+    let fixed = s
+        .correct_shift(&a.tenant, sh.id, &fix, "forgot to clock out", by, now())
+        .await
+        .unwrap();
     assert!(fixed.corrected);
     let changes = s.shift_changes(&a.tenant, sh.id).await.unwrap();
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].field, "clock_out_at");
     assert_eq!(changes[0].reason, "forgot to clock out");
     assert_eq!(changes[0].changed_by, Some(by));
-    assert_eq!(changes[0].old_value.as_deref(), Some((t0 + SignedDuration::from_hours(8)).to_string().as_str()));
+    assert_eq!(
+        changes[0].old_value.as_deref(),
+        Some((t0 + SignedDuration::from_hours(8)).to_string().as_str())
+    );
     let week = domain::calendar::week_start(day, jiff::civil::Weekday::Monday);
-    assert_eq!(s.approve_week(&a.tenant, e.id, week, by, now()).await.unwrap(), 1);
+    assert_eq!(
+        s.approve_week(&a.tenant, e.id, week, by, now())
+            .await
+            .unwrap(),
+        1
+    );
     assert!(s.week_approved(&a.tenant, e.id, week).await.unwrap());
-    assert!(matches!(s.correct_shift(&a.tenant, sh.id, &fix, "again", by, now()).await, Err(StoreError::Rule(_))));
+    assert!(matches!(
+        s.correct_shift(&a.tenant, sh.id, &fix, "again", by, now())
+            .await,
+        Err(StoreError::Rule(_))
+    ));
     s.unlock_week(&a.tenant, e.id, week).await.unwrap();
-    let fix2 = ShiftCorrection { standup: Some("better standup".into()), ..Default::default() };
-    assert_eq!(s.correct_shift(&a.tenant, sh.id, &fix2, "typo", by, now()).await.unwrap().standup, "better standup");
+    let fix2 = ShiftCorrection {
+        standup: Some("better standup".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        s.correct_shift(&a.tenant, sh.id, &fix2, "typo", by, now())
+            .await
+            .unwrap()
+            .standup,
+        "better standup"
+    );
 }
 
 async fn overdue_shifts_are_auto_closed_at_the_usual_length(s: Store) {
@@ -105,25 +206,70 @@ async fn overdue_shifts_are_auto_closed_at_the_usual_length(s: Store) {
     let mut t = now();
     for len in [6, 7, 7] {
         s.clock_in(&a.tenant, e.id, "s", day, t).await.unwrap();
-        s.clock_out(&a.tenant, e.id, "r", t + SignedDuration::from_hours(len)).await.unwrap();
+        s.clock_out(&a.tenant, e.id, "r", t + SignedDuration::from_hours(len))
+            .await
+            .unwrap();
         t += SignedDuration::from_hours(24);
     }
     s.clock_in(&a.tenant, e.id, "forgot", day, t).await.unwrap();
     let max = SignedDuration::from_hours(16);
-    assert!(s.auto_close_overdue(t + SignedDuration::from_hours(15), max, SignedDuration::from_hours(8)).await.unwrap().is_empty());
-    let closed = s.auto_close_overdue(t + SignedDuration::from_hours(17), max, SignedDuration::from_hours(8)).await.unwrap();
+    assert!(s
+        .auto_close_overdue(
+            t + SignedDuration::from_hours(15),
+            max,
+            SignedDuration::from_hours(8)
+        )
+        .await
+        .unwrap()
+        .is_empty());
+    let closed = s
+        .auto_close_overdue(
+            t + SignedDuration::from_hours(17),
+            max,
+            SignedDuration::from_hours(8),
+        )
+        .await
+        .unwrap();
     assert_eq!(closed.len(), 1);
     let sh = s.shift(&a.tenant, closed[0].1, now()).await.unwrap();
     assert!(sh.auto_closed && !sh.end_confirmed);
-    assert_eq!(sh.clock_out_at, Some(t + SignedDuration::from_hours(7)), "median of 6, 7, 7");
-    assert_eq!(s.unconfirmed_shift(&a.tenant, e.id, now()).await.unwrap().unwrap().id, sh.id);
+    assert_eq!(
+        sh.clock_out_at,
+        Some(t + SignedDuration::from_hours(7)),
+        "median of 6, 7, 7"
+    );
+    assert_eq!(
+        s.unconfirmed_shift(&a.tenant, e.id, now())
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        sh.id
+    );
     let later = t + SignedDuration::from_hours(20);
-    let fixed = s.confirm_shift_end(&a.tenant, e.id, sh.id, Some(t + SignedDuration::from_hours(9)), later).await.unwrap();
+    let fixed = s
+        .confirm_shift_end(
+            &a.tenant,
+            e.id,
+            sh.id,
+            Some(t + SignedDuration::from_hours(9)),
+            later,
+        )
+        .await
+        .unwrap();
     assert!(fixed.end_confirmed);
-    assert!(s.unconfirmed_shift(&a.tenant, e.id, later).await.unwrap().is_none());
+    assert!(s
+        .unconfirmed_shift(&a.tenant, e.id, later)
+        .await
+        .unwrap()
+        .is_none());
     assert_eq!(s.shift_changes(&a.tenant, sh.id).await.unwrap().len(), 1);
     // Running again closes nothing twice.
-    assert!(s.auto_close_overdue(later, max, SignedDuration::from_hours(8)).await.unwrap().is_empty());
+    assert!(s
+        .auto_close_overdue(later, max, SignedDuration::from_hours(8))
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 async fn lockouts_grow_and_clear(s: Store) {
@@ -139,51 +285,149 @@ async fn lockouts_grow_and_clear(s: Store) {
     let d6 = l6.locked_until.unwrap().duration_since(t);
     let d7 = l7.locked_until.unwrap().duration_since(t);
     assert_eq!(d6, SignedDuration::from_secs(30));
-    assert_eq!(d7, SignedDuration::from_secs(60), "each failure doubles the lock");
+    assert_eq!(
+        d7,
+        SignedDuration::from_secs(60),
+        "each failure doubles the lock"
+    );
     assert!(s.locked_until(key, t).await.unwrap().is_some());
-    assert!(s.locked_until(key, t + SignedDuration::from_secs(61)).await.unwrap().is_none());
+    assert!(s
+        .locked_until(key, t + SignedDuration::from_secs(61))
+        .await
+        .unwrap()
+        .is_none());
     s.clear_failures(key).await.unwrap();
-    assert_eq!(s.record_failure(&a.tenant, key, t).await.unwrap().failures, 1);
+    assert_eq!(
+        s.record_failure(&a.tenant, key, t).await.unwrap().failures,
+        1
+    );
 }
 
 async fn employee_erasure_removes_everything_about_them(s: Store) {
     let a = company(&s, "a@a.test").await;
     let e = employee(&s, &a, "E-001").await;
     let keep = employee(&s, &a, "E-002").await;
-    s.create_task(&a.tenant, e.id, &TaskTitle::parse("Fix login").unwrap(), None, None, now()).await.unwrap();
-    s.clock_in(&a.tenant, e.id, "secret standup", date(2026, 5, 1), now()).await.unwrap();
+    s.create_task(
+        &a.tenant,
+        e.id,
+        &TaskTitle::parse("Fix login").unwrap(),
+        None,
+        None,
+        now(),
+    )
+    .await
+    .unwrap();
+    s.clock_in(&a.tenant, e.id, "secret standup", date(2026, 5, 1), now())
+        .await
+        .unwrap();
     s.start_break(&a.tenant, e.id, now()).await.unwrap();
-    s.clock_in(&a.tenant, keep.id, "kept", date(2026, 5, 1), now()).await.unwrap();
+    s.clock_in(&a.tenant, keep.id, "kept", date(2026, 5, 1), now())
+        .await
+        .unwrap();
     s.delete_employee(&a.tenant, e.id).await.unwrap();
-    assert!(matches!(s.employee(&a.tenant, e.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        s.employee(&a.tenant, e.id).await,
+        Err(StoreError::NotFound)
+    ));
     assert!(s.tasks(&a.tenant, None, None).await.unwrap().is_empty());
-    let left = s.shifts(&a.tenant, ShiftFilter::default(), now()).await.unwrap();
+    let left = s
+        .shifts(&a.tenant, ShiftFilter::default(), now())
+        .await
+        .unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].standup, "kept");
     // Deactivation is the non-destructive alternative.
-    let off = s.update_employee(&a.tenant, keep.id, EmployeeChanges { active: Some(false), ..Default::default() }, now()).await.unwrap();
+    let off = s
+        .update_employee(
+            &a.tenant,
+            keep.id,
+            EmployeeChanges {
+                active: Some(false),
+                ..Default::default()
+            },
+            now(),
+        )
+        .await
+        .unwrap();
     assert!(!off.active);
     assert_eq!(s.employees(&a.tenant, false).await.unwrap().len(), 0);
     assert_eq!(s.employees(&a.tenant, true).await.unwrap().len(), 1);
-    assert_eq!(s.tasks(&a.tenant, None, Some(TaskState::Open)).await.unwrap().len(), 0);
+    assert_eq!(
+        s.tasks(&a.tenant, None, Some(TaskState::Open))
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
 }
 
 async fn other_tenants_cannot_touch_clock_data(s: Store) {
     let a = company(&s, "a@a.test").await;
     let b = company(&s, "b@b.test").await;
     let e = employee(&s, &a, "E-001").await;
-    let sh = s.clock_in(&a.tenant, e.id, "s", date(2026, 5, 1), now()).await.unwrap();
-    let task = s.create_task(&a.tenant, e.id, &TaskTitle::parse("T").unwrap(), None, None, now()).await.unwrap();
-    assert!(matches!(s.employee(&b.tenant, e.id).await, Err(StoreError::NotFound)));
-    assert!(matches!(s.shift(&b.tenant, sh.id, now()).await, Err(StoreError::NotFound)));
-    assert!(matches!(s.task(&b.tenant, task.id).await, Err(StoreError::NotFound)));
-    assert!(matches!(s.delete_employee(&b.tenant, e.id).await, Err(StoreError::NotFound)));
-    assert!(matches!(s.clock_out(&b.tenant, e.id, "r", now()).await, Err(StoreError::NotFound)));
+    let sh = s
+        .clock_in(&a.tenant, e.id, "s", date(2026, 5, 1), now())
+        .await
+        .unwrap();
+    let task = s
+        .create_task(
+            &a.tenant,
+            e.id,
+            &TaskTitle::parse("T").unwrap(),
+            None,
+            None,
+            now(),
+        )
+        .await
+        .unwrap();
     assert!(matches!(
-        s.create_task(&b.tenant, e.id, &TaskTitle::parse("T").unwrap(), None, None, now()).await,
+        s.employee(&b.tenant, e.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.shift(&b.tenant, sh.id, now()).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.task(&b.tenant, task.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.delete_employee(&b.tenant, e.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.clock_out(&b.tenant, e.id, "r", now()).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.create_task(
+            &b.tenant,
+            e.id,
+            &TaskTitle::parse("T").unwrap(),
+            None,
+            None,
+            now()
+        )
+        .await,
         Err(StoreError::NotFound)
     ));
     let by = b.user_id().unwrap();
-    assert!(matches!(s.correct_shift(&b.tenant, sh.id, &ShiftCorrection::default(), "x", by, now()).await, Err(StoreError::NotFound)));
-    assert!(s.open_shift(&a.tenant, e.id, now()).await.unwrap().is_some());
+    assert!(matches!(
+        s.correct_shift(
+            &b.tenant,
+            sh.id,
+            &ShiftCorrection::default(),
+            "x",
+            by,
+            now()
+        )
+        .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(s
+        .open_shift(&a.tenant, e.id, now())
+        .await
+        .unwrap()
+        .is_some());
 }

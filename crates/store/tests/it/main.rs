@@ -2,7 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod billing;
 mod clock;
+mod lifecycle;
 mod schema;
 
 use store::{Store, StoreKind};

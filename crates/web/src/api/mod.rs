@@ -1,10 +1,18 @@
 //! The JSON API under `/api/v1`, documented by an OpenAPI 3.1 document generated from these
 //! handlers (served at `/api/v1/openapi.json`, snapshot-tested in `docs/openapi.json`).
 
+pub mod account;
+pub mod billing;
+pub mod clock;
+pub mod dto;
+pub mod employees;
 pub mod json;
+pub mod kiosks;
 pub mod me;
 pub mod members;
+pub mod shifts;
 pub mod signup;
+pub mod tasks;
 pub mod tokens;
 
 use crate::AppState;
@@ -19,6 +27,13 @@ use utoipa::OpenApi;
     paths(
         signup::signup, tokens::create, tokens::list, tokens::revoke, me::me,
         members::list, members::invite, members::change_role, members::remove,
+        employees::list, employees::create, employees::get, employees::update, employees::delete,
+        tasks::list, tasks::create, tasks::update, tasks::delete,
+        kiosks::create, kiosks::list, kiosks::delete,
+        clock::clock_in, clock::clock_out, clock::break_start, clock::break_end,
+        shifts::list, shifts::get, shifts::correct, shifts::approve, shifts::unlock, shifts::override_score,
+        billing::status, billing::checkout, billing::portal,
+        account::get, account::cancel, account::reactivate, account::delete,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),
@@ -57,6 +72,32 @@ pub fn routes() -> Router<AppState> {
             patch(members::change_role).delete(members::remove),
         )
         .route("/invites", post(members::invite))
+        .route("/employees", get(employees::list).post(employees::create))
+        .route(
+            "/employees/{id}",
+            get(employees::get)
+                .patch(employees::update)
+                .delete(employees::delete),
+        )
+        .route("/tasks", get(tasks::list).post(tasks::create))
+        .route("/tasks/{id}", patch(tasks::update).delete(tasks::delete))
+        .route("/kiosks", get(kiosks::list).post(kiosks::create))
+        .route("/kiosks/{id}", axum::routing::delete(kiosks::delete))
+        .route("/clock-in", post(clock::clock_in))
+        .route("/clock-out", post(clock::clock_out))
+        .route("/breaks/start", post(clock::break_start))
+        .route("/breaks/end", post(clock::break_end))
+        .route("/shifts", get(shifts::list))
+        .route("/shifts/{id}", get(shifts::get).patch(shifts::correct))
+        .route("/shifts/{id}/score", post(shifts::override_score))
+        .route("/approvals", post(shifts::approve))
+        .route("/approvals/unlock", post(shifts::unlock))
+        .route("/billing", get(billing::status))
+        .route("/billing/checkout", post(billing::checkout))
+        .route("/billing/portal", post(billing::portal))
+        .route("/account", get(account::get).delete(account::delete))
+        .route("/account/cancel", post(account::cancel))
+        .route("/account/reactivate", post(account::reactivate))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { crate::error::ApiError::not_found() })
 }

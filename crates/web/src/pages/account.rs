@@ -35,6 +35,7 @@ pub fn flow_to_page(e: FlowError) -> PageError {
         FlowError::Invalid(v) => PageError::BadRequest(v.to_string()),
         FlowError::BadCredentials => PageError::BadRequest(e.to_string()),
         FlowError::RateLimited { retry_after } => PageError::TooMany(retry_after),
+        FlowError::ReadOnly(m) => PageError::Forbidden(m),
         FlowError::Store(s) => s.into(),
         FlowError::Internal => PageError::Internal,
     }

@@ -2,13 +2,19 @@
 //! default). Every form carries the session's CSRF token.
 
 pub mod account;
+pub mod account_settings;
+pub mod billing;
 pub mod dashboard;
+pub mod employees;
+pub mod forms;
 pub mod home;
 pub mod invite;
+pub mod kiosk;
 pub mod legal;
 pub mod login;
 pub mod password_reset;
 pub mod settings;
+pub mod shift;
 pub mod signup;
 
 use crate::auth::{csrf, PageSession};
@@ -26,6 +32,10 @@ pub struct Nav {
     pub csrf: String,
     pub active: &'static str,
     pub is_owner: bool,
+    /// A notice for every signed-in page (a pending privacy-policy change).
+    pub banner: Option<String>,
+    /// Billing is on: owners get the Billing link.
+    pub billing: bool,
 }
 
 impl Nav {
@@ -37,6 +47,8 @@ impl Nav {
             csrf: String::new(),
             active: "",
             is_owner: false,
+            banner: None,
+            billing: false,
         }
     }
 }
@@ -123,6 +135,8 @@ impl PageSession {
             csrf: self.csrf.clone(),
             active,
             is_owner,
+            banner: state.policy_banner().await,
+            billing: state.billing_enabled(),
         })
     }
 }

@@ -1,0 +1,762 @@
+//! Does a span of text refer to a task? Each task title becomes a weighted bag of
+//! terms (distinctive words weigh more, generic verbs less, the title's head noun and
+//! specific verb are "keys"); a span of text refers to the task when it covers enough of
+//! that weight, or hits a ticket number or a distinctive name.
+
+use crate::concepts::{
+    self, groups, is_generic, is_specific_verb, is_stopword, share_group, WordSet,
+};
+use crate::text::{edit_distance, tokenize, Token};
+
+/// Coverage of the title's weight that is enough on its own.
+const PASS_COVERAGE: f64 = 0.55;
+/// Coverage that is enough when a key term (head noun or specific verb) is hit plainly.
+const PASS_WITH_KEY: f64 = 0.35;
+/// A title word used as a modifier of some other noun ("pricing meeting") counts this much.
+const MODIFIER_DISCOUNT: f64 = 0.5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Word,
+    Name,
+    Number,
+    Letter,
+    Id,
+}
+
+#[derive(Debug, Clone)]
+struct Term {
+    norm: String,
+    stem: String,
+    groups: &'static [usize],
+    weight: f64,
+    kind: Kind,
+    core: bool,
+    key: bool,
+    /// The head noun of the core (a key).
+    head: bool,
+    /// Digits of a ticket id ("#412", "OPS-231", "88213").
+    id: Option<String>,
+    /// Also appears in another task title of the same list.
+    shared: bool,
+}
+
+/// A task title prepared for matching.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    terms: Vec<Term>,
+    total: f64,
+    /// Title words (minus bare function words) with the term they feed, for initialisms.
+    seq: Vec<(String, Option<usize>)>,
+}
+
+/// How well a span of text refers to one task.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Match {
+    pub coverage: f64,
+    pub pass: bool,
+    /// Byte range covering the matched words, when any matched.
+    pub span: Option<(usize, usize)>,
+}
+
+const PREPOSITIONS: &[&str] = &[
+    "for", "on", "with", "to", "from", "in", "into", "at", "about", "by", "re", "per",
+];
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "and", "for", "to", "on", "in", "with", "from", "at", "by",
+];
+/// Acronyms too common in work chat to identify a task alone.
+const COMMON_ACRONYMS_LIST: &[&str] = &[
+    "pr", "api", "ui", "ux", "ci", "qa", "it", "hr", "pm", "am", "eta", "eod", "fyi", "asap", "ok",
+    "db", "id", "us", "uk", "eu", "ceo", "cto", "cfo", "vp",
+];
+/// Short words that are prefixes of many unrelated words; never treated as abbreviations.
+const NOT_ABBREVIATIONS_LIST: &[&str] = &[
+    "car", "art", "pan", "man", "con", "pro", "pre", "sub", "out", "over", "under", "back", "post",
+    "work", "time", "day", "new", "old", "all", "any", "one", "two", "ten", "end", "set", "use",
+    "run", "top", "low", "high", "long", "short", "part", "form", "ship", "pay", "rate", "test",
+    "sale", "sign", "head", "hand", "home", "team", "plan", "task", "call", "line", "bill", "read",
+    "open", "let", "put", "get", "add", "way", "war", "can", "cant", "tea", "act", "per", "inter",
+    "even", "ever", "fin", "rest", "sent", "went", "show",
+];
+/// "-ing"/"-ed" words that are usually nouns, so they still count as "some other noun".
+const ING_NOUNS_LIST: &[&str] = &[
+    "meeting",
+    "building",
+    "wedding",
+    "briefing",
+    "hearing",
+    "ceiling",
+    "pricing",
+    "billing",
+    "marketing",
+    "engineering",
+    "parking",
+    "landing",
+    "listing",
+    "funding",
+    "training",
+    "onboarding",
+    "offering",
+    "posting",
+    "opening",
+    "recording",
+    "setting",
+    "booking",
+    "reading",
+    "planning",
+    "staffing",
+    "housing",
+    "catering",
+    "accounting",
+    "heading",
+    "drawing",
+    "painting",
+    "screening",
+    "coaching",
+    "feed",
+    "need",
+    "speed",
+];
+
+static NOT_ABBREVIATIONS: WordSet = WordSet::new(NOT_ABBREVIATIONS_LIST);
+static ING_NOUNS: WordSet = WordSet::new(ING_NOUNS_LIST);
+static COMMON_ACRONYMS: WordSet = WordSet::new(COMMON_ACRONYMS_LIST);
+
+fn weekday_or_month(stem: &str) -> bool {
+    matches!(
+        stem,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+            | "mon"
+            | "tue"
+            | "tues"
+            | "wed"
+            | "thu"
+            | "thur"
+            | "thurs"
+            | "fri"
+            | "sat"
+            | "sun"
+            | "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sep"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
+    )
+}
+
+fn id_digits(t: &Token) -> Option<String> {
+    let digits: String = t.norm.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() || t.norm.contains('.') {
+        return None;
+    }
+    let letters = t.norm.chars().take_while(|c| c.is_alphabetic()).count();
+    let is_code = letters >= 2 && letters + digits.len() == t.norm.len();
+    let plain = digits.len() == t.norm.len();
+    if is_code || (plain && (digits.len() >= 3 || t.prev == Some('#'))) {
+        Some(digits)
+    } else {
+        None
+    }
+}
+
+/// Builds one profile per title. A word that is also in the core of another title of the
+/// list weighs less and cannot identify the task on its own.
+pub fn profiles(titles: &[String]) -> Vec<Profile> {
+    let mut out: Vec<Profile> = titles.iter().map(|t| build(t, &tokenize(t))).collect();
+    let cores: Vec<Vec<String>> = out
+        .iter()
+        .map(|p| {
+            p.terms
+                .iter()
+                .filter(|t| t.core)
+                .map(|t| t.stem.clone())
+                .collect()
+        })
+        .collect();
+    for (i, p) in out.iter_mut().enumerate() {
+        for t in &mut p.terms {
+            let shared = cores
+                .iter()
+                .enumerate()
+                .any(|(j, c)| j != i && c.contains(&t.stem));
+            if shared {
+                t.shared = true;
+                t.weight *= 0.7;
+            }
+        }
+        p.total = p.terms.iter().map(|t| t.weight).sum();
+    }
+    out
+}
+
+/// "qPCR", "PowerSchool", "AmEx": an uppercase letter after a lowercase one marks a name.
+fn camel_case(raw: &str) -> bool {
+    let c: Vec<char> = raw.chars().collect();
+    c.windows(2)
+        .any(|w| w[0].is_lowercase() && w[1].is_uppercase())
+}
+
+fn build(title_raw: &str, toks: &[Token]) -> Profile {
+    let mut terms: Vec<Term> = Vec::new();
+    let mut seq = Vec::new();
+    let mut in_qualifier = false;
+    for (pos, t) in toks.iter().enumerate() {
+        let norm = concepts::translate_cue(&t.norm).to_string();
+        if !FUNCTION_WORDS.contains(&norm.as_str()) {
+            seq.push((t.norm.clone(), None));
+        }
+        // "walk-in" is one word, not the preposition "in".
+        let hyphenated = t.prev == Some('-');
+        if PREPOSITIONS.contains(&norm.as_str()) && !terms.is_empty() && !hyphenated {
+            in_qualifier = true;
+            continue;
+        }
+        let single_letter = t.norm.chars().count() == 1 && t.norm.chars().all(char::is_alphabetic);
+        let alphabetic = t.norm.chars().all(char::is_alphabetic);
+        if (is_stopword(&norm) && !single_letter) || norm == "a" || norm == "i" {
+            continue;
+        }
+        let id = id_digits(t);
+        let kind = if id.is_some() {
+            Kind::Id
+        } else if t.is_number() {
+            Kind::Number
+        } else if single_letter {
+            Kind::Letter
+        } else if (t.acronym && !COMMON_ACRONYMS.contains(norm.as_str()))
+            || (t.capitalized && pos > 0 && !weekday_or_month(&t.stem) && !t.acronym && alphabetic)
+            || camel_case(&title_raw[t.start..t.end])
+        {
+            Kind::Name
+        } else {
+            Kind::Word
+        };
+        if let Some(last) = seq.last_mut() {
+            last.1 = Some(terms.len());
+        }
+        terms.push(Term {
+            norm: t.norm.clone(),
+            stem: t.stem.clone(),
+            groups: groups(&t.stem),
+            weight: 0.0,
+            kind,
+            core: !in_qualifier,
+            key: false,
+            head: false,
+            id,
+            shared: false,
+        });
+    }
+    // A core made only of generic verbs ("Follow up with Acme on renewal"): the object is
+    // in the qualifier, so treat the whole title as core.
+    let core_specific = terms
+        .iter()
+        .any(|t| t.core && t.kind != Kind::Number && !is_generic(&t.stem));
+    if !core_specific {
+        for t in &mut terms {
+            t.core = true;
+        }
+    }
+    if let Some(head) = terms
+        .iter()
+        .rposition(|t| t.core && matches!(t.kind, Kind::Word | Kind::Name))
+    {
+        terms[head].key = true;
+        terms[head].head = true;
+    }
+    // Specific verbs of the core are keys too ("Restock ...", "Tag and triage ...").
+    for t in terms.iter_mut().filter(|t| t.core && t.kind == Kind::Word) {
+        if is_specific_verb(&t.stem) && is_specific_verb(&t.norm) {
+            t.key = true;
+        }
+    }
+    for t in &mut terms {
+        let mut w = match t.kind {
+            Kind::Word if is_generic(&t.stem) || is_generic(&t.norm) => 0.4,
+            Kind::Word if weekday_or_month(&t.stem) => 0.6,
+            Kind::Word => 1.0,
+            Kind::Name | Kind::Id => 2.0,
+            Kind::Number => 0.5,
+            Kind::Letter => 0.3,
+        };
+        if t.key {
+            w *= 1.5;
+        }
+        if !t.core && t.kind != Kind::Name {
+            w *= 0.6;
+        }
+        t.weight = w;
+    }
+    let total = terms.iter().map(|t| t.weight).sum();
+    Profile { terms, total, seq }
+}
+
+/// "inspector" is the person, not the inspection: agent nouns are different words.
+fn agent_suffix(rest: &str) -> bool {
+    matches!(rest, "or" | "ors")
+}
+
+fn is_abbreviation_of(short: &str, long: &str) -> bool {
+    short.len() >= 3
+        && long.len() >= short.len() + 2
+        && long.starts_with(short)
+        && !agent_suffix(long.get(short.len()..).unwrap_or(""))
+        && short.chars().all(char::is_alphabetic)
+        && !NOT_ABBREVIATIONS.contains(short)
+        && !is_stopword(short)
+}
+
+/// Quality of a text word as a reference to a title term, 0 when unrelated.
+/// Per-text facts about one word, computed once so matching against many terms is cheap.
+pub(crate) struct Word<'a> {
+    tok: &'a Token,
+    stop: bool,
+    groups: &'static [usize],
+    id: Option<String>,
+    initialism: bool,
+    /// Stem of the word without a negating "un-" ("untagged" -> "tag").
+    un_stem: Option<String>,
+}
+
+pub(crate) fn words(toks: &[Token]) -> Vec<Word<'_>> {
+    toks.iter()
+        .map(|tok| Word {
+            tok,
+            stop: is_stopword(concepts::translate_cue(&tok.norm)),
+            groups: groups(&tok.stem),
+            id: id_digits(tok),
+            initialism: initialism_candidate(tok),
+            un_stem: tok
+                .norm
+                .strip_prefix("un")
+                .filter(|r| r.len() >= 3)
+                .map(crate::text::stem),
+        })
+        .collect()
+}
+
+/// Typos keep the first letter and stay short; longer strings are not worth comparing.
+fn typo(a: &str, b: &str, max: usize) -> bool {
+    a.len() <= 30
+        && b.len() <= 30
+        && a.chars().next() == b.chars().next()
+        && edit_distance(a, b, max).is_some()
+}
+
+fn quality(term: &Term, w: &Word) -> f64 {
+    let tok = w.tok;
+    if let Some(id) = &term.id {
+        return match &w.id {
+            Some(d) if d == id => 1.0,
+            // A long id may be typed bare ("412"); short ones need the # or prefix.
+            _ if tok.norm == *id && id.len() >= 3 => 1.0,
+            _ => 0.0,
+        };
+    }
+    if term.kind == Kind::Number || tok.is_number() {
+        return if tok.norm == term.norm { 1.0 } else { 0.0 };
+    }
+    if w.stop && term.kind != Kind::Letter {
+        return 0.0;
+    }
+    if tok.stem == term.stem || tok.norm == term.norm {
+        return 1.0;
+    }
+    if term.kind == Kind::Letter {
+        return 0.0;
+    }
+    if share_group(w.groups, term.groups) {
+        return 0.9;
+    }
+    let (a, b) = (tok.norm.as_str(), term.norm.as_str());
+    let min_len = a.chars().count().min(b.chars().count());
+    if min_len >= 5 {
+        let max = if min_len >= 9 { 2 } else { 1 };
+        let agent = |x: &str| x.ends_with("or") || x.ends_with("ors");
+        if agent(a) != agent(b) {
+            // "inspector" vs "inspection": a person, not the task.
+        } else if typo(a, b, max) || (tok.stem.len() >= 5 && typo(&tok.stem, &term.stem, 1)) {
+            return 0.8;
+        }
+    }
+    if is_abbreviation_of(&tok.stem, &term.stem) || is_abbreviation_of(&term.stem, &tok.norm) {
+        return 0.75;
+    }
+    // Shared root: "synthesizing" / "synthesis", "reconciled" / "reconciliation".
+    let (sa, sb) = (tok.stem.as_str(), term.stem.as_str());
+    let common = sa
+        .bytes()
+        .zip(sb.bytes())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let shorter = sa.len().min(sb.len());
+    if sa.is_ascii()
+        && sb.is_ascii()
+        && common >= 6
+        && common * 4 >= shorter * 3
+        && !agent_suffix(&sa[common..])
+        && !agent_suffix(&sb[common..])
+    {
+        return 0.8;
+    }
+    // A negated form names the same thing: "untagged" / "tag".
+    if w.un_stem.as_deref() == Some(term.stem.as_str()) {
+        return 0.75;
+    }
+    0.0
+}
+
+/// Does this text word look like it could stand for initials of title words ("PA", "QBR")?
+fn initialism_candidate(tok: &Token) -> bool {
+    let n = tok.norm.chars().count();
+    (2..=4).contains(&n)
+        && tok.norm.chars().next().is_some_and(char::is_alphabetic)
+        && tok.norm.chars().all(|c| c.is_ascii_alphanumeric())
+        && !is_stopword(&tok.norm)
+        && !is_generic(&tok.norm)
+        && (tok.acronym || n >= 3 || tok.norm.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// Marks title terms matched as initials ("AP" = "accounts payable", "T2" = "tier 2").
+fn initials(profile: &Profile, w: &Word, best: &mut [f64]) {
+    if !w.initialism {
+        return;
+    }
+    let target = w.tok.norm.as_str();
+    for start in 0..profile.seq.len() {
+        let mut acc = String::new();
+        for (k, (w, _)) in profile.seq[start..].iter().enumerate() {
+            if w.chars().all(|c| c.is_ascii_digit()) {
+                acc.push_str(w);
+            } else if let Some(c) = w.chars().next() {
+                acc.push(c);
+            }
+            if !target.starts_with(acc.as_str()) {
+                break;
+            }
+            if acc == target && k >= 1 {
+                for (_, term) in &profile.seq[start..=start + k] {
+                    if let Some(i) = term {
+                        best[*i] = best[*i].max(0.9);
+                    }
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// Consecutive text words written as one ("post mortem", "sign in") or one text word
+/// standing for two title words ("postmortem"); computed once per text.
+pub(crate) struct Pair {
+    joined: String,
+    groups: &'static [usize],
+}
+
+pub(crate) fn pairs(toks: &[Token]) -> Vec<Option<Pair>> {
+    toks.windows(2)
+        .map(|w| {
+            Some(Pair {
+                joined: format!("{}{}", w[0].norm, w[1].norm),
+                groups: groups(&format!("{} {}", w[0].stem, w[1].stem)),
+            })
+        })
+        .chain(std::iter::once(None))
+        .collect()
+}
+
+fn is_verbish(tok: &Token) -> bool {
+    let n = concepts::translate_cue(&tok.norm);
+    if ING_NOUNS.contains(n) {
+        return false;
+    }
+    n.ends_with("ed")
+        || n.ends_with("ing")
+        || matches!(
+            n,
+            "goes"
+                | "went"
+                | "came"
+                | "comes"
+                | "starts"
+                | "moved"
+                | "looks"
+                | "due"
+                | "done"
+                | "sent"
+                | "live"
+                | "left"
+                | "shipped"
+                | "ready"
+                | "stuck"
+                | "blocked"
+        )
+        || crate::cues::is_cue_word(n)
+}
+
+/// How each text word refers to each term of one profile, computed once per text so that
+/// sentences and clauses are scored by summing over ranges.
+pub(crate) struct Table {
+    /// quality[token][term], after the modifier discount.
+    quality: Vec<Vec<f64>>,
+    /// plain[token][term]: a clear hit, not a modifier of another noun.
+    plain: Vec<Vec<bool>>,
+    spans: Vec<(usize, usize)>,
+}
+
+pub(crate) fn table(
+    profile: &Profile,
+    toks: &[Token],
+    text: &str,
+    words: &[Word],
+    pairs: &[Option<Pair>],
+) -> Table {
+    let n_terms = profile.terms.len();
+    let raw: Vec<Vec<f64>> = words
+        .iter()
+        .enumerate()
+        .map(|(j, w)| {
+            let mut local: Vec<f64> = profile.terms.iter().map(|t| quality(t, w)).collect();
+            initials(profile, w, &mut local);
+            if let Some(Some(pair)) = pairs.get(j) {
+                for (i, t) in profile.terms.iter().enumerate() {
+                    if t.norm == pair.joined || share_group(pair.groups, t.groups) {
+                        local[i] = local[i].max(0.9);
+                    }
+                }
+            }
+            local
+        })
+        .collect();
+    let mut quality = Vec::with_capacity(toks.len());
+    let mut plain = Vec::with_capacity(toks.len());
+    for (j, tok) in toks.iter().enumerate() {
+        // A title word right before some other noun is a modifier of that noun
+        // ("pricing meeting" for "Update pricing page").
+        // A verb form ("bouncing people") is not a noun modifier.
+        let discounted = !is_verbish(tok)
+            && toks.get(j + 1).is_some_and(|next| {
+                let gap = text.get(tok.end..next.start).unwrap_or("");
+                gap.trim().is_empty()
+                    && !words[j + 1].stop
+                    && !next.is_number()
+                    && next.norm.chars().count() >= 3
+                    && next.norm.chars().all(char::is_alphabetic)
+                    && !is_verbish(next)
+                    && raw[j + 1].iter().all(|&q| q == 0.0)
+            });
+        let mut q_row = vec![0.0; n_terms];
+        let mut p_row = vec![false; n_terms];
+        for (i, term) in profile.terms.iter().enumerate() {
+            let q = raw[j][i];
+            if q == 0.0 {
+                continue;
+            }
+            // The title's own head noun keeps its weight even as a modifier ("webinar topic").
+            let modifier = discounted && term.kind == Kind::Word && !term.key;
+            q_row[i] = if modifier { q * MODIFIER_DISCOUNT } else { q };
+            // A head noun is not referred to by a past/adjective form ("short staffed").
+            let verb_form_of_noun = term.head && is_past_form(tok);
+            p_row[i] = !modifier && q >= 0.75 && !verb_form_of_noun;
+        }
+        quality.push(q_row);
+        plain.push(p_row);
+    }
+    Table {
+        quality,
+        plain,
+        spans: toks.iter().map(|t| (t.start, t.end)).collect(),
+    }
+}
+
+fn is_past_form(tok: &Token) -> bool {
+    tok.norm.len() >= 5 && tok.norm.ends_with("ed") && tok.norm != tok.stem
+}
+
+/// Scores text words `a..b` (token indices) against the profile.
+pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> Match {
+    let n_terms = profile.terms.len();
+    let mut best = vec![0.0f64; n_terms];
+    let mut plain = vec![false; n_terms];
+    let mut lo = usize::MAX;
+    let mut hi = 0usize;
+    let b = b.min(t.quality.len());
+    for j in a.min(b)..b {
+        for i in 0..n_terms {
+            let q = t.quality[j][i];
+            if q > 0.0 {
+                best[i] = best[i].max(q);
+                plain[i] |= t.plain[j][i];
+                lo = lo.min(t.spans[j].0);
+                hi = hi.max(t.spans[j].1);
+            }
+        }
+    }
+    let sum = |core_only: bool| -> (f64, f64) {
+        profile
+            .terms
+            .iter()
+            .zip(&best)
+            .filter(|(term, _)| term.core || !core_only)
+            .fold((0.0, 0.0), |(m, tot), (term, q)| {
+                (m + term.weight * q, tot + term.weight)
+            })
+    };
+    let ratio = |(m, tot): (f64, f64)| if tot > 0.0 { m / tot } else { 0.0 };
+    let coverage = ratio(sum(false));
+    // The key rule compares with the core only: a long qualifier ("for 2nd floor
+    // restroom") should not drown the head noun.
+    let core_coverage = ratio(sum(true));
+    let hit = |pred: &dyn Fn(&Term) -> bool| {
+        profile
+            .terms
+            .iter()
+            .zip(&plain)
+            .any(|(term, &p)| p && pred(term))
+    };
+    let id_hit = hit(&|t| t.kind == Kind::Id);
+    let name_hit = hit(&|t| t.kind == Kind::Name && t.core && !t.shared);
+    let key_hit = hit(&|t| t.key && !t.shared);
+    // Two distinct specific words of the core, at least half of them, is a clear reference.
+    let specific = |t: &Term| {
+        t.core && !t.shared && matches!(t.kind, Kind::Word | Kind::Name) && !is_generic(&t.stem)
+    };
+    let n_specific = profile.terms.iter().filter(|t| specific(t)).count();
+    let n_specific_hit = profile
+        .terms
+        .iter()
+        .zip(&plain)
+        .filter(|(t, &p)| p && specific(t))
+        .count();
+    let pass = id_hit
+        || name_hit
+        || coverage >= PASS_COVERAGE
+        || (key_hit && core_coverage >= PASS_WITH_KEY)
+        || (n_specific_hit >= 2 && n_specific_hit * 2 >= n_specific);
+    Match {
+        coverage,
+        pass,
+        span: (lo < hi).then_some((lo, hi)),
+    }
+}
+
+/// Scores a whole text against one task (for tests and one-off checks).
+#[cfg(test)]
+pub fn score(profile: &Profile, toks: &[Token], text: &str) -> Match {
+    let t = table(profile, toks, text, &words(toks), &pairs(toks));
+    score_range(profile, &t, 0, toks.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn passes(title: &str, text: &str) -> bool {
+        let p = profiles(&[title.to_string()]);
+        score(&p[0], &tokenize(text), text).pass
+    }
+
+    #[test]
+    fn exact_title_and_paraphrase_pass() {
+        assert!(passes(
+            "Fix login redirect loop",
+            "Fix login redirect loop first"
+        ));
+        assert!(passes(
+            "Fix login redirect loop",
+            "the sign-in bug bouncing people back to login"
+        ));
+        assert!(passes(
+            "Update immunization records",
+            "updating the shot records"
+        ));
+    }
+
+    #[test]
+    fn ticket_numbers_match_with_or_without_hash_or_prefix() {
+        assert!(passes("#412 Null pointer in export job", "picking up 412"));
+        assert!(passes("JIRA-12 flaky upload", "jira-12 is next"));
+        assert!(passes("Receive inbound PO 88213", "PO 88213 is late"));
+        assert!(!passes("JIRA-12 flaky upload", "12 people came"));
+        assert!(!passes("#412 Null pointer in export job", "413 is the one"));
+    }
+
+    #[test]
+    fn typos_and_abbreviations() {
+        assert!(passes(
+            "Send proposal to Harlow Dental",
+            "harlow propsal first"
+        ));
+        assert!(passes("Reconcile AmEx corporate card", "AmEx rec if time"));
+        assert!(passes("Accounts payable run for Friday", "AP run"));
+        assert!(passes("Clear Tier 2 ticket backlog", "T2 queue"));
+        assert!(passes(
+            "Quarterly business review deck for Orion",
+            "Orion QBR deck"
+        ));
+    }
+
+    #[test]
+    fn shared_word_with_other_meaning_does_not_pass() {
+        assert!(!passes(
+            "Update pricing page",
+            "pricing meeting moved to Thu"
+        ));
+        assert!(!passes(
+            "Review refund policy draft",
+            "working the refund queue"
+        ));
+        assert!(!passes(
+            "Train temp staff on RF scanners",
+            "Scanner #4 is broken again"
+        ));
+        assert!(!passes(
+            "Build territory plan for Midwest",
+            "talking about Midwest hiring"
+        ));
+    }
+
+    #[test]
+    fn head_noun_alone_is_enough() {
+        assert!(passes("Q3 revenue dashboard", "dashboard all day"));
+        assert!(passes(
+            "Prepare Q4 pipeline forecast",
+            "Forecast can wait till tomorrow"
+        ));
+    }
+
+    #[test]
+    fn span_covers_matched_words() {
+        let text = "then the react bump if CI is green";
+        let p = profiles(&["Upgrade React to 18.3".to_string()]);
+        let m = score(&p[0], &tokenize(text), text);
+        assert!(m.pass);
+        assert_eq!(m.span.map(|(s, e)| &text[s..e]), Some("react bump"));
+    }
+}

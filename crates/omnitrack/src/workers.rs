@@ -1,0 +1,69 @@
+//! Background work started by [`crate::Application::run`]: mail delivery (the outbox) and
+//! retention (purge reminders, purges). Both are safe to run on several instances at once:
+//! mail rows are leased, purges are per-company transactions that re-check the date.
+
+use std::time::Duration;
+use tokio::task::JoinHandle;
+use web::AppState;
+
+/// How often due mail is looked for (retries included).
+pub const MAIL_EVERY: Duration = Duration::from_secs(10);
+/// How often purge dates and reminders are checked.
+pub const RETENTION_EVERY: Duration = Duration::from_secs(300);
+
+/// One delivery round plus pruning of old delivered mail.
+pub async fn mail_once(state: &AppState) {
+    match state.deliver_mail(None).await {
+        Ok(r) if r.sent + r.retrying + r.given_up > 0 => {
+            tracing::info!(
+                sent = r.sent,
+                retrying = r.retrying,
+                given_up = r.given_up,
+                "mail round"
+            )
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "mail round failed"),
+    }
+    if let Err(e) = state.prune_mail().await {
+        tracing::warn!(error = %e, "pruning delivered mail failed");
+    }
+}
+
+/// One retention round (what `omnitrack purge` runs).
+pub async fn retention_once(state: &AppState) -> anyhow::Result<web::lifecycle::RetentionReport> {
+    let r = state.run_retention().await?;
+    if r.reminded + r.purged + r.failed > 0 {
+        tracing::info!(
+            reminded = r.reminded,
+            purged = r.purged,
+            failed = r.failed,
+            "retention round"
+        );
+    }
+    Ok(r)
+}
+
+/// Starts both loops; abort the handles to stop them.
+pub fn spawn(state: AppState) -> Vec<JoinHandle<()>> {
+    let mail_state = state.clone();
+    let mail = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(MAIL_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            mail_once(&mail_state).await;
+        }
+    });
+    let retention = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(RETENTION_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = retention_once(&state).await {
+                tracing::error!(error = %e, "retention round failed");
+            }
+        }
+    });
+    vec![mail, retention]
+}

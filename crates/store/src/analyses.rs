@@ -1,0 +1,145 @@
+//! Stored analyzer results: one row per shift and kind. Writing again replaces the row, so
+//! re-analysis after a failure never duplicates a result. The score is computed by our
+//! formula and stored next to its breakdown; a supervisor's override keeps the original.
+
+use crate::backend::on_pool;
+use crate::row::AnyRow;
+use crate::time::{from_ms, to_ms};
+use crate::{JobKind, Result, Store, StoreError, Tenant};
+use domain::{ShiftId, UserId};
+use jiff::Timestamp;
+
+#[derive(Debug, Clone)]
+pub struct NewAnalysis<'a> {
+    pub shift: ShiftId,
+    pub kind: JobKind,
+    pub analyzer: &'a str,
+    pub model: &'a str,
+    pub prompt_version: u32,
+    /// The external model failed and the local analyzer stood in.
+    pub fallback: bool,
+    /// JSON of the extracted variables.
+    pub result: &'a str,
+    pub score: Option<u8>,
+    /// JSON of the score breakdown.
+    pub breakdown: Option<&'a str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub shift: ShiftId,
+    pub kind: String,
+    pub analyzer: String,
+    pub model: String,
+    pub prompt_version: i64,
+    pub fallback: bool,
+    pub result: String,
+    pub score: Option<i64>,
+    pub breakdown: Option<String>,
+    pub override_score: Option<i64>,
+    pub override_reason: Option<String>,
+    pub created_at: Timestamp,
+}
+
+impl Analysis {
+    /// The score people see: the override when there is one.
+    pub fn effective_score(&self) -> Option<i64> {
+        self.override_score.or(self.score)
+    }
+}
+
+fn analysis<R: AnyRow>(r: &R) -> Result<Analysis> {
+    Ok(Analysis {
+        shift: ShiftId(r.uuid("shift_id")?),
+        kind: r.string("kind")?,
+        analyzer: r.string("analyzer")?,
+        model: r.string("model")?,
+        prompt_version: r.int("prompt_version")?,
+        fallback: r.boolean("fallback")?,
+        result: r.string("result")?,
+        score: r.opt_int("score")?,
+        breakdown: r.opt_string("breakdown")?,
+        override_score: r.opt_int("override_score")?,
+        override_reason: r.opt_string("override_reason")?,
+        created_at: from_ms(r.int("created_at")?),
+    })
+}
+
+const COLUMNS: &str = "shift_id, kind, analyzer, model, prompt_version, fallback, result, score, breakdown, override_score, override_reason, created_at";
+
+impl Store {
+    pub async fn save_analysis(
+        &self,
+        t: &Tenant,
+        a: NewAnalysis<'_>,
+        now: Timestamp,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            sqlx::query(
+                "INSERT INTO analyses (id, company_id, shift_id, kind, analyzer, model, prompt_version, fallback, result, score, breakdown, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                 ON CONFLICT (shift_id, kind) DO UPDATE SET analyzer = excluded.analyzer, model = excluded.model,
+                   prompt_version = excluded.prompt_version, fallback = excluded.fallback, result = excluded.result,
+                   score = excluded.score, breakdown = excluded.breakdown, created_at = excluded.created_at")
+                .bind(uuid::Uuid::now_v7()).bind(t.company_id().0).bind(a.shift.0).bind(a.kind.as_str()).bind(a.analyzer).bind(a.model)
+                .bind(i64::from(a.prompt_version)).bind(a.fallback).bind(a.result).bind(a.score.map(i64::from)).bind(a.breakdown)
+                .bind(to_ms(now)).execute(p).await?;
+        });
+        Ok(())
+    }
+
+    /// The analyses of the given shifts (both kinds), for listings.
+    pub async fn analyses_for(&self, t: &Tenant, shifts: &[ShiftId]) -> Result<Vec<Analysis>> {
+        let mut out = Vec::new();
+        // Chunked IN-lists keep the statement size bounded on both engines.
+        for chunk in shifts.chunks(200) {
+            let placeholders: Vec<String> =
+                (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT {COLUMNS} FROM analyses WHERE company_id = $1 AND shift_id IN ({})",
+                placeholders.join(", ")
+            );
+            on_pool!(self, p => {
+                let mut q = sqlx::query(&sql).bind(t.company_id().0);
+                for s in chunk {
+                    q = q.bind(s.0);
+                }
+                for r in q.fetch_all(p).await? {
+                    out.push(analysis(&r)?);
+                }
+            });
+        }
+        Ok(out)
+    }
+
+    pub async fn analysis(
+        &self,
+        t: &Tenant,
+        shift: ShiftId,
+        kind: JobKind,
+    ) -> Result<Option<Analysis>> {
+        on_pool!(self, p => {
+            let row = sqlx::query(&format!("SELECT {COLUMNS} FROM analyses WHERE company_id = $1 AND shift_id = $2 AND kind = $3"))
+                .bind(t.company_id().0).bind(shift.0).bind(kind.as_str()).fetch_optional(p).await?;
+            row.as_ref().map(analysis).transpose()
+        })
+    }
+
+    /// A supervisor overrides a score; the computed score stays stored beside it.
+    pub async fn override_score(
+        &self,
+        t: &Tenant,
+        shift: ShiftId,
+        score: u8,
+        reason: &str,
+        by: UserId,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let n = sqlx::query("UPDATE analyses SET override_score = $1, override_reason = $2, override_by = $3
+                                 WHERE company_id = $4 AND shift_id = $5 AND kind = 'report'")
+                .bind(i64::from(score)).bind(reason).bind(by.0).bind(t.company_id().0).bind(shift.0).execute(p).await?.rows_affected();
+            if n == 0 { return Err(StoreError::NotFound); }
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,240 @@
+//! The clock endpoints: a kiosk token or a supervisor's token, plus the employee's ID code
+//! (and PIN). Retries with the same `Idempotency-Key` get the first answer again.
+
+use super::json::ApiJson;
+use crate::auth::ApiPrincipal;
+use crate::clocking::ClockSource;
+use crate::error::{ApiError, ErrorBody};
+use crate::middleware::client_ip::ClientIp;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use domain::{Role, StandupCheck};
+use serde::{Deserialize, Serialize};
+use store::PrincipalKind;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Deserialize, ToSchema)]
+pub struct ClockInRequest {
+    pub id_code: String,
+    #[serde(default)]
+    pub pin: Option<String>,
+    /// What the employee plans today (1–4,000 characters).
+    pub standup: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ClockOutRequest {
+    pub id_code: String,
+    #[serde(default)]
+    pub pin: Option<String>,
+    /// What the employee did today (1–8,000 characters).
+    pub report: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BreakRequest {
+    pub id_code: String,
+    #[serde(default)]
+    pub pin: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClockInResponse {
+    pub shift_id: Uuid,
+    pub employee_id: Uuid,
+    pub clock_in_at: String,
+    /// Null when the check has not finished yet; it appears on the shift later.
+    pub standup_check: Option<StandupCheck>,
+    /// An earlier shift that was closed automatically and awaits confirmation.
+    pub unconfirmed_shift_id: Option<Uuid>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClockOutResponse {
+    pub shift_id: Uuid,
+    pub clock_out_at: Option<String>,
+    /// Null until the analysis lands.
+    pub score: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BreakResponse {
+    pub shift_id: Uuid,
+    pub on_break: bool,
+    pub break_minutes: i64,
+}
+
+fn source(who: &ApiPrincipal) -> Result<ClockSource, ApiError> {
+    match &who.0.kind {
+        PrincipalKind::Kiosk { kiosk_id } => Ok(ClockSource::Kiosk(*kiosk_id)),
+        PrincipalKind::User { .. } => Ok(ClockSource::Supervisor(who.require(Role::Supervisor)?)),
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => {
+            let k = v
+                .to_str()
+                .map_err(|_| ApiError::bad_request("Idempotency-Key must be printable text"))?
+                .trim();
+            if k.is_empty() || k.len() > 200 {
+                return Err(ApiError::bad_request(
+                    "Idempotency-Key must be 1 to 200 characters",
+                ));
+            }
+            Ok(Some(k.to_string()))
+        }
+    }
+}
+
+/// Runs `op` once per idempotency key: a retry returns the stored first answer.
+async fn once<T: Serialize>(
+    state: &AppState,
+    who: &ApiPrincipal,
+    key: Option<String>,
+    route: &str,
+    status: StatusCode,
+    op: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<Response, ApiError> {
+    let key = key.map(|k| format!("{route}:{k}"));
+    if let Some(k) = &key {
+        if let Some((code, body)) = state.store.idempotent_response(who.tenant(), k).await? {
+            let code = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+            return Ok((
+                code,
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response());
+        }
+    }
+    let value = op.await?;
+    let body = serde_json::to_string(&value).map_err(|_| ApiError::internal())?;
+    if let Some(k) = &key {
+        state
+            .store
+            .store_idempotent_response(who.tenant(), k, status.as_u16(), &body, state.clock.now())
+            .await?;
+    }
+    Ok((
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
+}
+
+/// Clocks an employee in with their standup note.
+#[utoipa::path(post, path = "/api/v1/clock-in", tag = "clock", security(("bearer" = [])), request_body = ClockInRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer")),
+    responses((status = 201, body = ClockInResponse), (status = 409, body = ErrorBody, description = "already clocked in"),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn clock_in(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<ClockInRequest>,
+) -> Result<Response, ApiError> {
+    let src = source(&who)?;
+    let key = idempotency_key(&headers)?;
+    let t = *who.tenant();
+    once(&state, &who, key, "clock-in", StatusCode::CREATED, async {
+        let employee = state
+            .identify(&t, src, &req.id_code, req.pin.as_deref(), &ip)
+            .await?;
+        let r = state.clock_in(&t, &employee, &req.standup).await?;
+        Ok::<_, ApiError>(ClockInResponse {
+            shift_id: r.shift.id.0,
+            employee_id: employee.id.0,
+            clock_in_at: r.shift.clock_in_at.to_string(),
+            standup_check: r.standup_check,
+            unconfirmed_shift_id: r.unconfirmed.map(|s| s.id.0),
+        })
+    })
+    .await
+}
+
+/// Clocks an employee out with their end-of-day report.
+#[utoipa::path(post, path = "/api/v1/clock-out", tag = "clock", security(("bearer" = [])), request_body = ClockOutRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer")),
+    responses((status = 200, body = ClockOutResponse), (status = 409, body = ErrorBody, description = "no open shift"),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn clock_out(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<ClockOutRequest>,
+) -> Result<Response, ApiError> {
+    let src = source(&who)?;
+    let key = idempotency_key(&headers)?;
+    let t = *who.tenant();
+    once(&state, &who, key, "clock-out", StatusCode::OK, async {
+        let employee = state
+            .identify(&t, src, &req.id_code, req.pin.as_deref(), &ip)
+            .await?;
+        let r = state.clock_out(&t, &employee, &req.report).await?;
+        Ok::<_, ApiError>(ClockOutResponse {
+            shift_id: r.shift.id.0,
+            clock_out_at: r.shift.clock_out_at.map(|t| t.to_string()),
+            score: r.score,
+        })
+    })
+    .await
+}
+
+async fn break_op(
+    state: AppState,
+    who: ApiPrincipal,
+    ip: String,
+    req: BreakRequest,
+    start: bool,
+) -> Result<Json<BreakResponse>, ApiError> {
+    let src = source(&who)?;
+    let t = *who.tenant();
+    let employee = state
+        .identify(&t, src, &req.id_code, req.pin.as_deref(), &ip)
+        .await?;
+    let shift = if start {
+        state.start_break(&t, &employee).await
+    } else {
+        state.end_break(&t, &employee).await
+    }
+    .map_err(ApiError::from)?;
+    Ok(Json(BreakResponse {
+        shift_id: shift.id.0,
+        on_break: shift.on_break,
+        break_minutes: shift.break_ms / 60_000,
+    }))
+}
+
+/// Starts a break in the open shift.
+#[utoipa::path(post, path = "/api/v1/breaks/start", tag = "clock", security(("bearer" = [])), request_body = BreakRequest,
+    responses((status = 200, body = BreakResponse), (status = 409, body = ErrorBody)))]
+pub async fn break_start(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<BreakRequest>,
+) -> Result<Json<BreakResponse>, ApiError> {
+    break_op(state, who, ip, req, true).await
+}
+
+/// Ends the current break.
+#[utoipa::path(post, path = "/api/v1/breaks/end", tag = "clock", security(("bearer" = [])), request_body = BreakRequest,
+    responses((status = 200, body = BreakResponse), (status = 409, body = ErrorBody)))]
+pub async fn break_end(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<BreakRequest>,
+) -> Result<Json<BreakResponse>, ApiError> {
+    break_op(state, who, ip, req, false).await
+}

@@ -1,0 +1,312 @@
+use super::dto::{ChangeDto, ShiftDto};
+use super::json::{ApiJson, ApiPath};
+use crate::auth::ApiPrincipal;
+use crate::error::{ApiError, ErrorBody};
+use crate::middleware::client_ip::ClientIp;
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use domain::{EmployeeId, Reason, ReportText, Role, ShiftId, StandupText, ValidationError};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use store::{ShiftCorrection, ShiftFilter};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Deserialize, IntoParams)]
+pub struct ShiftQuery {
+    /// RFC 3339 instant or `YYYY-MM-DD` (a day in the company's zone): shifts that started at or after it.
+    pub from: Option<String>,
+    /// RFC 3339 instant, or `YYYY-MM-DD` meaning the end of that day in the company's zone.
+    pub to: Option<String>,
+    pub employee_id: Option<Uuid>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ShiftList {
+    pub shifts: Vec<ShiftDto>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ShiftPatch {
+    /// Why the shift is corrected (required; kept with the change).
+    pub reason: String,
+    pub clock_in_at: Option<String>,
+    pub clock_out_at: Option<String>,
+    pub standup: Option<String>,
+    pub report: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct WeekApproval {
+    pub employee_id: Uuid,
+    /// Any day of the week to approve (`YYYY-MM-DD`, company zone).
+    pub week: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApprovalResult {
+    pub week_start: String,
+    pub locked_shifts: u64,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ScoreOverride {
+    pub score: u8,
+    pub reason: String,
+}
+
+fn instant(
+    field: &'static str,
+    s: &str,
+    tz: &jiff::tz::TimeZone,
+    end_of_day: bool,
+) -> Result<Timestamp, ValidationError> {
+    if let Ok(t) = s.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    let d: jiff::civil::Date = s.parse().map_err(|_| {
+        ValidationError::new(
+            field,
+            "must be an RFC 3339 time like 2026-05-01T08:00:00Z or a date like 2026-05-01",
+        )
+    })?;
+    let (start, end) = domain::calendar::day_range(d, d, tz)
+        .ok_or_else(|| ValidationError::new(field, "is out of range"))?;
+    Ok(if end_of_day { end } else { start })
+}
+
+async fn company_tz(state: &AppState, who: &ApiPrincipal) -> Result<jiff::tz::TimeZone, ApiError> {
+    let c = state.store.company(who.tenant()).await?;
+    Ok(domain::TimeZoneName::parse(&c.timezone)?.tz())
+}
+
+/// Shifts in a time range, with their standup check and score when analysed.
+#[utoipa::path(get, path = "/api/v1/shifts", tag = "shifts", security(("bearer" = [])), params(ShiftQuery),
+    responses((status = 200, body = ShiftList), (status = 422, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    Query(q): Query<ShiftQuery>,
+) -> Result<Json<ShiftList>, ApiError> {
+    who.require(Role::Viewer)?;
+    let tz = company_tz(&state, &who).await?;
+    let filter = ShiftFilter {
+        from: q
+            .from
+            .as_deref()
+            .map(|s| instant("from", s, &tz, false))
+            .transpose()?,
+        to: q
+            .to
+            .as_deref()
+            .map(|s| instant("to", s, &tz, true))
+            .transpose()?,
+        employee: q.employee_id.map(EmployeeId),
+    };
+    let now = state.clock.now();
+    let shifts = state.store.shifts(who.tenant(), filter, now).await?;
+    let ids: Vec<ShiftId> = shifts.iter().map(|s| s.id).collect();
+    let analyses = state.store.analyses_for(who.tenant(), &ids).await?;
+    Ok(Json(ShiftList {
+        shifts: shifts
+            .into_iter()
+            .map(|s| ShiftDto::new(s, &analyses, now))
+            .collect(),
+    }))
+}
+
+/// One shift with its corrections.
+#[utoipa::path(get, path = "/api/v1/shifts/{id}", tag = "shifts", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = ShiftDto), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ShiftDto>, ApiError> {
+    who.require(Role::Viewer)?;
+    Ok(Json(state.shift_dto(who.tenant(), ShiftId(id)).await?))
+}
+
+/// Corrects a shift's times or texts. Every change is kept with who, when, old and new
+/// value and the reason. Shifts in an approved week are locked (422) until unlocked.
+#[utoipa::path(patch, path = "/api/v1/shifts/{id}", tag = "shifts", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ShiftPatch,
+    responses((status = 200, body = ShiftDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn correct(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    ClientIp(ip): ClientIp,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<ShiftPatch>,
+) -> Result<Json<ShiftDto>, ApiError> {
+    let user = who.require(Role::Supervisor)?;
+    let reason = Reason::parse(&req.reason)?;
+    let parse_t =
+        |field: &'static str, v: &Option<String>| -> Result<Option<Timestamp>, ValidationError> {
+            v.as_deref()
+                .map(|s| {
+                    s.parse::<Timestamp>().map_err(|_| {
+                        ValidationError::new(
+                            field,
+                            "must be an RFC 3339 time like 2026-05-01T08:00:00Z",
+                        )
+                    })
+                })
+                .transpose()
+        };
+    let c = ShiftCorrection {
+        clock_in_at: parse_t("clock_in_at", &req.clock_in_at)?,
+        clock_out_at: parse_t("clock_out_at", &req.clock_out_at)?,
+        standup: req
+            .standup
+            .as_deref()
+            .map(StandupText::parse)
+            .transpose()?
+            .map(|s| s.into_inner()),
+        report: req
+            .report
+            .as_deref()
+            .map(ReportText::parse)
+            .transpose()?
+            .map(|s| s.into_inner()),
+    };
+    state
+        .store
+        .correct_shift(
+            who.tenant(),
+            ShiftId(id),
+            &c,
+            reason.as_str(),
+            user,
+            state.clock.now(),
+        )
+        .await?;
+    state
+        .audit(
+            who.tenant(),
+            Some(user),
+            "shift_corrected",
+            &id.to_string(),
+            &ip,
+        )
+        .await;
+    Ok(Json(state.shift_dto(who.tenant(), ShiftId(id)).await?))
+}
+
+/// Approves an employee's week, locking its shifts.
+#[utoipa::path(post, path = "/api/v1/approvals", tag = "shifts", security(("bearer" = [])), request_body = WeekApproval,
+    responses((status = 200, body = ApprovalResult), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn approve(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<WeekApproval>,
+) -> Result<Json<ApprovalResult>, ApiError> {
+    let user = who.require(Role::Supervisor)?;
+    let week = state.week_of(&who, &req.week).await?;
+    let n = state
+        .store
+        .approve_week(
+            who.tenant(),
+            EmployeeId(req.employee_id),
+            week,
+            user,
+            state.clock.now(),
+        )
+        .await?;
+    state
+        .audit(
+            who.tenant(),
+            Some(user),
+            "week_approved",
+            &format!("{} {week}", req.employee_id),
+            &ip,
+        )
+        .await;
+    Ok(Json(ApprovalResult {
+        week_start: week.to_string(),
+        locked_shifts: n,
+    }))
+}
+
+/// Unlocks an approved week so its shifts can be corrected (audited).
+#[utoipa::path(post, path = "/api/v1/approvals/unlock", tag = "shifts", security(("bearer" = [])), request_body = WeekApproval,
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn unlock(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<WeekApproval>,
+) -> Result<StatusCode, ApiError> {
+    let user = who.require(Role::Supervisor)?;
+    let week = state.week_of(&who, &req.week).await?;
+    state
+        .store
+        .unlock_week(who.tenant(), EmployeeId(req.employee_id), week)
+        .await?;
+    state
+        .audit(
+            who.tenant(),
+            Some(user),
+            "week_unlocked",
+            &format!("{} {week}", req.employee_id),
+            &ip,
+        )
+        .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Overrides a shift's score with a reason; the computed score is kept (audited).
+#[utoipa::path(post, path = "/api/v1/shifts/{id}/score", tag = "shifts", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ScoreOverride,
+    responses((status = 200, body = ShiftDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn override_score(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    ClientIp(ip): ClientIp,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<ScoreOverride>,
+) -> Result<Json<ShiftDto>, ApiError> {
+    let user = who.require(Role::Supervisor)?;
+    if req.score > 100 {
+        return Err(ValidationError::new("score", "must be between 0 and 100").into());
+    }
+    let reason = Reason::parse(&req.reason)?;
+    state
+        .store
+        .override_score(who.tenant(), ShiftId(id), req.score, reason.as_str(), user)
+        .await?;
+    state
+        .audit(
+            who.tenant(),
+            Some(user),
+            "score_overridden",
+            &id.to_string(),
+            &ip,
+        )
+        .await;
+    Ok(Json(state.shift_dto(who.tenant(), ShiftId(id)).await?))
+}
+
+impl AppState {
+    pub async fn shift_dto(&self, t: &store::Tenant, id: ShiftId) -> Result<ShiftDto, ApiError> {
+        let now = self.clock.now();
+        let s = self.store.shift(t, id, now).await?;
+        let analyses = self.store.analyses_for(t, &[id]).await?;
+        let changes = self.store.shift_changes(t, id).await?;
+        let mut dto = ShiftDto::new(s, &analyses, now);
+        dto.changes = changes.into_iter().map(ChangeDto::from).collect();
+        Ok(dto)
+    }
+
+    async fn week_of(&self, who: &ApiPrincipal, day: &str) -> Result<jiff::civil::Date, ApiError> {
+        let c = self.store.company(who.tenant()).await?;
+        let d: jiff::civil::Date = day
+            .parse()
+            .map_err(|_| ValidationError::new("week", "must be a date like 2026-05-04"))?;
+        Ok(domain::calendar::week_start(
+            d,
+            domain::calendar::weekday_from_iso(c.week_start),
+        ))
+    }
+}

@@ -1,0 +1,153 @@
+use super::dto::TaskDto;
+use super::json::{ApiJson, ApiPath};
+use crate::auth::ApiPrincipal;
+use crate::error::{ApiError, ErrorBody};
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use domain::{EmployeeId, Role, TaskDetails, TaskId, TaskTitle, ValidationError};
+use serde::{Deserialize, Serialize};
+use store::{TaskChanges, TaskState};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewTask {
+    pub employee_id: Uuid,
+    pub title: String,
+    #[serde(default)]
+    pub details: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub due_date: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TaskPatch {
+    pub title: Option<String>,
+    pub details: Option<String>,
+    /// `YYYY-MM-DD`; an empty string clears it.
+    pub due_date: Option<String>,
+    /// `open`, `done` or `archived`.
+    pub status: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskList {
+    pub tasks: Vec<TaskDto>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct TaskQuery {
+    pub employee_id: Option<Uuid>,
+    /// `open`, `done` or `archived`.
+    pub status: Option<String>,
+}
+
+pub fn parse_due(s: &str) -> Result<Option<jiff::civil::Date>, ValidationError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse()
+        .map(Some)
+        .map_err(|_| ValidationError::new("due_date", "must be a date like 2026-12-31"))
+}
+
+fn parse_state(s: &str) -> Result<TaskState, ValidationError> {
+    TaskState::parse(s)
+        .ok_or_else(|| ValidationError::new("status", "must be open, done or archived"))
+}
+
+/// Lists tasks, optionally of one employee or status.
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", security(("bearer" = [])), params(TaskQuery),
+    responses((status = 200, body = TaskList), (status = 422, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    Query(q): Query<TaskQuery>,
+) -> Result<Json<TaskList>, ApiError> {
+    who.require(Role::Viewer)?;
+    let status = q.status.as_deref().map(parse_state).transpose()?;
+    let tasks = state
+        .store
+        .tasks(who.tenant(), q.employee_id.map(EmployeeId), status)
+        .await?;
+    Ok(Json(TaskList {
+        tasks: tasks.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Assigns a task to an employee.
+#[utoipa::path(post, path = "/api/v1/tasks", tag = "tasks", security(("bearer" = [])), request_body = NewTask,
+    responses((status = 201, body = TaskDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    ApiJson(req): ApiJson<NewTask>,
+) -> Result<(StatusCode, Json<TaskDto>), ApiError> {
+    who.require(Role::Supervisor)?;
+    let title = TaskTitle::parse(&req.title)?;
+    let details = req.details.as_deref().map(TaskDetails::parse).transpose()?;
+    let due = req
+        .due_date
+        .as_deref()
+        .map(parse_due)
+        .transpose()?
+        .flatten();
+    let task = state
+        .store
+        .create_task(
+            who.tenant(),
+            EmployeeId(req.employee_id),
+            &title,
+            details.as_ref(),
+            due,
+            state.clock.now(),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(task.into())))
+}
+
+/// Edits a task or changes its status.
+#[utoipa::path(patch, path = "/api/v1/tasks/{id}", tag = "tasks", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = TaskPatch,
+    responses((status = 200, body = TaskDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<TaskPatch>,
+) -> Result<Json<TaskDto>, ApiError> {
+    who.require(Role::Supervisor)?;
+    let title = req.title.as_deref().map(TaskTitle::parse).transpose()?;
+    let details = req.details.as_deref().map(TaskDetails::parse).transpose()?;
+    let due = req.due_date.as_deref().map(parse_due).transpose()?;
+    let status = req.status.as_deref().map(parse_state).transpose()?;
+    let changes = TaskChanges {
+        title: title.as_ref(),
+        details: details.as_ref(),
+        due_date: due,
+        state: status,
+    };
+    Ok(Json(
+        state
+            .store
+            .update_task(who.tenant(), TaskId(id), changes, state.clock.now())
+            .await?
+            .into(),
+    ))
+}
+
+/// Deletes a task.
+#[utoipa::path(delete, path = "/api/v1/tasks/{id}", tag = "tasks", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    who.require(Role::Supervisor)?;
+    state.store.delete_task(who.tenant(), TaskId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

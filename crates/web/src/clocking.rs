@@ -1,0 +1,325 @@
+//! The clock loop shared by the kiosk screen, personal clock links and the API: identify
+//! an employee (with lockouts and buddy-punching signals), clock in with a standup, clock
+//! out with a report, breaks. Punches are committed before anything else happens; the
+//! analysis runs after, with a short wait for the standup check when someone is watching.
+
+use crate::auth::password;
+use crate::AppState;
+use domain::{EmployeeId, IdCode, KioskId, ReportText, StandupCheck, StandupText, ValidationError};
+use jiff::{SignedDuration, Timestamp};
+use store::{Employee, JobKind, Shift, StoreError, Task, TaskState, Tenant};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClockError {
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("that ID code or PIN is not right")]
+    WrongCode,
+    #[error("too many wrong codes; try again in {retry_after} seconds")]
+    Locked { retry_after: u64 },
+    #[error("already clocked in since {since}")]
+    AlreadyIn { since: Timestamp, shift: Box<Shift> },
+    #[error("not clocked in")]
+    NotIn,
+    #[error("already on a break")]
+    AlreadyOnBreak,
+    #[error("not on a break")]
+    NotOnBreak,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Who is at the clock: a kiosk device, a supervisor (API), or a personal link.
+#[derive(Debug, Clone, Copy)]
+pub enum ClockSource {
+    Kiosk(KioskId),
+    Supervisor(domain::UserId),
+    PersonalLink,
+}
+
+impl ClockSource {
+    fn lock_key(&self) -> Option<String> {
+        match self {
+            Self::Kiosk(k) => Some(format!("kiosk:{k}")),
+            Self::Supervisor(u) => Some(format!("user:{u}")),
+            Self::PersonalLink => None,
+        }
+    }
+}
+
+pub struct ClockIn {
+    pub shift: Shift,
+    /// `None` when the check did not finish within the wait; it appears later.
+    pub standup_check: Option<StandupCheck>,
+    /// An automatically closed earlier shift the employee should confirm.
+    pub unconfirmed: Option<Shift>,
+}
+
+pub struct ClockOut {
+    pub shift: Shift,
+    pub score: Option<i64>,
+}
+
+/// Bursts of identifications on one kiosk in a short window look like buddy punching.
+const BURST_WINDOW: SignedDuration = SignedDuration::from_secs(10);
+const BURST_COUNT: u32 = 4;
+
+impl AppState {
+    /// Finds the active employee for an ID code (and PIN when one is set), enforcing
+    /// lockouts per device and per code with growing backoff.
+    pub async fn identify(
+        &self,
+        t: &Tenant,
+        source: ClockSource,
+        code: &str,
+        pin: Option<&str>,
+        ip: &str,
+    ) -> Result<Employee, ClockError> {
+        let now = self.clock.now();
+        let code = IdCode::parse(code).map_err(|_| ClockError::WrongCode)?;
+        let device_key = source.lock_key();
+        let code_key = format!("code:{}:{}", t.company_id(), code.as_str());
+        for key in device_key.iter().chain(std::iter::once(&code_key)) {
+            if let Some(until) = self.store.locked_until(key, now).await? {
+                return Err(ClockError::Locked {
+                    retry_after: until.duration_since(now).as_secs().max(1) as u64,
+                });
+            }
+        }
+        if let ClockSource::Kiosk(kiosk) = source {
+            let hit = self
+                .store
+                .rate_hit(&format!("burst:{kiosk}"), BURST_WINDOW, now)
+                .await?;
+            if hit.count == BURST_COUNT {
+                self.store
+                    .add_kiosk_alert(
+                        t,
+                        Some(kiosk),
+                        "burst",
+                        &format!(
+                            "{BURST_COUNT} ID codes entered within {} seconds",
+                            BURST_WINDOW.as_secs()
+                        ),
+                        now,
+                    )
+                    .await?;
+            }
+        }
+        let found = self.store.employee_by_code(t, &code).await?;
+        let ok = match (&found, pin) {
+            (Some(id), _) if id.pin_hash.is_none() => true,
+            (Some(id), Some(pin)) => {
+                password::verify(pin.to_string(), id.pin_hash.clone().unwrap_or_default()).await
+            }
+            _ => false,
+        };
+        match found {
+            Some(id) if ok => {
+                self.store.clear_failures(&code_key).await?;
+                Ok(id.employee)
+            }
+            _ => {
+                let mut locked = false;
+                for key in device_key.iter().chain(std::iter::once(&code_key)) {
+                    locked |= self
+                        .store
+                        .record_failure(t, key, now)
+                        .await?
+                        .locked_until
+                        .is_some();
+                }
+                self.audit(t, None, "clock_code_failed", "", ip).await;
+                if locked {
+                    let kiosk = if let ClockSource::Kiosk(k) = source {
+                        Some(k)
+                    } else {
+                        None
+                    };
+                    self.store
+                        .add_kiosk_alert(
+                            t,
+                            kiosk,
+                            "lockout",
+                            "repeated wrong ID codes or PINs",
+                            now,
+                        )
+                        .await?;
+                }
+                Err(ClockError::WrongCode)
+            }
+        }
+    }
+
+    /// The employee's open tasks, shown at clock-in.
+    pub async fn open_tasks(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+    ) -> Result<Vec<Task>, ClockError> {
+        Ok(self
+            .store
+            .tasks(t, Some(employee), Some(TaskState::Open))
+            .await?)
+    }
+
+    pub async fn clock_in(
+        &self,
+        t: &Tenant,
+        employee: &Employee,
+        standup: &str,
+    ) -> Result<ClockIn, ClockError> {
+        let standup = StandupText::parse(standup)?;
+        let now = self.clock.now();
+        let company = self.store.company(t).await?;
+        let workday =
+            domain::calendar::workday(now, &domain::TimeZoneName::parse(&company.timezone)?.tz());
+        let shift = match self
+            .store
+            .clock_in(t, employee.id, standup.as_str(), workday, now)
+            .await
+        {
+            Ok(s) => s,
+            Err(StoreError::Conflict(_)) => {
+                let open = self
+                    .store
+                    .open_shift(t, employee.id, now)
+                    .await?
+                    .ok_or(ClockError::NotIn)?;
+                return Err(ClockError::AlreadyIn {
+                    since: open.clock_in_at,
+                    shift: Box::new(open),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let unconfirmed = self.store.unconfirmed_shift(t, employee.id, now).await?;
+        let standup_check = self.analyse_now(t, &shift, JobKind::Standup).await;
+        let standup_check = match standup_check {
+            Some(()) => self
+                .store
+                .analysis(t, shift.id, JobKind::Standup)
+                .await?
+                .and_then(|a| serde_json::from_str::<StandupCheck>(&a.result).ok()),
+            None => None,
+        };
+        Ok(ClockIn {
+            shift,
+            standup_check,
+            unconfirmed,
+        })
+    }
+
+    pub async fn clock_out(
+        &self,
+        t: &Tenant,
+        employee: &Employee,
+        report: &str,
+    ) -> Result<ClockOut, ClockError> {
+        let report = ReportText::parse(report)?;
+        let shift = match self
+            .store
+            .clock_out(t, employee.id, report.as_str(), self.clock.now())
+            .await
+        {
+            Ok(s) => s,
+            Err(StoreError::NotFound) => return Err(ClockError::NotIn),
+            Err(e) => return Err(e.into()),
+        };
+        let score = match self.analyse_now(t, &shift, JobKind::Report).await {
+            Some(()) => self
+                .store
+                .analysis(t, shift.id, JobKind::Report)
+                .await?
+                .and_then(|a| a.effective_score()),
+            None => None,
+        };
+        Ok(ClockOut { shift, score })
+    }
+
+    pub async fn start_break(&self, t: &Tenant, employee: &Employee) -> Result<Shift, ClockError> {
+        match self
+            .store
+            .start_break(t, employee.id, self.clock.now())
+            .await
+        {
+            Ok(s) => Ok(s),
+            Err(StoreError::NotFound) => Err(ClockError::NotIn),
+            Err(StoreError::Conflict(_)) => Err(ClockError::AlreadyOnBreak),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn end_break(&self, t: &Tenant, employee: &Employee) -> Result<Shift, ClockError> {
+        let open = self
+            .store
+            .open_shift(t, employee.id, self.clock.now())
+            .await?
+            .ok_or(ClockError::NotIn)?;
+        if !open.on_break {
+            return Err(ClockError::NotOnBreak);
+        }
+        Ok(self
+            .store
+            .end_break(t, employee.id, self.clock.now())
+            .await?)
+    }
+
+    /// Tries the shift's analysis job right here, waiting at most the configured time.
+    /// `Some(())` when it finished; otherwise the background worker picks it up (the
+    /// lease expires) and the punch is unaffected either way.
+    async fn analyse_now(&self, t: &Tenant, shift: &Shift, kind: JobKind) -> Option<()> {
+        let wait = self.config.analysis_wait;
+        let lease = SignedDuration::try_from(wait).unwrap_or(SignedDuration::from_secs(3))
+            + SignedDuration::from_secs(30);
+        let job = match self
+            .store
+            .claim_job_for(t, shift.id, kind, self.clock.now(), lease)
+            .await
+        {
+            Ok(Some(job)) => job,
+            Ok(None) => return None,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not claim analysis job; the worker will");
+                return None;
+            }
+        };
+        match tokio::time::timeout(wait, self.run_job(&job)).await {
+            Ok(Ok(())) => self
+                .store
+                .analysis(t, shift.id, kind)
+                .await
+                .ok()
+                .flatten()
+                .map(|_| ()),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "analysis failed in the request; the worker retries");
+                None
+            }
+            Err(_) => None,
+        }
+    }
+}
+
+impl From<ClockError> for crate::error::ApiError {
+    fn from(e: ClockError) -> Self {
+        use crate::error::ApiError;
+        use axum::http::StatusCode;
+        match e {
+            ClockError::Invalid(v) => v.into(),
+            ClockError::WrongCode => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "wrong_code",
+                e.to_string(),
+            ),
+            ClockError::Locked { retry_after } => ApiError::too_many(retry_after),
+            ClockError::AlreadyIn { since, .. } => {
+                ApiError::conflict(format!("already clocked in since {since}"))
+            }
+            ClockError::NotIn => ApiError::conflict("not clocked in: there is no open shift"),
+            ClockError::AlreadyOnBreak => ApiError::conflict("already on a break"),
+            ClockError::NotOnBreak => ApiError::conflict("not on a break"),
+            ClockError::Store(s) => s.into(),
+        }
+    }
+}

@@ -1,0 +1,611 @@
+//! Supervisors manage employees: list, add, CSV import, edit, deactivate, erase; their
+//! tasks; personal clock links.
+
+use crate::auth::{token, PageSession};
+use crate::error::PageError;
+use crate::middleware::client_ip::ClientIp;
+use crate::pages::forms::{field_errors, page_error, parse_import};
+use crate::pages::{render, FieldErrors, Nav};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::{EmployeeId, EmployeeName, IdCode, Role, TaskDetails, TaskId, TaskTitle};
+use serde::Deserialize;
+use store::{EmployeeChanges, ShiftFilter, TaskChanges, TaskState};
+use uuid::Uuid;
+
+pub struct EmployeeRow {
+    pub id: String,
+    pub name: String,
+    pub id_code: String,
+    pub active: bool,
+    pub has_pin: bool,
+    pub objected: bool,
+    pub open_tasks: usize,
+}
+
+#[derive(Template)]
+#[template(path = "employees.html")]
+struct EmployeesPage {
+    nav: Nav,
+    rows: Vec<EmployeeRow>,
+    can_edit: bool,
+    errors: FieldErrors,
+    name: String,
+    id_code: String,
+    import_report: Vec<String>,
+}
+
+pub struct TaskRow {
+    pub id: String,
+    pub title: String,
+    pub details: String,
+    pub due: String,
+    pub state: &'static str,
+}
+
+pub struct ShiftRow {
+    pub id: String,
+    pub day: String,
+    pub clock_in: String,
+    pub clock_out: String,
+    pub worked: String,
+    pub flags: String,
+}
+
+#[derive(Template)]
+#[template(path = "employee.html")]
+struct EmployeePage {
+    nav: Nav,
+    id: String,
+    name: String,
+    id_code: String,
+    active: bool,
+    has_pin: bool,
+    objected: bool,
+    tasks: Vec<TaskRow>,
+    shifts: Vec<ShiftRow>,
+    can_edit: bool,
+    errors: FieldErrors,
+    new_link: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    s: &PageSession,
+    errors: FieldErrors,
+    name: String,
+    id_code: String,
+    import_report: Vec<String>,
+) -> Result<EmployeesPage, PageError> {
+    let t = &s.principal.tenant;
+    let employees = state.store.employees(t, true).await?;
+    let tasks = state.store.tasks(t, None, Some(TaskState::Open)).await?;
+    let rows = employees
+        .into_iter()
+        .map(|e| EmployeeRow {
+            open_tasks: tasks.iter().filter(|t| t.employee_id == e.id).count(),
+            id: e.id.to_string(),
+            name: e.name,
+            id_code: e.id_code,
+            active: e.active,
+            has_pin: e.has_pin,
+            objected: e.objected,
+        })
+        .collect();
+    let can_edit = s.user(Role::Supervisor).is_ok();
+    Ok(EmployeesPage {
+        nav: s.nav(state, "employees").await?,
+        rows,
+        can_edit,
+        errors,
+        name,
+        id_code,
+        import_report,
+    })
+}
+
+pub async fn list(State(state): State<AppState>, s: PageSession) -> Result<Response, PageError> {
+    s.user(Role::Viewer)?;
+    Ok(render(
+        &list_page(
+            &state,
+            &s,
+            FieldErrors::default(),
+            String::new(),
+            String::new(),
+            Vec::new(),
+        )
+        .await?,
+    )?
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AddForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    id_code: String,
+    #[serde(default)]
+    pin: String,
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    s: PageSession,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<AddForm>,
+) -> Result<Response, PageError> {
+    s.check_csrf(&f.csrf)?;
+    let user = s.user(Role::Supervisor)?;
+    let t = &s.principal.tenant;
+    match state
+        .add_employee(t, &f.name, Some(&f.id_code), Some(&f.pin))
+        .await
+    {
+        Ok(e) => {
+            state
+                .audit(t, Some(user), "employee_added", &e.id.to_string(), &ip)
+                .await;
+            Ok(Redirect::to(&format!("/employees/{}", e.id)).into_response())
+        }
+        Err(e) => {
+            let errors = field_errors(e)?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&list_page(&state, &s, errors, f.name, f.id_code, Vec::new()).await?)?,
+            )
+                .into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ImportForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    csv: String,
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    s: PageSession,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<ImportForm>,
+) -> Result<Response, PageError> {
+    s.check_csrf(&f.csrf)?;
+    let user = s.user(Role::Supervisor)?;
+    let t = &s.principal.tenant;
+    let mut report = Vec::new();
+    let mut added = 0;
+    for (line, row) in parse_import(&f.csv) {
+        let result = match row {
+            Ok((name, code)) => state
+                .add_employee(t, &name, Some(&code), None)
+                .await
+                .map_err(|e| e.message),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(_) => added += 1,
+            Err(e) => report.push(format!("line {line}: {e}")),
+        }
+    }
+    state
+        .audit(t, Some(user), "employees_imported", &added.to_string(), &ip)
+        .await;
+    report.insert(
+        0,
+        format!(
+            "{added} employee(s) added, {} row(s) with errors",
+            report.len()
+        ),
+    );
+    Ok(render(
+        &list_page(
+            &state,
+            &s,
+            FieldErrors::default(),
+            String::new(),
+            String::new(),
+            report,
+        )
+        .await?,
+    )?
+    .into_response())
+}
+
+async fn detail_page(
+    state: &AppState,
+    s: &PageSession,
+    id: EmployeeId,
+    errors: FieldErrors,
+    new_link: Option<String>,
+) -> Result<EmployeePage, PageError> {
+    let t = &s.principal.tenant;
+    let e = state.store.employee(t, id).await?;
+    let company = state.store.company(t).await?;
+    let tz = domain::TimeZoneName::parse(&company.timezone)
+        .map(|z| z.tz())
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let tasks = state
+        .store
+        .tasks(t, Some(id), None)
+        .await?
+        .into_iter()
+        .filter(|t| t.state != TaskState::Archived)
+        .map(|t| TaskRow {
+            id: t.id.to_string(),
+            title: t.title,
+            details: t.details,
+            due: t.due_date.unwrap_or_default(),
+            state: t.state.as_str(),
+        })
+        .collect();
+    let now = state.clock.now();
+    let mut shifts = state
+        .store
+        .shifts(
+            t,
+            ShiftFilter {
+                employee: Some(id),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
+    shifts.reverse();
+    shifts.truncate(30);
+    let shifts = shifts
+        .into_iter()
+        .map(|sh| {
+            let mut flags = Vec::new();
+            if sh.auto_closed {
+                flags.push("auto-closed");
+            }
+            if sh.corrected {
+                flags.push("corrected");
+            }
+            if sh.locked {
+                flags.push("approved");
+            }
+            let w = sh.worked(now);
+            ShiftRow {
+                id: sh.id.to_string(),
+                day: sh.workday.clone(),
+                clock_in: domain::calendar::local_time(sh.clock_in_at, &tz),
+                clock_out: sh
+                    .clock_out_at
+                    .map(|o| domain::calendar::local_time(o, &tz))
+                    .unwrap_or_else(|| "in now".into()),
+                worked: format!("{}:{:02}", w.as_hours(), w.as_mins() % 60),
+                flags: flags.join(", "),
+            }
+        })
+        .collect();
+    Ok(EmployeePage {
+        nav: s.nav(state, "employees").await?,
+        id: e.id.to_string(),
+        name: e.name,
+        id_code: e.id_code,
+        active: e.active,
+        has_pin: e.has_pin,
+        objected: e.objected,
+        tasks,
+        shifts,
+        can_edit: s.user(Role::Supervisor).is_ok(),
+        errors,
+        new_link,
+    })
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    s: PageSession,
+    Path(id): Path<Uuid>,
+) -> Result<Response, PageError> {
+    s.user(Role::Viewer)?;
+    Ok(
+        render(&detail_page(&state, &s, EmployeeId(id), FieldErrors::default(), None).await?)?
+            .into_response(),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct EditForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    id_code: String,
+    #[serde(default)]
+    pin: String,
+    #[serde(default)]
+    remove_pin: Option<String>,
+    #[serde(default)]
+    active: Option<String>,
+    #[serde(default)]
+    objected: Option<String>,
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    s: PageSession,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<Uuid>,
+    Form(f): Form<EditForm>,
+) -> Result<Response, PageError> {
+    s.check_csrf(&f.csrf)?;
+    let user = s.user(Role::Supervisor)?;
+    let t = &s.principal.tenant;
+    let id = EmployeeId(id);
+    let before = state.store.employee(t, id).await?;
+    let parsed = (|| -> Result<_, crate::error::ApiError> {
+        Ok((EmployeeName::parse(&f.name)?, IdCode::parse(&f.id_code)?))
+    })();
+    let (name, code) = match parsed {
+        Ok(v) => v,
+        Err(e) => {
+            let errors = field_errors(e)?;
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&detail_page(&state, &s, id, errors, None).await?)?,
+            )
+                .into_response());
+        }
+    };
+    let pin_hash = if f.remove_pin.is_some() {
+        Some(None)
+    } else if !f.pin.trim().is_empty() {
+        match crate::api::employees::hash_pin(&f.pin).await {
+            Ok(h) => Some(Some(h)),
+            Err(e) => {
+                let errors = field_errors(e)?;
+                return Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    render(&detail_page(&state, &s, id, errors, None).await?)?,
+                )
+                    .into_response());
+            }
+        }
+    } else {
+        None
+    };
+    let objected = f.objected.is_some();
+    let changes = EmployeeChanges {
+        name: Some(&name),
+        id_code: Some(&code),
+        pin_hash: pin_hash.as_ref().map(|p| p.as_deref()),
+        active: Some(f.active.is_some()),
+        objected: Some(objected),
+    };
+    if let Err(e) = state
+        .store
+        .update_employee(t, id, changes, state.clock.now())
+        .await
+    {
+        let errors = field_errors(e.into())?;
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&detail_page(&state, &s, id, errors, None).await?)?,
+        )
+            .into_response());
+    }
+    if objected != before.objected {
+        let action = if objected {
+            "ai_objection_recorded"
+        } else {
+            "ai_objection_withdrawn"
+        };
+        state
+            .audit(t, Some(user), action, &id.to_string(), &ip)
+            .await;
+    }
+    state
+        .audit(t, Some(user), "employee_updated", &id.to_string(), &ip)
+        .await;
+    Ok(Redirect::to(&format!("/employees/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn erase(
+    State(state): State<AppState>,
+    s: PageSession,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<Uuid>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    s.check_csrf(&f.csrf)?;
+    let user = s.user(Role::Supervisor)?;
+    state
+        .store
+        .delete_employee(&s.principal.tenant, EmployeeId(id))
+        .await?;
+    state
+        .audit(
+            &s.principal.tenant,
+            Some(user),
+            "employee_erased",
+            &id.to_string(),
+            &ip,
+        )
+        .await;
+    Ok(Redirect::to("/employees").into_response())
+}
+
+pub async fn create_link(
+    State(state): State<AppState>,
+    s: PageSession,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<Uuid>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    s.check_csrf(&f.csrf)?;
+    let user = s.user(Role::Supervisor)?;
+    let raw = token::generate("otl_");
+    state
+        .store
+        .create_clock_link(
+            &s.principal.tenant,
+            EmployeeId(id),
+            &token::hash(&raw),
+            state.clock.now(),
+        )
+        .await?;
+    state
+        .audit(
+            &s.principal.tenant,
+            Some(user),
+            "clock_link_created",
+            &id.to_string(),
+            &ip,
+        )
+        .await;
+    let link = state.link(&format!("/c/{raw}"));
+    Ok(render(
+        &detail_page(
+            &state,
+            &s,
+            EmployeeId(id),
+            FieldErrors::default(),
+            Some(link),
+        )
+        .await?,
+    )?
+    .into_response())
+}
+
+pub async fn revoke_link(
+    State(state): State<AppState>,
+    s: PageSession,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<Uuid>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    s.check_csrf(&f.csrf)?;
+    let user = s.user(Role::Supervisor)?;
+    state
+        .store
+        .revoke_clock_link(&s.principal.tenant, EmployeeId(id))
+        .await?;
+    state
+        .audit(
+            &s.principal.tenant,
+            Some(user),
+            "clock_link_revoked",
+            &id.to_string(),
+            &ip,
+        )
+        .await;
+    Ok(Redirect::to(&format!("/employees/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TaskForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    details: String,
+    #[serde(default)]
+    due_date: String,
+}
+
+pub async fn add_task(
+    State(state): State<AppState>,
+    s: PageSession,
+    Path(id): Path<Uuid>,
+    Form(f): Form<TaskForm>,
+) -> Result<Response, PageError> {
+    s.check_csrf(&f.csrf)?;
+    s.user(Role::Supervisor)?;
+    let id = EmployeeId(id);
+    let parsed = (|| -> Result<_, crate::error::ApiError> {
+        let details = if f.details.trim().is_empty() {
+            None
+        } else {
+            Some(TaskDetails::parse(&f.details)?)
+        };
+        Ok((
+            TaskTitle::parse(&f.title)?,
+            details,
+            crate::api::tasks::parse_due(&f.due_date)?,
+        ))
+    })();
+    match parsed {
+        Ok((title, details, due)) => {
+            state
+                .store
+                .create_task(
+                    &s.principal.tenant,
+                    id,
+                    &title,
+                    details.as_ref(),
+                    due,
+                    state.clock.now(),
+                )
+                .await?;
+            Ok(Redirect::to(&format!("/employees/{id}")).into_response())
+        }
+        Err(e) => {
+            let errors = field_errors(e)?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&detail_page(&state, &s, id, errors, None).await?)?,
+            )
+                .into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TaskStateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    status: String,
+}
+
+pub async fn set_task_state(
+    State(state): State<AppState>,
+    s: PageSession,
+    Path((id, task)): Path<(Uuid, Uuid)>,
+    Form(f): Form<TaskStateForm>,
+) -> Result<Response, PageError> {
+    s.check_csrf(&f.csrf)?;
+    s.user(Role::Supervisor)?;
+    let new = TaskState::parse(&f.status)
+        .ok_or_else(|| PageError::BadRequest("status must be open, done or archived".into()))?;
+    let t = &s.principal.tenant;
+    let existing = state.store.task(t, TaskId(task)).await?;
+    if existing.employee_id != EmployeeId(id) {
+        return Err(PageError::NotFound);
+    }
+    state
+        .store
+        .update_task(
+            t,
+            TaskId(task),
+            TaskChanges {
+                state: Some(new),
+                ..Default::default()
+            },
+            state.clock.now(),
+        )
+        .await
+        .map_err(|e| page_error(e.into()))?;
+    Ok(Redirect::to(&format!("/employees/{id}")).into_response())
+}

@@ -1,0 +1,558 @@
+//! The kiosk: a shared tablet where employees identify with their ID code (and PIN),
+//! see their open tasks, and clock in with a standup or out with a report. Also the
+//! personal clock link, the same flow on the employee's own phone without a code.
+//! No employee list is ever shown; the screen resets for the next person.
+
+use crate::auth::session::set_cookie;
+use crate::auth::{token, PageSession};
+use crate::clocking::{ClockError, ClockSource};
+use crate::error::PageError;
+use crate::middleware::client_ip::ClientIp;
+use crate::pages::{render, FieldErrors, Nav};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::{KioskId, Label, Role};
+use jiff::SignedDuration;
+use serde::Deserialize;
+use store::{Employee, PrincipalKind, Tenant};
+use uuid::Uuid;
+
+/// Seconds before a kiosk screen returns to the code entry on its own.
+const RESET_AFTER: u32 = 45;
+const TICKET_TTL: SignedDuration = SignedDuration::from_mins(5);
+
+#[derive(Template)]
+#[template(path = "kiosks.html")]
+struct KiosksPage {
+    nav: Nav,
+    kiosks: Vec<(String, String, String)>,
+    errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "kiosk.html")]
+struct KioskScreen {
+    csrf: String,
+    /// Where step-two forms post: `/kiosk` or `/c/{token}`.
+    base: String,
+    step: Step,
+    errors: FieldErrors,
+    reset_after: u32,
+}
+
+/// What the kiosk shows.
+enum Step {
+    EnterCode,
+    /// Identified: tasks and the right form for their state.
+    Identified {
+        ticket: String,
+        first_name: String,
+        tasks: Vec<String>,
+        clocked_in: bool,
+        on_break: bool,
+        since: String,
+        unconfirmed: Option<String>,
+    },
+    Done {
+        headline: String,
+        lines: Vec<String>,
+        warn: bool,
+    },
+}
+
+fn kiosk_of(s: &PageSession) -> Result<KioskId, PageError> {
+    match s.principal.kind {
+        PrincipalKind::Kiosk { kiosk_id } => Ok(kiosk_id),
+        PrincipalKind::User { .. } => Err(PageError::Forbidden(
+            "This browser is not a kiosk. A supervisor can enrol it under Kiosks.".into(),
+        )),
+    }
+}
+
+fn first_name(name: &str) -> String {
+    name.split_whitespace().next().unwrap_or(name).to_string()
+}
+
+// ---- supervisor side -------------------------------------------------------------------
+
+pub async fn list(State(state): State<AppState>, s: PageSession) -> Result<Response, PageError> {
+    s.user(Role::Supervisor)?;
+    Ok(render(&kiosks_page(&state, &s, FieldErrors::default()).await?)?.into_response())
+}
+
+async fn kiosks_page(
+    state: &AppState,
+    s: &PageSession,
+    errors: FieldErrors,
+) -> Result<KiosksPage, PageError> {
+    let kiosks = state
+        .store
+        .kiosks(&s.principal.tenant)
+        .await?
+        .into_iter()
+        .map(|k| {
+            (
+                k.id.to_string(),
+                k.name,
+                k.created_at.strftime("%Y-%m-%d").to_string(),
+            )
+        })
+        .collect();
+    Ok(KiosksPage {
+        nav: s.nav(state, "kiosks").await?,
+        kiosks,
+        errors,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct EnrolForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// Turns this browser into a kiosk of the company: the supervisor's session here ends and
+/// a kiosk session (clock screens only) takes its place.
+pub async fn enrol(
+    State(state): State<AppState>,
+    s: PageSession,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<EnrolForm>,
+) -> Result<Response, PageError> {
+    s.check_csrf(&f.csrf)?;
+    let user = s.user(Role::Supervisor)?;
+    let name = match Label::parse(&f.name) {
+        Ok(n) => n,
+        Err(e) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&kiosks_page(&state, &s, FieldErrors::one("name", e.message)).await?)?,
+            )
+                .into_response())
+        }
+    };
+    let kiosk = state
+        .store
+        .create_kiosk(&s.principal.tenant, name.as_str(), state.clock.now())
+        .await?;
+    state.store.delete_session(&s.token_hash).await?;
+    let raw = state
+        .start_session(&kiosk)
+        .await
+        .map_err(crate::pages::account::flow_to_page)?;
+    state
+        .audit(
+            &s.principal.tenant,
+            Some(user),
+            "kiosk_enrolled",
+            name.as_str(),
+            &ip,
+        )
+        .await;
+    // A kiosk stays enrolled for the absolute session lifetime.
+    let cookie = set_cookie(
+        &raw,
+        state.config.https(),
+        state.config.session.absolute.as_secs(),
+    );
+    Ok(([(SET_COOKIE, cookie)], Redirect::to("/kiosk")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    s: PageSession,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<Uuid>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    s.check_csrf(&f.csrf)?;
+    let user = s.user(Role::Supervisor)?;
+    state
+        .store
+        .delete_kiosk(&s.principal.tenant, KioskId(id))
+        .await?;
+    state
+        .audit(
+            &s.principal.tenant,
+            Some(user),
+            "kiosk_revoked",
+            &id.to_string(),
+            &ip,
+        )
+        .await;
+    Ok(Redirect::to("/kiosks").into_response())
+}
+
+// ---- the kiosk screen --------------------------------------------------------------------
+
+pub async fn screen(s: PageSession) -> Result<Response, PageError> {
+    kiosk_of(&s)?;
+    Ok(render(&KioskScreen {
+        csrf: s.csrf.clone(),
+        base: "/kiosk".into(),
+        step: Step::EnterCode,
+        errors: FieldErrors::default(),
+        reset_after: RESET_AFTER,
+    })?
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    id_code: String,
+    #[serde(default)]
+    pin: String,
+}
+
+pub async fn identify(
+    State(state): State<AppState>,
+    s: PageSession,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<CodeForm>,
+) -> Result<Response, PageError> {
+    s.check_csrf(&f.csrf)?;
+    let kiosk = kiosk_of(&s)?;
+    let t = s.principal.tenant;
+    let pin = Some(f.pin.as_str()).filter(|p| !p.trim().is_empty());
+    match state
+        .identify(&t, ClockSource::Kiosk(kiosk), &f.id_code, pin, &ip)
+        .await
+    {
+        Ok(employee) => {
+            identified(
+                &state,
+                &t,
+                &employee,
+                s.csrf.clone(),
+                "/kiosk".into(),
+                FieldErrors::default(),
+            )
+            .await
+        }
+        Err(e) => {
+            let (status, message) = match &e {
+                ClockError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
+                ClockError::WrongCode => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+                _ => return Err(clock_to_page(e)),
+            };
+            let page = KioskScreen {
+                csrf: s.csrf.clone(),
+                base: "/kiosk".into(),
+                step: Step::EnterCode,
+                errors: FieldErrors::one("id_code", message),
+                reset_after: RESET_AFTER,
+            };
+            Ok((status, render(&page)?).into_response())
+        }
+    }
+}
+
+async fn identified(
+    state: &AppState,
+    t: &Tenant,
+    e: &Employee,
+    csrf: String,
+    base: String,
+    errors: FieldErrors,
+) -> Result<Response, PageError> {
+    let now = state.clock.now();
+    let ticket = token::generate("");
+    state
+        .store
+        .create_ticket(t, e.id, &token::hash(&ticket), now + TICKET_TTL)
+        .await?;
+    let tasks = state
+        .open_tasks(t, e.id)
+        .await
+        .map_err(clock_to_page)?
+        .into_iter()
+        .map(|t| t.title)
+        .collect();
+    let open = state.store.open_shift(t, e.id, now).await?;
+    let tz = company_tz(state, t).await?;
+    let unconfirmed = state
+        .store
+        .unconfirmed_shift(t, e.id, now)
+        .await?
+        .and_then(|s| s.clock_out_at)
+        .map(|end| domain::calendar::local_time(end, &tz));
+    let step = Step::Identified {
+        ticket,
+        first_name: first_name(&e.name),
+        tasks,
+        clocked_in: open.is_some(),
+        on_break: open.as_ref().is_some_and(|s| s.on_break),
+        since: open
+            .map(|s| domain::calendar::local_time(s.clock_in_at, &tz))
+            .unwrap_or_default(),
+        unconfirmed,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        render(&KioskScreen {
+            csrf,
+            base,
+            step,
+            errors,
+            reset_after: RESET_AFTER,
+        })?,
+    )
+        .into_response())
+}
+
+async fn company_tz(state: &AppState, t: &Tenant) -> Result<jiff::tz::TimeZone, PageError> {
+    let c = state.store.company(t).await?;
+    Ok(domain::TimeZoneName::parse(&c.timezone)
+        .map(|z| z.tz())
+        .unwrap_or(jiff::tz::TimeZone::UTC))
+}
+
+fn clock_to_page(e: ClockError) -> PageError {
+    crate::pages::forms::page_error(e.into())
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    ticket: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    text: String,
+}
+
+/// Step two at the kiosk: clock in, clock out, or a break, for the employee the ticket names.
+pub async fn act(
+    State(state): State<AppState>,
+    s: PageSession,
+    Form(f): Form<ActionForm>,
+) -> Result<Response, PageError> {
+    s.check_csrf(&f.csrf)?;
+    kiosk_of(&s)?;
+    let t = s.principal.tenant;
+    let Some(employee_id) = state
+        .store
+        .take_ticket(&t, &token::hash(&f.ticket), state.clock.now())
+        .await?
+    else {
+        let page = KioskScreen {
+            csrf: s.csrf.clone(),
+            base: "/kiosk".into(),
+            step: Step::EnterCode,
+            errors: FieldErrors::one(
+                "id_code",
+                "That took too long; please enter your code again.",
+            ),
+            reset_after: RESET_AFTER,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+    let employee = state.store.employee(&t, employee_id).await?;
+    perform(
+        &state,
+        &t,
+        &employee,
+        &f.action,
+        &f.text,
+        s.csrf.clone(),
+        "/kiosk".into(),
+    )
+    .await
+}
+
+async fn perform(
+    state: &AppState,
+    t: &Tenant,
+    e: &Employee,
+    action: &str,
+    text: &str,
+    csrf: String,
+    base: String,
+) -> Result<Response, PageError> {
+    let name = first_name(&e.name);
+    let result = match action {
+        "clock-in" => state
+            .clock_in(t, e, text)
+            .await
+            .map(|r| match r.standup_check {
+                Some(check) => {
+                    let missed: Vec<String> = check.missed().map(str::to_string).collect();
+                    if missed.is_empty() {
+                        (
+                            format!("Good to go, {name}. You are clocked in."),
+                            vec!["Your note mentions all your tasks.".to_string()],
+                            false,
+                        )
+                    } else {
+                        let mut lines = vec!["You did not mention:".to_string()];
+                        lines.extend(missed);
+                        (format!("You are clocked in, {name}."), lines, true)
+                    }
+                }
+                None => (
+                    format!("You are clocked in, {name}."),
+                    vec!["The check of your note will appear later.".to_string()],
+                    false,
+                ),
+            }),
+        "clock-out" => state.clock_out(t, e, text).await.map(|r| {
+            let lines = match r.score {
+                Some(score) => vec![format!("Today's score: {score} of 100.")],
+                None => vec!["Your score will appear once your report is analysed.".to_string()],
+            };
+            (
+                format!("See you, {name}. You are clocked out."),
+                lines,
+                false,
+            )
+        }),
+        "break-start" => state
+            .start_break(t, e)
+            .await
+            .map(|_| (format!("Enjoy your break, {name}."), vec![], false)),
+        "break-end" => state
+            .end_break(t, e)
+            .await
+            .map(|_| (format!("Welcome back, {name}."), vec![], false)),
+        _ => return Err(PageError::BadRequest("unknown action".into())),
+    };
+    match result {
+        Ok((headline, mut lines, warn)) => {
+            if action == "clock-out" {
+                if let Ok(Some(a)) = state
+                    .store
+                    .analysis(t, last_shift(state, t, e).await?, store::JobKind::Report)
+                    .await
+                {
+                    if let Some(b) = a
+                        .breakdown
+                        .as_deref()
+                        .and_then(|b| serde_json::from_str::<domain::score::ScoreBreakdown>(b).ok())
+                    {
+                        lines.extend(b.reasons);
+                    }
+                }
+            }
+            let page = KioskScreen {
+                csrf,
+                base,
+                step: Step::Done {
+                    headline,
+                    lines,
+                    warn,
+                },
+                errors: FieldErrors::default(),
+                reset_after: 10,
+            };
+            Ok(render(&page)?.into_response())
+        }
+        Err(ClockError::Invalid(v)) => {
+            identified(state, t, e, csrf, base, FieldErrors::one("text", v.message)).await
+        }
+        Err(
+            err @ (ClockError::AlreadyIn { .. }
+            | ClockError::NotIn
+            | ClockError::AlreadyOnBreak
+            | ClockError::NotOnBreak),
+        ) => {
+            identified(
+                state,
+                t,
+                e,
+                csrf,
+                base,
+                FieldErrors::one("form", err.to_string()),
+            )
+            .await
+        }
+        Err(err) => Err(clock_to_page(err)),
+    }
+}
+
+async fn last_shift(
+    state: &AppState,
+    t: &Tenant,
+    e: &Employee,
+) -> Result<domain::ShiftId, PageError> {
+    let shifts = state
+        .store
+        .shifts(
+            t,
+            store::ShiftFilter {
+                employee: Some(e.id),
+                ..Default::default()
+            },
+            state.clock.now(),
+        )
+        .await?;
+    shifts.last().map(|s| s.id).ok_or(PageError::NotFound)
+}
+
+// ---- personal clock link -------------------------------------------------------------------
+
+async fn link_owner(state: &AppState, raw: &str) -> Result<(Tenant, Employee), PageError> {
+    let (t, id) = state
+        .store
+        .clock_link(&token::hash(raw))
+        .await?
+        .ok_or(PageError::NotFound)?;
+    Ok((t, state.store.employee(&t, id).await?))
+}
+
+pub async fn link_screen(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let (t, e) = link_owner(&state, &raw).await?;
+    identified(
+        &state,
+        &t,
+        &e,
+        String::new(),
+        format!("/c/{raw}"),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+/// The personal link is itself the credential (it stays valid until revoked); the ticket
+/// is not needed there, and the Origin check guards against cross-site posts.
+pub async fn link_act(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    Form(f): Form<ActionForm>,
+) -> Result<Response, PageError> {
+    let (t, e) = link_owner(&state, &raw).await?;
+    perform(
+        &state,
+        &t,
+        &e,
+        &f.action,
+        &f.text,
+        String::new(),
+        format!("/c/{raw}"),
+    )
+    .await
+}

@@ -1,0 +1,168 @@
+//! Analysis of punches. A clock event is committed first, with its job; this runs the job
+//! — right away in the request for quick feedback, or later in the background worker —
+//! and never loses or duplicates a result. External analyzers that keep failing fall back
+//! to the local one (marked so); employees who objected get the local analyzer only.
+
+use crate::AppState;
+use analysis::{AnalysisError, Analyzed};
+use domain::score::{compute, ScoreWeights};
+use domain::{ReportExtraction, StandupCheck, TaskStatus};
+use store::{Job, JobKind, NewAnalysis, StoreError, TaskState};
+
+/// External failures retried as jobs this many times before the local analyzer stands in.
+const EXTERNAL_ATTEMPTS: u32 = 3;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("could not serialise a result: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+enum Outcome<T> {
+    Done(Analyzed<T>, bool),
+    Retry(AnalysisError),
+}
+
+impl AppState {
+    /// Runs one claimed job to completion (or back to the queue). Errors are store errors;
+    /// analyzer failures are handled here.
+    pub async fn run_job(&self, job: &Job) -> Result<(), PipelineError> {
+        let now = self.clock.now();
+        let t = &job.tenant;
+        let shift = match self.store.shift(t, job.shift_id, now).await {
+            Ok(s) => s,
+            // Erased meanwhile: nothing left to analyse.
+            Err(StoreError::NotFound) => return Ok(self.store.finish_job(job).await?),
+            Err(e) => return Err(e.into()),
+        };
+        let employee = self.store.employee(t, shift.employee_id).await?;
+        let tasks: Vec<String> = self
+            .store
+            .tasks(t, Some(shift.employee_id), Some(TaskState::Open))
+            .await?
+            .into_iter()
+            .map(|task| task.title)
+            .collect();
+        // An objection means no external AI processing, ever, for this person.
+        let external = self.analyzer.is_external() && !employee.objected;
+        let give_up_external = job.attempts + 1 >= EXTERNAL_ATTEMPTS;
+        match job.kind {
+            JobKind::Standup => {
+                let outcome = if external {
+                    match self.analyzer.check_standup(&tasks, &shift.standup).await {
+                        Ok(a) => Outcome::Done(a, false),
+                        Err(e) if e.retryable() && !give_up_external => Outcome::Retry(e),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "external standup check failed; local analyzer stands in");
+                            Outcome::Done(analysis::local_standup(&tasks, &shift.standup), true)
+                        }
+                    }
+                } else {
+                    Outcome::Done(analysis::local_standup(&tasks, &shift.standup), false)
+                };
+                match outcome {
+                    Outcome::Done(a, fallback) => self.save_standup(job, &a, fallback).await?,
+                    Outcome::Retry(e) => {
+                        self.store.fail_job(job, &e.to_string(), false, now).await?;
+                    }
+                }
+            }
+            JobKind::Report => {
+                let report = shift.report.clone().unwrap_or_default();
+                let outcome = if external {
+                    match self.analyzer.extract_report(&tasks, &report).await {
+                        Ok(a) => Outcome::Done(a, false),
+                        Err(e) if e.retryable() && !give_up_external => Outcome::Retry(e),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "external report extraction failed; local analyzer stands in");
+                            Outcome::Done(analysis::local_report(&tasks, &report), true)
+                        }
+                    }
+                } else {
+                    Outcome::Done(analysis::local_report(&tasks, &report), false)
+                };
+                match outcome {
+                    Outcome::Done(a, fallback) => self.save_report(job, &a, fallback).await?,
+                    Outcome::Retry(e) => {
+                        self.store.fail_job(job, &e.to_string(), false, now).await?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn save_standup(
+        &self,
+        job: &Job,
+        a: &Analyzed<StandupCheck>,
+        fallback: bool,
+    ) -> Result<(), PipelineError> {
+        let result = serde_json::to_string(&a.value)?;
+        let row = NewAnalysis {
+            shift: job.shift_id,
+            kind: JobKind::Standup,
+            analyzer: a.analyzer,
+            model: &a.model,
+            prompt_version: a.prompt_version,
+            fallback,
+            result: &result,
+            score: None,
+            breakdown: None,
+        };
+        self.store
+            .save_analysis(&job.tenant, row, self.clock.now())
+            .await?;
+        self.store.finish_job(job).await?;
+        Ok(())
+    }
+
+    async fn save_report(
+        &self,
+        job: &Job,
+        a: &Analyzed<ReportExtraction>,
+        fallback: bool,
+    ) -> Result<(), PipelineError> {
+        let statuses: Vec<TaskStatus> = a.value.tasks.iter().map(|t| t.status).collect();
+        // Our formula, not the model, decides the score: text cannot argue its way up.
+        let breakdown = compute(&statuses, a.value.unplanned.len(), ScoreWeights::default());
+        let result = serde_json::to_string(&a.value)?;
+        let breakdown_json = serde_json::to_string(&breakdown)?;
+        let row = NewAnalysis {
+            shift: job.shift_id,
+            kind: JobKind::Report,
+            analyzer: a.analyzer,
+            model: &a.model,
+            prompt_version: a.prompt_version,
+            fallback,
+            result: &result,
+            score: Some(breakdown.score),
+            breakdown: Some(&breakdown_json),
+        };
+        self.store
+            .save_analysis(&job.tenant, row, self.clock.now())
+            .await?;
+        self.store.finish_job(job).await?;
+        Ok(())
+    }
+
+    /// Runs every due job once (the background worker's step; tests call it directly).
+    /// Returns how many jobs were processed.
+    pub async fn run_due_jobs(&self) -> Result<usize, PipelineError> {
+        let jobs = self
+            .store
+            .claim_jobs(self.clock.now(), jiff::SignedDuration::from_mins(2), 20)
+            .await?;
+        for job in &jobs {
+            if let Err(e) = self.run_job(job).await {
+                tracing::error!(error = %e, job = %job.id, "analysis job failed");
+                self.store
+                    .fail_job(job, &e.to_string(), false, self.clock.now())
+                    .await?;
+            }
+        }
+        Ok(jobs.len())
+    }
+}

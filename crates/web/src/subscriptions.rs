@@ -1,0 +1,476 @@
+//! Billing by seats (Stripe), and what a company may do.
+//!
+//! * Billing is off without `STRIPE_SECRET_KEY` ([`AppState::billing`] is `None`): unlimited
+//!   seats, no billing pages; only a canceled account is read-only.
+//! * With billing on, [`::billing::access`] decides from the subscription status: `active`,
+//!   `trialing`, `incomplete` — full access; `past_due` — full access for 7 days from when
+//!   we first saw it, then read-only; `canceled`, `unpaid`, `incomplete_expired`, `paused` —
+//!   read-only. A company that has not subscribed yet keeps full access; the seat rule
+//!   (no paid seats, no employees) is what makes it subscribe.
+//! * Read-only means: everything can be viewed and exported, nothing can be changed.
+//!   Call [`AppState::ensure_writable`] (or [`AppState::write_allowed`]) before a change.
+//!   Paying, cancelling, reactivating and deleting stay possible.
+
+use crate::mail::Mail;
+use crate::AppState;
+use ::billing::{Access, BillingError, EventKind, SubscriptionStatus};
+use jiff::Timestamp;
+use store::{
+    Company, EventOutcome, NewMail, Principal, StoreError, SubscriptionRecord, SubscriptionUpdate,
+    Tenant,
+};
+
+/// Why a company may not change data right now; the message says what to do about it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct ReadOnly(pub String);
+
+/// Failures of the billing and account-lifecycle flows.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("billing is not enabled on this server")]
+    BillingOff,
+    #[error("the company already has a subscription; use Manage billing to change it")]
+    AlreadySubscribed,
+    #[error("there is no subscription yet; subscribe first")]
+    NoCustomer,
+    #[error("the account is not canceled")]
+    NotCanceled,
+    #[error("the password is not right")]
+    WrongPassword,
+    #[error("too many attempts")]
+    RateLimited(u64),
+    #[error(
+        "Stripe could not be reached or refused the request; nothing was changed, please try again"
+    )]
+    Stripe(#[source] BillingError),
+    #[error(transparent)]
+    ReadOnly(#[from] ReadOnly),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The billing state as pages and the API show it.
+#[derive(Debug, Clone)]
+pub struct BillingView {
+    pub enabled: bool,
+    pub subscription: Option<SubscriptionRecord>,
+    pub write_allowed: bool,
+    /// Active employees (the seats a subscription needs, at least 1).
+    pub seats_needed: u32,
+}
+
+/// What [`AppState::sync_seats`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeatSync {
+    BillingOff,
+    NoSubscription,
+    Unchanged(u32),
+    Changed { from: u32, to: u32 },
+}
+
+fn unix(t: Timestamp) -> i64 {
+    t.as_second()
+}
+
+fn live(sub: &SubscriptionRecord) -> bool {
+    sub.subscription_id.is_some()
+        && !matches!(sub.status.as_str(), "canceled" | "incomplete_expired")
+}
+
+fn day(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%d").to_string()
+}
+
+/// `3600, "eur"` -> `36.00 EUR` (zero-decimal currencies without decimals).
+pub fn money(amount: i64, currency: &str) -> String {
+    const ZERO_DECIMAL: &[&str] = &[
+        "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
+        "xaf", "xof", "xpf",
+    ];
+    let cur = currency.to_ascii_uppercase();
+    if ZERO_DECIMAL.contains(&currency.to_ascii_lowercase().as_str()) {
+        format!("{amount} {cur}")
+    } else {
+        let sign = if amount < 0 { "-" } else { "" };
+        let a = amount.unsigned_abs();
+        format!("{sign}{}.{:02} {cur}", a / 100, a % 100)
+    }
+}
+
+impl AppState {
+    pub fn billing_enabled(&self) -> bool {
+        self.billing.is_some()
+    }
+
+    /// Whether the company may change data now (see the module docs).
+    pub async fn write_allowed(&self, t: &Tenant) -> Result<bool, StoreError> {
+        Ok(self.read_only_reason(t).await?.is_none())
+    }
+
+    /// `Err(ReadOnly)` with a message for people when the company may not change data.
+    pub async fn ensure_writable(&self, t: &Tenant) -> Result<(), AccountError> {
+        match self.read_only_reason(t).await? {
+            None => Ok(()),
+            Some(why) => Err(ReadOnly(why).into()),
+        }
+    }
+
+    async fn read_only_reason(&self, t: &Tenant) -> Result<Option<String>, StoreError> {
+        let company = self.store.company(t).await?;
+        if company.status != "active" {
+            let until = company.purge_at.map(day).unwrap_or_default();
+            return Ok(Some(format!(
+                "This account is canceled: its data can be viewed and exported until {until}, but not changed. An owner can reactivate it in Settings → Account."
+            )));
+        }
+        if self.billing.is_none() {
+            return Ok(None);
+        }
+        let Some(sub) = self.store.subscription(t).await? else {
+            return Ok(None);
+        };
+        let status = SubscriptionStatus::from_stripe(&sub.status);
+        let now = unix(self.clock.now());
+        match ::billing::access(status, sub.past_due_since.map(unix), now) {
+            Access::Full => Ok(None),
+            Access::ReadOnly => Ok(Some(format!(
+                "The subscription is {}: data can be viewed and exported, but changes need a paid subscription. An owner can fix this in Billing.",
+                status.as_str().replace('_', " ")
+            ))),
+        }
+    }
+
+    /// Seats a subscription needs now: the active employees, at least one.
+    pub async fn seats_needed(&self, t: &Tenant) -> Result<u32, StoreError> {
+        Ok(self.store.active_employee_count(t).await?.max(1))
+    }
+
+    pub async fn billing_view(&self, t: &Tenant) -> Result<BillingView, StoreError> {
+        Ok(BillingView {
+            enabled: self.billing_enabled(),
+            subscription: if self.billing_enabled() {
+                self.store.subscription(t).await?
+            } else {
+                None
+            },
+            write_allowed: self.write_allowed(t).await?,
+            seats_needed: self.seats_needed(t).await?,
+        })
+    }
+
+    /// Starts Stripe Checkout for as many seats as there are active employees; returns the
+    /// URL to send the owner to.
+    pub async fn start_checkout(&self, owner: &Principal) -> Result<String, AccountError> {
+        let client = self.billing.as_ref().ok_or(AccountError::BillingOff)?;
+        let t = &owner.tenant;
+        if self.store.subscription(t).await?.is_some_and(|s| live(&s)) {
+            return Err(AccountError::AlreadySubscribed);
+        }
+        let email = match &owner.kind {
+            store::PrincipalKind::User { email, .. } => email.clone(),
+            store::PrincipalKind::Kiosk { .. } => String::new(),
+        };
+        let seats = self.seats_needed(t).await?;
+        let session = client
+            .create_checkout_session(
+                &t.company_id().to_string(),
+                &email,
+                seats,
+                &self.link("/billing?done=subscribed"),
+                &self.link("/billing"),
+                None,
+            )
+            .await
+            .map_err(stripe_failed)?;
+        Ok(session.url)
+    }
+
+    /// A Stripe Billing Portal session (payment method, invoices, cancellation).
+    pub async fn portal_url(&self, t: &Tenant) -> Result<String, AccountError> {
+        let client = self.billing.as_ref().ok_or(AccountError::BillingOff)?;
+        let customer = self
+            .store
+            .subscription(t)
+            .await?
+            .and_then(|s| s.customer_id)
+            .ok_or(AccountError::NoCustomer)?;
+        let portal = client
+            .create_portal_session(&customer, &self.link("/billing"))
+            .await
+            .map_err(stripe_failed)?;
+        Ok(portal.url)
+    }
+
+    /// Sets the subscription's quantity to the active employees (at least 1), in either
+    /// direction. Call after activating, deactivating or deleting an employee. The
+    /// idempotency key is derived from the company, the new count and the stored
+    /// subscription version, so a retried call cannot apply twice while a later change
+    /// back to the same count is still sent.
+    pub async fn sync_seats(&self, t: &Tenant) -> Result<SeatSync, AccountError> {
+        let Some(client) = &self.billing else {
+            return Ok(SeatSync::BillingOff);
+        };
+        let Some(sub) = self.store.subscription(t).await? else {
+            return Ok(SeatSync::NoSubscription);
+        };
+        let (true, Some(item)) = (live(&sub), sub.item_id.as_deref()) else {
+            return Ok(SeatSync::NoSubscription);
+        };
+        let want = self.seats_needed(t).await?;
+        if want == sub.seats {
+            return Ok(SeatSync::Unchanged(want));
+        }
+        let key = format!(
+            "seats-{}-{want}-{}",
+            t.company_id(),
+            sub.updated_at.as_millisecond()
+        );
+        let updated = client
+            .set_seat_quantity(item, want, Some(&key))
+            .await
+            .map_err(stripe_failed)?;
+        self.store
+            .set_subscription_seats(t, updated.quantity, self.clock.now())
+            .await?;
+        Ok(SeatSync::Changed {
+            from: sub.seats,
+            to: updated.quantity,
+        })
+    }
+
+    /// Cancels the Stripe subscription, if there is a live one (account cancellation and
+    /// deletion).
+    pub(crate) async fn cancel_stripe_subscription(&self, t: &Tenant) -> Result<(), AccountError> {
+        let Some(client) = &self.billing else {
+            return Ok(());
+        };
+        let Some(sub) = self.store.subscription(t).await? else {
+            return Ok(());
+        };
+        if let (true, Some(id)) = (live(&sub), sub.subscription_id.as_deref()) {
+            client
+                .cancel_subscription(id)
+                .await
+                .map_err(stripe_failed)?;
+        }
+        Ok(())
+    }
+
+    /// Applies a verified, parsed webhook event exactly once.
+    pub async fn apply_stripe_event(
+        &self,
+        event: ::billing::Event,
+    ) -> Result<EventOutcome, StoreError> {
+        let now = self.clock.now();
+        let id = event.id.as_str();
+        let outcome = match event.kind {
+            EventKind::CheckoutCompleted {
+                company_id,
+                customer_id,
+                subscription_id,
+            } => {
+                match self
+                    .store
+                    .tenant_for_stripe(
+                        Some(&company_id),
+                        Some(&subscription_id),
+                        Some(&customer_id),
+                    )
+                    .await?
+                {
+                    Some(t) => {
+                        self.store
+                            .apply_checkout_completed(id, &t, &customer_id, &subscription_id, now)
+                            .await?
+                    }
+                    None => self.unknown_company(id, now).await?,
+                }
+            }
+            EventKind::SubscriptionChanged {
+                company_id,
+                customer_id,
+                subscription_id,
+                status,
+                seats,
+                item_id,
+                current_period_end,
+                cancel_at_period_end,
+                deleted,
+                ..
+            } => {
+                let status = if deleted {
+                    SubscriptionStatus::Canceled
+                } else {
+                    status
+                };
+                match self
+                    .store
+                    .tenant_for_stripe(
+                        company_id.as_deref(),
+                        Some(&subscription_id),
+                        Some(&customer_id),
+                    )
+                    .await?
+                {
+                    Some(t) => {
+                        let u = SubscriptionUpdate {
+                            customer_id: &customer_id,
+                            subscription_id: &subscription_id,
+                            item_id: item_id.as_deref(),
+                            status: status.as_str(),
+                            seats,
+                            current_period_end,
+                            cancel_at_period_end,
+                        };
+                        self.store
+                            .apply_subscription_event(id, event.created, &t, &u, now)
+                            .await?
+                    }
+                    None => self.unknown_company(id, now).await?,
+                }
+            }
+            EventKind::InvoicePaid {
+                customer_id,
+                subscription_id,
+                amount_paid,
+                currency,
+                hosted_invoice_url,
+                ..
+            } => {
+                let t = self
+                    .store
+                    .tenant_for_stripe(None, subscription_id.as_deref(), Some(&customer_id))
+                    .await?;
+                let mut text = format!(
+                    "Thank you: we received your payment of {} for OmniTrack.\n\n",
+                    money(amount_paid, &currency)
+                );
+                if let Some(url) = &hosted_invoice_url {
+                    text.push_str(&format!("Your receipt and invoice:\n{url}\n\n"));
+                }
+                text.push_str(&format!(
+                    "Seats and payment details are in Billing:\n{}\n",
+                    self.link("/billing")
+                ));
+                self.record_with_owner_mail(id, t.as_ref(), "Your OmniTrack receipt", &text, now)
+                    .await?
+            }
+            EventKind::InvoicePaymentFailed {
+                customer_id,
+                subscription_id,
+                amount_due,
+                currency,
+                hosted_invoice_url,
+                next_payment_attempt,
+                ..
+            } => {
+                let t = self
+                    .store
+                    .tenant_for_stripe(None, subscription_id.as_deref(), Some(&customer_id))
+                    .await?;
+                let mut text = format!(
+                    "We could not collect your OmniTrack payment of {}.\n\n",
+                    money(amount_due, &currency)
+                );
+                match next_payment_attempt.and_then(|s| Timestamp::from_second(s).ok()) {
+                    Some(at) => text.push_str(&format!(
+                        "Stripe will try again on {}. Your account keeps full access for 7 days after the first failed payment; after that it becomes read-only until the payment goes through.\n\n",
+                        day(at)
+                    )),
+                    None => text.push_str(
+                        "Stripe will not retry automatically. Until the invoice is paid, the account may become read-only.\n\n",
+                    ),
+                }
+                if let Some(url) = &hosted_invoice_url {
+                    text.push_str(&format!("Pay the invoice here:\n{url}\n\n"));
+                }
+                text.push_str(&format!(
+                    "Or update your payment method in Billing:\n{}\n",
+                    self.link("/billing")
+                ));
+                self.record_with_owner_mail(
+                    id,
+                    t.as_ref(),
+                    "Your OmniTrack payment failed",
+                    &text,
+                    now,
+                )
+                .await?
+            }
+            EventKind::Other(kind) => {
+                tracing::debug!(event = id, kind, "Stripe event ignored");
+                self.store.record_stripe_event(id, None, &[], now).await?
+            }
+        };
+        if outcome == EventOutcome::Applied && self.mailer.immediate() {
+            if let Err(e) = self.deliver_mail(None).await {
+                tracing::error!(error = %e, "mail delivery failed; it stays queued");
+            }
+        }
+        Ok(outcome)
+    }
+
+    async fn unknown_company(&self, id: &str, now: Timestamp) -> Result<EventOutcome, StoreError> {
+        tracing::warn!(
+            event = id,
+            "Stripe event for no known company; acknowledged and ignored"
+        );
+        self.store.record_stripe_event(id, None, &[], now).await
+    }
+
+    async fn record_with_owner_mail(
+        &self,
+        id: &str,
+        t: Option<&Tenant>,
+        subject: &str,
+        text: &str,
+        now: Timestamp,
+    ) -> Result<EventOutcome, StoreError> {
+        let Some(t) = t else {
+            return self.unknown_company(id, now).await;
+        };
+        let mails: Vec<Mail> = self
+            .store
+            .owner_emails(t)
+            .await?
+            .into_iter()
+            .map(|to| Mail::new(to, subject, text))
+            .collect();
+        let rows: Vec<NewMail<'_>> = mails
+            .iter()
+            .map(|m| NewMail {
+                to: &m.to,
+                subject: &m.subject,
+                text: &m.text,
+                html: m.html.as_deref(),
+            })
+            .collect();
+        self.store
+            .record_stripe_event(id, Some(t), &rows, now)
+            .await
+    }
+
+    /// The company's state for the account page and API.
+    pub async fn account_status(&self, t: &Tenant) -> Result<(Company, bool), StoreError> {
+        Ok((self.store.company(t).await?, self.write_allowed(t).await?))
+    }
+}
+
+fn stripe_failed(e: BillingError) -> AccountError {
+    tracing::error!(error = %e, "Stripe request failed");
+    AccountError::Stripe(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+
+    #[test]
+    fn amounts_in_minor_units() {
+        assert_eq!(money(3600, "eur"), "36.00 EUR");
+        assert_eq!(money(5, "usd"), "0.05 USD");
+        assert_eq!(money(1200, "jpy"), "1200 JPY");
+        assert_eq!(money(-250, "gbp"), "-2.50 GBP");
+    }
+}
