@@ -2,6 +2,7 @@
 //! command line and calls into here; tests build the very same [`Application`].
 
 pub mod cli;
+pub mod clock_workers;
 pub mod config;
 pub mod smtp;
 pub mod startup;

@@ -55,6 +55,7 @@ pub fn spawn(state: AppState) -> Vec<JoinHandle<()>> {
             mail_once(&mail_state).await;
         }
     });
+    let clock = crate::clock_workers::spawn(state.clone());
     let retention = tokio::spawn(async move {
         let mut tick = tokio::time::interval(RETENTION_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -65,5 +66,7 @@ pub fn spawn(state: AppState) -> Vec<JoinHandle<()>> {
             }
         }
     });
-    vec![mail, retention]
+    let mut all = vec![mail, retention];
+    all.extend(clock);
+    all
 }

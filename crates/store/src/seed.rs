@@ -147,6 +147,15 @@ impl Store {
         Ok(())
     }
 
+    /// Moves a seeded company's creation date back, so the weeks seeded before "now"
+    /// count as weeks it existed in (weekly summaries skip weeks before a company existed).
+    pub async fn backdate_company_for_seed(&self, t: &Tenant, created_at: Timestamp) -> Result<()> {
+        on_pool!(self, p => {
+            sqlx::query("UPDATE companies SET created_at = $1 WHERE id = $2").bind(to_ms(created_at)).bind(t.company_id().0).execute(p).await?;
+        });
+        Ok(())
+    }
+
     pub async fn seed_analyses(&self, t: &Tenant, rows: &[SeedAnalysis]) -> Result<()> {
         let c = t.company_id().0;
         on_pool!(self, p => {

@@ -48,7 +48,13 @@ pub fn escape(s: &str) -> String {
 fn safe_id(id: &str) -> String {
     let s: String = id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     if s.is_empty() {
         "chart".into()
@@ -92,7 +98,11 @@ fn open(out: &mut String, id: &str, title: &str, desc: &str) -> String {
 }
 
 fn close(out: &mut String, caption: &str) {
-    let _ = write!(out, "</svg><figcaption>{}</figcaption></figure>", escape(caption));
+    let _ = write!(
+        out,
+        "</svg><figcaption>{}</figcaption></figure>",
+        escape(caption)
+    );
 }
 
 fn empty(out: &mut String) {
@@ -111,7 +121,11 @@ fn frame(out: &mut String, max: f64, unit: &str) {
         let v = max * f64::from(i) / 4.0;
         let y = TOP + plot_h - plot_h * f64::from(i) / 4.0;
         if i > 0 {
-            let _ = write!(out, r#"<line class="gridline" x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}"/>"#, W - RIGHT);
+            let _ = write!(
+                out,
+                r#"<line class="gridline" x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}"/>"#,
+                W - RIGHT
+            );
         }
         let _ = write!(
             out,
@@ -132,7 +146,9 @@ fn frame(out: &mut String, max: f64, unit: &str) {
 
 /// X labels under `n` slots, thinned so they never overlap.
 fn x_labels(out: &mut String, labels: &[String], slot: f64) {
-    let every = ((labels.len() as f64 * 44.0) / (W - LEFT - RIGHT)).ceil().max(1.0) as usize;
+    let every = ((labels.len() as f64 * 44.0) / (W - LEFT - RIGHT))
+        .ceil()
+        .max(1.0) as usize;
     for (i, l) in labels.iter().enumerate() {
         if i % every != 0 {
             continue;
@@ -148,11 +164,23 @@ fn x_labels(out: &mut String, labels: &[String], slot: f64) {
 }
 
 /// Bars per category, stacked by series (series alternate `.bar` / `.bar.alt`).
-pub fn stacked_bars(id: &str, title: &str, desc: &str, categories: &[String], series: &[Series], unit: &str) -> String {
+pub fn stacked_bars(
+    id: &str,
+    title: &str,
+    desc: &str,
+    categories: &[String],
+    series: &[Series],
+    unit: &str,
+) -> String {
     let mut out = String::new();
     open(&mut out, id, title, desc);
     let totals: Vec<f64> = (0..categories.len())
-        .map(|i| series.iter().map(|s| s.values.get(i).copied().unwrap_or(0.0).max(0.0)).sum())
+        .map(|i| {
+            series
+                .iter()
+                .map(|s| s.values.get(i).copied().unwrap_or(0.0).max(0.0))
+                .sum()
+        })
         .collect();
     let top = totals.iter().copied().fold(0.0, f64::max);
     if categories.is_empty() || top <= 0.0 {
@@ -203,10 +231,20 @@ pub fn bars(id: &str, title: &str, desc: &str, items: &[(String, f64)], unit: &s
 }
 
 /// Lines over shared x labels; y runs from 0 to `y_max` (e.g. 100 for scores).
-pub fn line_chart(id: &str, title: &str, desc: &str, x: &[String], lines: &[Line], y_max: f64, unit: &str) -> String {
+pub fn line_chart(
+    id: &str,
+    title: &str,
+    desc: &str,
+    x: &[String],
+    lines: &[Line],
+    y_max: f64,
+    unit: &str,
+) -> String {
     let mut out = String::new();
     open(&mut out, id, title, desc);
-    let any = lines.iter().any(|l| l.points.iter().any(|p| p.is_some_and(f64::is_finite)));
+    let any = lines
+        .iter()
+        .any(|l| l.points.iter().any(|p| p.is_some_and(f64::is_finite)));
     if x.is_empty() || !any {
         empty(&mut out);
         close(&mut out, desc);
@@ -225,16 +263,28 @@ pub fn line_chart(id: &str, title: &str, desc: &str, x: &[String], lines: &[Line
             .filter_map(|(i, p)| {
                 let v = p.filter(|v| v.is_finite())?.clamp(0.0, max);
                 let label = x.get(i).map(String::as_str).unwrap_or("");
-                Some((LEFT + slot * (i as f64 + 0.5), TOP + plot_h - v / max * plot_h, v, label))
+                Some((
+                    LEFT + slot * (i as f64 + 0.5),
+                    TOP + plot_h - v / max * plot_h,
+                    v,
+                    label,
+                ))
             })
             .collect();
         if pts.len() > 1 {
             let d: Vec<String> = pts
                 .iter()
                 .enumerate()
-                .map(|(i, (px, py, _, _))| format!("{}{px:.1} {py:.1}", if i == 0 { "M" } else { "L" }))
+                .map(|(i, (px, py, _, _))| {
+                    format!("{}{px:.1} {py:.1}", if i == 0 { "M" } else { "L" })
+                })
                 .collect();
-            let _ = write!(out, r#"<path class="line{alt}" d="{}"><title>{}</title></path>"#, d.join(""), escape(&line.name));
+            let _ = write!(
+                out,
+                r#"<path class="line{alt}" d="{}"><title>{}</title></path>"#,
+                d.join(""),
+                escape(&line.name)
+            );
         }
         for (px, py, v, label) in &pts {
             let _ = write!(
@@ -267,7 +317,10 @@ mod tests {
             "Hours <b>",
             "desc & more",
             &["Mon".into()],
-            &[Series { name: "<script>alert('x')</script>".into(), values: vec![8.0] }],
+            &[Series {
+                name: "<script>alert('x')</script>".into(),
+                values: vec![8.0],
+            }],
             "h",
         );
         assert!(!s.contains("<script>"), "{s}");
@@ -280,8 +333,29 @@ mod tests {
     #[test]
     fn every_chart_has_title_desc_and_viewbox() {
         for s in [
-            stacked_bars("a", "T", "D", &days(3), &[Series { name: "x".into(), values: vec![1.0, 2.0, 3.0] }], "h"),
-            line_chart("b", "T", "D", &days(3), &[Line { name: "x".into(), points: vec![Some(1.0), None, Some(3.0)] }], 100.0, ""),
+            stacked_bars(
+                "a",
+                "T",
+                "D",
+                &days(3),
+                &[Series {
+                    name: "x".into(),
+                    values: vec![1.0, 2.0, 3.0],
+                }],
+                "h",
+            ),
+            line_chart(
+                "b",
+                "T",
+                "D",
+                &days(3),
+                &[Line {
+                    name: "x".into(),
+                    points: vec![Some(1.0), None, Some(3.0)],
+                }],
+                100.0,
+                "",
+            ),
             bars("c", "T", "D", &[("done".into(), 3.0)], ""),
         ] {
             assert!(s.contains("viewBox=\"0 0 640 240\""), "{s}");
@@ -295,9 +369,30 @@ mod tests {
     fn empty_data_says_so() {
         let s = stacked_bars("a", "T", "D", &[], &[], "h");
         assert!(s.contains("No data yet") && !s.contains("<rect"));
-        let s = stacked_bars("a", "T", "D", &days(2), &[Series { name: "x".into(), values: vec![0.0, 0.0] }], "h");
+        let s = stacked_bars(
+            "a",
+            "T",
+            "D",
+            &days(2),
+            &[Series {
+                name: "x".into(),
+                values: vec![0.0, 0.0],
+            }],
+            "h",
+        );
         assert!(s.contains("No data yet"));
-        let s = line_chart("b", "T", "D", &days(2), &[Line { name: "x".into(), points: vec![None, None] }], 100.0, "");
+        let s = line_chart(
+            "b",
+            "T",
+            "D",
+            &days(2),
+            &[Line {
+                name: "x".into(),
+                points: vec![None, None],
+            }],
+            100.0,
+            "",
+        );
         assert!(s.contains("No data yet") && !s.contains("<circle"));
     }
 
@@ -309,14 +404,33 @@ mod tests {
             "T",
             "D",
             &days(2),
-            &[Series { name: "a".into(), values: vec![6.0, 1.0] }, Series { name: "b".into(), values: vec![2.0, 1.0] }],
+            &[
+                Series {
+                    name: "a".into(),
+                    values: vec![6.0, 1.0],
+                },
+                Series {
+                    name: "b".into(),
+                    values: vec![2.0, 1.0],
+                },
+            ],
             "h",
         );
         let plot_h = H - TOP - BOTTOM;
-        assert!(s.contains(&format!("height=\"{:.1}\"", 6.0 / 10.0 * plot_h)), "{s}");
-        assert!(s.contains(&format!("y=\"{:.1}\"", TOP + plot_h - 0.8 * plot_h)), "{s}");
+        assert!(
+            s.contains(&format!("height=\"{:.1}\"", 6.0 / 10.0 * plot_h)),
+            "{s}"
+        );
+        assert!(
+            s.contains(&format!("y=\"{:.1}\"", TOP + plot_h - 0.8 * plot_h)),
+            "{s}"
+        );
         assert_eq!(s.matches("<rect").count(), 4);
-        assert_eq!(s.matches("class=\"bar alt\"").count(), 2, "second series is .alt");
+        assert_eq!(
+            s.matches("class=\"bar alt\"").count(),
+            2,
+            "second series is .alt"
+        );
         assert!(s.contains(">10h<"), "axis maximum labelled");
     }
 
@@ -333,8 +447,22 @@ mod tests {
 
     #[test]
     fn lines_clamp_and_skip_gaps() {
-        let s = line_chart("b", "T", "D", &days(3), &[Line { name: "team".into(), points: vec![Some(150.0), None, Some(50.0)] }], 100.0, "");
+        let s = line_chart(
+            "b",
+            "T",
+            "D",
+            &days(3),
+            &[Line {
+                name: "team".into(),
+                points: vec![Some(150.0), None, Some(50.0)],
+            }],
+            100.0,
+            "",
+        );
         assert_eq!(s.matches("<circle").count(), 2);
-        assert!(s.contains(&format!("cy=\"{TOP:.1}\"")), "150 is clamped to the top: {s}");
+        assert!(
+            s.contains(&format!("cy=\"{TOP:.1}\"")),
+            "150 is clamped to the top: {s}"
+        );
     }
 }

@@ -115,7 +115,15 @@ mod tests {
     #[test]
     fn numbers_are_not_guarded() {
         let mut s = String::new();
-        write_cells(&mut s, &[Cell::num(-5), Cell::text("-5"), Cell::opt_num::<i64>(None), Cell::bool(true)]);
+        write_cells(
+            &mut s,
+            &[
+                Cell::num(-5),
+                Cell::text("-5"),
+                Cell::opt_num::<i64>(None),
+                Cell::bool(true),
+            ],
+        );
         assert_eq!(s, "-5,'-5,,true\r\n");
     }
 }

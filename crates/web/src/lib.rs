@@ -4,9 +4,14 @@
 mod accounts;
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod clock;
 pub mod clocking;
+pub mod csv;
+pub mod exports;
+pub mod reports;
 pub mod subscriptions;
+pub mod summaries;
 pub use accounts::{FlowError, SignupInput};
 pub mod error;
 pub mod lifecycle;

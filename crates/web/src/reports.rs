@@ -26,7 +26,12 @@ impl Calendar {
         let c = state.store.company(t).await?;
         // The zone was validated at sign-up; an unknown one (tz database change) falls back to UTC.
         let tz = TimeZone::get(&c.timezone).unwrap_or(TimeZone::UTC);
-        Ok(Self { tz, zone: c.timezone, week_start: weekday_from_iso(c.week_start), created_at: c.created_at })
+        Ok(Self {
+            tz,
+            zone: c.timezone,
+            week_start: weekday_from_iso(c.week_start),
+            created_at: c.created_at,
+        })
     }
 
     pub fn today(&self, now: Timestamp) -> Date {
@@ -63,7 +68,10 @@ pub fn names(employees: &[Employee]) -> HashMap<EmployeeId, String> {
 }
 
 fn name_of(names: &HashMap<EmployeeId, String>, id: EmployeeId) -> String {
-    names.get(&id).cloned().unwrap_or_else(|| "(removed)".into())
+    names
+        .get(&id)
+        .cloned()
+        .unwrap_or_else(|| "(removed)".into())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -161,13 +169,30 @@ pub async fn board(state: &AppState, t: &Tenant) -> Result<Board, StoreError> {
         .collect();
     let today = cal.today(now);
     let (from, to) = cal.range(today, today);
-    let todays = store.shifts(t, ShiftFilter { from: Some(from), to: Some(to), employee: None }, now).await?;
+    let todays = store
+        .shifts(
+            t,
+            ShiftFilter {
+                from: Some(from),
+                to: Some(to),
+                employee: None,
+            },
+            now,
+        )
+        .await?;
     let ids: Vec<ShiftId> = todays.iter().map(|s| s.id).collect();
     let analyses = store.analyses_for(t, &ids).await?;
     let mut missed_tasks = Vec::new();
     for s in &todays {
-        let Some(a) = analyses.iter().find(|a| a.shift == s.id && a.kind == "standup") else { continue };
-        let Ok(check) = serde_json::from_str::<StandupCheck>(&a.result) else { continue };
+        let Some(a) = analyses
+            .iter()
+            .find(|a| a.shift == s.id && a.kind == "standup")
+        else {
+            continue;
+        };
+        let Ok(check) = serde_json::from_str::<StandupCheck>(&a.result) else {
+            continue;
+        };
         let missed: Vec<String> = check.missed().map(str::to_string).collect();
         if !missed.is_empty() {
             missed_tasks.push(MissedRow {
@@ -209,13 +234,22 @@ pub async fn board(state: &AppState, t: &Tenant) -> Result<Board, StoreError> {
         .kiosk_alerts(t, now, jiff::SignedDuration::from_hours(24))
         .await?
         .into_iter()
-        .map(|a| AlertRow { kind: a.kind, detail: a.detail, at: a.created_at.to_string(), at_local: cal.local(a.created_at) })
+        .map(|a| AlertRow {
+            kind: a.kind,
+            detail: a.detail,
+            at: a.created_at.to_string(),
+            at_local: cal.local(a.created_at),
+        })
         .collect();
     let summaries = store
         .summaries(t, 5)
         .await?
         .into_iter()
-        .map(|s| SummaryRow { id: s.id.0, week_start: s.week_start, created_at: s.created_at.to_string() })
+        .map(|s| SummaryRow {
+            id: s.id.0,
+            week_start: s.week_start,
+            created_at: s.created_at.to_string(),
+        })
         .collect();
     Ok(Board {
         timezone: cal.zone.clone(),
@@ -245,7 +279,10 @@ impl Period {
             "day" => Ok(Self::Day),
             "week" => Ok(Self::Week),
             "month" => Ok(Self::Month),
-            _ => Err(domain::ValidationError::new("period", "must be day, week or month")),
+            _ => Err(domain::ValidationError::new(
+                "period",
+                "must be day, week or month",
+            )),
         }
     }
     pub fn as_str(self) -> &'static str {
@@ -258,10 +295,16 @@ impl Period {
 }
 
 /// Parses `YYYY-MM-DD`, or today in the company zone when absent.
-pub fn parse_date(field: &'static str, s: Option<&str>, today: Date) -> Result<Date, domain::ValidationError> {
+pub fn parse_date(
+    field: &'static str,
+    s: Option<&str>,
+    today: Date,
+) -> Result<Date, domain::ValidationError> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(today),
-        Some(s) => s.parse().map_err(|_| domain::ValidationError::new(field, "must be a date like 2026-05-04")),
+        Some(s) => s
+            .parse()
+            .map_err(|_| domain::ValidationError::new(field, "must be a date like 2026-05-04")),
     }
 }
 
@@ -279,7 +322,10 @@ pub fn period_bounds(p: Period, d: Date, cal: &Calendar) -> (Date, Date) {
 
 /// Expected minutes: the weekly target spread over Monday to Friday.
 pub fn expected_minutes(from: Date, to: Date, weekly_target: i64) -> i64 {
-    let weekdays = days(from, to).iter().filter(|d| d.weekday().to_monday_one_offset() <= 5).count() as i64;
+    let weekdays = days(from, to)
+        .iter()
+        .filter(|d| d.weekday().to_monday_one_offset() <= 5)
+        .count() as i64;
     weekly_target * weekdays / 5
 }
 
@@ -327,7 +373,10 @@ pub struct Timesheet {
 
 /// The effective report score of a shift.
 pub fn score_of(analyses: &[Analysis], s: ShiftId) -> Option<i64> {
-    analyses.iter().find(|a| a.shift == s && a.kind == "report").and_then(Analysis::effective_score)
+    analyses
+        .iter()
+        .find(|a| a.shift == s && a.kind == "report")
+        .and_then(Analysis::effective_score)
 }
 
 pub fn statuses_of(analyses: &[Analysis], s: ShiftId) -> Vec<TaskStatus> {
@@ -352,17 +401,38 @@ pub fn mean(v: &[i64]) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<i64>() as f64 / v.len() as f64)
 }
 
-pub async fn timesheet(state: &AppState, t: &Tenant, cal: &Calendar, from: Date, to: Date) -> Result<Timesheet, StoreError> {
+pub async fn timesheet(
+    state: &AppState,
+    t: &Tenant,
+    cal: &Calendar,
+    from: Date,
+    to: Date,
+) -> Result<Timesheet, StoreError> {
     let now = state.clock.now();
     let (a, b) = cal.range(from, to);
     let employees = state.store.employees(t, true).await?;
-    let shifts = state.store.shifts(t, ShiftFilter { from: Some(a), to: Some(b), employee: None }, now).await?;
+    let shifts = state
+        .store
+        .shifts(
+            t,
+            ShiftFilter {
+                from: Some(a),
+                to: Some(b),
+                employee: None,
+            },
+            now,
+        )
+        .await?;
     let ids: Vec<ShiftId> = shifts.iter().map(|s| s.id).collect();
     let analyses = state.store.analyses_for(t, &ids).await?;
     let weekly_target = state.store.weekly_target_minutes(t).await?;
     let expected = expected_minutes(from, to, weekly_target);
     let day_list = days(from, to);
-    let day_index: HashMap<String, usize> = day_list.iter().enumerate().map(|(i, d)| (d.to_string(), i)).collect();
+    let day_index: HashMap<String, usize> = day_list
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.to_string(), i))
+        .collect();
 
     let mut by_emp: BTreeMap<EmployeeId, Vec<&Shift>> = BTreeMap::new();
     for s in &shifts {
@@ -373,11 +443,17 @@ pub async fn timesheet(state: &AppState, t: &Tenant, cal: &Calendar, from: Date,
     let mut day_scores: Vec<Vec<i64>> = vec![Vec::new(); day_list.len()];
     let mut status_mix = [0u32; 4];
     // Everyone active, plus anyone inactive who worked in the period.
-    for e in employees.iter().filter(|e| e.active || by_emp.contains_key(&e.id)) {
+    for e in employees
+        .iter()
+        .filter(|e| e.active || by_emp.contains_key(&e.id))
+    {
         let mine = by_emp.get(&e.id).map(Vec::as_slice).unwrap_or(&[]);
         let worked: i64 = mine.iter().map(|s| s.worked(now).as_mins()).sum();
         let breaks: i64 = mine.iter().map(|s| s.break_ms / 60_000).sum();
-        let scores: Vec<i64> = mine.iter().filter_map(|s| score_of(&analyses, s.id)).collect();
+        let scores: Vec<i64> = mine
+            .iter()
+            .filter_map(|s| score_of(&analyses, s.id))
+            .collect();
         let locked = mine.iter().filter(|s| s.locked).count();
         let approval = match (mine.len(), locked) {
             (0, _) => "none",
@@ -398,7 +474,10 @@ pub async fn timesheet(state: &AppState, t: &Tenant, cal: &Calendar, from: Date,
             }
         }
         if !mine.is_empty() {
-            hours.push(crate::charts::Series { name: e.name.clone(), values: per_day });
+            hours.push(crate::charts::Series {
+                name: e.name.clone(),
+                values: per_day,
+            });
         }
         rows.push(TimesheetRow {
             employee_id: e.id.0,
@@ -423,7 +502,10 @@ pub async fn timesheet(state: &AppState, t: &Tenant, cal: &Calendar, from: Date,
         total_breaks,
         total_overtime,
         weekly_target,
-        day_labels: day_list.iter().map(|d| d.strftime("%a %d").to_string()).collect(),
+        day_labels: day_list
+            .iter()
+            .map(|d| d.strftime("%a %d").to_string())
+            .collect(),
         hours,
         team_score: day_scores.iter().map(|v| mean(v)).collect(),
         status_mix,
@@ -433,7 +515,11 @@ pub async fn timesheet(state: &AppState, t: &Tenant, cal: &Calendar, from: Date,
 pub const STATUS_LABELS: [&str; 4] = ["done", "in progress", "blocked", "not worked on"];
 
 pub fn status_items(mix: &[u32; 4]) -> Vec<(String, f64)> {
-    STATUS_LABELS.iter().zip(mix).map(|(l, n)| (l.to_string(), f64::from(*n))).collect()
+    STATUS_LABELS
+        .iter()
+        .zip(mix)
+        .map(|(l, n)| (l.to_string(), f64::from(*n)))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -473,14 +559,34 @@ pub struct EmployeeHistory {
     pub tasks: Vec<store::Task>,
 }
 
-pub async fn employee_history(state: &AppState, t: &Tenant, cal: &Calendar, id: EmployeeId, last_week: Date, weeks: u32) -> Result<EmployeeHistory, StoreError> {
+pub async fn employee_history(
+    state: &AppState,
+    t: &Tenant,
+    cal: &Calendar,
+    id: EmployeeId,
+    last_week: Date,
+    weeks: u32,
+) -> Result<EmployeeHistory, StoreError> {
     let now = state.clock.now();
     let employee = state.store.employee(t, id).await?;
     let last = cal.week_of(last_week);
-    let first = last.checked_sub((7 * i64::from(weeks.saturating_sub(1))).days()).unwrap_or(last);
+    let first = last
+        .checked_sub((7 * i64::from(weeks.saturating_sub(1))).days())
+        .unwrap_or(last);
     let end = last.checked_add(6.days()).unwrap_or(last);
     let (a, b) = cal.range(first, end);
-    let shifts = state.store.shifts(t, ShiftFilter { from: Some(a), to: Some(b), employee: Some(id) }, now).await?;
+    let shifts = state
+        .store
+        .shifts(
+            t,
+            ShiftFilter {
+                from: Some(a),
+                to: Some(b),
+                employee: Some(id),
+            },
+            now,
+        )
+        .await?;
     let ids: Vec<ShiftId> = shifts.iter().map(|s| s.id).collect();
     let analyses = state.store.analyses_for(t, &ids).await?;
     let target = state.store.weekly_target_minutes(t).await?;
@@ -498,10 +604,18 @@ pub async fn employee_history(state: &AppState, t: &Tenant, cal: &Calendar, id: 
         let key = w.to_string();
         let mine: Vec<&Shift> = shifts
             .iter()
-            .filter(|s| s.workday.parse::<Date>().map(|d| cal.week_of(d) == w).unwrap_or(false))
+            .filter(|s| {
+                s.workday
+                    .parse::<Date>()
+                    .map(|d| cal.week_of(d) == w)
+                    .unwrap_or(false)
+            })
             .collect();
         let worked: i64 = mine.iter().map(|s| s.worked(now).as_mins()).sum();
-        let scores: Vec<i64> = mine.iter().filter_map(|s| score_of(&analyses, s.id)).collect();
+        let scores: Vec<i64> = mine
+            .iter()
+            .filter_map(|s| score_of(&analyses, s.id))
+            .collect();
         let mut statuses = [0u32; 4];
         for s in &mine {
             for st in statuses_of(&analyses, s.id) {
@@ -537,7 +651,10 @@ pub async fn employee_history(state: &AppState, t: &Tenant, cal: &Calendar, id: 
             id: s.id.to_string(),
             workday: s.workday.clone(),
             clock_in: cal.clock(s.clock_in_at),
-            clock_out: s.clock_out_at.map(|o| cal.clock(o)).unwrap_or_else(|| "open".into()),
+            clock_out: s
+                .clock_out_at
+                .map(|o| cal.clock(o))
+                .unwrap_or_else(|| "open".into()),
             break_minutes: s.break_ms / 60_000,
             worked_minutes: s.worked(now).as_mins(),
             score: score_of(&analyses, s.id),
@@ -551,7 +668,10 @@ pub async fn employee_history(state: &AppState, t: &Tenant, cal: &Calendar, id: 
         employee,
         weeks: weeks_out,
         shifts: shift_rows,
-        score_days: by_day.keys().map(|d| d.get(5..).unwrap_or(d).to_string()).collect(),
+        score_days: by_day
+            .keys()
+            .map(|d| d.get(5..).unwrap_or(d).to_string())
+            .collect(),
         scores: by_day.values().map(|v| mean(v)).collect(),
         tasks,
     })
@@ -565,12 +685,24 @@ mod tests {
     #[test]
     fn expected_hours_follow_weekdays() {
         // A Monday-to-Sunday week: the full target.
-        assert_eq!(expected_minutes(date(2026, 3, 23), date(2026, 3, 29), 2400), 2400);
+        assert_eq!(
+            expected_minutes(date(2026, 3, 23), date(2026, 3, 29), 2400),
+            2400
+        );
         // One weekday: a fifth; a Saturday: nothing.
-        assert_eq!(expected_minutes(date(2026, 3, 23), date(2026, 3, 23), 2400), 480);
-        assert_eq!(expected_minutes(date(2026, 3, 28), date(2026, 3, 28), 2400), 0);
+        assert_eq!(
+            expected_minutes(date(2026, 3, 23), date(2026, 3, 23), 2400),
+            480
+        );
+        assert_eq!(
+            expected_minutes(date(2026, 3, 28), date(2026, 3, 28), 2400),
+            0
+        );
         // March 2026 has 22 weekdays.
-        assert_eq!(expected_minutes(date(2026, 3, 1), date(2026, 3, 31), 2400), 22 * 480);
+        assert_eq!(
+            expected_minutes(date(2026, 3, 1), date(2026, 3, 31), 2400),
+            22 * 480
+        );
     }
 
     #[test]
@@ -586,6 +718,9 @@ mod tests {
         assert_eq!(Period::parse(Some("month")).unwrap(), Period::Month);
         assert!(Period::parse(Some("year")).is_err());
         assert!(parse_date("date", Some("2026-02-30"), date(2026, 1, 1)).is_err());
-        assert_eq!(parse_date("date", Some(""), date(2026, 1, 1)).unwrap(), date(2026, 1, 1));
+        assert_eq!(
+            parse_date("date", Some(""), date(2026, 1, 1)).unwrap(),
+            date(2026, 1, 1)
+        );
     }
 }

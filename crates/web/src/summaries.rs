@@ -15,16 +15,38 @@ use std::collections::HashSet;
 use store::{NewSummary, ReportCompany, ShiftFilter, StoreError, Tenant};
 
 /// The anonymised figures of one week. Names and texts are read only to be counted.
-pub async fn weekly_figures(state: &AppState, t: &Tenant, cal: &Calendar, week: Date) -> Result<WeeklyFigures, StoreError> {
+pub async fn weekly_figures(
+    state: &AppState,
+    t: &Tenant,
+    cal: &Calendar,
+    week: Date,
+) -> Result<WeeklyFigures, StoreError> {
     let now = state.clock.now();
     let end = week.checked_add(6.days()).unwrap_or(week);
     let (a, b) = cal.range(week, end);
-    let shifts = state.store.shifts(t, ShiftFilter { from: Some(a), to: Some(b), employee: None }, now).await?;
+    let shifts = state
+        .store
+        .shifts(
+            t,
+            ShiftFilter {
+                from: Some(a),
+                to: Some(b),
+                employee: None,
+            },
+            now,
+        )
+        .await?;
     let ids: Vec<ShiftId> = shifts.iter().map(|s| s.id).collect();
     let analyses = state.store.analyses_for(t, &ids).await?;
     let people: HashSet<_> = shifts.iter().map(|s| s.employee_id).collect();
-    let total_hours: f64 = shifts.iter().map(|s| s.worked(now).as_secs_f64() / 3600.0).sum();
-    let scores: Vec<i64> = shifts.iter().filter_map(|s| score_of(&analyses, s.id)).collect();
+    let total_hours: f64 = shifts
+        .iter()
+        .map(|s| s.worked(now).as_secs_f64() / 3600.0)
+        .sum();
+    let scores: Vec<i64> = shifts
+        .iter()
+        .filter_map(|s| score_of(&analyses, s.id))
+        .collect();
     let mut buckets = [0u32; 5];
     for s in &scores {
         buckets[(s.clamp(&0, &100) / 20).min(4) as usize] += 1;
@@ -54,7 +76,11 @@ pub async fn weekly_figures(state: &AppState, t: &Tenant, cal: &Calendar, week: 
         employees_active,
         shifts: shifts.len() as u32,
         total_hours: round1(total_hours),
-        avg_hours_per_employee: if employees_active > 0 { round1(total_hours / f64::from(employees_active)) } else { 0.0 },
+        avg_hours_per_employee: if employees_active > 0 {
+            round1(total_hours / f64::from(employees_active))
+        } else {
+            0.0
+        },
         avg_score: crate::reports::mean(&scores).map(round1),
         score_buckets: buckets,
         tasks_done: counts[0],
@@ -86,7 +112,11 @@ pub enum Outcome {
 }
 
 /// Summarises one company's week (the week containing `day`) unless already done.
-pub async fn summarize_week(state: &AppState, t: &Tenant, day: Date) -> Result<Outcome, StoreError> {
+pub async fn summarize_week(
+    state: &AppState,
+    t: &Tenant,
+    day: Date,
+) -> Result<Outcome, StoreError> {
     let cal = Calendar::of(state, t).await?;
     let week = cal.week_of(day);
     let next = week.checked_add(7.days()).unwrap_or(week);
@@ -97,7 +127,12 @@ pub async fn summarize_week(state: &AppState, t: &Tenant, day: Date) -> Result<O
     if cal.created_at >= week_end {
         return Ok(Outcome::Skipped);
     }
-    if state.store.summary_for_week(t, &week.to_string()).await?.is_some() {
+    if state
+        .store
+        .summary_for_week(t, &week.to_string())
+        .await?
+        .is_some()
+    {
         return Ok(Outcome::Exists);
     }
     let mut figures = weekly_figures(state, t, &cal, week).await?;
@@ -115,26 +150,54 @@ pub async fn summarize_week(state: &AppState, t: &Tenant, day: Date) -> Result<O
             (a.value, a.analyzer, a.model, state.analyzer.is_external())
         }
     };
-    let figures_json = serde_json::to_string(&figures).map_err(|e| StoreError::Rule(format!("weekly figures: {e}")))?;
+    let figures_json = serde_json::to_string(&figures)
+        .map_err(|e| StoreError::Rule(format!("weekly figures: {e}")))?;
     let saved = state
         .store
         .save_summary(
             t,
-            NewSummary { week_start: &week.to_string(), figures: &figures_json, body: &text, analyzer, model: &model, fallback },
+            NewSummary {
+                week_start: &week.to_string(),
+                figures: &figures_json,
+                body: &text,
+                analyzer,
+                model: &model,
+                fallback,
+            },
             state.clock.now(),
         )
         .await?;
-    let Some(id) = saved else { return Ok(Outcome::Exists) };
+    let Some(id) = saved else {
+        return Ok(Outcome::Exists);
+    };
     mail_summary(state, t, id, &week.to_string(), &text).await?;
     Ok(Outcome::Created(id))
 }
 
-async fn mail_summary(state: &AppState, t: &Tenant, id: SummaryId, week: &str, text: &str) -> Result<(), StoreError> {
-    let link = state.config.base_url.join(&format!("summaries/{id}")).map(|u| u.to_string()).unwrap_or_default();
+async fn mail_summary(
+    state: &AppState,
+    t: &Tenant,
+    id: SummaryId,
+    week: &str,
+    text: &str,
+) -> Result<(), StoreError> {
+    let link = state
+        .config
+        .base_url
+        .join(&format!("summaries/{id}"))
+        .map(|u| u.to_string())
+        .unwrap_or_default();
     for u in state.store.users(t).await? {
         if matches!(u.role, Role::Owner | Role::Supervisor) {
-            let body = format!("Your team's week starting {week}:\n\n{text}\n\nCharts and figures: {link}\n");
-            state.send_mail(Some(t), Mail::new(u.email, format!("Weekly summary: week of {week}"), body)).await;
+            let body = format!(
+                "Your team's week starting {week}:\n\n{text}\n\nCharts and figures: {link}\n"
+            );
+            state
+                .send_mail(
+                    Some(t),
+                    Mail::new(u.email, format!("Weekly summary: week of {week}"), body),
+                )
+                .await;
         }
     }
     Ok(())
@@ -162,7 +225,9 @@ pub async fn run_for(state: &AppState, day: Option<Date>) -> Result<usize, Store
         match summarize_week(state, &tenant, target).await {
             Ok(Outcome::Created(_)) => created += 1,
             Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, company = %tenant.company_id(), "weekly summary failed"),
+            Err(e) => {
+                tracing::error!(error = %e, company = %tenant.company_id(), "weekly summary failed")
+            }
         }
     }
     Ok(created)

@@ -72,6 +72,7 @@ pub async fn spawn(kind: StoreKind, setup: Setup) -> Option<Ctx> {
             clock,
             data_dir,
             kind,
+            state: state.clone(),
         },
         state,
         stripe,

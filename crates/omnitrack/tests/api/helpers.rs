@@ -14,9 +14,17 @@ pub struct TestApp {
     pub clock: Clock,
     pub data_dir: PathBuf,
     pub kind: StoreKind,
+    /// The running app's state, for driving background work directly.
+    pub state: web::AppState,
 }
 
 pub async fn spawn_app(kind: StoreKind) -> Option<TestApp> {
+    spawn_app_with(kind, |_| {}).await
+}
+
+/// Like [`spawn_app`], with a chance to adjust the configuration first (an analyzer
+/// pointed at a fake, say) — never through process-wide environment variables.
+pub async fn spawn_app_with(kind: StoreKind, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
     let (store, _db) = store::testing::fresh(kind).await?;
     let data_dir =
         std::env::temp_dir().join(format!("omnitrack-app-{}", uuid::Uuid::new_v4().simple()));
@@ -27,11 +35,14 @@ pub async fn spawn_app(kind: StoreKind) -> Option<TestApp> {
         ..Default::default()
     })
     .unwrap();
+    let mut config = config;
+    adjust(&mut config);
     let clock = Clock::system();
     let app = Application::build_with_store(config, store, clock.clone())
         .await
         .unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
     // The listener is bound before `run`, so requests wait in the backlog: no sleep needed.
     tokio::spawn(app.run());
     let browser = Client::builder()
@@ -50,6 +61,7 @@ pub async fn spawn_app(kind: StoreKind) -> Option<TestApp> {
         clock,
         data_dir,
         kind,
+        state,
     })
 }
 

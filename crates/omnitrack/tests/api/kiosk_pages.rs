@@ -6,11 +6,18 @@ use crate::helpers::{csrf_in, TestApp, PASSWORD};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-both!(supervisor_sets_up_and_the_kiosk_clocks, csv_import_reports_each_bad_row, personal_link_clocks_without_a_code);
+both!(
+    supervisor_sets_up_and_the_kiosk_clocks,
+    csv_import_reports_each_bad_row,
+    personal_link_clocks_without_a_code
+);
 
 fn field(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no {name} in page"));
+    let start = html
+        .find(&marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no {name} in page"));
     html[start..].split('"').next().unwrap().to_string()
 }
 
@@ -18,12 +25,32 @@ async fn supervisor_sets_up_and_the_kiosk_clocks(app: TestApp) {
     app.signup("boss@acme.test").await;
     app.browser_login("boss@acme.test", PASSWORD).await;
     let csrf = app.csrf().await;
-    let res = app.form("/employees", &[("csrf", &csrf), ("name", "Ada Lovelace"), ("id_code", "ADA-100"), ("pin", "4321")]).await;
+    let res = app
+        .form(
+            "/employees",
+            &[
+                ("csrf", &csrf),
+                ("name", "Ada Lovelace"),
+                ("id_code", "ADA-100"),
+                ("pin", "4321"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let emp_path = res.headers()["location"].to_str().unwrap().to_string();
-    let res = app.form(&format!("{emp_path}/tasks"), &[("csrf", &csrf), ("title", "Fix login redirect loop")]).await;
+    let res = app
+        .form(
+            &format!("{emp_path}/tasks"),
+            &[("csrf", &csrf), ("title", "Fix login redirect loop")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = app.form(&format!("{emp_path}/tasks"), &[("csrf", &csrf), ("title", "Write onboarding guide")]).await;
+    let res = app
+        .form(
+            &format!("{emp_path}/tasks"),
+            &[("csrf", &csrf), ("title", "Write onboarding guide")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = app.page(&emp_path).await;
     assert!(html.contains("Fix login redirect loop") && html.contains("ADA-100"));
@@ -31,42 +58,120 @@ async fn supervisor_sets_up_and_the_kiosk_clocks(app: TestApp) {
     assert!(list.contains("Ada Lovelace"));
 
     // Enrol this browser as a kiosk: the supervisor session ends here.
-    let res = app.form("/kiosks/enrol", &[("csrf", &csrf), ("name", "Front door")]).await;
+    let res = app
+        .form("/kiosks/enrol", &[("csrf", &csrf), ("name", "Front door")])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.page("/dashboard").await.0, StatusCode::FORBIDDEN, "a kiosk is not a supervisor");
+    assert_eq!(
+        app.page("/dashboard").await.0,
+        StatusCode::FORBIDDEN,
+        "a kiosk is not a supervisor"
+    );
     let (status, screen) = app.page("/kiosk").await;
     assert_eq!(status, StatusCode::OK);
     assert!(!screen.contains("Ada"), "no employee list on the kiosk");
     let kcsrf = csrf_in(&screen).unwrap();
 
-    let wrong = app.form("/kiosk/identify", &[("csrf", &kcsrf), ("id_code", "ADA-100"), ("pin", "0000")]).await;
+    let wrong = app
+        .form(
+            "/kiosk/identify",
+            &[("csrf", &kcsrf), ("id_code", "ADA-100"), ("pin", "0000")],
+        )
+        .await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.text().await.unwrap().contains("not right"));
-    let ok = app.form("/kiosk/identify", &[("csrf", &kcsrf), ("id_code", "ada-100"), ("pin", "4321")]).await;
+    let ok = app
+        .form(
+            "/kiosk/identify",
+            &[("csrf", &kcsrf), ("id_code", "ada-100"), ("pin", "4321")],
+        )
+        .await;
     assert_eq!(ok.status(), StatusCode::OK);
     let step = ok.text().await.unwrap();
-    assert!(step.contains("Hello, Ada") && step.contains("Fix login redirect loop") && step.contains("Write onboarding guide"));
+    assert!(
+        step.contains("Hello, Ada")
+            && step.contains("Fix login redirect loop")
+            && step.contains("Write onboarding guide")
+    );
     let ticket = field(&step, "ticket");
-    let done = app.form("/kiosk", &[("csrf", &kcsrf), ("ticket", &ticket), ("action", "clock-in"), ("text", "Going to fix the login redirect loop")]).await;
+    let done = app
+        .form(
+            "/kiosk",
+            &[
+                ("csrf", &kcsrf),
+                ("ticket", &ticket),
+                ("action", "clock-in"),
+                ("text", "Going to fix the login redirect loop"),
+            ],
+        )
+        .await;
     assert_eq!(done.status(), StatusCode::OK);
     let result = done.text().await.unwrap();
     assert!(result.contains("You are clocked in, Ada"), "{result}");
-    assert!(result.contains("You did not mention") && result.contains("Write onboarding guide"), "the check shows what was missed");
+    assert!(
+        result.contains("You did not mention") && result.contains("Write onboarding guide"),
+        "the check shows what was missed"
+    );
     // The ticket was used up.
-    let replay = app.form("/kiosk", &[("csrf", &kcsrf), ("ticket", &ticket), ("action", "clock-in"), ("text", "again")]).await;
+    let replay = app
+        .form(
+            "/kiosk",
+            &[
+                ("csrf", &kcsrf),
+                ("ticket", &ticket),
+                ("action", "clock-in"),
+                ("text", "again"),
+            ],
+        )
+        .await;
     assert_eq!(replay.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    let step = app.form("/kiosk/identify", &[("csrf", &kcsrf), ("id_code", "ADA-100"), ("pin", "4321")]).await.text().await.unwrap();
+    let step = app
+        .form(
+            "/kiosk/identify",
+            &[("csrf", &kcsrf), ("id_code", "ADA-100"), ("pin", "4321")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(step.contains("clocked in since"));
     let ticket = field(&step, "ticket");
-    let empty = app.form("/kiosk", &[("csrf", &kcsrf), ("ticket", &ticket), ("action", "clock-out"), ("text", "  ")]).await;
-    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY, "an empty report is refused and nothing is lost");
+    let empty = app
+        .form(
+            "/kiosk",
+            &[
+                ("csrf", &kcsrf),
+                ("ticket", &ticket),
+                ("action", "clock-out"),
+                ("text", "  "),
+            ],
+        )
+        .await;
+    assert_eq!(
+        empty.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an empty report is refused and nothing is lost"
+    );
     let step = empty.text().await.unwrap();
     assert!(step.contains("must not be empty"));
     let ticket = field(&step, "ticket");
-    let out = app.form("/kiosk", &[("csrf", &kcsrf), ("ticket", &ticket), ("action", "clock-out"), ("text", "Fixed the login redirect loop, merged.")]).await;
+    let out = app
+        .form(
+            "/kiosk",
+            &[
+                ("csrf", &kcsrf),
+                ("ticket", &ticket),
+                ("action", "clock-out"),
+                ("text", "Fixed the login redirect loop, merged."),
+            ],
+        )
+        .await;
     let result = out.text().await.unwrap();
-    assert!(result.contains("Today&#39;s score") || result.contains("Today's score"), "{result}");
+    assert!(
+        result.contains("Today&#39;s score") || result.contains("Today's score"),
+        "{result}"
+    );
     assert!(result.contains("1 of 2 assigned tasks done"), "{result}");
 }
 
@@ -75,10 +180,15 @@ async fn csv_import_reports_each_bad_row(app: TestApp) {
     app.browser_login("boss@acme.test", PASSWORD).await;
     let csrf = app.csrf().await;
     let csv = "name,id_code\nAda,ADA-001\nBob,ADA-001\n,EMPTY-1\nCy,\n\"Smith, Jo\",SMI-001\n";
-    let res = app.form("/employees/import", &[("csrf", &csrf), ("csv", csv)]).await;
+    let res = app
+        .form("/employees/import", &[("csrf", &csrf), ("csv", csv)])
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.unwrap();
-    assert!(html.contains("3 employee(s) added, 2 row(s) with errors"), "{html}");
+    assert!(
+        html.contains("3 employee(s) added, 2 row(s) with errors"),
+        "{html}"
+    );
     assert!(html.contains("line 3: an employee with this ID code already exists"));
     assert!(html.contains("line 4:") && html.contains("must not be empty"));
     assert!(html.contains("Smith, Jo"));
@@ -90,19 +200,48 @@ async fn personal_link_clocks_without_a_code(app: TestApp) {
     let eid = e["id"].as_str().unwrap();
     app.browser_login("boss@acme.test", PASSWORD).await;
     let csrf = app.csrf().await;
-    let res = app.form(&format!("/employees/{eid}/link"), &[("csrf", &csrf)]).await;
+    let res = app
+        .form(&format!("/employees/{eid}/link"), &[("csrf", &csrf)])
+        .await;
     let html = res.text().await.unwrap();
     let start = html.find("/c/otl_").unwrap();
-    let path: String = html[start..].chars().take_while(|c| *c != '<' && *c != '"').collect();
+    let path: String = html[start..]
+        .chars()
+        .take_while(|c| *c != '<' && *c != '"')
+        .collect();
     let phone = reqwest::Client::new();
-    let screen = phone.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    let screen = phone
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(screen.contains("Hello, Bea"));
-    let res = phone.post(app.url(&path)).form(&[("action", "clock-in"), ("text", "Inventory count")]).send().await.unwrap();
+    let res = phone
+        .post(app.url(&path))
+        .form(&[("action", "clock-in"), ("text", "Inventory count")])
+        .send()
+        .await
+        .unwrap();
     let body = res.text().await.unwrap();
-    assert!(body.contains("Bea") && body.contains("You are clocked in"), "{body}");
-    let list: Value = app.get_api("/api/v1/shifts", &c.token).await.json().await.unwrap();
+    assert!(
+        body.contains("Bea") && body.contains("You are clocked in"),
+        "{body}"
+    );
+    let list: Value = app
+        .get_api("/api/v1/shifts", &c.token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["shifts"].as_array().unwrap().len(), 1);
     // Revoked: the link is dead.
-    app.form(&format!("/employees/{eid}/link/revoke"), &[("csrf", &csrf)]).await;
-    assert_eq!(phone.get(app.url(&path)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    app.form(&format!("/employees/{eid}/link/revoke"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(
+        phone.get(app.url(&path)).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 }

@@ -268,7 +268,7 @@ async fn purge_reminder_is_sent_once(s: Store) {
         html: Some("<p>t</p>"),
     };
     assert!(s
-        .send_purge_reminder(&a.tenant, &[mail.clone()], at)
+        .send_purge_reminder(&a.tenant, std::slice::from_ref(&mail), at)
         .await
         .unwrap());
     assert!(!s.send_purge_reminder(&a.tenant, &[mail], at).await.unwrap());

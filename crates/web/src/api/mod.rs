@@ -4,14 +4,17 @@
 pub mod account;
 pub mod billing;
 pub mod clock;
+pub mod dashboard;
 pub mod dto;
 pub mod employees;
+pub mod exports;
 pub mod json;
 pub mod kiosks;
 pub mod me;
 pub mod members;
 pub mod shifts;
 pub mod signup;
+pub mod summaries;
 pub mod tasks;
 pub mod tokens;
 
@@ -34,6 +37,8 @@ use utoipa::OpenApi;
         shifts::list, shifts::get, shifts::correct, shifts::approve, shifts::unlock, shifts::override_score,
         billing::status, billing::checkout, billing::portal,
         account::get, account::cancel, account::reactivate, account::delete,
+        dashboard::get, summaries::list, summaries::get,
+        exports::shifts, exports::scores, exports::tasks, exports::company, exports::employee,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),
@@ -98,6 +103,14 @@ pub fn routes() -> Router<AppState> {
         .route("/account", get(account::get).delete(account::delete))
         .route("/account/cancel", post(account::cancel))
         .route("/account/reactivate", post(account::reactivate))
+        .route("/dashboard", get(dashboard::get))
+        .route("/summaries", get(summaries::list))
+        .route("/summaries/{id}", get(summaries::get))
+        .route("/exports/shifts.csv", get(exports::shifts))
+        .route("/exports/scores.csv", get(exports::scores))
+        .route("/exports/tasks.csv", get(exports::tasks))
+        .route("/export.zip", get(exports::company))
+        .route("/employees/{id}/export", get(exports::employee))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { crate::error::ApiError::not_found() })
 }

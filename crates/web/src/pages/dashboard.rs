@@ -1,33 +1,66 @@
+//! The supervisors' live board: who is in, missed tasks in today's standups, auto-closed
+//! shifts awaiting confirmation, failed analyses (with a retry button), kiosk alerts of
+//! the last 24 hours, recent weekly summaries. The board refreshes in place where
+//! JavaScript runs (`data-autorefresh`) and is a plain page where it does not.
+
 use crate::auth::PageSession;
 use crate::error::PageError;
+use crate::middleware::client_ip::ClientIp;
 use crate::pages::{render, Nav};
+use crate::reports::{board, hm, Board};
 use crate::AppState;
 use askama::Template;
-use axum::extract::State;
-use axum::response::Html;
-use domain::Role;
+use axum::extract::{Form, Path, State};
+use axum::response::{Html, Redirect};
+use domain::{JobId, Role};
+use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct Dashboard {
     nav: Nav,
-    company: String,
-    timezone: String,
-    members: usize,
+    board: Board,
+    can_act: bool,
+    today: String,
 }
 
-pub async fn get(
-    State(state): State<AppState>,
-    session: PageSession,
-) -> Result<Html<String>, PageError> {
+impl Dashboard {
+    fn hm(&self, minutes: &i64) -> String {
+        hm(*minutes)
+    }
+}
+
+pub async fn get(State(state): State<AppState>, session: PageSession) -> Result<Html<String>, PageError> {
     session.user(Role::Viewer)?;
     let t = &session.principal.tenant;
-    let company = state.store.company(t).await?;
-    let members = state.store.users(t).await?.len();
+    let board = board(&state, t).await?;
+    let cal = crate::reports::Calendar::of(&state, t).await?;
     render(&Dashboard {
         nav: session.nav(&state, "dashboard").await?,
-        company: company.name,
-        timezone: company.timezone,
-        members,
+        board,
+        can_act: session.user(Role::Supervisor).is_ok(),
+        today: cal.today(state.clock.now()).to_string(),
     })
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// Puts a failed analysis back in the queue.
+pub async fn retry(
+    State(state): State<AppState>,
+    session: PageSession,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Redirect, PageError> {
+    let user = session.user(Role::Supervisor)?;
+    session.check_csrf(&f.csrf)?;
+    let id: JobId = id.parse().map_err(|_| PageError::NotFound)?;
+    let t = &session.principal.tenant;
+    state.store.retry_job(t, id, state.clock.now()).await?;
+    state.audit(t, Some(user), "analysis_retried", &id.to_string(), &ip).await;
+    Ok(Redirect::to("/dashboard"))
 }

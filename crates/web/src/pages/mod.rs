@@ -5,6 +5,7 @@ pub mod account;
 pub mod account_settings;
 pub mod billing;
 pub mod dashboard;
+pub mod exports;
 pub mod employees;
 pub mod forms;
 pub mod home;
@@ -16,6 +17,8 @@ pub mod password_reset;
 pub mod settings;
 pub mod shift;
 pub mod signup;
+pub mod summaries;
+pub mod timesheets;
 
 use crate::auth::{csrf, PageSession};
 use crate::error::PageError;
