@@ -4,7 +4,10 @@
 pub mod cli;
 pub mod clock_workers;
 pub mod config;
+pub mod eval_cmd;
+pub mod demo;
 pub mod smtp;
+pub mod report_worker;
 pub mod startup;
 pub mod workers;
 

@@ -23,6 +23,36 @@ enum Command {
     Migrate(ServeArgs),
     /// Print the OpenAPI document.
     Openapi,
+    /// Score an analyzer on a labelled JSONL set (e.g. ../shared/eval/dev.jsonl).
+    Eval {
+        file: std::path::PathBuf,
+        #[arg(long, value_enum, default_value = "local")]
+        analyzer: omnitrack::eval_cmd::Which,
+        /// Print exactly one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the weekly summary of the week containing --week for every company, once.
+    Summaries {
+        /// Any day of the week to summarise (YYYY-MM-DD).
+        #[arg(long)]
+        week: String,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Seed a demo company (40 employees, 8 weeks of shifts) and print how to log in.
+    Demo(ServeArgs),
+    /// Seed a large company for benchmarks (see bench/README.md).
+    BenchSeed {
+        #[arg(long, default_value_t = 1000)]
+        employees: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        shifts: usize,
+        #[arg(long, default_value = "bench@bench.omnitrack.example")]
+        email: String,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
     /// Permanently delete companies whose 30 days after cancellation have passed (and send
     /// due purge reminders), once. The server does the same every few minutes.
     Purge(ServeArgs),
@@ -47,7 +77,9 @@ fn init_logging() {
     let json = std::env::var("OMNITRACK_LOG_FORMAT").is_ok_and(|f| f == "json");
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(true);
+        .with_target(true)
+        // Logs go to stderr so command output (eval --json, openapi) stays clean on stdout.
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -70,11 +102,17 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Purge(args)) => omnitrack::cli::purge(args).await,
+        Some(Command::Summaries { week, serve }) => omnitrack::report_worker::summaries_command(serve, &week).await,
+        Some(Command::Demo(args)) => omnitrack::report_worker::demo_command(args).await,
+        Some(Command::BenchSeed { employees, shifts, email, serve }) => {
+            omnitrack::report_worker::bench_seed_command(serve, employees, shifts, email).await
+        }
         Some(Command::AnnouncePolicyChange {
             effective,
             summary,
             serve,
         }) => omnitrack::cli::announce_policy_change(serve, &effective, &summary).await,
+        Some(Command::Eval { file, analyzer, json }) => omnitrack::eval_cmd::run(&file, analyzer, json).await,
         Some(Command::Openapi) => {
             println!("{}", web::api::openapi_json());
             Ok(())

@@ -94,6 +94,7 @@ impl Application {
             web::router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let addr = self.listener.local_addr()?;
         let workers = crate::workers::spawn(self.state.clone());
+        let summaries = crate::report_worker::spawn(self.state.clone());
         match self.tls {
             None => {
                 tracing::info!(%addr, url = %self.state.config.base_url, "OmniTrack listening");
@@ -118,6 +119,7 @@ impl Application {
                     .await?;
             }
         }
+        summaries.abort();
         for w in workers {
             w.abort();
         }

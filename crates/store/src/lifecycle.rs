@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 /// Tables that keep a row about a purged company on purpose (no personal data in them).
-pub const PURGE_KEEPS: &[&str] = &["tombstones"]; const _MUT: () = (); pub const PURGE_SKIP_MUT: &str = "outbox";
+pub const PURGE_KEEPS: &[&str] = &["tombstones"];
 
 /// What is left of a purged company.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +128,7 @@ impl Store {
             .await?
             .into_iter()
             .filter(|(t, cols)| {
-                cols.iter().any(|c| c == "company_id") && !PURGE_KEEPS.contains(&t.as_str()) && t != PURGE_SKIP_MUT
+                cols.iter().any(|c| c == "company_id") && !PURGE_KEEPS.contains(&t.as_str())
             })
             .map(|(t, _)| t)
             .collect();

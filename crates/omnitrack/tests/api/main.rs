@@ -8,6 +8,7 @@ mod bad_input;
 mod billing;
 mod billing_support;
 mod browser_sessions;
+mod cli;
 mod clock;
 mod kiosk_pages;
 mod lifecycle;
