@@ -19,7 +19,8 @@ pub fn weekday_from_iso(n: i16) -> Weekday {
 
 /// The first day of the week containing `day`, for weeks starting on `start`.
 pub fn week_start(day: Date, start: Weekday) -> Date {
-    let back = (day.weekday().to_monday_zero_offset() - start.to_monday_zero_offset()).rem_euclid(7);
+    let back =
+        (day.weekday().to_monday_zero_offset() - start.to_monday_zero_offset()).rem_euclid(7);
     day.checked_sub(i64::from(back).days()).unwrap_or(day)
 }
 
@@ -28,13 +29,20 @@ pub fn week_start(day: Date, start: Weekday) -> Date {
 /// is 23 or 25 hours long.
 pub fn day_range(from: Date, to: Date, tz: &TimeZone) -> Option<(Timestamp, Timestamp)> {
     let start = from.to_zoned(tz.clone()).ok()?.timestamp();
-    let end = to.checked_add(1.day()).ok()?.to_zoned(tz.clone()).ok()?.timestamp();
+    let end = to
+        .checked_add(1.day())
+        .ok()?
+        .to_zoned(tz.clone())
+        .ok()?
+        .timestamp();
     Some((start, end))
 }
 
 /// Formats an instant as local wall time for people, e.g. `2026-03-29 09:05`.
 pub fn local_time(at: Timestamp, tz: &TimeZone) -> String {
-    at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
+    at.to_zoned(tz.clone())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -53,9 +61,15 @@ mod tests {
     #[test]
     fn overnight_shift_belongs_to_the_evening_it_started() {
         // 23:30 in Berlin on 14 March is 22:30 UTC; the shift ends the next morning.
-        assert_eq!(workday(ts("2026-03-14T22:30:00Z"), &tz("Europe/Berlin")), date(2026, 3, 14));
+        assert_eq!(
+            workday(ts("2026-03-14T22:30:00Z"), &tz("Europe/Berlin")),
+            date(2026, 3, 14)
+        );
         // Just after local midnight it is the next day, though UTC still says the 14th.
-        assert_eq!(workday(ts("2026-03-14T23:30:00Z"), &tz("Europe/Berlin")), date(2026, 3, 15));
+        assert_eq!(
+            workday(ts("2026-03-14T23:30:00Z"), &tz("Europe/Berlin")),
+            date(2026, 3, 15)
+        );
     }
 
     #[test]
@@ -76,8 +90,16 @@ mod tests {
     fn a_shift_across_the_spring_change_is_its_real_length() {
         // 22:00 local on 28 March to 07:00 local on 29 March in Berlin: 8 real hours.
         let berlin = tz("Europe/Berlin");
-        let start = date(2026, 3, 28).at(22, 0, 0, 0).to_zoned(berlin.clone()).unwrap().timestamp();
-        let end = date(2026, 3, 29).at(7, 0, 0, 0).to_zoned(berlin.clone()).unwrap().timestamp();
+        let start = date(2026, 3, 28)
+            .at(22, 0, 0, 0)
+            .to_zoned(berlin.clone())
+            .unwrap()
+            .timestamp();
+        let end = date(2026, 3, 29)
+            .at(7, 0, 0, 0)
+            .to_zoned(berlin.clone())
+            .unwrap()
+            .timestamp();
         assert_eq!(end.duration_since(start).as_hours(), 8);
         assert_eq!(workday(start, &berlin), date(2026, 3, 28));
     }
@@ -85,9 +107,18 @@ mod tests {
     #[test]
     fn half_hour_offset_zone() {
         let kolkata = tz("Asia/Kolkata"); // UTC+5:30, no DST
-        assert_eq!(workday(ts("2026-06-01T18:29:00Z"), &kolkata), date(2026, 6, 1));
-        assert_eq!(workday(ts("2026-06-01T18:30:00Z"), &kolkata), date(2026, 6, 2));
-        assert_eq!(local_time(ts("2026-06-01T03:30:00Z"), &kolkata), "2026-06-01 09:00");
+        assert_eq!(
+            workday(ts("2026-06-01T18:29:00Z"), &kolkata),
+            date(2026, 6, 1)
+        );
+        assert_eq!(
+            workday(ts("2026-06-01T18:30:00Z"), &kolkata),
+            date(2026, 6, 2)
+        );
+        assert_eq!(
+            local_time(ts("2026-06-01T03:30:00Z"), &kolkata),
+            "2026-06-01 09:00"
+        );
         // Adelaide: +9:30 / +10:30 with DST.
         let adelaide = tz("Australia/Adelaide");
         let (a, b) = day_range(date(2026, 4, 5), date(2026, 4, 5), &adelaide).unwrap();
@@ -99,7 +130,10 @@ mod tests {
         let wed = date(2026, 11, 25);
         assert_eq!(week_start(wed, Weekday::Monday), date(2026, 11, 23));
         assert_eq!(week_start(wed, Weekday::Sunday), date(2026, 11, 22));
-        assert_eq!(week_start(date(2026, 11, 23), Weekday::Monday), date(2026, 11, 23));
+        assert_eq!(
+            week_start(date(2026, 11, 23), Weekday::Monday),
+            date(2026, 11, 23)
+        );
         assert_eq!(weekday_from_iso(7), Weekday::Sunday);
     }
 }

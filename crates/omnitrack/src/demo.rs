@@ -76,12 +76,14 @@ impl Rng {
 }
 
 const FIRST: &[&str] = &[
-    "Ada", "Ben", "Carla", "Dmitri", "Elif", "Farah", "Gustav", "Hana", "Ivan", "Julia", "Kofi", "Lena", "Mateo", "Nora", "Omar",
-    "Priya", "Quentin", "Rosa", "Sami", "Tara", "Umar", "Vera", "Wen", "Ximena", "Yusuf", "Zoe", "Anton", "Bea", "Chen", "Dara",
+    "Ada", "Ben", "Carla", "Dmitri", "Elif", "Farah", "Gustav", "Hana", "Ivan", "Julia", "Kofi",
+    "Lena", "Mateo", "Nora", "Omar", "Priya", "Quentin", "Rosa", "Sami", "Tara", "Umar", "Vera",
+    "Wen", "Ximena", "Yusuf", "Zoe", "Anton", "Bea", "Chen", "Dara",
 ];
 const LAST: &[&str] = &[
-    "Lovelace", "Okafor", "Schmidt", "Petrov", "Yilmaz", "Haddad", "Lind", "Sato", "Novak", "Rossi", "Mensah", "Weber", "García",
-    "Berg", "Khan", "Sharma", "Dubois", "Moreno", "Nieminen", "Walsh", "Farouk", "Costa", "Li", "Ortega", "Demir", "Keller",
+    "Lovelace", "Okafor", "Schmidt", "Petrov", "Yilmaz", "Haddad", "Lind", "Sato", "Novak",
+    "Rossi", "Mensah", "Weber", "García", "Berg", "Khan", "Sharma", "Dubois", "Moreno", "Nieminen",
+    "Walsh", "Farouk", "Costa", "Li", "Ortega", "Demir", "Keller",
 ];
 const TASKS: &[&str] = &[
     "Update inventory spreadsheet",
@@ -132,12 +134,24 @@ fn lower_first(s: &str) -> String {
 fn standup(rng: &mut Rng, tasks: &[String]) -> String {
     let mentioned: Vec<&String> = tasks.iter().filter(|_| rng.chance(75)).collect();
     match mentioned.as_slice() {
-        [] => rng.pick(&["Catching up on email and paperwork today.", "Team meeting, then whatever comes up."]).to_string(),
-        [a] => format!("{} {}.", rng.pick(&["Today I will", "Plan:", "Focusing on"]), lower_first(a)),
+        [] => rng
+            .pick(&[
+                "Catching up on email and paperwork today.",
+                "Team meeting, then whatever comes up.",
+            ])
+            .to_string(),
+        [a] => format!(
+            "{} {}.",
+            rng.pick(&["Today I will", "Plan:", "Focusing on"]),
+            lower_first(a)
+        ),
         [a, rest @ ..] => format!(
             "First {}, then {}.",
             lower_first(a),
-            rest.iter().map(|t| lower_first(t)).collect::<Vec<_>>().join(" and ")
+            rest.iter()
+                .map(|t| lower_first(t))
+                .collect::<Vec<_>>()
+                .join(" and ")
         ),
     }
 }
@@ -165,7 +179,12 @@ fn report(rng: &mut Rng, tasks: &[String]) -> String {
 type Cached = (String, Option<(String, u8, String)>);
 
 /// Analyses by the local analyzer, memoised: bench data repeats its texts.
-fn analyse(cache: &mut HashMap<(String, bool), Cached>, tasks: &[String], text: &str, report: bool) -> Cached {
+fn analyse(
+    cache: &mut HashMap<(String, bool), Cached>,
+    tasks: &[String],
+    text: &str,
+    report: bool,
+) -> Cached {
     let key = (format!("{}\u{1}{text}", tasks.join("\u{2}")), report);
     if let Some(c) = cache.get(&key) {
         return c.clone();
@@ -175,7 +194,14 @@ fn analyse(cache: &mut HashMap<(String, bool), Cached>, tasks: &[String], text: 
         let statuses: Vec<TaskStatus> = r.value.tasks.iter().map(|t| t.status).collect();
         let b = compute(&statuses, r.value.unplanned.len(), ScoreWeights::default());
         let result = serde_json::to_string(&r.value).unwrap_or_default();
-        (r.model.clone(), Some((result, b.score, serde_json::to_string(&b).unwrap_or_default())))
+        (
+            r.model.clone(),
+            Some((
+                result,
+                b.score,
+                serde_json::to_string(&b).unwrap_or_default(),
+            )),
+        )
     } else {
         let s = local_standup(tasks, text);
         (serde_json::to_string(&s.value).unwrap_or_default(), None)
@@ -204,14 +230,21 @@ pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedRepor
     }
     let tz_name = domain::TimeZoneName::parse(&o.timezone)?;
     let tz = tz_name.tz();
-    let hash = web::auth::password::hash(o.password.clone()).await.map_err(|e| anyhow::anyhow!("password hash: {e}"))?;
+    let hash = web::auth::password::hash(o.password.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("password hash: {e}"))?;
     let now = state.clock.now();
     let today = domain::calendar::workday(now, &tz);
     // Backdate the company so every seeded week counts as its own.
     let principal = state
         .store
         .create_company(
-            NewCompany { name: &o.company, timezone: tz_name.as_str(), owner_email: &email, owner_password_hash: &hash },
+            NewCompany {
+                name: &o.company,
+                timezone: tz_name.as_str(),
+                owner_email: &email,
+                owner_password_hash: &hash,
+            },
             now,
         )
         .await?;
@@ -239,9 +272,18 @@ pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedRepor
     let mut tasks = Vec::new();
     let mut open_titles: Vec<Vec<String>> = Vec::with_capacity(n);
     for i in 0..n {
-        let name = format!("{} {}", FIRST[i % FIRST.len()], LAST[(i * 7 + i / FIRST.len()) % LAST.len()]);
+        let name = format!(
+            "{} {}",
+            FIRST[i % FIRST.len()],
+            LAST[(i * 7 + i / FIRST.len()) % LAST.len()]
+        );
         let id = EmployeeId::new();
-        employees.push(SeedEmployee { id, name, id_code: format!("NW-{:04}", i + 1), created_at: created });
+        employees.push(SeedEmployee {
+            id,
+            name,
+            id_code: format!("NW-{:04}", i + 1),
+            created_at: created,
+        });
         let mut mine = Vec::new();
         for k in 0..4 {
             let title = TASKS[(i * 3 + k * 5 + rng.below(3)) % TASKS.len()].to_string();
@@ -249,11 +291,21 @@ pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedRepor
                 continue;
             }
             // The last one is already done: the task history has both states.
-            let state = if k == 3 { TaskState::Done } else { TaskState::Open };
+            let state = if k == 3 {
+                TaskState::Done
+            } else {
+                TaskState::Open
+            };
             if state == TaskState::Open {
                 mine.push(title.clone());
             }
-            tasks.push(SeedTask { id: TaskId::new(), employee_id: id, title, state, created_at: created });
+            tasks.push(SeedTask {
+                id: TaskId::new(),
+                employee_id: id,
+                title,
+                state,
+                created_at: created,
+            });
         }
         open_titles.push(mine);
     }
@@ -277,7 +329,8 @@ pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedRepor
             let clock_in = at(*day, start, &tz);
             let clock_out = clock_in.checked_add(SignedDuration::from_mins(len))?;
             let b_start = clock_in.checked_add(SignedDuration::from_mins(len / 2))?;
-            let b_end = b_start.checked_add(SignedDuration::from_mins(30 + rng.below(16) as i64))?;
+            let b_end =
+                b_start.checked_add(SignedDuration::from_mins(30 + rng.below(16) as i64))?;
             let titles = &open_titles[i];
             let st = standup(&mut rng, titles);
             let rp = report(&mut rng, titles);
@@ -332,7 +385,8 @@ pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedRepor
     // Today: about a third of the team is in right now, one of them on a break.
     {
         for (i, e) in employees.iter().enumerate().take(n.div_ceil(3)) {
-            let clock_in = now.checked_sub(SignedDuration::from_mins(30 + (i as i64 * 17) % 240))?;
+            let clock_in =
+                now.checked_sub(SignedDuration::from_mins(30 + (i as i64 * 17) % 240))?;
             let titles = &open_titles[i];
             let st = standup(&mut rng, titles);
             let id = ShiftId::new();
@@ -360,28 +414,54 @@ pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedRepor
                 auto_closed: false,
                 end_confirmed: true,
                 locked: false,
-                breaks: if on_break { vec![(now.checked_sub(SignedDuration::from_mins(10))?, None)] } else { vec![] },
+                breaks: if on_break {
+                    vec![(now.checked_sub(SignedDuration::from_mins(10))?, None)]
+                } else {
+                    vec![]
+                },
             });
         }
     }
     state.store.seed_shifts(&t, &shifts).await?;
     state.store.seed_analyses(&t, &analyses).await?;
     for (kind, detail) in [
-        ("lockout", "Five wrong ID codes in a row at the front door kiosk; locked for 30 seconds."),
-        ("burst", "Three different ID codes within a minute at the front door kiosk."),
+        (
+            "lockout",
+            "Five wrong ID codes in a row at the front door kiosk; locked for 30 seconds.",
+        ),
+        (
+            "burst",
+            "Three different ID codes within a minute at the front door kiosk.",
+        ),
     ] {
-        state.store.add_kiosk_alert(&t, None, kind, detail, now.checked_sub(SignedDuration::from_hours(2))?).await?;
+        state
+            .store
+            .add_kiosk_alert(
+                &t,
+                None,
+                kind,
+                detail,
+                now.checked_sub(SignedDuration::from_hours(2))?,
+            )
+            .await?;
     }
     let mut summaries = 0;
     if o.summaries {
         let this_week = domain::calendar::week_start(today, jiff::civil::Weekday::Monday);
         let mut w = domain::calendar::week_start(first_day, jiff::civil::Weekday::Monday);
         while w < this_week {
-            if let web::summaries::Outcome::Created(_) = web::summaries::summarize_week(state, &t, w).await? {
+            if let web::summaries::Outcome::Created(_) =
+                web::summaries::summarize_week(state, &t, w).await?
+            {
                 summaries += 1;
             }
             w = w.checked_add(7.days())?;
         }
     }
-    Ok(SeedReport { employees: n, shifts: written, summaries, elapsed: started.elapsed() })
+    Ok(SeedReport {
+        employees: n,
+        shifts: written,
+        summaries,
+        elapsed: started.elapsed(),
+    })
 }

@@ -18,20 +18,34 @@ fn analyzer(which: Which) -> anyhow::Result<Analyzer> {
     let cfg = match which {
         Which::Local => return Ok(Analyzer::local()),
         Which::Claude => {
-            anyhow::ensure!(env.anthropic_api_key.is_some(), "--analyzer claude needs ANTHROPIC_API_KEY");
-            AnalyzerConfig { openai_base_url: None, ..env }
+            anyhow::ensure!(
+                env.anthropic_api_key.is_some(),
+                "--analyzer claude needs ANTHROPIC_API_KEY"
+            );
+            AnalyzerConfig {
+                openai_base_url: None,
+                ..env
+            }
         }
         Which::Openai => {
-            anyhow::ensure!(env.openai_base_url.is_some(), "--analyzer openai needs OPENAI_BASE_URL and OPENAI_MODEL");
-            AnalyzerConfig { anthropic_api_key: None, ..env }
+            anyhow::ensure!(
+                env.openai_base_url.is_some(),
+                "--analyzer openai needs OPENAI_BASE_URL and OPENAI_MODEL"
+            );
+            AnalyzerConfig {
+                anthropic_api_key: None,
+                ..env
+            }
         }
     };
     Ok(Analyzer::new(cfg)?)
 }
 
 pub async fn run(file: &Path, which: Which, json: bool) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-    let items = local_analyzer::eval::parse_jsonl(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let items = local_analyzer::eval::parse_jsonl(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let analyzer = analyzer(which)?;
     let started = std::time::Instant::now();
     let report = analysis::eval::run(&items, &analyzer).await?;
@@ -40,9 +54,21 @@ pub async fn run(file: &Path, which: Which, json: bool) -> anyhow::Result<()> {
     } else {
         let s = &report.standup;
         let r = &report.report;
-        println!("analyzer: {} ({})  items: {}  time: {:.1} ms", analyzer.name(), analyzer.model(), items.len(), started.elapsed().as_secs_f64() * 1000.0);
-        println!("standup  precision {:.3}  recall {:.3}  F1 {:.3}  (n = {})", s.precision, s.recall, s.f1, s.n);
-        println!("report   accuracy  {:.3}  macro-F1 {:.3}  (n = {})", r.accuracy, r.macro_f1, r.n);
+        println!(
+            "analyzer: {} ({})  items: {}  time: {:.1} ms",
+            analyzer.name(),
+            analyzer.model(),
+            items.len(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+        println!(
+            "standup  precision {:.3}  recall {:.3}  F1 {:.3}  (n = {})",
+            s.precision, s.recall, s.f1, s.n
+        );
+        println!(
+            "report   accuracy  {:.3}  macro-F1 {:.3}  (n = {})",
+            r.accuracy, r.macro_f1, r.n
+        );
     }
     Ok(())
 }

@@ -4,10 +4,10 @@
 pub mod cli;
 pub mod clock_workers;
 pub mod config;
-pub mod eval_cmd;
 pub mod demo;
-pub mod smtp;
+pub mod eval_cmd;
 pub mod report_worker;
+pub mod smtp;
 pub mod startup;
 pub mod workers;
 

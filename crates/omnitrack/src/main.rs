@@ -102,17 +102,26 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Purge(args)) => omnitrack::cli::purge(args).await,
-        Some(Command::Summaries { week, serve }) => omnitrack::report_worker::summaries_command(serve, &week).await,
-        Some(Command::Demo(args)) => omnitrack::report_worker::demo_command(args).await,
-        Some(Command::BenchSeed { employees, shifts, email, serve }) => {
-            omnitrack::report_worker::bench_seed_command(serve, employees, shifts, email).await
+        Some(Command::Summaries { week, serve }) => {
+            omnitrack::report_worker::summaries_command(serve, &week).await
         }
+        Some(Command::Demo(args)) => omnitrack::report_worker::demo_command(args).await,
+        Some(Command::BenchSeed {
+            employees,
+            shifts,
+            email,
+            serve,
+        }) => omnitrack::report_worker::bench_seed_command(serve, employees, shifts, email).await,
         Some(Command::AnnouncePolicyChange {
             effective,
             summary,
             serve,
         }) => omnitrack::cli::announce_policy_change(serve, &effective, &summary).await,
-        Some(Command::Eval { file, analyzer, json }) => omnitrack::eval_cmd::run(&file, analyzer, json).await,
+        Some(Command::Eval {
+            file,
+            analyzer,
+            json,
+        }) => omnitrack::eval_cmd::run(&file, analyzer, json).await,
         Some(Command::Openapi) => {
             println!("{}", web::api::openapi_json());
             Ok(())

@@ -67,7 +67,12 @@ pub async fn demo_command(args: crate::ServeArgs) -> anyhow::Result<()> {
 }
 
 /// `omnitrack bench-seed --employees N --shifts M`: a large company for measurements.
-pub async fn bench_seed_command(args: crate::ServeArgs, employees: usize, shifts: usize, email: String) -> anyhow::Result<()> {
+pub async fn bench_seed_command(
+    args: crate::ServeArgs,
+    employees: usize,
+    shifts: usize,
+    email: String,
+) -> anyhow::Result<()> {
     let state = command_state(args).await?;
     let o = crate::demo::SeedOptions {
         email,

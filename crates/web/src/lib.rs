@@ -24,6 +24,7 @@ mod router;
 pub mod state;
 mod static_files;
 mod webhooks;
+mod writes;
 
 pub use clock::Clock;
 pub use mail::{FileMailer, Mail, Mailer, SendError, SendFuture};

@@ -22,7 +22,10 @@ pub fn router(state: AppState) -> Router {
         .route("/dashboard/jobs/{id}/retry", post(pages::dashboard::retry))
         .route("/timesheets", get(pages::timesheets::team))
         .route("/timesheets/target", post(pages::timesheets::set_target))
-        .route("/employees/{id}/timesheet", get(pages::timesheets::employee))
+        .route(
+            "/employees/{id}/timesheet",
+            get(pages::timesheets::employee),
+        )
         .route("/summaries/{id}", get(pages::summaries::get))
         .route("/exports/shifts.csv", get(pages::exports::shifts))
         .route("/exports/scores.csv", get(pages::exports::scores))

@@ -3,15 +3,29 @@
 use std::process::Command;
 
 fn dev_set() -> String {
-    let p = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/eval/dev.jsonl");
-    assert!(std::path::Path::new(p).exists(), "the labelled dev set is missing at {p}");
+    let p = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/eval/dev.jsonl"
+    );
+    assert!(
+        std::path::Path::new(p).exists(),
+        "the labelled dev set is missing at {p}"
+    );
     p.to_string()
 }
 
 #[test]
 fn eval_prints_exactly_one_json_object_with_the_metrics() {
-    let out = Command::new(env!("CARGO_BIN_EXE_omnitrack")).args(["eval", &dev_set(), "--json"]).env("OMNITRACK_LOG", "error").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_omnitrack"))
+        .args(["eval", &dev_set(), "--json"])
+        .env("OMNITRACK_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.trim().lines().count(), 1, "one line: {stdout}");
     let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
@@ -27,10 +41,17 @@ fn eval_prints_exactly_one_json_object_with_the_metrics() {
 
 #[test]
 fn eval_explains_bad_input() {
-    let out = Command::new(env!("CARGO_BIN_EXE_omnitrack")).args(["eval", "/no/such/file.jsonl"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_omnitrack"))
+        .args(["eval", "/no/such/file.jsonl"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
-    let out = Command::new(env!("CARGO_BIN_EXE_omnitrack")).args(["eval", &dev_set(), "--analyzer", "claude"]).env_remove("ANTHROPIC_API_KEY").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_omnitrack"))
+        .args(["eval", &dev_set(), "--analyzer", "claude"])
+        .env_remove("ANTHROPIC_API_KEY")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("ANTHROPIC_API_KEY"));
 }

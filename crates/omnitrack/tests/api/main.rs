@@ -10,11 +10,15 @@ mod billing_support;
 mod browser_sessions;
 mod cli;
 mod clock;
+mod dashboard;
+mod e2e;
+mod exports;
 mod kiosk_pages;
 mod lifecycle;
 mod mail_outbox;
 mod members;
 mod openapi;
+mod summaries;
 mod tenancy;
 
 pub mod helpers;

@@ -143,6 +143,7 @@ pub async fn clock_in(
     ApiJson(req): ApiJson<ClockInRequest>,
 ) -> Result<Response, ApiError> {
     let src = source(&who)?;
+    state.clock_writable(who.tenant()).await?;
     let key = idempotency_key(&headers)?;
     let t = *who.tenant();
     once(&state, &who, key, "clock-in", StatusCode::CREATED, async {
@@ -174,6 +175,7 @@ pub async fn clock_out(
     ApiJson(req): ApiJson<ClockOutRequest>,
 ) -> Result<Response, ApiError> {
     let src = source(&who)?;
+    state.clock_writable(who.tenant()).await?;
     let key = idempotency_key(&headers)?;
     let t = *who.tenant();
     once(&state, &who, key, "clock-out", StatusCode::OK, async {
@@ -198,6 +200,7 @@ async fn break_op(
     start: bool,
 ) -> Result<Json<BreakResponse>, ApiError> {
     let src = source(&who)?;
+    state.clock_writable(who.tenant()).await?;
     let t = *who.tenant();
     let employee = state
         .identify(&t, src, &req.id_code, req.pin.as_deref(), &ip)

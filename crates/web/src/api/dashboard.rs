@@ -10,7 +10,10 @@ use domain::Role;
 /// confirmation, failed analyses, kiosk alerts of the last 24 hours, recent summaries.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "reports", security(("bearer" = [])),
     responses((status = 200, body = Board), (status = 401, body = ErrorBody)))]
-pub async fn get(State(state): State<AppState>, who: ApiPrincipal) -> Result<Json<Board>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+) -> Result<Json<Board>, ApiError> {
     who.require(Role::Viewer)?;
     Ok(Json(board(&state, who.tenant()).await?))
 }

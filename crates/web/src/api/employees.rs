@@ -91,7 +91,7 @@ pub async fn create(
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<NewEmployee>,
 ) -> Result<(StatusCode, Json<EmployeeDto>), ApiError> {
-    let user = who.require(Role::Supervisor)?;
+    let user = state.api_writer(&who, Role::Supervisor).await?;
     let e = state
         .add_employee(
             who.tenant(),
@@ -109,6 +109,7 @@ pub async fn create(
             &ip,
         )
         .await;
+    state.seats_changed(who.tenant()).await;
     Ok((StatusCode::CREATED, Json(e.into())))
 }
 
@@ -140,7 +141,7 @@ pub async fn update(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<EmployeePatch>,
 ) -> Result<Json<EmployeeDto>, ApiError> {
-    let user = who.require(Role::Supervisor)?;
+    let user = state.api_writer(&who, Role::Supervisor).await?;
     let name = req.name.as_deref().map(EmployeeName::parse).transpose()?;
     let code = req.id_code.as_deref().map(IdCode::parse).transpose()?;
     let pin_hash = match req.pin.as_deref() {
@@ -178,6 +179,9 @@ pub async fn update(
             &ip,
         )
         .await;
+    if req.active.is_some() {
+        state.seats_changed(who.tenant()).await;
+    }
     Ok(Json(e.into()))
 }
 
@@ -191,7 +195,7 @@ pub async fn delete(
     ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    let user = who.require(Role::Supervisor)?;
+    let user = state.api_writer(&who, Role::Supervisor).await?;
     state
         .store
         .delete_employee(who.tenant(), EmployeeId(id))
@@ -205,6 +209,7 @@ pub async fn delete(
             &ip,
         )
         .await;
+    state.seats_changed(who.tenant()).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -45,7 +45,7 @@ pub async fn create(
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<NewKiosk>,
 ) -> Result<(StatusCode, Json<KioskCreated>), ApiError> {
-    let user = who.require(Role::Supervisor)?;
+    let user = state.api_writer(&who, Role::Supervisor).await?;
     let name = Label::parse(&req.name)?;
     let kiosk = state
         .store
@@ -106,7 +106,7 @@ pub async fn delete(
     ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    let user = who.require(Role::Supervisor)?;
+    let user = state.api_writer(&who, Role::Supervisor).await?;
     state.store.delete_kiosk(who.tenant(), KioskId(id)).await?;
     state
         .audit(

@@ -140,7 +140,7 @@ pub async fn correct(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<ShiftPatch>,
 ) -> Result<Json<ShiftDto>, ApiError> {
-    let user = who.require(Role::Supervisor)?;
+    let user = state.api_writer(&who, Role::Supervisor).await?;
     let reason = Reason::parse(&req.reason)?;
     let parse_t =
         |field: &'static str, v: &Option<String>| -> Result<Option<Timestamp>, ValidationError> {
@@ -203,7 +203,7 @@ pub async fn approve(
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<WeekApproval>,
 ) -> Result<Json<ApprovalResult>, ApiError> {
-    let user = who.require(Role::Supervisor)?;
+    let user = state.api_writer(&who, Role::Supervisor).await?;
     let week = state.week_of(&who, &req.week).await?;
     let n = state
         .store
@@ -239,7 +239,7 @@ pub async fn unlock(
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<WeekApproval>,
 ) -> Result<StatusCode, ApiError> {
-    let user = who.require(Role::Supervisor)?;
+    let user = state.api_writer(&who, Role::Supervisor).await?;
     let week = state.week_of(&who, &req.week).await?;
     state
         .store
@@ -267,7 +267,7 @@ pub async fn override_score(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<ScoreOverride>,
 ) -> Result<Json<ShiftDto>, ApiError> {
-    let user = who.require(Role::Supervisor)?;
+    let user = state.api_writer(&who, Role::Supervisor).await?;
     if req.score > 100 {
         return Err(ValidationError::new("score", "must be between 0 and 100").into());
     }

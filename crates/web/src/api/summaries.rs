@@ -49,16 +49,31 @@ pub struct SummaryList {
 /// Weekly summaries, newest week first (at most 520).
 #[utoipa::path(get, path = "/api/v1/summaries", tag = "reports", security(("bearer" = [])),
     responses((status = 200, body = SummaryList), (status = 401, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, who: ApiPrincipal) -> Result<Json<SummaryList>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+) -> Result<Json<SummaryList>, ApiError> {
     who.require(Role::Viewer)?;
     let all = state.store.summaries(who.tenant(), 520).await?;
-    Ok(Json(SummaryList { summaries: all.into_iter().map(SummaryDto::from).collect() }))
+    Ok(Json(SummaryList {
+        summaries: all.into_iter().map(SummaryDto::from).collect(),
+    }))
 }
 
 /// One weekly summary with its figures.
 #[utoipa::path(get, path = "/api/v1/summaries/{id}", tag = "reports", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = SummaryDto), (status = 404, body = ErrorBody)))]
-pub async fn get(State(state): State<AppState>, who: ApiPrincipal, ApiPath(id): ApiPath<Uuid>) -> Result<Json<SummaryDto>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    who: ApiPrincipal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<SummaryDto>, ApiError> {
     who.require(Role::Viewer)?;
-    Ok(Json(state.store.summary(who.tenant(), SummaryId(id)).await?.into()))
+    Ok(Json(
+        state
+            .store
+            .summary(who.tenant(), SummaryId(id))
+            .await?
+            .into(),
+    ))
 }

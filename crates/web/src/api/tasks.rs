@@ -87,7 +87,7 @@ pub async fn create(
     who: ApiPrincipal,
     ApiJson(req): ApiJson<NewTask>,
 ) -> Result<(StatusCode, Json<TaskDto>), ApiError> {
-    who.require(Role::Supervisor)?;
+    state.api_writer(&who, Role::Supervisor).await?;
     let title = TaskTitle::parse(&req.title)?;
     let details = req.details.as_deref().map(TaskDetails::parse).transpose()?;
     let due = req
@@ -119,7 +119,7 @@ pub async fn update(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<TaskPatch>,
 ) -> Result<Json<TaskDto>, ApiError> {
-    who.require(Role::Supervisor)?;
+    state.api_writer(&who, Role::Supervisor).await?;
     let title = req.title.as_deref().map(TaskTitle::parse).transpose()?;
     let details = req.details.as_deref().map(TaskDetails::parse).transpose()?;
     let due = req.due_date.as_deref().map(parse_due).transpose()?;
@@ -147,7 +147,7 @@ pub async fn delete(
     who: ApiPrincipal,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    who.require(Role::Supervisor)?;
+    state.api_writer(&who, Role::Supervisor).await?;
     state.store.delete_task(who.tenant(), TaskId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -30,7 +30,10 @@ impl Dashboard {
     }
 }
 
-pub async fn get(State(state): State<AppState>, session: PageSession) -> Result<Html<String>, PageError> {
+pub async fn get(
+    State(state): State<AppState>,
+    session: PageSession,
+) -> Result<Html<String>, PageError> {
     session.user(Role::Viewer)?;
     let t = &session.principal.tenant;
     let board = board(&state, t).await?;
@@ -61,6 +64,8 @@ pub async fn retry(
     let id: JobId = id.parse().map_err(|_| PageError::NotFound)?;
     let t = &session.principal.tenant;
     state.store.retry_job(t, id, state.clock.now()).await?;
-    state.audit(t, Some(user), "analysis_retried", &id.to_string(), &ip).await;
+    state
+        .audit(t, Some(user), "analysis_retried", &id.to_string(), &ip)
+        .await;
     Ok(Redirect::to("/dashboard"))
 }

@@ -142,7 +142,7 @@ pub async fn add(
     Form(f): Form<AddForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
-    let user = s.user(Role::Supervisor)?;
+    let user = state.page_writer(&s, Role::Supervisor).await?;
     let t = &s.principal.tenant;
     match state
         .add_employee(t, &f.name, Some(&f.id_code), Some(&f.pin))
@@ -152,6 +152,7 @@ pub async fn add(
             state
                 .audit(t, Some(user), "employee_added", &e.id.to_string(), &ip)
                 .await;
+            state.seats_changed(t).await;
             Ok(Redirect::to(&format!("/employees/{}", e.id)).into_response())
         }
         Err(e) => {
@@ -180,7 +181,7 @@ pub async fn import(
     Form(f): Form<ImportForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
-    let user = s.user(Role::Supervisor)?;
+    let user = state.page_writer(&s, Role::Supervisor).await?;
     let t = &s.principal.tenant;
     let mut report = Vec::new();
     let mut added = 0;
@@ -200,6 +201,7 @@ pub async fn import(
     state
         .audit(t, Some(user), "employees_imported", &added.to_string(), &ip)
         .await;
+    state.seats_changed(t).await;
     report.insert(
         0,
         format!(
@@ -343,7 +345,7 @@ pub async fn edit(
     Form(f): Form<EditForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
-    let user = s.user(Role::Supervisor)?;
+    let user = state.page_writer(&s, Role::Supervisor).await?;
     let t = &s.principal.tenant;
     let id = EmployeeId(id);
     let before = state.store.employee(t, id).await?;
@@ -411,6 +413,9 @@ pub async fn edit(
     state
         .audit(t, Some(user), "employee_updated", &id.to_string(), &ip)
         .await;
+    if before.active != f.active.is_some() {
+        state.seats_changed(t).await;
+    }
     Ok(Redirect::to(&format!("/employees/{id}")).into_response())
 }
 
@@ -428,7 +433,7 @@ pub async fn erase(
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
-    let user = s.user(Role::Supervisor)?;
+    let user = state.page_writer(&s, Role::Supervisor).await?;
     state
         .store
         .delete_employee(&s.principal.tenant, EmployeeId(id))
@@ -442,6 +447,7 @@ pub async fn erase(
             &ip,
         )
         .await;
+    state.seats_changed(&s.principal.tenant).await;
     Ok(Redirect::to("/employees").into_response())
 }
 
@@ -453,7 +459,7 @@ pub async fn create_link(
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
-    let user = s.user(Role::Supervisor)?;
+    let user = state.page_writer(&s, Role::Supervisor).await?;
     let raw = token::generate("otl_");
     state
         .store
@@ -495,7 +501,7 @@ pub async fn revoke_link(
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
-    let user = s.user(Role::Supervisor)?;
+    let user = state.page_writer(&s, Role::Supervisor).await?;
     state
         .store
         .revoke_clock_link(&s.principal.tenant, EmployeeId(id))
@@ -531,7 +537,7 @@ pub async fn add_task(
     Form(f): Form<TaskForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
-    s.user(Role::Supervisor)?;
+    state.page_writer(&s, Role::Supervisor).await?;
     let id = EmployeeId(id);
     let parsed = (|| -> Result<_, crate::error::ApiError> {
         let details = if f.details.trim().is_empty() {
@@ -586,7 +592,7 @@ pub async fn set_task_state(
     Form(f): Form<TaskStateForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
-    s.user(Role::Supervisor)?;
+    state.page_writer(&s, Role::Supervisor).await?;
     let new = TaskState::parse(&f.status)
         .ok_or_else(|| PageError::BadRequest("status must be open, done or archived".into()))?;
     let t = &s.principal.tenant;

@@ -11,11 +11,19 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use domain::Role;
 
-async fn export(state: AppState, session: PageSession, ip: String, q: ExportQuery, what: &'static str) -> Result<Response, PageError> {
+async fn export(
+    state: AppState,
+    session: PageSession,
+    ip: String,
+    q: ExportQuery,
+    what: &'static str,
+) -> Result<Response, PageError> {
     let user = session.user(Role::Supervisor)?;
     let t = session.principal.tenant;
     let cal = Calendar::of(&state, &t).await?;
-    let filter = q.filter(&cal).map_err(|e| PageError::BadRequest(e.to_string()))?;
+    let filter = q
+        .filter(&cal)
+        .map_err(|e| PageError::BadRequest(e.to_string()))?;
     state.audit(&t, Some(user), "export_csv", what, &ip).await;
     Ok(match what {
         "shifts.csv" => stream_shifts(state, t, cal, filter, Kind::Shifts),
@@ -24,14 +32,29 @@ async fn export(state: AppState, session: PageSession, ip: String, q: ExportQuer
     })
 }
 
-pub async fn shifts(State(state): State<AppState>, session: PageSession, ClientIp(ip): ClientIp, Query(q): Query<ExportQuery>) -> Result<Response, PageError> {
+pub async fn shifts(
+    State(state): State<AppState>,
+    session: PageSession,
+    ClientIp(ip): ClientIp,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, PageError> {
     export(state, session, ip, q, "shifts.csv").await
 }
 
-pub async fn scores(State(state): State<AppState>, session: PageSession, ClientIp(ip): ClientIp, Query(q): Query<ExportQuery>) -> Result<Response, PageError> {
+pub async fn scores(
+    State(state): State<AppState>,
+    session: PageSession,
+    ClientIp(ip): ClientIp,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, PageError> {
     export(state, session, ip, q, "scores.csv").await
 }
 
-pub async fn tasks(State(state): State<AppState>, session: PageSession, ClientIp(ip): ClientIp, Query(q): Query<ExportQuery>) -> Result<Response, PageError> {
+pub async fn tasks(
+    State(state): State<AppState>,
+    session: PageSession,
+    ClientIp(ip): ClientIp,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, PageError> {
     export(state, session, ip, q, "tasks.csv").await
 }

@@ -30,9 +30,12 @@ pub fn page_error(e: ApiError) -> PageError {
     }
 }
 
+/// One pasted row: its line number, and the (name, id_code) or what is wrong with it.
+pub type ImportRow = (usize, Result<(String, String), String>);
+
 /// Parses pasted CSV of `name,id_code` rows (header optional, quotes allowed). Returns the
 /// rows with their line numbers; malformed lines become errors naming the line.
-pub fn parse_import(text: &str) -> Vec<(usize, Result<(String, String), String>)> {
+pub fn parse_import(text: &str) -> Vec<ImportRow> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;

@@ -126,7 +126,7 @@ pub async fn enrol(
     Form(f): Form<EnrolForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
-    let user = s.user(Role::Supervisor)?;
+    let user = state.page_writer(&s, Role::Supervisor).await?;
     let name = match Label::parse(&f.name) {
         Ok(n) => n,
         Err(e) => {
@@ -178,7 +178,7 @@ pub async fn revoke(
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
-    let user = s.user(Role::Supervisor)?;
+    let user = state.page_writer(&s, Role::Supervisor).await?;
     state
         .store
         .delete_kiosk(&s.principal.tenant, KioskId(id))
@@ -370,6 +370,10 @@ pub async fn act(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
     let employee = state.store.employee(&t, employee_id).await?;
+    state
+        .clock_writable(&t)
+        .await
+        .map_err(crate::pages::forms::page_error)?;
     perform(
         &state,
         &t,
@@ -545,6 +549,10 @@ pub async fn link_act(
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
     let (t, e) = link_owner(&state, &raw).await?;
+    state
+        .clock_writable(&t)
+        .await
+        .map_err(crate::pages::forms::page_error)?;
     perform(
         &state,
         &t,

@@ -178,7 +178,7 @@ pub async fn correct(
     Form(f): Form<CorrectForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
-    let user = s.user(Role::Supervisor)?;
+    let user = state.page_writer(&s, Role::Supervisor).await?;
     let t = &s.principal.tenant;
     let id = ShiftId(id);
     let parsed = (|| -> Result<_, crate::error::ApiError> {
@@ -252,7 +252,7 @@ pub async fn override_score(
     Form(f): Form<OverrideForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
-    let user = s.user(Role::Supervisor)?;
+    let user = state.page_writer(&s, Role::Supervisor).await?;
     let t = &s.principal.tenant;
     let id = ShiftId(id);
     let score = f.score.trim().parse::<u8>().ok().filter(|s| *s <= 100);

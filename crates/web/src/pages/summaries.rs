@@ -26,7 +26,11 @@ struct SummaryPage {
     blockers_chart: String,
 }
 
-pub async fn get(State(state): State<AppState>, session: PageSession, Path(id): Path<String>) -> Result<Html<String>, PageError> {
+pub async fn get(
+    State(state): State<AppState>,
+    session: PageSession,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
     session.user(Role::Viewer)?;
     let id: SummaryId = id.parse().map_err(|_| PageError::NotFound)?;
     let s = state.store.summary(&session.principal.tenant, id).await?;
@@ -38,12 +42,39 @@ pub async fn get(State(state): State<AppState>, session: PageSession, Path(id): 
                 .zip(f.score_buckets)
                 .map(|(l, n)| (l.to_string(), f64::from(n)))
                 .collect();
-            let mix = [f.tasks_done, f.tasks_progress, f.tasks_blocked, f.tasks_none];
-            let themes: Vec<(String, f64)> = f.blocker_themes.iter().map(|(t, n)| (t.describe().to_string(), f64::from(*n))).collect();
+            let mix = [
+                f.tasks_done,
+                f.tasks_progress,
+                f.tasks_blocked,
+                f.tasks_none,
+            ];
+            let themes: Vec<(String, f64)> = f
+                .blocker_themes
+                .iter()
+                .map(|(t, n)| (t.describe().to_string(), f64::from(*n)))
+                .collect();
             (
-                bars("buckets", "Scores", "Scored shifts per score band this week.", &buckets, ""),
-                bars("status", "Task status mix", "Assigned tasks in end-of-day reports by status this week.", &status_items(&mix), ""),
-                bars("blockers", "Blockers by theme", "Reported blockers this week, grouped into themes.", &themes, ""),
+                bars(
+                    "buckets",
+                    "Scores",
+                    "Scored shifts per score band this week.",
+                    &buckets,
+                    "",
+                ),
+                bars(
+                    "status",
+                    "Task status mix",
+                    "Assigned tasks in end-of-day reports by status this week.",
+                    &status_items(&mix),
+                    "",
+                ),
+                bars(
+                    "blockers",
+                    "Blockers by theme",
+                    "Reported blockers this week, grouped into themes.",
+                    &themes,
+                    "",
+                ),
             )
         }
         None => Default::default(),
@@ -53,7 +84,11 @@ pub async fn get(State(state): State<AppState>, session: PageSession, Path(id): 
         week_start: s.week_start,
         paragraphs: s.body.split("\n\n").map(str::to_string).collect(),
         analyzer: format!("{} ({})", s.analyzer, s.model),
-        avg_score: figures.as_ref().and_then(|f| f.avg_score).map(|v| format!("{v:.0}")).unwrap_or_else(|| "–".into()),
+        avg_score: figures
+            .as_ref()
+            .and_then(|f| f.avg_score)
+            .map(|v| format!("{v:.0}"))
+            .unwrap_or_else(|| "–".into()),
         figures,
         buckets_chart,
         status_chart,

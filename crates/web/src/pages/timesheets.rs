@@ -8,8 +8,8 @@ use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
 use crate::pages::{render, Nav};
 use crate::reports::{
-    employee_history, hm, parse_date, period_bounds, status_items, timesheet, Calendar, EmployeeHistory, Period, Timesheet,
-    STATUS_LABELS,
+    employee_history, hm, parse_date, period_bounds, status_items, timesheet, Calendar,
+    EmployeeHistory, Period, Timesheet, STATUS_LABELS,
 };
 use crate::AppState;
 use askama::Template;
@@ -57,7 +57,11 @@ fn bad(e: domain::ValidationError) -> PageError {
     PageError::BadRequest(e.to_string())
 }
 
-pub async fn team(State(state): State<AppState>, session: PageSession, Query(q): Query<TimesheetQuery>) -> Result<Html<String>, PageError> {
+pub async fn team(
+    State(state): State<AppState>,
+    session: PageSession,
+    Query(q): Query<TimesheetQuery>,
+) -> Result<Html<String>, PageError> {
     session.user(Role::Viewer)?;
     let t = &session.principal.tenant;
     let cal = Calendar::of(&state, t).await?;
@@ -71,12 +75,20 @@ pub async fn team(State(state): State<AppState>, session: PageSession, Query(q):
             Period::Week => 7.days(),
             Period::Month => 1.month(),
         };
-        let d = if forward { from.checked_add(span) } else { from.checked_sub(span) };
+        let d = if forward {
+            from.checked_add(span)
+        } else {
+            from.checked_sub(span)
+        };
         d.unwrap_or(from).to_string()
     };
     let label = match period {
         Period::Day => from.strftime("%A %-d %B %Y").to_string(),
-        Period::Week => format!("Week of {} – {}", from.strftime("%-d %b"), to.strftime("%-d %b %Y")),
+        Period::Week => format!(
+            "Week of {} – {}",
+            from.strftime("%-d %b"),
+            to.strftime("%-d %b %Y")
+        ),
         Period::Month => from.strftime("%B %Y").to_string(),
     };
     let hours_chart = stacked_bars(
@@ -92,14 +104,20 @@ pub async fn team(State(state): State<AppState>, session: PageSession, Query(q):
         "Team score trend",
         &format!("Mean score of scored shifts per day, {label}."),
         &sheet.day_labels,
-        &[Line { name: "Team".into(), points: sheet.team_score.clone() }],
+        &[Line {
+            name: "Team".into(),
+            points: sheet.team_score.clone(),
+        }],
         100.0,
         "",
     );
     let status_chart = bars(
         "status-mix",
         "Task status mix",
-        &format!("Assigned tasks in end-of-day reports by status, {label}: {}.", mix_text(&sheet.status_mix)),
+        &format!(
+            "Assigned tasks in end-of-day reports by status, {label}: {}.",
+            mix_text(&sheet.status_mix)
+        ),
         &status_items(&sheet.status_mix),
         "",
     );
@@ -121,7 +139,12 @@ pub async fn team(State(state): State<AppState>, session: PageSession, Query(q):
 }
 
 fn mix_text(mix: &[u32; 4]) -> String {
-    STATUS_LABELS.iter().zip(mix).map(|(l, n)| format!("{n} {l}")).collect::<Vec<_>>().join(", ")
+    STATUS_LABELS
+        .iter()
+        .zip(mix)
+        .map(|(l, n)| format!("{n} {l}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[derive(Deserialize)]
@@ -146,10 +169,25 @@ pub async fn set_target(
         .parse()
         .ok()
         .filter(|h: &f64| h.is_finite() && (0.0..=168.0).contains(h))
-        .ok_or_else(|| PageError::BadRequest("The weekly target must be a number of hours from 0 to 168.".into()))?;
+        .ok_or_else(|| {
+            PageError::BadRequest(
+                "The weekly target must be a number of hours from 0 to 168.".into(),
+            )
+        })?;
     let t = &session.principal.tenant;
-    state.store.set_weekly_target_minutes(t, (hours * 60.0).round() as i64).await?;
-    state.audit(t, Some(user), "weekly_target_changed", &format!("{hours}h"), &ip).await;
+    state
+        .store
+        .set_weekly_target_minutes(t, (hours * 60.0).round() as i64)
+        .await?;
+    state
+        .audit(
+            t,
+            Some(user),
+            "weekly_target_changed",
+            &format!("{hours}h"),
+            &ip,
+        )
+        .await;
     Ok(Redirect::to("/timesheets"))
 }
 
@@ -195,16 +233,25 @@ pub async fn employee(
             .parse::<u32>()
             .ok()
             .filter(|w| (1..=52).contains(w))
-            .ok_or_else(|| PageError::BadRequest("weeks must be a whole number from 1 to 52".into()))?,
+            .ok_or_else(|| {
+                PageError::BadRequest("weeks must be a whole number from 1 to 52".into())
+            })?,
     };
     let h = employee_history(&state, t, &cal, id, date, weeks).await?;
-    let week_labels: Vec<String> = h.weeks.iter().map(|w| w.week_start.get(5..).unwrap_or(&w.week_start).to_string()).collect();
+    let week_labels: Vec<String> = h
+        .weeks
+        .iter()
+        .map(|w| w.week_start.get(5..).unwrap_or(&w.week_start).to_string())
+        .collect();
     let score_chart = line_chart(
         "emp-score",
         &format!("Score trend: {}", h.employee.name),
         &format!("Mean score per workday over the last {weeks} weeks."),
         &h.score_days,
-        &[Line { name: h.employee.name.clone(), points: h.scores.clone() }],
+        &[Line {
+            name: h.employee.name.clone(),
+            points: h.scores.clone(),
+        }],
         100.0,
         "",
     );
@@ -213,13 +260,23 @@ pub async fn employee(
         "Hours per week",
         &format!("Hours worked per week over the last {weeks} weeks."),
         &week_labels,
-        &[Series { name: h.employee.name.clone(), values: h.weeks.iter().map(|w| w.worked_minutes as f64 / 60.0).collect() }],
+        &[Series {
+            name: h.employee.name.clone(),
+            values: h
+                .weeks
+                .iter()
+                .map(|w| w.worked_minutes as f64 / 60.0)
+                .collect(),
+        }],
         "h",
     );
     let status_series: Vec<Series> = STATUS_LABELS
         .iter()
         .enumerate()
-        .map(|(i, l)| Series { name: l.to_string(), values: h.weeks.iter().map(|w| f64::from(w.statuses[i])).collect() })
+        .map(|(i, l)| Series {
+            name: l.to_string(),
+            values: h.weeks.iter().map(|w| f64::from(w.statuses[i])).collect(),
+        })
         .collect();
     let status_chart = stacked_bars(
         "emp-status",

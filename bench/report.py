@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Renders bench/clock.sh's summary.txt as Markdown tables (each figure with its ratio to
+GET /healthz measured in the same run at the same connection count)."""
+import re
+import sys
+
+
+def kv(s):
+    return dict(re.findall(r"(\w+)=([^\s]+)", s))
+
+
+rows, extra = [], []
+for line in open(sys.argv[1]):
+    parts = line.split()
+    if len(parts) >= 4 and parts[2].startswith("c=") and parts[3] == "RESULT":
+        rows.append((parts[0], parts[1], int(parts[2][2:]), kv(" ".join(parts[4:]))))
+    else:
+        extra.append(line.rstrip())
+
+health = {}
+for b, sc, c, d in rows:
+    if sc.endswith("healthz"):
+        health[(b, sc.replace("-healthz", ""), c)] = d
+
+print("| backend | scenario | conns | req/s | clock-ins/s | p50 ms | p99 ms | non-2xx | /healthz req/s | /healthz p99 ms | req/s ÷ healthz |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+for b, sc, c, d in rows:
+    if not sc.endswith("clock"):
+        continue
+    base = sc.replace("-clock", "")
+    h = health.get((b, base, c)) or health.get((b, "one", c)) or {}
+    hr = float(h.get("rps", "nan"))
+    r = float(d.get("rps", "nan"))
+    print(f"| {b} | {base} | {c} | {r:.0f} | {float(d.get('clockins_per_s', 'nan')):.0f} | {d.get('p50_ms')} | "
+          f"{d.get('p99_ms')} | {d.get('non2xx')} (+{d.get('socket_errors')} socket, {d.get('starved')} starved) | "
+          f"{hr:.0f} | {h.get('p99_ms', '-')} | {r / hr:.4f} |")
+
+# Two instances: add the two wrk processes.
+two = [(b, sc, c, d) for b, sc, c, d in rows if sc.startswith("two-")]
+if two:
+    print()
+    print("| two instances | conns (total) | req/s (sum) | clock-ins/s (sum) | p99 ms (worse of two) | non-2xx | /healthz req/s (sum) | ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    for c in sorted({c for _, _, c, _ in two}):
+        cl = [d for _, sc, cc, d in two if cc == c and sc.endswith("clock")]
+        hz = [d for _, sc, cc, d in two if cc == c and sc.endswith("healthz")]
+        r = sum(float(d["rps"]) for d in cl)
+        ci = sum(float(d["clockins_per_s"]) for d in cl)
+        hr = sum(float(d["rps"]) for d in hz)
+        p99 = max(float(d["p99_ms"]) for d in cl)
+        bad = sum(int(d["non2xx"]) for d in cl)
+        print(f"| postgres ×2 | {2 * c} | {r:.0f} | {ci:.0f} | {p99:.2f} | {bad} | {hr:.0f} | {r / hr:.4f} |")
+
+print()
+for e in extra:
+    print(f"    {e}")

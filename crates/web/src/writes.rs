@@ -1,0 +1,38 @@
+//! Guards every changing route shares: the caller's role, and whether the company may
+//! change data at all (a canceled or long-unpaid account is read-only); plus keeping the
+//! billed seat count in step with active employees.
+
+use crate::auth::{ApiPrincipal, PageSession};
+use crate::error::{ApiError, PageError};
+use crate::AppState;
+use domain::{Role, UserId};
+use store::Tenant;
+
+impl AppState {
+    /// The API caller, if they hold `role` and the company is writable.
+    pub async fn api_writer(&self, who: &ApiPrincipal, role: Role) -> Result<UserId, ApiError> {
+        let user = who.require(role)?;
+        self.ensure_writable(who.tenant()).await?;
+        Ok(user)
+    }
+
+    /// The signed-in page user, if they hold `role` and the company is writable.
+    pub async fn page_writer(&self, s: &PageSession, role: Role) -> Result<UserId, PageError> {
+        let user = s.user(role)?;
+        self.ensure_writable(&s.principal.tenant).await?;
+        Ok(user)
+    }
+
+    /// Clocking needs a writable company too, whoever is at the clock.
+    pub async fn clock_writable(&self, t: &Tenant) -> Result<(), ApiError> {
+        Ok(self.ensure_writable(t).await?)
+    }
+
+    /// After the number of active employees changed: tell Stripe. A failure here must not
+    /// undo the change people just made; it is logged and the next change syncs again.
+    pub async fn seats_changed(&self, t: &Tenant) {
+        if let Err(e) = self.sync_seats(t).await {
+            tracing::warn!(error = %e, "seat count could not be synced to billing");
+        }
+    }
+}
