@@ -53,6 +53,10 @@ pub struct ServeArgs {
     /// The From address of outgoing mail.
     #[arg(long, env = "OMNITRACK_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// How long a clock request waits for its analysis (ms; default 3000). 0: the request
+    /// does not try it; the background worker does.
+    #[arg(long, env = "OMNITRACK_ANALYSIS_WAIT_MS")]
+    pub analysis_wait_ms: Option<u64>,
 }
 
 /// The TOML file's shape; every key optional.
@@ -72,6 +76,7 @@ struct FileConfig {
     stripe_api_base: Option<String>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
+    analysis_wait_ms: Option<u64>,
 }
 
 /// The resolved configuration.
@@ -91,6 +96,8 @@ pub struct Config {
     /// Claude when `ANTHROPIC_API_KEY` is set, an OpenAI-compatible server when
     /// `OPENAI_BASE_URL` is, else the built-in local analyzer.
     pub analyzer: analysis::AnalyzerConfig,
+    /// How long a clock request waits for its analysis; `None`: the web default.
+    pub analysis_wait: Option<std::time::Duration>,
 }
 
 impl Config {
@@ -171,6 +178,10 @@ impl Config {
             analyzer: analysis::AnalyzerConfig::from_env_values(|k| {
                 std::env::var(k).ok().filter(|v| !v.is_empty())
             })?,
+            analysis_wait: args
+                .analysis_wait_ms
+                .or(file.analysis_wait_ms)
+                .map(std::time::Duration::from_millis),
         })
     }
 }

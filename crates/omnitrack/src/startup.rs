@@ -39,6 +39,9 @@ impl Application {
         }
         let mut web_config = WebConfig::new(base_url);
         web_config.trust_proxy = config.trust_proxy;
+        if let Some(wait) = config.analysis_wait {
+            web_config.analysis_wait = wait;
+        }
         let mailer: Arc<dyn web::Mailer> = match &config.smtp_url {
             Some(url) => Arc::new(crate::smtp::SmtpMailer::new(
                 url.expose_secret(),

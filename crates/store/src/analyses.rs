@@ -65,6 +65,12 @@ fn analysis<R: AnyRow>(r: &R) -> Result<Analysis> {
     })
 }
 
+const SAVE: &str = "INSERT INTO analyses (id, company_id, shift_id, kind, analyzer, model, prompt_version, fallback, result, score, breakdown, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (shift_id, kind) DO UPDATE SET analyzer = excluded.analyzer, model = excluded.model,
+       prompt_version = excluded.prompt_version, fallback = excluded.fallback, result = excluded.result,
+       score = excluded.score, breakdown = excluded.breakdown, created_at = excluded.created_at";
+
 const COLUMNS: &str = "shift_id, kind, analyzer, model, prompt_version, fallback, result, score, breakdown, override_score, override_reason, created_at";
 
 impl Store {
@@ -75,15 +81,30 @@ impl Store {
         now: Timestamp,
     ) -> Result<()> {
         on_pool!(self, p => {
-            sqlx::query(
-                "INSERT INTO analyses (id, company_id, shift_id, kind, analyzer, model, prompt_version, fallback, result, score, breakdown, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-                 ON CONFLICT (shift_id, kind) DO UPDATE SET analyzer = excluded.analyzer, model = excluded.model,
-                   prompt_version = excluded.prompt_version, fallback = excluded.fallback, result = excluded.result,
-                   score = excluded.score, breakdown = excluded.breakdown, created_at = excluded.created_at")
+            sqlx::query(SAVE)
                 .bind(uuid::Uuid::now_v7()).bind(t.company_id().0).bind(a.shift.0).bind(a.kind.as_str()).bind(a.analyzer).bind(a.model)
                 .bind(i64::from(a.prompt_version)).bind(a.fallback).bind(a.result).bind(a.score.map(i64::from)).bind(a.breakdown)
                 .bind(to_ms(now)).execute(p).await?;
+        });
+        Ok(())
+    }
+
+    /// [`save_analysis`](Self::save_analysis) and [`finish_job`](Self::finish_job) in one
+    /// transaction: one commit instead of two, and never a result without its job done.
+    pub async fn save_analysis_finishing(
+        &self,
+        job: &Job,
+        a: NewAnalysis<'_>,
+        now: Timestamp,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(SAVE)
+                .bind(uuid::Uuid::now_v7()).bind(job.tenant.company_id().0).bind(a.shift.0).bind(a.kind.as_str()).bind(a.analyzer).bind(a.model)
+                .bind(i64::from(a.prompt_version)).bind(a.fallback).bind(a.result).bind(a.score.map(i64::from)).bind(a.breakdown)
+                .bind(to_ms(now)).execute(&mut *tx).await?;
+            sqlx::query(crate::jobs::FINISH).bind(job.id.0).execute(&mut *tx).await?;
+            tx.commit().await?;
         });
         Ok(())
     }

@@ -56,6 +56,9 @@ pub struct DeadJob {
 
 pub const MAX_ATTEMPTS: u32 = 6;
 
+pub(crate) const FINISH: &str =
+    "UPDATE jobs SET status = 'done', lease_until = NULL, attempts = attempts + 1, last_error = NULL WHERE id = $1";
+
 /// 5 s, 10 s, 20 s … capped at 10 minutes.
 pub fn backoff(attempts: u32) -> SignedDuration {
     SignedDuration::from_secs((5i64 << attempts.min(10)).min(600))
@@ -114,8 +117,7 @@ impl Store {
 
     pub async fn finish_job(&self, job: &Job) -> Result<()> {
         on_pool!(self, p => {
-            sqlx::query("UPDATE jobs SET status = 'done', lease_until = NULL, attempts = attempts + 1, last_error = NULL WHERE id = $1")
-                .bind(job.id.0).execute(p).await?;
+            sqlx::query(FINISH).bind(job.id.0).execute(p).await?;
         });
         Ok(())
     }

@@ -133,7 +133,7 @@ impl Store {
     /// Active companies, for the weekly-summary job.
     pub async fn report_companies(&self) -> Result<Vec<ReportCompany>> {
         on_pool!(self, p => {
-            sqlx::query("SELECT id, timezone, week_start FROM companies WHERE status = 'active' ORDER BY id")
+            sqlx::query("SELECT id, timezone, CAST(week_start AS BIGINT) AS week_start FROM companies WHERE status = 'active' ORDER BY id")
                 .fetch_all(p).await?.iter().map(|r| Ok(ReportCompany {
                     tenant: Tenant::new(CompanyId(r.uuid("id")?)),
                     timezone: r.string("timezone")?,

@@ -4,7 +4,7 @@
 use crate::backend::on_pool;
 use crate::row::{AnyRow, RowGet};
 use crate::time::{from_ms, to_ms};
-use crate::{Result, Store, StoreError, Tenant};
+use crate::{Job, JobKind, Result, Store, StoreError, Tenant};
 use domain::{EmployeeId, ShiftId, UserId};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
@@ -87,9 +87,19 @@ pub(crate) fn shift<R: AnyRow>(r: &R) -> Result<Shift> {
     })
 }
 
+/// The punch's analysis job: `queued` for the worker, or `running` with a lease when the
+/// caller claims it right away. Returns the id when inserted.
 const JOB_INSERT: &str =
-    "INSERT INTO jobs (id, company_id, shift_id, kind, status, attempts, run_at, created_at)
-    VALUES ($1, $2, $3, $4, 'queued', 0, $5, $5) ON CONFLICT DO NOTHING";
+    "INSERT INTO jobs (id, company_id, shift_id, kind, status, attempts, run_at, lease_until, created_at)
+    VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $6) ON CONFLICT DO NOTHING RETURNING id";
+
+/// Status and lease of a job inserted with a punch (see [`JOB_INSERT`]).
+fn job_claim(now: Timestamp, lease: Option<SignedDuration>) -> (&'static str, Option<i64>) {
+    match lease {
+        Some(l) => ("running", Some(to_ms(now) + l.as_millis() as i64)),
+        None => ("queued", None),
+    }
+}
 
 fn ms_text(t: Option<Timestamp>) -> Option<String> {
     t.map(|t| t.to_string())
@@ -106,19 +116,55 @@ impl Store {
         workday: Date,
         now: Timestamp,
     ) -> Result<Shift> {
+        Ok(self
+            .clock_in_with_job(t, employee, standup, workday, now, None)
+            .await?
+            .0)
+    }
+
+    /// [`clock_in`](Self::clock_in) whose standup job is inserted already claimed by the
+    /// caller (`running`, leased until `now + lease`) in the punch's own transaction, which
+    /// saves the separate claim commit of [`Store::claim_job_for`]. If the caller never
+    /// finishes it, the lease expires and the worker runs it, exactly as after a claim.
+    pub async fn clock_in_claiming(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        standup: &str,
+        workday: Date,
+        now: Timestamp,
+        lease: SignedDuration,
+    ) -> Result<(Shift, Option<Job>)> {
+        self.clock_in_with_job(t, employee, standup, workday, now, Some(lease))
+            .await
+    }
+
+    async fn clock_in_with_job(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        standup: &str,
+        workday: Date,
+        now: Timestamp,
+        lease: Option<SignedDuration>,
+    ) -> Result<(Shift, Option<Job>)> {
         let id = ShiftId::new();
-        on_pool!(self, p => {
+        let (status, lease_until) = job_claim(now, lease);
+        let job: Option<uuid::Uuid> = on_pool!(self, p => {
             // The punch and its analysis job commit together: neither exists without the other.
             let mut tx = p.begin().await?;
             sqlx::query("INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at)
                          VALUES ($1, $2, $3, $4, $5, $6, $5)")
                 .bind(id.0).bind(t.company_id().0).bind(employee.0).bind(workday.to_string()).bind(to_ms(now)).bind(standup)
                 .execute(&mut *tx).await.map_err(StoreError::unique("open shift"))?;
-            sqlx::query(JOB_INSERT).bind(domain::JobId::new().0).bind(t.company_id().0).bind(id.0).bind("standup").bind(to_ms(now))
-                .execute(&mut *tx).await?;
+            let job = sqlx::query_scalar(JOB_INSERT).bind(domain::JobId::new().0).bind(t.company_id().0).bind(id.0).bind("standup")
+                .bind(status).bind(to_ms(now)).bind(lease_until)
+                .fetch_optional(&mut *tx).await?;
             tx.commit().await?;
+            job
         });
-        self.shift(t, id, now).await
+        let shift = self.shift(t, id, now).await?;
+        Ok((shift, claimed(t, id, JobKind::Standup, lease, job)))
     }
 
     /// Closes the employee's open shift (and any open break). `NotFound` when none is open.
@@ -129,7 +175,33 @@ impl Store {
         report: &str,
         now: Timestamp,
     ) -> Result<Shift> {
-        let id: uuid::Uuid = on_pool!(self, p => {
+        Ok(self.clock_out_with_job(t, employee, report, now, None).await?.0)
+    }
+
+    /// [`clock_out`](Self::clock_out) with the report job claimed in the same transaction,
+    /// as [`clock_in_claiming`](Self::clock_in_claiming) does.
+    pub async fn clock_out_claiming(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        report: &str,
+        now: Timestamp,
+        lease: SignedDuration,
+    ) -> Result<(Shift, Option<Job>)> {
+        self.clock_out_with_job(t, employee, report, now, Some(lease))
+            .await
+    }
+
+    async fn clock_out_with_job(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        report: &str,
+        now: Timestamp,
+        lease: Option<SignedDuration>,
+    ) -> Result<(Shift, Option<Job>)> {
+        let (status, lease_until) = job_claim(now, lease);
+        let (id, job): (uuid::Uuid, Option<uuid::Uuid>) = on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let r = sqlx::query("UPDATE shifts SET clock_out_at = $1, report = $2
                                  WHERE company_id = $3 AND employee_id = $4 AND clock_out_at IS NULL RETURNING id")
@@ -137,12 +209,14 @@ impl Store {
                 .fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
             let id = r.uuid("id")?;
             sqlx::query("UPDATE breaks SET end_at = $1 WHERE shift_id = $2 AND end_at IS NULL").bind(to_ms(now)).bind(id).execute(&mut *tx).await?;
-            sqlx::query(JOB_INSERT).bind(domain::JobId::new().0).bind(t.company_id().0).bind(id).bind("report").bind(to_ms(now))
-                .execute(&mut *tx).await?;
+            let job = sqlx::query_scalar(JOB_INSERT).bind(domain::JobId::new().0).bind(t.company_id().0).bind(id).bind("report")
+                .bind(status).bind(to_ms(now)).bind(lease_until)
+                .fetch_optional(&mut *tx).await?;
             tx.commit().await?;
-            id
+            (id, job)
         });
-        self.shift(t, ShiftId(id), now).await
+        let shift = self.shift(t, ShiftId(id), now).await?;
+        Ok((shift, claimed(t, ShiftId(id), JobKind::Report, lease, job)))
     }
 
     pub async fn open_shift(
@@ -498,6 +572,24 @@ impl Store {
             Ok(sqlx::query("DELETE FROM idempotency WHERE created_at < $1").bind(to_ms(before)).execute(p).await?.rows_affected())
         })
     }
+}
+
+/// The job a `*_claiming` punch hands to its caller: only one it inserted as `running`.
+fn claimed(
+    t: &Tenant,
+    shift: ShiftId,
+    kind: JobKind,
+    lease: Option<SignedDuration>,
+    inserted: Option<uuid::Uuid>,
+) -> Option<Job> {
+    lease?;
+    Some(Job {
+        id: domain::JobId(inserted?),
+        tenant: *t,
+        shift_id: shift,
+        kind,
+        attempts: 0,
+    })
 }
 
 /// The median of recent shift lengths, ignoring nonsense values.

@@ -4,7 +4,7 @@
 //! request. Every text cell passes the CSV formula-injection guard.
 
 use crate::csv::{write_cells, write_row, Cell};
-use crate::reports::Calendar;
+use crate::reports::{minutes, Calendar};
 use crate::AppState;
 use axum::body::{Body, Bytes};
 use axum::http::header;
@@ -138,7 +138,7 @@ pub fn shift_row(out: &mut String, r: &ExportShift, cal: &Calendar, now: Timesta
     let b = breakdown(r);
     let duration = s
         .clock_out_at
-        .map(|o| o.duration_since(s.clock_in_at).as_mins());
+        .map(|o| minutes(o.duration_since(s.clock_in_at).as_millis() as i64));
     write_cells(
         out,
         &[
@@ -153,8 +153,8 @@ pub fn shift_row(out: &mut String, r: &ExportShift, cal: &Calendar, now: Timesta
             Cell::text(s.clock_out_at.map(|t| local(cal, t)).unwrap_or_default()),
             Cell::text(&cal.zone),
             Cell::opt_num(duration),
-            Cell::num(s.break_ms / 60_000),
-            Cell::num(s.worked(now).as_mins()),
+            Cell::num(minutes(s.break_ms)),
+            Cell::num(minutes(s.worked(now).as_millis() as i64)),
             Cell::text(&s.standup),
             Cell::text(missed(r)),
             Cell::text(s.report.clone().unwrap_or_default()),
@@ -419,7 +419,7 @@ fn shift_json(r: &ExportShift, cal: &Calendar, now: Timestamp) -> Value {
         "workday": s.workday, "timezone": cal.zone,
         "clock_in_at": s.clock_in_at.to_string(), "clock_out_at": s.clock_out_at.map(|t| t.to_string()),
         "clock_in_local": local(cal, s.clock_in_at), "clock_out_local": s.clock_out_at.map(|t| local(cal, t)),
-        "break_minutes": s.break_ms / 60_000, "worked_minutes": s.worked(now).as_mins(),
+        "break_minutes": minutes(s.break_ms), "worked_minutes": minutes(s.worked(now).as_millis() as i64),
         "standup": s.standup, "report": s.report,
         "standup_check": parse(&r.standup_result), "report_extraction": parse(&r.report_result),
         "score": r.override_score.or(r.score), "computed_score": r.score, "override_reason": r.override_reason,

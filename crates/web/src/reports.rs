@@ -56,6 +56,12 @@ impl Calendar {
     }
 }
 
+/// Whole minutes from milliseconds, rounded to the nearest minute (sums are rounded once,
+/// at the end, so they match the parts).
+pub fn minutes(ms: i64) -> i64 {
+    (ms + 30_000).div_euclid(60_000)
+}
+
 /// `7:05` from minutes.
 pub fn hm(minutes: i64) -> String {
     let sign = if minutes < 0 { "-" } else { "" };
@@ -164,7 +170,7 @@ pub async fn board(state: &AppState, t: &Tenant) -> Result<Board, StoreError> {
             since: s.clock_in_at.to_string(),
             since_local: cal.local(s.clock_in_at),
             on_break: s.on_break,
-            worked_minutes: s.worked(now).as_mins(),
+            worked_minutes: minutes(s.worked(now).as_millis() as i64),
         })
         .collect();
     let today = cal.today(now);
@@ -448,8 +454,8 @@ pub async fn timesheet(
         .filter(|e| e.active || by_emp.contains_key(&e.id))
     {
         let mine = by_emp.get(&e.id).map(Vec::as_slice).unwrap_or(&[]);
-        let worked: i64 = mine.iter().map(|s| s.worked(now).as_mins()).sum();
-        let breaks: i64 = mine.iter().map(|s| s.break_ms / 60_000).sum();
+        let worked: i64 = minutes(mine.iter().map(|s| s.worked(now).as_millis() as i64).sum());
+        let breaks: i64 = minutes(mine.iter().map(|s| s.break_ms).sum());
         let scores: Vec<i64> = mine
             .iter()
             .filter_map(|s| score_of(&analyses, s.id))
@@ -464,7 +470,7 @@ pub async fn timesheet(
         let mut per_day = vec![0.0; day_list.len()];
         for s in mine {
             if let Some(i) = day_index.get(&s.workday) {
-                per_day[*i] += s.worked(now).as_mins() as f64 / 60.0;
+                per_day[*i] += s.worked(now).as_secs_f64() / 3600.0;
                 if let Some(sc) = score_of(&analyses, s.id) {
                     day_scores[*i].push(sc);
                 }
@@ -611,7 +617,7 @@ pub async fn employee_history(
                     .unwrap_or(false)
             })
             .collect();
-        let worked: i64 = mine.iter().map(|s| s.worked(now).as_mins()).sum();
+        let worked: i64 = minutes(mine.iter().map(|s| s.worked(now).as_millis() as i64).sum());
         let scores: Vec<i64> = mine
             .iter()
             .filter_map(|s| score_of(&analyses, s.id))
@@ -627,7 +633,7 @@ pub async fn employee_history(
             week_start: key,
             shifts: mine.len() as u32,
             worked_minutes: worked,
-            break_minutes: mine.iter().map(|s| s.break_ms / 60_000).sum(),
+            break_minutes: minutes(mine.iter().map(|s| s.break_ms).sum()),
             overtime_minutes: (worked - target).max(0),
             avg_score: mean(&scores),
             statuses,
@@ -655,8 +661,8 @@ pub async fn employee_history(
                 .clock_out_at
                 .map(|o| cal.clock(o))
                 .unwrap_or_else(|| "open".into()),
-            break_minutes: s.break_ms / 60_000,
-            worked_minutes: s.worked(now).as_mins(),
+            break_minutes: minutes(s.break_ms),
+            worked_minutes: minutes(s.worked(now).as_millis() as i64),
             score: score_of(&analyses, s.id),
             auto_closed: s.auto_closed,
             corrected: s.corrected,

@@ -115,6 +115,9 @@ impl Driver {
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--no-first-run", "--window-size=1280,900",
+                    // style.css scrolls smoothly unless motion is reduced; WebDriver clicks
+                    // would land mid-scroll ("element click intercepted").
+                    "--force-prefers-reduced-motion",
                     format!("--user-data-dir={}", profile.display()),
                 ],
             },

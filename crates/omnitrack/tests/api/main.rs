@@ -20,6 +20,7 @@ mod members;
 mod openapi;
 mod summaries;
 mod tenancy;
+mod timezones;
 
 pub mod helpers;
 

@@ -5,6 +5,7 @@ mod accounts;
 mod billing;
 mod clock;
 mod lifecycle;
+mod reports;
 mod schema;
 
 use store::{Store, StoreKind};
