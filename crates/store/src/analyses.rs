@@ -5,7 +5,7 @@
 use crate::backend::on_pool;
 use crate::row::AnyRow;
 use crate::time::{from_ms, to_ms};
-use crate::{JobKind, Result, Store, StoreError, Tenant};
+use crate::{Job, JobKind, Result, Store, StoreError, Tenant};
 use domain::{ShiftId, UserId};
 use jiff::Timestamp;
 

@@ -154,6 +154,26 @@ impl Store {
         })
     }
 
+    /// The existing lockout rows among `keys`, with their lock end (in the past when not
+    /// locked): one query for every check a punch makes.
+    pub async fn lockouts(&self, keys: &[&str]) -> Result<Vec<(String, Timestamp)>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT key, locked_until FROM lockouts WHERE key IN ({})",
+            placeholders.join(", ")
+        );
+        on_pool!(self, p => {
+            let mut q = sqlx::query(&sql);
+            for k in keys {
+                q = q.bind(*k);
+            }
+            q.fetch_all(p).await?.iter().map(|r| Ok((r.string("key")?, from_ms(r.int("locked_until")?)))).collect()
+        })
+    }
+
     /// Records a failure against `key`; from the sixth failure on it locks, doubling each time.
     pub async fn record_failure(&self, t: &Tenant, key: &str, now: Timestamp) -> Result<Lockout> {
         let now_ms = to_ms(now);
