@@ -24,6 +24,7 @@ mod reports;
 mod row;
 pub mod seed;
 mod sessions;
+mod settings;
 mod shifts;
 mod tasks;
 mod tenant;
@@ -48,6 +49,7 @@ pub use reports::{
     DEFAULT_WEEKLY_TARGET_MINUTES,
 };
 pub use sessions::{Session, SessionPolicy};
+pub use settings::AnalysisSettings;
 pub use shifts::{Shift, ShiftChange, ShiftCorrection, ShiftFilter};
 pub use tasks::{Task, TaskChanges, TaskState};
 pub use tenant::{Principal, PrincipalKind, Tenant};

@@ -175,7 +175,10 @@ impl Store {
         report: &str,
         now: Timestamp,
     ) -> Result<Shift> {
-        Ok(self.clock_out_with_job(t, employee, report, now, None).await?.0)
+        Ok(self
+            .clock_out_with_job(t, employee, report, now, None)
+            .await?
+            .0)
     }
 
     /// [`clock_out`](Self::clock_out) with the report job claimed in the same transaction,

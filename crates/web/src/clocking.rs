@@ -7,7 +7,7 @@ use crate::auth::password;
 use crate::AppState;
 use domain::{EmployeeId, IdCode, KioskId, ReportText, StandupCheck, StandupText, ValidationError};
 use jiff::{SignedDuration, Timestamp};
-use store::{Employee, JobKind, Shift, StoreError, Task, TaskState, Tenant};
+use store::{Analysis, Employee, Job, Shift, StoreError, Task, TaskState, Tenant};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClockError {
@@ -79,13 +79,22 @@ impl AppState {
         let code = IdCode::parse(code).map_err(|_| ClockError::WrongCode)?;
         let device_key = source.lock_key();
         let code_key = format!("code:{}:{}", t.company_id(), code.as_str());
-        for key in device_key.iter().chain(std::iter::once(&code_key)) {
-            if let Some(until) = self.store.locked_until(key, now).await? {
+        let keys: Vec<&str> = device_key
+            .iter()
+            .chain(std::iter::once(&code_key))
+            .map(String::as_str)
+            .collect();
+        // One query for both lockout checks; it also tells whether a success has any
+        // failures to clear (most punches have none, and then write nothing here).
+        let lockouts = self.store.lockouts(&keys).await?;
+        for key in &keys {
+            if let Some((_, until)) = lockouts.iter().find(|(k, u)| k == key && *u > now) {
                 return Err(ClockError::Locked {
                     retry_after: until.duration_since(now).as_secs().max(1) as u64,
                 });
             }
         }
+        let code_has_failures = lockouts.iter().any(|(k, _)| *k == code_key);
         if let ClockSource::Kiosk(kiosk) = source {
             let hit = self
                 .store
@@ -116,7 +125,9 @@ impl AppState {
         };
         match found {
             Some(id) if ok => {
-                self.store.clear_failures(&code_key).await?;
+                if code_has_failures {
+                    self.store.clear_failures(&code_key).await?;
+                }
                 Ok(id.employee)
             }
             _ => {
@@ -174,11 +185,19 @@ impl AppState {
         let company = self.store.company(t).await?;
         let workday =
             domain::calendar::workday(now, &domain::TimeZoneName::parse(&company.timezone)?.tz());
-        let shift = match self
-            .store
-            .clock_in(t, employee.id, standup.as_str(), workday, now)
-            .await
-        {
+        let punch = match self.analysis_lease() {
+            Some(lease) => {
+                self.store
+                    .clock_in_claiming(t, employee.id, standup.as_str(), workday, now, lease)
+                    .await
+            }
+            None => self
+                .store
+                .clock_in(t, employee.id, standup.as_str(), workday, now)
+                .await
+                .map(|s| (s, None)),
+        };
+        let (shift, job) = match punch {
             Ok(s) => s,
             Err(StoreError::Conflict(_)) => {
                 let open = self
@@ -194,15 +213,10 @@ impl AppState {
             Err(e) => return Err(e.into()),
         };
         let unconfirmed = self.store.unconfirmed_shift(t, employee.id, now).await?;
-        let standup_check = self.analyse_now(t, &shift, JobKind::Standup).await;
-        let standup_check = match standup_check {
-            Some(()) => self
-                .store
-                .analysis(t, shift.id, JobKind::Standup)
-                .await?
-                .and_then(|a| serde_json::from_str::<StandupCheck>(&a.result).ok()),
-            None => None,
-        };
+        let standup_check = self
+            .analyse_now(t, job)
+            .await
+            .and_then(|a| serde_json::from_str::<StandupCheck>(&a.result).ok());
         Ok(ClockIn {
             shift,
             standup_check,
@@ -217,23 +231,28 @@ impl AppState {
         report: &str,
     ) -> Result<ClockOut, ClockError> {
         let report = ReportText::parse(report)?;
-        let shift = match self
-            .store
-            .clock_out(t, employee.id, report.as_str(), self.clock.now())
-            .await
-        {
+        let now = self.clock.now();
+        let punch = match self.analysis_lease() {
+            Some(lease) => {
+                self.store
+                    .clock_out_claiming(t, employee.id, report.as_str(), now, lease)
+                    .await
+            }
+            None => self
+                .store
+                .clock_out(t, employee.id, report.as_str(), now)
+                .await
+                .map(|s| (s, None)),
+        };
+        let (shift, job) = match punch {
             Ok(s) => s,
             Err(StoreError::NotFound) => return Err(ClockError::NotIn),
             Err(e) => return Err(e.into()),
         };
-        let score = match self.analyse_now(t, &shift, JobKind::Report).await {
-            Some(()) => self
-                .store
-                .analysis(t, shift.id, JobKind::Report)
-                .await?
-                .and_then(|a| a.effective_score()),
-            None => None,
-        };
+        let score = self
+            .analyse_now(t, job)
+            .await
+            .and_then(|a| a.effective_score());
         Ok(ClockOut { shift, score })
     }
 
@@ -265,33 +284,32 @@ impl AppState {
             .await?)
     }
 
-    /// Tries the shift's analysis job right here, waiting at most the configured time.
-    /// `Some(())` when it finished; otherwise the background worker picks it up (the
-    /// lease expires) and the punch is unaffected either way.
-    async fn analyse_now(&self, t: &Tenant, shift: &Shift, kind: JobKind) -> Option<()> {
+    /// The lease of an analysis job the request runs itself: the wait plus a margin.
+    /// `None` when the wait is zero: the request leaves the job to the background worker.
+    fn analysis_lease(&self) -> Option<SignedDuration> {
         let wait = self.config.analysis_wait;
-        let lease = SignedDuration::try_from(wait).unwrap_or(SignedDuration::from_secs(3))
-            + SignedDuration::from_secs(30);
-        let job = match self
-            .store
-            .claim_job_for(t, shift.id, kind, self.clock.now(), lease)
-            .await
-        {
-            Ok(Some(job)) => job,
-            Ok(None) => return None,
-            Err(e) => {
-                tracing::warn!(error = %e, "could not claim analysis job; the worker will");
-                return None;
-            }
-        };
-        match tokio::time::timeout(wait, self.run_job(&job)).await {
+        if wait.is_zero() {
+            return None;
+        }
+        Some(
+            SignedDuration::try_from(wait).unwrap_or(SignedDuration::from_secs(3))
+                + SignedDuration::from_secs(30),
+        )
+    }
+
+    /// Runs the punch's analysis job — claimed in the punch's own transaction — right here,
+    /// waiting at most the configured time, and returns the stored result when it finished.
+    /// Otherwise the background worker picks the job up once the lease expires, and the
+    /// punch is unaffected either way.
+    async fn analyse_now(&self, t: &Tenant, job: Option<Job>) -> Option<Analysis> {
+        let job = job?;
+        match tokio::time::timeout(self.config.analysis_wait, self.run_job(&job)).await {
             Ok(Ok(())) => self
                 .store
-                .analysis(t, shift.id, kind)
+                .analysis(t, job.shift_id, job.kind)
                 .await
                 .ok()
-                .flatten()
-                .map(|_| ()),
+                .flatten(),
             Ok(Err(e)) => {
                 tracing::warn!(error = %e, "analysis failed in the request; the worker retries");
                 None

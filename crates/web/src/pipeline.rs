@@ -46,6 +46,16 @@ impl AppState {
             .map(|task| task.title)
             .collect();
         // An objection means no external AI processing, ever, for this person.
+        let settings = self.store.analysis_settings(t).await?;
+        if employee.objected && settings.objection_mode == "none" {
+            // The company chose: an objection means no analysis at all.
+            return Ok(self.store.finish_job(job).await?);
+        }
+        let weights = settings
+            .score_weights
+            .as_deref()
+            .and_then(|w| serde_json::from_str::<ScoreWeights>(w).ok())
+            .unwrap_or_default();
         let external = self.analyzer.is_external() && !employee.objected;
         let give_up_external = job.attempts + 1 >= EXTERNAL_ATTEMPTS;
         match job.kind {
@@ -84,7 +94,9 @@ impl AppState {
                     Outcome::Done(analysis::local_report(&tasks, &report), false)
                 };
                 match outcome {
-                    Outcome::Done(a, fallback) => self.save_report(job, &a, fallback).await?,
+                    Outcome::Done(a, fallback) => {
+                        self.save_report(job, &a, fallback, weights).await?
+                    }
                     Outcome::Retry(e) => {
                         self.store.fail_job(job, &e.to_string(), false, now).await?;
                     }
@@ -113,9 +125,8 @@ impl AppState {
             breakdown: None,
         };
         self.store
-            .save_analysis(&job.tenant, row, self.clock.now())
+            .save_analysis_finishing(job, row, self.clock.now())
             .await?;
-        self.store.finish_job(job).await?;
         Ok(())
     }
 
@@ -124,10 +135,11 @@ impl AppState {
         job: &Job,
         a: &Analyzed<ReportExtraction>,
         fallback: bool,
+        weights: ScoreWeights,
     ) -> Result<(), PipelineError> {
         let statuses: Vec<TaskStatus> = a.value.tasks.iter().map(|t| t.status).collect();
         // Our formula, not the model, decides the score: text cannot argue its way up.
-        let breakdown = compute(&statuses, a.value.unplanned.len(), ScoreWeights::default());
+        let breakdown = compute(&statuses, a.value.unplanned.len(), weights);
         let result = serde_json::to_string(&a.value)?;
         let breakdown_json = serde_json::to_string(&breakdown)?;
         let row = NewAnalysis {
@@ -142,9 +154,8 @@ impl AppState {
             breakdown: Some(&breakdown_json),
         };
         self.store
-            .save_analysis(&job.tenant, row, self.clock.now())
+            .save_analysis_finishing(job, row, self.clock.now())
             .await?;
-        self.store.finish_job(job).await?;
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod analysis_settings;
 mod analyzer;
 mod bad_input;
 mod billing;

@@ -169,3 +169,8 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_due ON jobs(status, run_at);
 CREATE UNIQUE INDEX jobs_one_live ON jobs(shift_id, kind) WHERE status IN ('queued', 'running');
+
+-- Company analysis settings: the score formula's weights (JSON; NULL = defaults) and what
+-- an employee's objection to AI processing means ('local' analyzer only, or 'none').
+ALTER TABLE companies ADD COLUMN score_weights TEXT;
+ALTER TABLE companies ADD COLUMN objection_mode TEXT NOT NULL DEFAULT 'local';

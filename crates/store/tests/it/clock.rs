@@ -3,8 +3,8 @@ use domain::{Email, EmployeeName, IdCode, TaskTitle};
 use jiff::civil::date;
 use jiff::SignedDuration;
 use store::{
-    EmployeeChanges, NewCompany, Principal, ShiftCorrection, ShiftFilter, Store, StoreError,
-    TaskState,
+    EmployeeChanges, JobKind, NewAnalysis, NewCompany, Principal, ShiftCorrection, ShiftFilter,
+    Store, StoreError, TaskState,
 };
 
 async fn company(s: &Store, email: &str) -> Principal {
@@ -41,6 +41,7 @@ both!(
     corrections_are_audited_and_approved_weeks_locked,
     overdue_shifts_are_auto_closed_at_the_usual_length,
     lockouts_grow_and_clear,
+    punches_can_claim_their_analysis_job,
     employee_erasure_removes_everything_about_them,
     other_tenants_cannot_touch_clock_data,
 );
@@ -301,6 +302,67 @@ async fn lockouts_grow_and_clear(s: Store) {
         s.record_failure(&a.tenant, key, t).await.unwrap().failures,
         1
     );
+}
+
+/// The clock path's shortcuts: the job claimed in the punch's transaction, result and
+/// job completion in one commit, both lockout checks in one query.
+async fn punches_can_claim_their_analysis_job(s: Store) {
+    let a = company(&s, "a@a.test").await;
+    let e = employee(&s, &a, "E-001").await;
+    let t = now();
+    let lease = SignedDuration::from_secs(33);
+    let (shift, job) = s
+        .clock_in_claiming(&a.tenant, e.id, "s", date(2026, 5, 1), t, lease)
+        .await
+        .unwrap();
+    let job = job.expect("the punch hands over its claimed job");
+    assert_eq!((job.shift_id, job.kind, job.attempts), (shift.id, JobKind::Standup, 0));
+    assert!(
+        s.claim_jobs(t, lease, 10).await.unwrap().is_empty(),
+        "a claimed job is not the worker's while its lease runs"
+    );
+    let taken = s
+        .claim_jobs(t + SignedDuration::from_secs(34), lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(taken.len(), 1, "an abandoned claim comes back to the worker");
+    assert_eq!(taken[0].id, job.id);
+    let row = NewAnalysis {
+        shift: shift.id,
+        kind: JobKind::Standup,
+        analyzer: "local",
+        model: "m",
+        prompt_version: 1,
+        fallback: false,
+        result: "{}",
+        score: None,
+        breakdown: None,
+    };
+    s.save_analysis_finishing(&job, row, t).await.unwrap();
+    assert!(s.analysis(&a.tenant, shift.id, JobKind::Standup).await.unwrap().is_some());
+    assert!(
+        s.claim_jobs(t + SignedDuration::from_hours(1), lease, 10).await.unwrap().is_empty(),
+        "a finished job is done for good"
+    );
+    let (out, job) = s
+        .clock_out_claiming(&a.tenant, e.id, "r", t, lease)
+        .await
+        .unwrap();
+    assert_eq!(out.id, shift.id);
+    assert_eq!(job.unwrap().kind, JobKind::Report);
+    // Without a claim the job waits for the worker, as before.
+    s.clock_in(&a.tenant, e.id, "s", date(2026, 5, 2), t)
+        .await
+        .unwrap();
+    assert_eq!(s.claim_jobs(t, lease, 10).await.unwrap().len(), 1);
+
+    let code_key = "code:x:E-001";
+    assert!(s.lockouts(&["kiosk:k", code_key]).await.unwrap().is_empty());
+    s.record_failure(&a.tenant, code_key, t).await.unwrap();
+    let rows = s.lockouts(&["kiosk:k", code_key]).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, code_key);
+    assert!(rows[0].1 <= t, "one failure does not lock");
 }
 
 async fn employee_erasure_removes_everything_about_them(s: Store) {

@@ -2,6 +2,7 @@
 //! handlers (served at `/api/v1/openapi.json`, snapshot-tested in `docs/openapi.json`).
 
 pub mod account;
+pub mod analysis_settings;
 pub mod billing;
 pub mod clock;
 pub mod dashboard;
@@ -33,6 +34,8 @@ use utoipa::OpenApi;
         employees::list, employees::create, employees::get, employees::update, employees::delete,
         tasks::list, tasks::create, tasks::update, tasks::delete,
         kiosks::create, kiosks::list, kiosks::delete,
+        analysis_settings::get,
+        analysis_settings::put,
         clock::clock_in, clock::clock_out, clock::break_start, clock::break_end,
         shifts::list, shifts::get, shifts::correct, shifts::approve, shifts::unlock, shifts::override_score,
         billing::status, billing::checkout, billing::portal,
@@ -88,6 +91,10 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/{id}", patch(tasks::update).delete(tasks::delete))
         .route("/kiosks", get(kiosks::list).post(kiosks::create))
         .route("/kiosks/{id}", axum::routing::delete(kiosks::delete))
+        .route(
+            "/settings/analysis",
+            get(analysis_settings::get).put(analysis_settings::put),
+        )
         .route("/clock-in", post(clock::clock_in))
         .route("/clock-out", post(clock::clock_out))
         .route("/breaks/start", post(clock::break_start))

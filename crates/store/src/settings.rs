@@ -1,0 +1,32 @@
+//! Company-level analysis settings.
+
+use crate::backend::on_pool;
+use crate::row::RowGet;
+use crate::{Result, Store, StoreError, Tenant};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalysisSettings {
+    /// JSON of the score weights; `None` means the formula's defaults.
+    pub score_weights: Option<String>,
+    /// `local`: objecting employees are analysed by the built-in analyzer only;
+    /// `none`: they are not analysed at all.
+    pub objection_mode: String,
+}
+
+impl Store {
+    pub async fn analysis_settings(&self, t: &Tenant) -> Result<AnalysisSettings> {
+        on_pool!(self, p => {
+            let r = sqlx::query("SELECT score_weights, objection_mode FROM companies WHERE id = $1")
+                .bind(t.company_id().0).fetch_optional(p).await?.ok_or(StoreError::NotFound)?;
+            Ok(AnalysisSettings { score_weights: r.opt_string("score_weights")?, objection_mode: r.string("objection_mode")? })
+        })
+    }
+
+    pub async fn set_analysis_settings(&self, t: &Tenant, s: &AnalysisSettings) -> Result<()> {
+        on_pool!(self, p => {
+            sqlx::query("UPDATE companies SET score_weights = $1, objection_mode = $2 WHERE id = $3")
+                .bind(s.score_weights.as_deref()).bind(&s.objection_mode).bind(t.company_id().0).execute(p).await?;
+        });
+        Ok(())
+    }
+}
