@@ -181,8 +181,7 @@ impl Store {
         let (after_ms, after_id) = after
             .map(|c| (to_ms(c.clock_in_at), c.id.0))
             .unwrap_or((i64::MIN, uuid::Uuid::nil()));
-        let sql = format!(
-            "SELECT s.id, s.employee_id, s.workday, s.clock_in_at, s.clock_out_at, s.standup, s.report,
+        const SQL: &str =             "SELECT s.id, s.employee_id, s.workday, s.clock_in_at, s.clock_out_at, s.standup, s.report,
                 s.auto_closed, s.end_confirmed, s.corrected, s.locked,
                 CAST(COALESCE((SELECT SUM(COALESCE(b.end_at, $1) - b.start_at) FROM breaks b WHERE b.shift_id = s.id), 0) AS BIGINT) AS break_ms,
                 CASE WHEN EXISTS (SELECT 1 FROM breaks b WHERE b.shift_id = s.id AND b.end_at IS NULL) THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS on_break,
@@ -193,10 +192,9 @@ impl Store {
              LEFT JOIN analyses r ON r.shift_id = s.id AND r.kind = 'report'
              WHERE s.company_id = $2 AND s.clock_in_at >= $3 AND s.clock_in_at < $4 AND ($5 IS NULL OR s.employee_id = $5)
                AND (s.clock_in_at > $6 OR (s.clock_in_at = $6 AND s.id > $7))
-             ORDER BY s.clock_in_at, s.id LIMIT $8"
-        );
+             ORDER BY s.clock_in_at, s.id LIMIT $8";
         on_pool!(self, p => {
-            sqlx::query(&sql)
+            sqlx::query(SQL)
                 .bind(to_ms(now)).bind(t.company_id().0).bind(lower).bind(f.to.map(to_ms).unwrap_or(i64::MAX))
                 .bind(f.employee.map(|e| e.0)).bind(after_ms).bind(after_id).bind(i64::from(limit))
                 .fetch_all(p).await?.iter().map(export_row).collect()

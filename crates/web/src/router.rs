@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/settings", get(pages::settings::get))
         .route("/settings/password", post(pages::settings::change_password))
         .route("/settings/tokens", post(pages::settings::create_token))
+        .route("/settings/analysis", post(pages::settings::analysis))
         .route(
             "/settings/tokens/{id}/revoke",
             post(pages::settings::revoke_token),

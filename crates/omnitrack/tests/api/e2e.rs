@@ -174,7 +174,12 @@ async fn console_errors(c: &Client) -> Option<Vec<String>> {
             .iter()
             .filter(|e| e["level"] == "SEVERE")
             // The app serves no favicon; the browser's automatic request is not the page's.
-            .filter(|e| !e["message"].as_str().unwrap_or_default().contains("/favicon.ico"))
+            .filter(|e| {
+                !e["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("/favicon.ico")
+            })
             .map(|e| e["message"].as_str().unwrap_or_default().to_string())
             .collect(),
     )

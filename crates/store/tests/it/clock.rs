@@ -316,7 +316,10 @@ async fn punches_can_claim_their_analysis_job(s: Store) {
         .await
         .unwrap();
     let job = job.expect("the punch hands over its claimed job");
-    assert_eq!((job.shift_id, job.kind, job.attempts), (shift.id, JobKind::Standup, 0));
+    assert_eq!(
+        (job.shift_id, job.kind, job.attempts),
+        (shift.id, JobKind::Standup, 0)
+    );
     assert!(
         s.claim_jobs(t, lease, 10).await.unwrap().is_empty(),
         "a claimed job is not the worker's while its lease runs"
@@ -325,7 +328,11 @@ async fn punches_can_claim_their_analysis_job(s: Store) {
         .claim_jobs(t + SignedDuration::from_secs(34), lease, 10)
         .await
         .unwrap();
-    assert_eq!(taken.len(), 1, "an abandoned claim comes back to the worker");
+    assert_eq!(
+        taken.len(),
+        1,
+        "an abandoned claim comes back to the worker"
+    );
     assert_eq!(taken[0].id, job.id);
     let row = NewAnalysis {
         shift: shift.id,
@@ -339,9 +346,16 @@ async fn punches_can_claim_their_analysis_job(s: Store) {
         breakdown: None,
     };
     s.save_analysis_finishing(&job, row, t).await.unwrap();
-    assert!(s.analysis(&a.tenant, shift.id, JobKind::Standup).await.unwrap().is_some());
+    assert!(s
+        .analysis(&a.tenant, shift.id, JobKind::Standup)
+        .await
+        .unwrap()
+        .is_some());
     assert!(
-        s.claim_jobs(t + SignedDuration::from_hours(1), lease, 10).await.unwrap().is_empty(),
+        s.claim_jobs(t + SignedDuration::from_hours(1), lease, 10)
+            .await
+            .unwrap()
+            .is_empty(),
         "a finished job is done for good"
     );
     let (out, job) = s

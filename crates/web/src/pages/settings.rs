@@ -45,6 +45,7 @@ struct Settings {
     new_token: Option<String>,
     notice: Option<String>,
     errors: FieldErrors,
+    analysis: crate::api::analysis_settings::AnalysisSettingsDto,
 }
 
 fn day(t: jiff::Timestamp) -> String {
@@ -104,6 +105,10 @@ async fn page(
         new_token,
         notice,
         errors,
+        analysis: state
+            .analysis_settings(&s.principal.tenant)
+            .await
+            .map_err(crate::pages::forms::page_error)?,
     })
 }
 
@@ -125,6 +130,9 @@ pub async fn get(
         Some("invited") => Some("Invitation sent.".to_string()),
         Some("revoked") => Some("Token revoked.".to_string()),
         Some("members") => Some("Members updated.".to_string()),
+        Some("analysis") => {
+            Some("Analysis settings saved. They apply to new analyses.".to_string())
+        }
         _ => None,
     };
     Ok(render(&page(&state, &s, None, notice, FieldErrors::default()).await?)?.into_response())
@@ -347,4 +355,59 @@ pub async fn remove_member(
         .await
         .map_err(flow_to_page)?;
     Ok(Redirect::to("/settings?done=members").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AnalysisForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    w_tasks: String,
+    #[serde(default)]
+    w_unplanned: String,
+    #[serde(default)]
+    blocked_credit: String,
+    #[serde(default)]
+    objection_mode: String,
+}
+
+pub async fn analysis(
+    State(state): State<AppState>,
+    s: PageSession,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<AnalysisForm>,
+) -> Result<Response, PageError> {
+    s.check_csrf(&f.csrf)?;
+    let user = state.page_writer(&s, Role::Owner).await?;
+    let num = |v: &str| v.trim().parse::<f64>().unwrap_or(f64::NAN);
+    let dto = crate::api::analysis_settings::AnalysisSettingsDto {
+        score_weights: domain::score::ScoreWeights {
+            tasks: num(&f.w_tasks),
+            unplanned: num(&f.w_unplanned),
+            blocked_credit: num(&f.blocked_credit),
+        },
+        objection_mode: f.objection_mode,
+    };
+    match state.set_analysis_settings(&s.principal.tenant, &dto).await {
+        Ok(()) => {
+            state
+                .audit(
+                    &s.principal.tenant,
+                    Some(user),
+                    "analysis_settings_changed",
+                    &dto.objection_mode,
+                    &ip,
+                )
+                .await;
+            Ok(Redirect::to("/settings?done=analysis").into_response())
+        }
+        Err(e) => {
+            let errors = FieldErrors::one("analysis", e.message);
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&page(&state, &s, None, None, errors).await?)?,
+            )
+                .into_response())
+        }
+    }
 }
