@@ -89,25 +89,37 @@ reset_open() {
   fi
 }
 
-record() {  # record BACKEND SCENARIO CONNS FILE
+CLK_TCK=$(getconf CLK_TCK)
+# CPU time (user + system, in clock ticks) the server process has used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+record() {  # record BACKEND SCENARIO CONNS FILE [CPU_TICKS_USED]
   local line
   line=$(grep '^RESULT' "$4" || echo "RESULT missing")
+  if [[ -n ${5:-} ]]; then
+    # Server CPU per request: the CPU the server process burnt during the run / requests.
+    local req
+    req=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
+    line="$line server_cpu_s=$(awk -v t="$5" -v h="$CLK_TCK" 'BEGIN {printf "%.2f", t / h}') server_cpu_us_per_req=$(awk -v t="$5" -v h="$CLK_TCK" -v r="$req" 'BEGIN {printf "%.0f", (r > 0 ? t / h / r * 1e6 : 0)}')"
+  fi
   echo "$1 $2 c=$3 $line" >> "$SUMMARY"
   log "$1 $2 c=$3: ${line#RESULT }"
   grep '^LAST_ERROR' "$4" >&2 || true
 }
 
-wrk_healthz() {  # BACKEND SCENARIO PORT CONNS [THREADS]
-  local f=$OUT/$1-$2-healthz-c$4.txt
-  wrk -t"${5:-$THREADS}" -c"$4" -d"$DURATION" --latency -s bench/healthz.lua "http://127.0.0.1:$3/healthz" > "$f"
-  record "$1" "$2-healthz" "$4" "$f"
+wrk_healthz() {  # BACKEND SCENARIO PORT CONNS  (server pid in $pid)
+  local f=$OUT/$1-$2-healthz-c$4.txt c0
+  c0=$(cpu_ticks "$pid")
+  wrk -t"$THREADS" -c"$4" -d"$DURATION" --latency -s bench/healthz.lua "http://127.0.0.1:$3/healthz" > "$f"
+  record "$1" "$2-healthz" "$4" "$f" $(($(cpu_ticks "$pid") - c0))
 }
 
-wrk_clock() {  # BACKEND SCENARIO PORT CONNS SEED_DIR [PART PARTS THREADS]
-  local f=$OUT/$1-$2-clock-c$4.txt t=${8:-$THREADS}
-  wrk -t"$t" -c"$4" -d"$DURATION" --latency -s bench/clock.lua "http://127.0.0.1:$3" \
-    -- "$5/codes.txt" "$5/tokens.txt" "${6:-0}" "${7:-1}" "$t" > "$f"
-  record "$1" "$2-clock" "$4" "$f"
+wrk_clock() {  # BACKEND SCENARIO PORT CONNS SEED_DIR  (server pid in $pid)
+  local f=$OUT/$1-$2-clock-c$4.txt c0
+  c0=$(cpu_ticks "$pid")
+  wrk -t"$THREADS" -c"$4" -d"$DURATION" --latency -s bench/clock.lua "http://127.0.0.1:$3" \
+    -- "$5/codes.txt" "$5/tokens.txt" 0 1 "$THREADS" > "$f"
+  record "$1" "$2-clock" "$4" "$f" $(($(cpu_ticks "$pid") - c0))
 }
 
 {

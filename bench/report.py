@@ -22,8 +22,8 @@ for b, sc, c, d in rows:
     if sc.endswith("healthz"):
         health[(b, sc.replace("-healthz", ""), c)] = d
 
-print("| backend | scenario | conns | req/s | clock-ins/s | p50 ms | p99 ms | non-2xx | /healthz req/s | /healthz p99 ms | req/s ÷ healthz |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+print("| backend | scenario | conns | req/s | clock-ins/s | p50 ms | p99 ms | non-2xx | server CPU µs/req | /healthz req/s | /healthz p99 ms | /healthz CPU µs/req | req/s ÷ healthz |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for b, sc, c, d in rows:
     if not sc.endswith("clock"):
         continue
@@ -33,7 +33,7 @@ for b, sc, c, d in rows:
     r = float(d.get("rps", "nan"))
     print(f"| {b} | {base} | {c} | {r:.0f} | {float(d.get('clockins_per_s', 'nan')):.0f} | {d.get('p50_ms')} | "
           f"{d.get('p99_ms')} | {d.get('non2xx')} (+{d.get('socket_errors')} socket, {d.get('starved')} starved) | "
-          f"{hr:.0f} | {h.get('p99_ms', '-')} | {r / hr:.4f} |")
+          f"{d.get('server_cpu_us_per_req', '-')} | {hr:.0f} | {h.get('p99_ms', '-')} | {h.get('server_cpu_us_per_req', '-')} | {r / hr:.4f} |")
 
 # Two instances: add the two wrk processes.
 two = [(b, sc, c, d) for b, sc, c, d in rows if sc.startswith("two-")]

@@ -552,7 +552,6 @@ async fn export_and_cancel(b: &Client) {
 
     click(b, "nav.site-nav a[href='/settings']").await;
     wait_for(b, "a[href='/settings/account']").await;
-    screenshot(b, "settings").await;
     click(b, "a[href='/settings/account']").await;
     wait_for(b, "#cancel-h").await;
     let before = jiff::Timestamp::now();
