@@ -2,7 +2,7 @@
 //! transaction each. A hand-rolled runner (30 lines) instead of sqlx's macro keeps a second
 //! copy of both database drivers out of the proc-macro build.
 
-use crate::backend::{Backend, Store};
+use crate::backend::{on_pool, Backend, Store};
 use crate::{Result, StoreError};
 
 struct Migration {
@@ -34,75 +34,41 @@ const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 
 impl Store {
-    /// Brings the schema up to date. Safe to run from several instances at once on
-    /// PostgreSQL (an advisory lock serialises them).
+    /// Brings the schema up to date, one transaction per migration. Safe to run from
+    /// several instances at once: on PostgreSQL an advisory lock serialises them, and
+    /// SQLite has a single writer anyway.
     pub async fn migrate(&self) -> Result<()> {
         let now = jiff::Timestamp::now().as_millisecond();
-        match &self.backend {
-            Backend::Sqlite(p) => {
-                sqlx::query(CREATE_LEDGER).execute(p).await?;
-                for m in MIGRATIONS {
-                    let mut tx = p.begin().await?;
-                    let done: Option<i64> = sqlx::query_scalar(
-                        "SELECT version FROM schema_migrations WHERE version = $1",
-                    )
+        let postgres = matches!(self.backend, Backend::Postgres(_));
+        on_pool!(self, p => {
+            for m in MIGRATIONS {
+                let mut tx = p.begin().await?;
+                if postgres {
+                    sqlx::query("SELECT pg_advisory_xact_lock(7263011)").execute(&mut *tx).await?;
+                }
+                sqlx::query(CREATE_LEDGER).execute(&mut *tx).await?;
+                let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
                     .bind(m.version)
                     .fetch_optional(&mut *tx)
                     .await?;
-                    if done.is_some() {
-                        continue;
-                    }
-                    sqlx::raw_sql(m.sqlite)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|source| StoreError::Migration {
-                            version: m.version,
-                            source,
-                        })?;
-                    sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                        .bind(m.version)
-                        .bind(m.name)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                    tx.commit().await?;
-                    tracing::info!(version = m.version, name = m.name, "migration applied");
+                if done.is_some() {
+                    continue;
                 }
-            }
-            Backend::Postgres(p) => {
-                let mut tx = p.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock(7263011)")
+                let sql = if postgres { m.postgres } else { m.sqlite };
+                sqlx::raw_sql(sql)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|source| StoreError::Migration { version: m.version, source })?;
+                sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                    .bind(m.version)
+                    .bind(m.name)
+                    .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(CREATE_LEDGER).execute(&mut *tx).await?;
-                for m in MIGRATIONS {
-                    let done: Option<i64> = sqlx::query_scalar(
-                        "SELECT version FROM schema_migrations WHERE version = $1",
-                    )
-                    .bind(m.version)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if done.is_some() {
-                        continue;
-                    }
-                    sqlx::raw_sql(m.postgres)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|source| StoreError::Migration {
-                            version: m.version,
-                            source,
-                        })?;
-                    sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                        .bind(m.version)
-                        .bind(m.name)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                    tracing::info!(version = m.version, name = m.name, "migration applied");
-                }
                 tx.commit().await?;
+                tracing::info!(version = m.version, name = m.name, "migration applied");
             }
-        }
+        });
         Ok(())
     }
 }
