@@ -92,6 +92,10 @@ impl Store {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            // A local file cannot drop the connection; the default ping before every
+            // acquire only adds a round trip to the connection's worker thread (a pair of
+            // thread hand-offs) to every statement.
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await?;

@@ -21,7 +21,7 @@ CREATE UNIQUE INDEX summaries_week ON summaries(company_id, week_start);
 -- Timesheets and exports read a company's shifts by time, in keyset order.
 CREATE INDEX shifts_company_time ON shifts(company_id, clock_in_at, id);
 -- The board: who is in, and auto-closed shifts awaiting confirmation.
-CREATE INDEX shifts_company_open ON shifts(company_id) WHERE clock_out_at IS NULL;
-CREATE INDEX shifts_unconfirmed ON shifts(company_id) WHERE auto_closed AND NOT end_confirmed;
+CREATE INDEX shifts_company_open ON shifts(company_id, clock_in_at) WHERE clock_out_at IS NULL;
+CREATE INDEX shifts_unconfirmed ON shifts(company_id, clock_in_at) WHERE auto_closed AND NOT end_confirmed;
 -- Failed analyses per company.
 CREATE INDEX jobs_company_status ON jobs(company_id, status);
