@@ -22,6 +22,7 @@ mod openapi;
 mod summaries;
 mod tenancy;
 mod timezones;
+mod tls;
 
 pub mod helpers;
 
