@@ -223,6 +223,18 @@ mod tests {
     }
 
     #[test]
+    fn analysis_wait_is_optional_milliseconds() {
+        let c = Config::resolve(ServeArgs::default()).unwrap();
+        assert_eq!(c.analysis_wait, None, "unset: the web default applies");
+        let c = Config::resolve(ServeArgs {
+            analysis_wait_ms: Some(0),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(c.analysis_wait, Some(std::time::Duration::ZERO));
+    }
+
+    #[test]
     fn secrets_do_not_show_in_debug_output() {
         let c = Config::resolve(ServeArgs {
             database_url: Some(SecretString::from("postgres://u:hunter2@db/x".to_string())),

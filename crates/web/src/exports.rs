@@ -3,7 +3,7 @@
 //! company as one zip of CSV + JSON, and everything about one employee for an access
 //! request. Every text cell passes the CSV formula-injection guard.
 
-use crate::csv::{write_cells, write_row, Cell};
+use crate::csv::{write_cells, write_row, Cell, RowWriter};
 use crate::reports::{minutes, Calendar};
 use crate::AppState;
 use axum::body::{Body, Bytes};
@@ -18,7 +18,10 @@ use store::{ExportCursor, ExportShift, ShiftFilter, StoreError, Tenant};
 use tokio::sync::mpsc;
 
 /// Shifts per database round trip.
-pub const PAGE: u32 = 1000;
+pub const PAGE: u32 = 5000;
+
+/// Bytes per streamed body chunk.
+const CHUNK: usize = 64 * 1024;
 
 /// `from` / `to` / `employee_id` of an export, as given in the query string.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
@@ -134,46 +137,70 @@ fn local(cal: &Calendar, t: Timestamp) -> String {
 }
 
 pub fn shift_row(out: &mut String, r: &ExportShift, cal: &Calendar, now: Timestamp) {
+    shift_row_with(out, &mut String::new(), r, cal, now);
+}
+
+/// [`shift_row`] with a reusable scratch buffer: no allocation per cell.
+pub fn shift_row_with(
+    out: &mut String,
+    scratch: &mut String,
+    r: &ExportShift,
+    cal: &Calendar,
+    now: Timestamp,
+) {
+    const LOCAL: &str = "%Y-%m-%dT%H:%M:%S%:z";
     let s = &r.shift;
     let b = breakdown(r);
     let duration = s
         .clock_out_at
         .map(|o| minutes(o.duration_since(s.clock_in_at).as_millis() as i64));
-    write_cells(
-        out,
-        &[
-            Cell::text(s.id.to_string()),
-            Cell::text(s.employee_id.to_string()),
-            Cell::text(&r.employee_name),
-            Cell::text(&r.employee_code),
-            Cell::text(&s.workday),
-            Cell::text(s.clock_in_at.to_string()),
-            Cell::text(s.clock_out_at.map(|t| t.to_string()).unwrap_or_default()),
-            Cell::text(local(cal, s.clock_in_at)),
-            Cell::text(s.clock_out_at.map(|t| local(cal, t)).unwrap_or_default()),
-            Cell::text(&cal.zone),
-            Cell::opt_num(duration),
-            Cell::num(minutes(s.break_ms)),
-            Cell::num(minutes(s.worked(now).as_millis() as i64)),
-            Cell::text(&s.standup),
-            Cell::text(missed(r)),
-            Cell::text(s.report.clone().unwrap_or_default()),
-            Cell::opt_num(r.override_score.or(r.score)),
-            Cell::opt_num(r.score),
-            Cell::text(r.override_reason.clone().unwrap_or_default()),
-            Cell::opt_num(b.as_ref().map(|b| b.formula_version)),
-            Cell::opt_num(b.as_ref().map(|b| format!("{:.3}", b.task_component))),
-            Cell::opt_num(b.as_ref().map(|b| format!("{:.3}", b.unplanned_component))),
-            Cell::opt_num(b.as_ref().map(|b| b.tasks_total)),
-            Cell::opt_num(b.as_ref().map(|b| b.done)),
-            Cell::opt_num(b.as_ref().map(|b| b.progress)),
-            Cell::opt_num(b.as_ref().map(|b| b.blocked)),
-            Cell::opt_num(b.as_ref().map(|b| b.none)),
-            Cell::opt_num(b.as_ref().map(|b| b.unplanned)),
-            Cell::bool(s.auto_closed),
-            Cell::bool(s.corrected),
-        ],
-    );
+    let mut w = RowWriter::new(out, scratch);
+    w.text_fmt(s.id);
+    w.text_fmt(s.employee_id);
+    w.text(&r.employee_name);
+    w.text(&r.employee_code);
+    w.text(&s.workday);
+    w.text_fmt(s.clock_in_at);
+    match s.clock_out_at {
+        Some(t) => w.text_fmt(t),
+        None => w.text(""),
+    }
+    w.text_fmt(s.clock_in_at.to_zoned(cal.tz.clone()).strftime(LOCAL));
+    match s.clock_out_at {
+        Some(t) => w.text_fmt(t.to_zoned(cal.tz.clone()).strftime(LOCAL)),
+        None => w.text(""),
+    }
+    w.text(&cal.zone);
+    w.opt_num(duration);
+    w.num(minutes(s.break_ms));
+    w.num(minutes(s.worked(now).as_millis() as i64));
+    w.text(&s.standup);
+    w.text(&missed(r));
+    w.text(s.report.as_deref().unwrap_or_default());
+    w.opt_num(r.override_score.or(r.score));
+    w.opt_num(r.score);
+    w.text(r.override_reason.as_deref().unwrap_or_default());
+    match &b {
+        Some(b) => {
+            w.num(b.formula_version);
+            w.num(format_args!("{:.3}", b.task_component));
+            w.num(format_args!("{:.3}", b.unplanned_component));
+            w.num(b.tasks_total);
+            w.num(b.done);
+            w.num(b.progress);
+            w.num(b.blocked);
+            w.num(b.none);
+            w.num(b.unplanned);
+        }
+        None => {
+            for _ in 0..9 {
+                w.opt_num::<u32>(None);
+            }
+        }
+    }
+    w.bool(s.auto_closed);
+    w.bool(s.corrected);
+    w.end();
 }
 
 pub const SCORE_HEADER: [&str; 18] = [
@@ -293,7 +320,29 @@ fn channel_body(rx: mpsc::Receiver<Result<Bytes, std::io::Error>>) -> Body {
     }))
 }
 
-/// Streams shifts.csv or scores.csv.
+/// One export page and the instant its break times were read at.
+type Page = Result<(Vec<ExportShift>, Timestamp), StoreError>;
+
+/// Reads one export page on its own task, so the next page is read while this one is written.
+fn fetch_page(
+    state: &AppState,
+    t: Tenant,
+    filter: ShiftFilter,
+    after: Option<ExportCursor>,
+) -> tokio::task::JoinHandle<Page> {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let now = state.clock.now();
+        let page = state
+            .store
+            .export_shifts(&t, filter, after, PAGE, now)
+            .await?;
+        Ok((page, now))
+    })
+}
+
+/// Streams shifts.csv or scores.csv: rows are written into ~64 KB chunks while the next page
+/// is read from the database.
 pub fn stream_shifts(
     state: AppState,
     t: Tenant,
@@ -303,45 +352,55 @@ pub fn stream_shifts(
 ) -> Response {
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
-        let mut head = String::new();
+        let mut buf = String::with_capacity(CHUNK + 4096);
+        let mut scratch = String::new();
         match kind {
-            Kind::Shifts => write_row(&mut head, &SHIFT_HEADER),
-            Kind::Scores => write_row(&mut head, &SCORE_HEADER),
+            Kind::Shifts => write_row(&mut buf, &SHIFT_HEADER),
+            Kind::Scores => write_row(&mut buf, &SCORE_HEADER),
         }
-        if tx.send(Ok(Bytes::from(head))).await.is_err() {
-            return;
-        }
-        let mut after: Option<ExportCursor> = None;
-        loop {
-            let now = state.clock.now();
-            let page = match state
-                .store
-                .export_shifts(&t, filter, after, PAGE, now)
-                .await
-            {
-                Ok(p) => p,
-                Err(e) => {
+        let mut next = Some(fetch_page(&state, t, filter, None));
+        while let Some(handle) = next.take() {
+            let (page, now) = match handle.await {
+                Ok(Ok(p)) => p,
+                Ok(Err(e)) => {
                     tracing::error!(error = %e, "export stopped by a database error");
                     let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
                     return;
                 }
+                Err(e) => {
+                    tracing::error!(error = %e, "export page task failed");
+                    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+                    return;
+                }
             };
-            let Some(last) = page.last() else { return };
-            after = Some(ExportCursor {
-                clock_in_at: last.shift.clock_in_at,
-                id: last.shift.id,
-            });
-            let mut chunk = String::with_capacity(page.len() * 400);
-            for r in &page {
-                match kind {
-                    Kind::Shifts => shift_row(&mut chunk, r, &cal, now),
-                    Kind::Scores => score_row(&mut chunk, r),
+            if page.len() as u32 == PAGE {
+                if let Some(last) = page.last() {
+                    let after = Some(ExportCursor {
+                        clock_in_at: last.shift.clock_in_at,
+                        id: last.shift.id,
+                    });
+                    next = Some(fetch_page(&state, t, filter, after));
                 }
             }
-            // The client went away: stop reading the database.
-            if tx.send(Ok(Bytes::from(chunk))).await.is_err() || (page.len() as u32) < PAGE {
-                return;
+            for r in &page {
+                match kind {
+                    Kind::Shifts => shift_row_with(&mut buf, &mut scratch, r, &cal, now),
+                    Kind::Scores => score_row(&mut buf, r),
+                }
+                if buf.len() >= CHUNK {
+                    let chunk = std::mem::replace(&mut buf, String::with_capacity(CHUNK + 4096));
+                    // The client went away: stop reading the database.
+                    if tx.send(Ok(Bytes::from(chunk))).await.is_err() {
+                        if let Some(h) = next.take() {
+                            h.abort();
+                        }
+                        return;
+                    }
+                }
             }
+        }
+        if !buf.is_empty() {
+            let _ = tx.send(Ok(Bytes::from(buf))).await;
         }
     });
     let name = match kind {

@@ -154,8 +154,13 @@ pub struct SummaryRow {
 }
 
 pub async fn board(state: &AppState, t: &Tenant) -> Result<Board, StoreError> {
-    let now = state.clock.now();
     let cal = Calendar::of(state, t).await?;
+    board_for(state, t, &cal).await
+}
+
+/// [`board`] with the company's calendar already read.
+pub async fn board_for(state: &AppState, t: &Tenant, cal: &Calendar) -> Result<Board, StoreError> {
+    let now = state.clock.now();
     let store = &state.store;
     let employees = store.employees(t, true).await?;
     let names = names(&employees);
@@ -188,12 +193,10 @@ pub async fn board(state: &AppState, t: &Tenant) -> Result<Board, StoreError> {
         .await?;
     let ids: Vec<ShiftId> = todays.iter().map(|s| s.id).collect();
     let analyses = store.analyses_for(t, &ids).await?;
+    let index = AnalysisIndex::new(&analyses);
     let mut missed_tasks = Vec::new();
     for s in &todays {
-        let Some(a) = analyses
-            .iter()
-            .find(|a| a.shift == s.id && a.kind == "standup")
-        else {
+        let Some(a) = index.standup(s.id) else {
             continue;
         };
         let Ok(check) = serde_json::from_str::<StandupCheck>(&a.result) else {
@@ -377,6 +380,57 @@ pub struct Timesheet {
     pub status_mix: [u32; 4],
 }
 
+/// The analyses of listed shifts by shift and kind: one hash lookup per shift instead of a
+/// scan of every analysis (the listings used to be quadratic in the number of shifts).
+pub struct AnalysisIndex<'a> {
+    standup: HashMap<ShiftId, &'a Analysis>,
+    report: HashMap<ShiftId, &'a Analysis>,
+}
+
+impl<'a> AnalysisIndex<'a> {
+    pub fn new(analyses: &'a [Analysis]) -> Self {
+        let mut standup = HashMap::with_capacity(analyses.len() / 2 + 1);
+        let mut report = HashMap::with_capacity(analyses.len() / 2 + 1);
+        for a in analyses {
+            // The first match wins, as a linear `find` would have it.
+            match a.kind.as_str() {
+                "standup" => {
+                    standup.entry(a.shift).or_insert(a);
+                }
+                "report" => {
+                    report.entry(a.shift).or_insert(a);
+                }
+                _ => {}
+            }
+        }
+        Self { standup, report }
+    }
+
+    pub fn standup(&self, s: ShiftId) -> Option<&'a Analysis> {
+        self.standup.get(&s).copied()
+    }
+
+    pub fn report(&self, s: ShiftId) -> Option<&'a Analysis> {
+        self.report.get(&s).copied()
+    }
+
+    /// The effective report score of a shift.
+    pub fn score(&self, s: ShiftId) -> Option<i64> {
+        self.report(s).and_then(Analysis::effective_score)
+    }
+
+    /// The task statuses of a shift's report (empty when unanalysed or unreadable).
+    pub fn statuses(&self, s: ShiftId) -> Vec<TaskStatus> {
+        self.report(s).map(report_statuses).unwrap_or_default()
+    }
+}
+
+fn report_statuses(a: &Analysis) -> Vec<TaskStatus> {
+    serde_json::from_str::<ReportExtraction>(&a.result)
+        .map(|r| r.tasks.into_iter().map(|t| t.status).collect())
+        .unwrap_or_default()
+}
+
 /// The effective report score of a shift.
 pub fn score_of(analyses: &[Analysis], s: ShiftId) -> Option<i64> {
     analyses
@@ -389,8 +443,7 @@ pub fn statuses_of(analyses: &[Analysis], s: ShiftId) -> Vec<TaskStatus> {
     analyses
         .iter()
         .find(|a| a.shift == s && a.kind == "report")
-        .and_then(|a| serde_json::from_str::<ReportExtraction>(&a.result).ok())
-        .map(|r| r.tasks.into_iter().map(|t| t.status).collect())
+        .map(report_statuses)
         .unwrap_or_default()
 }
 
@@ -431,6 +484,7 @@ pub async fn timesheet(
         .await?;
     let ids: Vec<ShiftId> = shifts.iter().map(|s| s.id).collect();
     let analyses = state.store.analyses_for(t, &ids).await?;
+    let index = AnalysisIndex::new(&analyses);
     let weekly_target = state.store.weekly_target_minutes(t).await?;
     let expected = expected_minutes(from, to, weekly_target);
     let day_list = days(from, to);
@@ -456,10 +510,7 @@ pub async fn timesheet(
         let mine = by_emp.get(&e.id).map(Vec::as_slice).unwrap_or(&[]);
         let worked: i64 = minutes(mine.iter().map(|s| s.worked(now).as_millis() as i64).sum());
         let breaks: i64 = minutes(mine.iter().map(|s| s.break_ms).sum());
-        let scores: Vec<i64> = mine
-            .iter()
-            .filter_map(|s| score_of(&analyses, s.id))
-            .collect();
+        let scores: Vec<i64> = mine.iter().filter_map(|s| index.score(s.id)).collect();
         let locked = mine.iter().filter(|s| s.locked).count();
         let approval = match (mine.len(), locked) {
             (0, _) => "none",
@@ -471,11 +522,11 @@ pub async fn timesheet(
         for s in mine {
             if let Some(i) = day_index.get(&s.workday) {
                 per_day[*i] += s.worked(now).as_secs_f64() / 3600.0;
-                if let Some(sc) = score_of(&analyses, s.id) {
+                if let Some(sc) = index.score(s.id) {
                     day_scores[*i].push(sc);
                 }
             }
-            for st in statuses_of(&analyses, s.id) {
+            for st in index.statuses(s.id) {
                 status_mix[status_index(st)] += 1;
             }
         }
@@ -595,6 +646,7 @@ pub async fn employee_history(
         .await?;
     let ids: Vec<ShiftId> = shifts.iter().map(|s| s.id).collect();
     let analyses = state.store.analyses_for(t, &ids).await?;
+    let index = AnalysisIndex::new(&analyses);
     let target = state.store.weekly_target_minutes(t).await?;
     let approved: HashSet<String> = state
         .store
@@ -618,13 +670,10 @@ pub async fn employee_history(
             })
             .collect();
         let worked: i64 = minutes(mine.iter().map(|s| s.worked(now).as_millis() as i64).sum());
-        let scores: Vec<i64> = mine
-            .iter()
-            .filter_map(|s| score_of(&analyses, s.id))
-            .collect();
+        let scores: Vec<i64> = mine.iter().filter_map(|s| index.score(s.id)).collect();
         let mut statuses = [0u32; 4];
         for s in &mine {
-            for st in statuses_of(&analyses, s.id) {
+            for st in index.statuses(s.id) {
                 statuses[status_index(st)] += 1;
             }
         }
@@ -646,7 +695,7 @@ pub async fn employee_history(
     let mut by_day: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for s in &shifts {
         let e = by_day.entry(s.workday.clone()).or_default();
-        if let Some(sc) = score_of(&analyses, s.id) {
+        if let Some(sc) = index.score(s.id) {
             e.push(sc);
         }
     }
@@ -663,7 +712,7 @@ pub async fn employee_history(
                 .unwrap_or_else(|| "open".into()),
             break_minutes: minutes(s.break_ms),
             worked_minutes: minutes(s.worked(now).as_millis() as i64),
-            score: score_of(&analyses, s.id),
+            score: index.score(s.id),
             auto_closed: s.auto_closed,
             corrected: s.corrected,
             locked: s.locked,

@@ -5,7 +5,7 @@
 //! it to owners and supervisors.
 
 use crate::mail::Mail;
-use crate::reports::{score_of, statuses_of, Calendar};
+use crate::reports::{AnalysisIndex, Calendar};
 use crate::AppState;
 use analysis::WeeklyFigures;
 use domain::{ReportExtraction, Role, ShiftId, SummaryId, TaskStatus};
@@ -38,15 +38,13 @@ pub async fn weekly_figures(
         .await?;
     let ids: Vec<ShiftId> = shifts.iter().map(|s| s.id).collect();
     let analyses = state.store.analyses_for(t, &ids).await?;
+    let index = AnalysisIndex::new(&analyses);
     let people: HashSet<_> = shifts.iter().map(|s| s.employee_id).collect();
     let total_hours: f64 = shifts
         .iter()
         .map(|s| s.worked(now).as_secs_f64() / 3600.0)
         .sum();
-    let scores: Vec<i64> = shifts
-        .iter()
-        .filter_map(|s| score_of(&analyses, s.id))
-        .collect();
+    let scores: Vec<i64> = shifts.iter().filter_map(|s| index.score(s.id)).collect();
     let mut buckets = [0u32; 5];
     for s in &scores {
         buckets[(s.clamp(&0, &100) / 20).min(4) as usize] += 1;
@@ -54,7 +52,7 @@ pub async fn weekly_figures(
     let mut counts = [0u32; 4];
     let mut blockers: Vec<String> = Vec::new();
     for s in &shifts {
-        for st in statuses_of(&analyses, s.id) {
+        for st in index.statuses(s.id) {
             counts[match st {
                 TaskStatus::Done => 0,
                 TaskStatus::Progress => 1,
@@ -62,9 +60,8 @@ pub async fn weekly_figures(
                 TaskStatus::None => 3,
             }] += 1;
         }
-        if let Some(r) = analyses
-            .iter()
-            .find(|a| a.shift == s.id && a.kind == "report")
+        if let Some(r) = index
+            .report(s.id)
             .and_then(|a| serde_json::from_str::<ReportExtraction>(&a.result).ok())
         {
             blockers.extend(r.blockers);

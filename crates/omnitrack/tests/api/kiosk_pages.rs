@@ -9,7 +9,8 @@ use serde_json::Value;
 both!(
     supervisor_sets_up_and_the_kiosk_clocks,
     csv_import_reports_each_bad_row,
-    personal_link_clocks_without_a_code
+    personal_link_clocks_without_a_code,
+    forgotten_clock_out_is_closed_and_confirmed_at_next_visit,
 );
 
 fn field(html: &str, name: &str) -> String {
@@ -244,4 +245,88 @@ async fn personal_link_clocks_without_a_code(app: TestApp) {
         phone.get(app.url(&path)).send().await.unwrap().status(),
         StatusCode::NOT_FOUND
     );
+}
+
+async fn forgotten_clock_out_is_closed_and_confirmed_at_next_visit(app: TestApp) {
+    let c = app.signup("boss@acme.test").await;
+    let e = crate::clock::employee(&app, &c.token, "Fen", "FEN-001").await;
+    let eid = e["id"].as_str().unwrap();
+    app.browser_login("boss@acme.test", PASSWORD).await;
+    let csrf = app.csrf().await;
+    let html = app
+        .form(&format!("/employees/{eid}/link"), &[("csrf", &csrf)])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let start = html.find("/c/otl_").unwrap();
+    let path: String = html[start..]
+        .chars()
+        .take_while(|c| *c != '<' && *c != '"')
+        .collect();
+    app.clock.set("2026-05-04T08:00:00Z".parse().unwrap());
+    let phone = reqwest::Client::new();
+    phone
+        .post(app.url(&path))
+        .form(&[("action", "clock-in"), ("text", "Mon")])
+        .send()
+        .await
+        .unwrap();
+    // Nobody clocked out; the next morning housekeeping closes the shift.
+    app.clock.set("2026-05-05T07:00:00Z".parse().unwrap());
+    assert_eq!(
+        omnitrack::clock_workers::housekeeping_once(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    let s: Value = app
+        .get_api("/api/v1/shifts", &c.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(s["shifts"][0]["auto_closed"], true);
+    assert_eq!(s["shifts"][0]["end_confirmed"], false);
+    let screen = phone
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        screen.contains("closed automatically at 2026-05-04 18:00"),
+        "default length 8 h: {screen}"
+    );
+    let bad = phone
+        .post(app.url(&path))
+        .form(&[("action", "confirm-end"), ("text", "5pm")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.unwrap().contains("24-hour time"));
+    let ok = phone
+        .post(app.url(&path))
+        .form(&[("action", "confirm-end"), ("text", "17:30")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert!(
+        !ok.text().await.unwrap().contains("closed automatically"),
+        "asked only once"
+    );
+    let s: Value = app
+        .get_api("/api/v1/shifts", &c.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(s["shifts"][0]["end_confirmed"], true);
+    // 17:30 Berlin summer time is 15:30 UTC.
+    assert_eq!(s["shifts"][0]["clock_out_at"], "2026-05-04T15:30:00Z");
+    assert_eq!(s["shifts"][0]["worked_minutes"], 7 * 60 + 30);
 }

@@ -18,7 +18,8 @@ async fn serves_https_with_secure_cookie_and_hsts() {
     .await
     .unwrap();
     let port = app.base.rsplit(':').next().unwrap().to_string();
-    let cert = reqwest::Certificate::from_pem(&std::fs::read(data("test-ca.pem")).unwrap()).unwrap();
+    let cert =
+        reqwest::Certificate::from_pem(&std::fs::read(data("test-ca.pem")).unwrap()).unwrap();
     let client = reqwest::Client::builder()
         .add_root_certificate(cert)
         .redirect(reqwest::redirect::Policy::none())
@@ -27,17 +28,31 @@ async fn serves_https_with_secure_cookie_and_hsts() {
     let base = format!("https://localhost:{port}");
     let res = client.get(format!("{base}/healthz")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
+    assert!(res.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age="));
     let res = client
         .post(format!("{base}/signup"))
         .header("sec-fetch-site", "same-origin")
-        .form(&[("company_name", "Tls Co"), ("email", "tls@acme.test"), ("password", PASSWORD), ("timezone", "UTC")])
+        .form(&[
+            ("company_name", "Tls Co"),
+            ("email", "tls@acme.test"),
+            ("password", PASSWORD),
+            ("timezone", "UTC"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let cookie = res.headers()["set-cookie"].to_str().unwrap();
-    assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
     // Plain HTTP on the TLS port is not served.
-    assert!(reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await.map(|r| !r.status().is_success()).unwrap_or(true));
+    assert!(reqwest::get(format!("http://127.0.0.1:{port}/healthz"))
+        .await
+        .map(|r| !r.status().is_success())
+        .unwrap_or(true));
 }

@@ -7,7 +7,7 @@ use crate::auth::PageSession;
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
 use crate::pages::{render, Nav};
-use crate::reports::{board, hm, Board};
+use crate::reports::{board_for, hm, Board};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Form, Path, State};
@@ -36,8 +36,8 @@ pub async fn get(
 ) -> Result<Html<String>, PageError> {
     session.user(Role::Viewer)?;
     let t = &session.principal.tenant;
-    let board = board(&state, t).await?;
     let cal = crate::reports::Calendar::of(&state, t).await?;
+    let board = board_for(&state, t, &cal).await?;
     render(&Dashboard {
         nav: session.nav(&state, "dashboard").await?,
         board,

@@ -395,6 +395,9 @@ async fn perform(
     csrf: String,
     base: String,
 ) -> Result<Response, PageError> {
+    if action == "confirm-end" {
+        return confirm_end(state, t, e, text, csrf, base).await;
+    }
     let name = first_name(&e.name);
     let result = match action {
         "clock-in" => state
@@ -563,4 +566,61 @@ pub async fn link_act(
         format!("/c/{raw}"),
     )
     .await
+}
+
+/// The employee confirms the end of a shift that was closed automatically, or gives the
+/// time they really left (local `HH:MM` on the day it was closed).
+async fn confirm_end(
+    state: &AppState,
+    t: &Tenant,
+    e: &Employee,
+    text: &str,
+    csrf: String,
+    base: String,
+) -> Result<Response, PageError> {
+    let now = state.clock.now();
+    let Some(shift) = state.store.unconfirmed_shift(t, e.id, now).await? else {
+        return identified(state, t, e, csrf, base, FieldErrors::default()).await;
+    };
+    let tz = company_tz(state, t).await?;
+    let end = match text.trim() {
+        "" => None,
+        hhmm => {
+            let day = shift
+                .clock_out_at
+                .unwrap_or(now)
+                .to_zoned(tz.clone())
+                .date();
+            let parsed = hhmm
+                .parse::<jiff::civil::Time>()
+                .ok()
+                .and_then(|time| day.to_datetime(time).to_zoned(tz.clone()).ok())
+                .map(|z| z.timestamp());
+            match parsed {
+                Some(ts) => Some(ts),
+                None => {
+                    return identified(
+                        state,
+                        t,
+                        e,
+                        csrf,
+                        base,
+                        FieldErrors::one("end_time", "Use the 24-hour time, like 17:30."),
+                    )
+                    .await
+                }
+            }
+        }
+    };
+    match state
+        .store
+        .confirm_shift_end(t, e.id, shift.id, end, now)
+        .await
+    {
+        Ok(_) => identified(state, t, e, csrf, base, FieldErrors::default()).await,
+        Err(store::StoreError::Rule(m)) => {
+            identified(state, t, e, csrf, base, FieldErrors::one("end_time", m)).await
+        }
+        Err(err) => Err(err.into()),
+    }
 }
