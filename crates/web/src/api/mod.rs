@@ -44,11 +44,64 @@ use utoipa::OpenApi;
         exports::shifts, exports::scores, exports::tasks, exports::company, exports::employee,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
 )]
 pub struct ApiDoc;
 
 struct BearerAuth;
+
+/// Every operation can answer with the API's error body for malformed requests, missing or
+/// bad tokens, missing rights, unknown ids, conflicts, oversize or non-JSON bodies,
+/// validation failures and rate limits; say so once here instead of on every handler.
+struct CommonErrors;
+
+impl utoipa::Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        const COMMON: [(&str, &str); 9] = [
+            ("400", "Malformed request (broken JSON, bad query string)"),
+            ("401", "Missing, invalid or revoked token"),
+            (
+                "403",
+                "Not allowed for this role, token kind or account state",
+            ),
+            ("404", "No such resource in your company"),
+            ("409", "Conflicts with the current state"),
+            ("413", "Body too large"),
+            ("415", "Body is not JSON"),
+            ("422", "Input failed validation"),
+            ("429", "Too many attempts; see Retry-After"),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                for (code, description) in COMMON {
+                    op.responses
+                        .responses
+                        .entry(code.to_string())
+                        .or_insert_with(|| {
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content(
+                                    "application/json",
+                                    ContentBuilder::new()
+                                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                        .build(),
+                                )
+                                .build()
+                                .into()
+                        });
+                }
+            }
+        }
+    }
+}
 
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
