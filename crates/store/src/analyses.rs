@@ -135,6 +135,26 @@ impl Store {
         Ok(out)
     }
 
+    /// The analyses of one kind (`standup` or `report`) of every shift that started in
+    /// `[from, to)`: one indexed join instead of chunked IN lists of shift ids.
+    pub async fn analyses_between(
+        &self,
+        t: &Tenant,
+        from: Timestamp,
+        to: Timestamp,
+        kind: JobKind,
+    ) -> Result<Vec<Analysis>> {
+        const SQL: &str = "SELECT a.shift_id, a.kind, a.analyzer, a.model, a.prompt_version, a.fallback, a.result, a.score,
+                a.breakdown, a.override_score, a.override_reason, a.created_at
+             FROM shifts s JOIN analyses a ON a.shift_id = s.id
+             WHERE s.company_id = $1 AND s.clock_in_at >= $2 AND s.clock_in_at < $3 AND a.kind = $4 AND a.company_id = $1";
+        on_pool!(self, p => {
+            sqlx::query(SQL)
+                .bind(t.company_id().0).bind(to_ms(from)).bind(to_ms(to)).bind(kind.as_str())
+                .fetch_all(p).await?.iter().map(analysis).collect()
+        })
+    }
+
     pub async fn analysis(
         &self,
         t: &Tenant,

@@ -201,6 +201,31 @@ impl Store {
         })
     }
 
+    /// Shifts that started in `[from, to)`, oldest first, like [`Store::shifts`] but
+    /// **without the notes**: `standup` is empty and `report` is `None`. For figures
+    /// (timesheets, the board) that never show the texts, which are most of a row's bytes.
+    pub async fn shift_figures(
+        &self,
+        t: &Tenant,
+        from: Timestamp,
+        to: Timestamp,
+        now: Timestamp,
+    ) -> Result<Vec<Shift>> {
+        const SQL: &str = "SELECT s.id, s.employee_id, s.workday, s.clock_in_at, s.clock_out_at,
+                CAST('' AS TEXT) AS standup, CAST(NULL AS TEXT) AS report,
+                s.auto_closed, s.end_confirmed, s.corrected, s.locked,
+                CAST(COALESCE((SELECT SUM(COALESCE(b.end_at, $1) - b.start_at) FROM breaks b WHERE b.shift_id = s.id), 0) AS BIGINT) AS break_ms,
+                CASE WHEN EXISTS (SELECT 1 FROM breaks b WHERE b.shift_id = s.id AND b.end_at IS NULL) THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS on_break
+             FROM shifts s
+             WHERE s.company_id = $2 AND s.clock_in_at >= $3 AND s.clock_in_at < $4
+             ORDER BY s.clock_in_at, s.id";
+        on_pool!(self, p => {
+            sqlx::query(SQL)
+                .bind(to_ms(now)).bind(t.company_id().0).bind(to_ms(from)).bind(to_ms(to))
+                .fetch_all(p).await?.iter().map(shift).collect()
+        })
+    }
+
     /// Every break of one employee's shifts (the personal data export).
     pub async fn employee_breaks(&self, t: &Tenant, employee: EmployeeId) -> Result<Vec<BreakRow>> {
         on_pool!(self, p => {

@@ -18,7 +18,7 @@ use store::{ExportCursor, ExportShift, ShiftFilter, StoreError, Tenant};
 use tokio::sync::mpsc;
 
 /// Shifts per database round trip.
-pub const PAGE: u32 = 5000;
+pub const PAGE: u32 = 2000;
 
 /// Bytes per streamed body chunk.
 const CHUNK: usize = 64 * 1024;

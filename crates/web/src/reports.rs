@@ -180,19 +180,11 @@ pub async fn board_for(state: &AppState, t: &Tenant, cal: &Calendar) -> Result<B
         .collect();
     let today = cal.today(now);
     let (from, to) = cal.range(today, today);
-    let todays = store
-        .shifts(
-            t,
-            ShiftFilter {
-                from: Some(from),
-                to: Some(to),
-                employee: None,
-            },
-            now,
-        )
+    // Figures only (no note texts), and the standup analyses of the same range in one join.
+    let todays = store.shift_figures(t, from, to, now).await?;
+    let analyses = store
+        .analyses_between(t, from, to, store::JobKind::Standup)
         .await?;
-    let ids: Vec<ShiftId> = todays.iter().map(|s| s.id).collect();
-    let analyses = store.analyses_for(t, &ids).await?;
     let index = AnalysisIndex::new(&analyses);
     let mut missed_tasks = Vec::new();
     for s in &todays {
@@ -470,20 +462,13 @@ pub async fn timesheet(
     let now = state.clock.now();
     let (a, b) = cal.range(from, to);
     let employees = state.store.employees(t, true).await?;
-    let shifts = state
+    // Figures only (no note texts), and the report analyses of the same range in one join:
+    // the timesheet reads only report scores and task statuses.
+    let shifts = state.store.shift_figures(t, a, b, now).await?;
+    let analyses = state
         .store
-        .shifts(
-            t,
-            ShiftFilter {
-                from: Some(a),
-                to: Some(b),
-                employee: None,
-            },
-            now,
-        )
+        .analyses_between(t, a, b, store::JobKind::Report)
         .await?;
-    let ids: Vec<ShiftId> = shifts.iter().map(|s| s.id).collect();
-    let analyses = state.store.analyses_for(t, &ids).await?;
     let index = AnalysisIndex::new(&analyses);
     let weekly_target = state.store.weekly_target_minutes(t).await?;
     let expected = expected_minutes(from, to, weekly_target);
