@@ -254,7 +254,8 @@ pub async fn board_for(state: &AppState, t: &Tenant, cal: &Calendar) -> Result<B
         .collect();
     Ok(Board {
         timezone: cal.zone.clone(),
-        generated_at: now.to_string(),
+        // Whole seconds: people read it on the board, and sub-second digits are noise.
+        generated_at: now.round(jiff::Unit::Second).unwrap_or(now).to_string(),
         present,
         missed_tasks,
         unconfirmed,
