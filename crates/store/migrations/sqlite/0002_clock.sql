@@ -79,7 +79,8 @@ CREATE TABLE breaks (
     end_at         BIGINT
 );
 CREATE UNIQUE INDEX breaks_one_open ON breaks(shift_id) WHERE end_at IS NULL;
-CREATE INDEX breaks_shift ON breaks(shift_id);
+-- Covering: break totals per shift are summed from the index alone.
+CREATE INDEX breaks_shift ON breaks(shift_id, start_at, end_at);
 
 -- Every correction: who, when, old value, new value, why.
 CREATE TABLE shift_changes (
