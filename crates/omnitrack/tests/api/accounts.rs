@@ -15,12 +15,7 @@ both!(
 
 async fn signup_returns_a_working_token(app: TestApp) {
     let c = app.signup("owner@acme.test").await;
-    let me: Value = app
-        .get_api("/api/v1/me", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_json("/api/v1/me", &c.token).await;
     assert_eq!(me["email"], "owner@acme.test");
     assert_eq!(me["role"], "owner");
     assert_eq!(me["company_id"], c.company_id.as_str());
@@ -58,12 +53,7 @@ async fn tokens_from_password_list_and_revoke(app: TestApp) {
         .as_str()
         .unwrap()
         .to_string();
-    let list: Value = app
-        .get_api("/api/v1/tokens", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/tokens", &token).await;
     let tokens = list["tokens"].as_array().unwrap();
     assert_eq!(tokens.len(), 2, "sign-up token and cli token");
     assert!(

@@ -18,12 +18,7 @@ async fn put(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
 
 async fn company_weights_change_the_formula_and_objection_can_mean_no_analysis(app: TestApp) {
     let c = app.signup("boss@acme.test").await;
-    let got: Value = app
-        .get_api("/api/v1/settings/analysis", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let got: Value = app.get_json("/api/v1/settings/analysis", &c.token).await;
     assert_eq!(
         got,
         json!({"score_weights": {"tasks": 0.85, "unplanned": 0.15, "blocked_credit": 0.25}, "objection_mode": "local"})
@@ -91,11 +86,8 @@ async fn company_weights_change_the_formula_and_objection_can_mean_no_analysis(a
     assert!(r["score"].is_null());
     app.state.run_due_jobs().await.unwrap();
     let shifts: Value = app
-        .get_api(&format!("/api/v1/shifts?employee_id={e2id}"), &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/shifts?employee_id={e2id}"), &c.token)
+        .await;
     assert!(
         shifts["shifts"][0]["score"].is_null() && shifts["shifts"][0]["standup_check"].is_null()
     );

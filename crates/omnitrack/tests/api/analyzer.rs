@@ -101,12 +101,7 @@ async fn setup(app: &TestApp) -> String {
 }
 
 async fn shift_of(app: &TestApp, token: &str) -> Value {
-    let list: Value = app
-        .get_api("/api/v1/shifts", token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/shifts", token).await;
     list["shifts"][0].clone()
 }
 
@@ -251,12 +246,7 @@ async fn objection_means_no_external_processing(app: TestApp, fake: MockServer) 
         .mount(&fake)
         .await;
     let token = setup(&app).await;
-    let list: Value = app
-        .get_api("/api/v1/employees", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/employees", &token).await;
     let eid = list["employees"][0]["id"].as_str().unwrap();
     let res = app
         .api

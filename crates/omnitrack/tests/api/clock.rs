@@ -89,12 +89,7 @@ async fn clock_loop_with_standup_check_and_explained_score(app: TestApp) {
     let score = out["score"].as_i64().expect("score computed");
     assert!((40..=60).contains(&score), "one of two tasks done: {score}");
 
-    let list: Value = app
-        .get_api("/api/v1/shifts", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/shifts", &c.token).await;
     let shift = &list["shifts"][0];
     assert_eq!(
         shift["standup"],
@@ -182,12 +177,7 @@ async fn concurrent_clock_ins_make_one_shift(app: TestApp) {
         }
     }
     assert_eq!(created, 1);
-    let list: Value = app
-        .get_api("/api/v1/shifts", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/shifts", &c.token).await;
     assert_eq!(list["shifts"].as_array().unwrap().len(), 1);
 }
 
@@ -213,12 +203,7 @@ async fn idempotent_retry_returns_the_first_answer(app: TestApp) {
     );
     let b: Value = b.json().await.unwrap();
     assert_eq!(a, b);
-    let list: Value = app
-        .get_api("/api/v1/shifts", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/shifts", &c.token).await;
     assert_eq!(list["shifts"].as_array().unwrap().len(), 1);
 }
 
@@ -292,12 +277,7 @@ async fn wrong_codes_lock_out_with_growing_backoff(app: TestApp) {
         .unwrap();
     assert!(second > first, "backoff grows: {first} then {second}");
     // Supervisors see the alert.
-    let log: Value = app
-        .get_api("/api/v1/me", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let log: Value = app.get_json("/api/v1/me", &c.token).await;
     assert_eq!(log["role"], "owner");
 }
 
@@ -330,20 +310,10 @@ async fn kiosk_tokens_only_clock_and_only_their_company(app: TestApp) {
         (status, code.as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, "wrong_code")
     );
-    let list: Value = app
-        .get_api("/api/v1/shifts", &b.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/shifts", &b.token).await;
     assert!(list["shifts"].as_array().unwrap().is_empty());
     // Revoking the kiosk ends its token.
-    let kiosks: Value = app
-        .get_api("/api/v1/kiosks", &a.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let kiosks: Value = app.get_json("/api/v1/kiosks", &a.token).await;
     let kid = kiosks["kiosks"][0]["id"].as_str().unwrap();
     let res = app
         .api
@@ -376,21 +346,11 @@ async fn every_clock_route_is_404_for_another_company(app: TestApp) {
         &json!({"id_code": "HAL-001", "standup": "x"}),
     )
     .await;
-    let shifts: Value = app
-        .get_api("/api/v1/shifts", &a.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let shifts: Value = app.get_json("/api/v1/shifts", &a.token).await;
     let sid = shifts["shifts"][0]["id"].as_str().unwrap().to_string();
     let kiosks_a = kiosk(&app, &a.token).await;
     let _ = kiosks_a;
-    let kiosk_list: Value = app
-        .get_api("/api/v1/kiosks", &a.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let kiosk_list: Value = app.get_json("/api/v1/kiosks", &a.token).await;
     let kid = kiosk_list["kiosks"][0]["id"].as_str().unwrap().to_string();
     use reqwest::Method;
     let cases: Vec<(Method, String, Value)> = vec![
@@ -446,26 +406,17 @@ async fn every_clock_route_is_404_for_another_company(app: TestApp) {
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{method} {path}");
     }
     let listed: Value = app
-        .get_api(&format!("/api/v1/shifts?employee_id={eid}"), &b.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/shifts?employee_id={eid}"), &b.token)
+        .await;
     assert!(listed["shifts"].as_array().unwrap().is_empty());
     let tasks: Value = app
-        .get_api(&format!("/api/v1/tasks?employee_id={eid}"), &b.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/tasks?employee_id={eid}"), &b.token)
+        .await;
     assert!(tasks["tasks"].as_array().unwrap().is_empty());
     // Nothing of A's changed.
     let e2: Value = app
-        .get_api(&format!("/api/v1/employees/{eid}"), &a.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/employees/{eid}"), &a.token)
+        .await;
     assert_eq!(e2["name"], "Hal");
 }
 
@@ -485,12 +436,7 @@ async fn corrections_are_audited_and_approval_locks(app: TestApp) {
         &json!({"id_code": "IVY-001", "report": "done"}),
     )
     .await;
-    let list: Value = app
-        .get_api("/api/v1/shifts", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/shifts", &c.token).await;
     let s = &list["shifts"][0];
     let sid = s["id"].as_str().unwrap();
     let workday = s["workday"].as_str().unwrap().to_string();
@@ -622,12 +568,7 @@ async fn breaks_are_excluded_from_worked_time(app: TestApp) {
         &json!({"id_code": "JO-0001", "report": "y"}),
     )
     .await;
-    let list: Value = app
-        .get_api("/api/v1/shifts", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/shifts", &c.token).await;
     assert_eq!(list["shifts"][0]["worked_minutes"], 4 * 60);
     assert_eq!(list["shifts"][0]["break_minutes"], 30);
 }
@@ -694,12 +635,7 @@ async fn bad_clock_input_is_a_clear_4xx(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let list: Value = app
-        .get_api("/api/v1/shifts", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/shifts", &c.token).await;
     assert_eq!(list["shifts"][0]["standup"], "<script>alert(1)</script>");
 }
 
@@ -766,12 +702,7 @@ async fn employee_erasure_and_deactivation(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let list: Value = app
-        .get_api("/api/v1/shifts", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/shifts", &c.token).await;
     assert!(list["shifts"].as_array().unwrap().is_empty());
     assert_eq!(
         app.get_api(&format!("/api/v1/employees/{eid}"), &c.token)

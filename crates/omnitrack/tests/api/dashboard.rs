@@ -40,12 +40,7 @@ async fn board_shows_who_is_in_and_missed_tasks(app: TestApp) {
         StatusCode::OK
     );
 
-    let board: Value = app
-        .get_api("/api/v1/dashboard", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let board: Value = app.get_json("/api/v1/dashboard", &c.token).await;
     assert_eq!(board["timezone"], "Europe/Berlin");
     let present = board["present"].as_array().unwrap();
     assert_eq!(present.len(), 1, "{board}");
@@ -81,12 +76,7 @@ async fn board_shows_who_is_in_and_missed_tasks(app: TestApp) {
 
     // Another company's board is empty; viewers without a session are sent to log in.
     let other = app.signup("other@acme.test").await;
-    let b2: Value = app
-        .get_api("/api/v1/dashboard", &other.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let b2: Value = app.get_json("/api/v1/dashboard", &other.token).await;
     assert!(
         b2["present"].as_array().unwrap().is_empty()
             && b2["missed_tasks"].as_array().unwrap().is_empty()

@@ -87,6 +87,11 @@ impl TestApp {
         r.send().await.unwrap()
     }
 
+    /// A GET with a bearer token whose JSON body the test reads (any status).
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        self.get_api(path, token).await.json().await.unwrap()
+    }
+
     pub async fn get_api(&self, path: &str, token: &str) -> Response {
         self.api
             .get(self.url(path))

@@ -231,12 +231,7 @@ async fn personal_link_clocks_without_a_code(app: TestApp) {
         body.contains("Bea") && body.contains("You are clocked in"),
         "{body}"
     );
-    let list: Value = app
-        .get_api("/api/v1/shifts", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/shifts", &c.token).await;
     assert_eq!(list["shifts"].as_array().unwrap().len(), 1);
     // Revoked: the link is dead.
     app.form(&format!("/employees/{eid}/link/revoke"), &[("csrf", &csrf)])
@@ -280,12 +275,7 @@ async fn forgotten_clock_out_is_closed_and_confirmed_at_next_visit(app: TestApp)
             .unwrap(),
         1
     );
-    let s: Value = app
-        .get_api("/api/v1/shifts", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let s: Value = app.get_json("/api/v1/shifts", &c.token).await;
     assert_eq!(s["shifts"][0]["auto_closed"], true);
     assert_eq!(s["shifts"][0]["end_confirmed"], false);
     let screen = phone
@@ -319,12 +309,7 @@ async fn forgotten_clock_out_is_closed_and_confirmed_at_next_visit(app: TestApp)
         !ok.text().await.unwrap().contains("closed automatically"),
         "asked only once"
     );
-    let s: Value = app
-        .get_api("/api/v1/shifts", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let s: Value = app.get_json("/api/v1/shifts", &c.token).await;
     assert_eq!(s["shifts"][0]["end_confirmed"], true);
     // 17:30 Berlin summer time is 15:30 UTC.
     assert_eq!(s["shifts"][0]["clock_out_at"], "2026-05-04T15:30:00Z");

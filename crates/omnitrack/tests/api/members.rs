@@ -49,7 +49,7 @@ async fn invite_accept_and_roles_are_enforced_server_side(app: TestApp) {
     );
 
     let sup = token_for(&app, "sup@acme.test", PASSWORD).await;
-    let me: Value = app.get_api("/api/v1/me", &sup).await.json().await.unwrap();
+    let me: Value = app.get_json("/api/v1/me", &sup).await;
     assert_eq!(me["role"], "supervisor");
     // A supervisor may read members but not invite or change roles.
     assert_eq!(
@@ -80,12 +80,7 @@ async fn invite_accept_and_roles_are_enforced_server_side(app: TestApp) {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
     // The owner demotes the supervisor to viewer; the change applies to existing tokens at once.
-    let users: Value = app
-        .get_api("/api/v1/users", &owner.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let users: Value = app.get_json("/api/v1/users", &owner.token).await;
     let sup_id = users["users"]
         .as_array()
         .unwrap()
@@ -104,7 +99,7 @@ async fn invite_accept_and_roles_are_enforced_server_side(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let me: Value = app.get_api("/api/v1/me", &sup).await.json().await.unwrap();
+    let me: Value = app.get_json("/api/v1/me", &sup).await;
     assert_eq!(me["role"], "viewer");
     // Viewers cannot change settings pages either (server-side, not just hidden buttons).
     app.browser_login("sup@acme.test", PASSWORD).await;

@@ -133,23 +133,15 @@ async fn summary_is_anonymised_and_once_per_week(kind: StoreKind) {
         "{body}"
     );
 
-    let list: Value = t
-        .get_api("/api/v1/summaries", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = t.get_json("/api/v1/summaries", &c.token).await;
     let s = &list["summaries"][0];
     assert_eq!(s["summary"], "A steady week for the team.");
     assert_eq!(s["analyzer"], "claude");
     assert_eq!(s["figures"]["shifts"], 1);
     let id = s["id"].as_str().unwrap();
     let one: Value = t
-        .get_api(&format!("/api/v1/summaries/{id}"), &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/summaries/{id}"), &c.token)
+        .await;
     assert_eq!(one["week_start"], s["week_start"]);
     let other = t.signup("boss@other.test").await;
     assert_eq!(
@@ -193,12 +185,7 @@ async fn summary_is_anonymised_and_once_per_week(kind: StoreKind) {
         web::summaries::run_for(&state, Some(next)).await.unwrap(),
         1
     );
-    let list: Value = t
-        .get_api("/api/v1/summaries", &c.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = t.get_json("/api/v1/summaries", &c.token).await;
     assert_eq!(list["summaries"][0]["analyzer"], "local");
     assert_eq!(list["summaries"][0]["fallback"], true);
 }

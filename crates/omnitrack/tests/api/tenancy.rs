@@ -11,12 +11,7 @@ both!(another_companys_token_sees_nothing);
 async fn another_companys_token_sees_nothing(app: TestApp) {
     let a = app.signup("a@a.test").await;
     let b = app.signup("b@b.test").await;
-    let a_tokens: Value = app
-        .get_api("/api/v1/tokens", &a.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let a_tokens: Value = app.get_json("/api/v1/tokens", &a.token).await;
     let a_token_id = a_tokens["tokens"][0]["id"].as_str().unwrap().to_string();
 
     let attempts: Vec<(Method, String, Option<Value>)> = vec![
@@ -40,20 +35,10 @@ async fn another_companys_token_sees_nothing(app: TestApp) {
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{method} {path}");
     }
     // B's listings never include A's data.
-    let users: Value = app
-        .get_api("/api/v1/users", &b.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let users: Value = app.get_json("/api/v1/users", &b.token).await;
     assert_eq!(users["users"].as_array().unwrap().len(), 1);
     assert!(!users.to_string().contains("a@a.test"));
     // A is untouched.
-    let me: Value = app
-        .get_api("/api/v1/me", &a.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_json("/api/v1/me", &a.token).await;
     assert_eq!(me["role"], "owner");
 }

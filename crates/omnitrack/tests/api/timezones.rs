@@ -42,12 +42,7 @@ async fn punch(app: &TestApp, token: &str, code: &str, at_in: &str, at_out: &str
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let list: Value = app
-        .get_api("/api/v1/shifts", token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/shifts", token).await;
     list["shifts"].as_array().unwrap().last().unwrap().clone()
 }
 
@@ -70,18 +65,12 @@ async fn overnight_shift_over_the_spring_change_in_berlin(app: TestApp) {
     assert_eq!(s["worked_minutes"], 8 * 60);
     // Filtering by local day uses the zone's real day bounds.
     let day: Value = app
-        .get_api("/api/v1/shifts?from=2026-03-28&to=2026-03-28", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json("/api/v1/shifts?from=2026-03-28&to=2026-03-28", &token)
+        .await;
     assert_eq!(day["shifts"].as_array().unwrap().len(), 1);
     let next: Value = app
-        .get_api("/api/v1/shifts?from=2026-03-29&to=2026-03-29", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json("/api/v1/shifts?from=2026-03-29&to=2026-03-29", &token)
+        .await;
     assert!(next["shifts"].as_array().unwrap().is_empty());
 }
 
