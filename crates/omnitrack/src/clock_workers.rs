@@ -44,6 +44,7 @@ pub async fn housekeeping_once(state: &AppState) -> anyhow::Result<usize> {
         .rate_prune(now - SignedDuration::from_hours(2))
         .await?;
     if !closed.is_empty() {
+        state.read_cache.bump();
         tracing::info!(
             count = closed.len(),
             "forgotten shifts closed automatically"

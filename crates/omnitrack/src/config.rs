@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// does not try it; the background worker does.
     #[arg(long, env = "OMNITRACK_ANALYSIS_WAIT_MS")]
     pub analysis_wait_ms: Option<u64>,
+    /// How long a computed live board or team timesheet may be served from memory (ms;
+    /// default 1500). Writes on this instance invalidate it at once. 0: off.
+    #[arg(long, env = "OMNITRACK_READ_CACHE_MS")]
+    pub read_cache_ms: Option<u64>,
 }
 
 /// The TOML file's shape; every key optional.
@@ -77,6 +81,7 @@ struct FileConfig {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     analysis_wait_ms: Option<u64>,
+    read_cache_ms: Option<u64>,
 }
 
 /// The resolved configuration.
@@ -98,6 +103,8 @@ pub struct Config {
     pub analyzer: analysis::AnalyzerConfig,
     /// How long a clock request waits for its analysis; `None`: the web default.
     pub analysis_wait: Option<std::time::Duration>,
+    /// How long computed boards and timesheets are served from memory; zero: not at all.
+    pub read_cache_ttl: std::time::Duration,
 }
 
 impl Config {
@@ -182,6 +189,11 @@ impl Config {
                 .analysis_wait_ms
                 .or(file.analysis_wait_ms)
                 .map(std::time::Duration::from_millis),
+            read_cache_ttl: args
+                .read_cache_ms
+                .or(file.read_cache_ms)
+                .map(std::time::Duration::from_millis)
+                .unwrap_or(web::read_cache::DEFAULT_TTL),
         })
     }
 }
@@ -232,6 +244,18 @@ mod tests {
         })
         .unwrap();
         assert_eq!(c.analysis_wait, Some(std::time::Duration::ZERO));
+    }
+
+    #[test]
+    fn read_cache_defaults_to_the_web_ttl_and_zero_turns_it_off() {
+        let c = Config::resolve(ServeArgs::default()).unwrap();
+        assert_eq!(c.read_cache_ttl, web::read_cache::DEFAULT_TTL);
+        let c = Config::resolve(ServeArgs {
+            read_cache_ms: Some(0),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(c.read_cache_ttl, std::time::Duration::ZERO);
     }
 
     #[test]

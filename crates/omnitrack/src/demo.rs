@@ -176,20 +176,13 @@ fn report(rng: &mut Rng, tasks: &[String]) -> String {
     parts.join(" ")
 }
 
-type Cached = (String, Option<(String, u8, String)>);
+/// An analysed note: the standup check's JSON, or for a report the model with the
+/// extraction's JSON, the score and the breakdown's JSON.
+type Analysed = (String, Option<(String, u8, String)>);
 
-/// Analyses by the local analyzer, memoised: bench data repeats its texts.
-fn analyse(
-    cache: &mut HashMap<(String, bool), Cached>,
-    tasks: &[String],
-    text: &str,
-    report: bool,
-) -> Cached {
-    let key = (format!("{}\u{1}{text}", tasks.join("\u{2}")), report);
-    if let Some(c) = cache.get(&key) {
-        return c.clone();
-    }
-    let out = if report {
+/// Runs the local analyzer on one note, as the app would.
+fn analyse(tasks: &[String], text: &str, report: bool) -> Analysed {
+    if report {
         let r = local_report(tasks, text);
         let statuses: Vec<TaskStatus> = r.value.tasks.iter().map(|t| t.status).collect();
         let b = compute(&statuses, r.value.unplanned.len(), ScoreWeights::default());
@@ -205,11 +198,102 @@ fn analyse(
     } else {
         let s = local_standup(tasks, text);
         (serde_json::to_string(&s.value).unwrap_or_default(), None)
-    };
-    if cache.len() < 200_000 {
-        cache.insert(key, out.clone());
     }
-    out
+}
+
+/// Different standups / reports written per set of open tasks before notes repeat.
+const STANDUPS_PER_SET: usize = 24;
+const REPORTS_PER_SET: usize = 64;
+
+/// Notes with their analyses, a bounded pool per set of open task titles: a million-shift
+/// benchmark company then runs the analyzer some tens of thousands of times instead of
+/// two million, and memory stays bounded. Everyone still has dozens of different days.
+#[derive(Default)]
+struct Notes {
+    pools: HashMap<Vec<String>, Pool>,
+}
+
+#[derive(Default)]
+struct Pool {
+    standups: Vec<(String, String)>,
+    reports: Vec<(String, Analysed)>,
+}
+
+impl Notes {
+    /// A standup and its check's JSON.
+    fn standup(&mut self, rng: &mut Rng, titles: &[String]) -> (String, String) {
+        let pool = self.pools.entry(titles.to_vec()).or_default();
+        if pool.standups.len() < STANDUPS_PER_SET {
+            let text = standup(rng, titles);
+            let json = analyse(titles, &text, false).0;
+            pool.standups.push((text, json));
+        }
+        pool.standups[rng.below(pool.standups.len())].clone()
+    }
+
+    /// A report and its analysis.
+    fn report(&mut self, rng: &mut Rng, titles: &[String]) -> (String, Analysed) {
+        let pool = self.pools.entry(titles.to_vec()).or_default();
+        if pool.reports.len() < REPORTS_PER_SET {
+            let text = report(rng, titles);
+            let analysed = analyse(titles, &text, true);
+            pool.reports.push((text, analysed));
+        }
+        pool.reports[rng.below(pool.reports.len())].clone()
+    }
+}
+
+/// A batch of seeded shifts (with their breaks) and their analyses.
+type Batch = (Vec<SeedShift>, Vec<SeedAnalysis>);
+
+/// Where batches go: on an SQLite file, a writer on its own thread (prepared statements,
+/// one transaction per batch) while the next batch is generated; elsewhere the store's
+/// multi-row inserts.
+enum Writer {
+    Thread {
+        tx: tokio::sync::mpsc::Sender<Batch>,
+        done: tokio::task::JoinHandle<store::Result<()>>,
+    },
+    Store,
+}
+
+impl Writer {
+    fn start(state: &AppState, t: &Tenant) -> anyhow::Result<Self> {
+        let Some(mut seeder) = state.store.sqlite_seeder(t)? else {
+            return Ok(Self::Store);
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
+        let done = tokio::task::spawn_blocking(move || {
+            while let Some((shifts, analyses)) = rx.blocking_recv() {
+                seeder.write(&shifts, &analyses)?;
+            }
+            Ok(())
+        });
+        Ok(Self::Thread { tx, done })
+    }
+
+    async fn write(&self, state: &AppState, t: &Tenant, batch: Batch) -> anyhow::Result<()> {
+        match self {
+            // A closed channel means the writer stopped on an error; `finish` reports it.
+            Self::Thread { tx, .. } => {
+                let _ = tx.send(batch).await;
+            }
+            Self::Store => {
+                state.store.seed_shifts(t, &batch.0).await?;
+                state.store.seed_analyses(t, &batch.1).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits until everything is written.
+    async fn finish(self) -> anyhow::Result<()> {
+        if let Self::Thread { tx, done } = self {
+            drop(tx);
+            done.await??;
+        }
+        Ok(())
+    }
 }
 
 fn at(day: Date, minutes: i64, tz: &jiff::tz::TimeZone) -> Timestamp {
@@ -252,7 +336,8 @@ pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedRepor
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
 
     let n = o.employees.max(1);
-    let weekdays_needed = o.shifts.div_ceil(n).max(1);
+    // About 94 % of the team works a given weekday: a few days more than that needs.
+    let weekdays_needed = (o.shifts * 1000).div_ceil(n * 935).max(1);
     // Past weekdays, oldest first, ending yesterday; plus today for the live board.
     let mut days = Vec::new();
     let mut d = today.checked_sub(1.day())?;
@@ -312,17 +397,30 @@ pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedRepor
     state.store.seed_employees(&t, &employees).await?;
     state.store.seed_tasks(&t, &tasks).await?;
 
-    let mut cache = HashMap::new();
+    let writer = Writer::start(state, &t)?;
+    let mut notes = Notes::default();
+    // Who works which day: about 6 % are off sick or on leave. Decided up front, so the
+    // oldest days give up the surplus and exactly `o.shifts` are written, recent days full.
+    let mut present: Vec<bool> = (0..days.len() * n).map(|_| !rng.chance(6)).collect();
+    let mut surplus = present
+        .iter()
+        .filter(|p| **p)
+        .count()
+        .saturating_sub(o.shifts);
+    for p in present.iter_mut().filter(|p| **p) {
+        if surplus == 0 {
+            break;
+        }
+        *p = false;
+        surplus -= 1;
+    }
     let mut shifts = Vec::with_capacity(4096);
     let mut analyses = Vec::with_capacity(8192);
     let mut written = 0usize;
-    for day in &days {
+    for (d, day) in days.iter().enumerate() {
         for (i, e) in employees.iter().enumerate() {
-            if written >= o.shifts {
-                break;
-            }
-            if rng.chance(6) {
-                continue; // off sick, on leave
+            if !present[d * n + i] {
+                continue;
             }
             let start = 7 * 60 + 15 + rng.below(150) as i64;
             let len = 7 * 60 + 30 + rng.below(120) as i64;
@@ -332,12 +430,10 @@ pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedRepor
             let b_end =
                 b_start.checked_add(SignedDuration::from_mins(30 + rng.below(16) as i64))?;
             let titles = &open_titles[i];
-            let st = standup(&mut rng, titles);
-            let rp = report(&mut rng, titles);
+            let (st, standup_json) = notes.standup(&mut rng, titles);
+            let (rp, (model, scored)) = notes.report(&mut rng, titles);
             let auto = rng.chance(1);
             let id = ShiftId::new();
-            let (standup_json, _) = analyse(&mut cache, titles, &st, false);
-            let (model, scored) = analyse(&mut cache, titles, &rp, true);
             analyses.push(SeedAnalysis {
                 shift: id,
                 kind: JobKind::Standup,
@@ -375,10 +471,11 @@ pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedRepor
             });
             written += 1;
             if shifts.len() >= 4000 {
-                state.store.seed_shifts(&t, &shifts).await?;
-                state.store.seed_analyses(&t, &analyses).await?;
-                shifts.clear();
-                analyses.clear();
+                let batch = (
+                    std::mem::replace(&mut shifts, Vec::with_capacity(4096)),
+                    std::mem::replace(&mut analyses, Vec::with_capacity(8192)),
+                );
+                writer.write(state, &t, batch).await?;
             }
         }
     }
@@ -388,9 +485,8 @@ pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedRepor
             let clock_in =
                 now.checked_sub(SignedDuration::from_mins(30 + (i as i64 * 17) % 240))?;
             let titles = &open_titles[i];
-            let st = standup(&mut rng, titles);
+            let (st, standup_json) = notes.standup(&mut rng, titles);
             let id = ShiftId::new();
-            let (standup_json, _) = analyse(&mut cache, titles, &st, false);
             let model = analysis::Analyzer::local().model().to_string();
             analyses.push(SeedAnalysis {
                 shift: id,
@@ -422,8 +518,8 @@ pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedRepor
             });
         }
     }
-    state.store.seed_shifts(&t, &shifts).await?;
-    state.store.seed_analyses(&t, &analyses).await?;
+    writer.write(state, &t, (shifts, analyses)).await?;
+    writer.finish().await?;
     for (kind, detail) in [
         (
             "lockout",

@@ -79,7 +79,12 @@ fn init_logging() {
         .with_env_filter(filter)
         .with_target(true)
         // Logs go to stderr so command output (eval --json, openapi) stays clean on stdout.
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal, not in log files (or `NO_COLOR`).
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none(),
+        );
     if json {
         builder.json().init();
     } else {

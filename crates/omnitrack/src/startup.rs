@@ -75,6 +75,7 @@ impl Application {
             analyzer,
             billing,
             data_dir: config.data_dir.clone(),
+            read_cache: web::read_cache::ReadCache::new(config.read_cache_ttl),
         };
         Ok(Self {
             listener,

@@ -113,6 +113,15 @@ impl Store {
     }
 
     pub async fn company(&self, t: &Tenant) -> Result<Company> {
+        if let Some(hit) = self.cache.companies.get(&t.company_id()) {
+            return Ok(hit);
+        }
+        let company = self.company_uncached(t).await?;
+        self.cache.companies.put(t.company_id(), company.clone());
+        Ok(company)
+    }
+
+    async fn company_uncached(&self, t: &Tenant) -> Result<Company> {
         on_pool!(self, p => {
             let r = sqlx::query("SELECT id, name, timezone, week_start, status, created_at, canceled_at, purge_at FROM companies WHERE id = $1")
                 .bind(t.company_id().0).fetch_optional(p).await?.ok_or(StoreError::NotFound)?;
@@ -196,6 +205,7 @@ impl Store {
                 .bind(user.0).bind(t.company_id().0).execute(&mut *tx).await?;
             tx.commit().await?;
         });
+        self.cache.forget_all();
         Ok(())
     }
 
@@ -217,6 +227,7 @@ impl Store {
                 .bind(role.as_str()).bind(user.0).bind(t.company_id().0).execute(p).await?;
             // A demoted user's open sessions keep working with the new role (looked up per request).
         });
+        self.cache.forget_all();
         Ok(())
     }
 
@@ -236,6 +247,7 @@ impl Store {
             sqlx::query("DELETE FROM users WHERE id = $1 AND company_id = $2")
                 .bind(user.0).bind(t.company_id().0).execute(p).await?;
         });
+        self.cache.forget_all();
         Ok(())
     }
 

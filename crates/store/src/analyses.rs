@@ -2,7 +2,7 @@
 //! re-analysis after a failure never duplicates a result. The score is computed by our
 //! formula and stored next to its breakdown; a supervisor's override keeps the original.
 
-use crate::backend::on_pool;
+use crate::backend::{on_pool, Backend};
 use crate::row::AnyRow;
 use crate::time::{from_ms, to_ms};
 use crate::{Job, JobKind, Result, Store, StoreError, Tenant};
@@ -23,6 +23,27 @@ pub struct NewAnalysis<'a> {
     pub score: Option<u8>,
     /// JSON of the score breakdown.
     pub breakdown: Option<&'a str>,
+}
+
+impl NewAnalysis<'_> {
+    /// The row as [`Store::analysis`] reads it back right after it was saved at `now`
+    /// (a fresh result has no supervisor override).
+    pub fn saved(&self, now: Timestamp) -> Analysis {
+        Analysis {
+            shift: self.shift,
+            kind: self.kind.as_str().to_owned(),
+            analyzer: self.analyzer.to_owned(),
+            model: self.model.to_owned(),
+            prompt_version: i64::from(self.prompt_version),
+            fallback: self.fallback,
+            result: self.result.to_owned(),
+            score: self.score.map(i64::from),
+            breakdown: self.breakdown.map(str::to_owned),
+            override_score: None,
+            override_reason: None,
+            created_at: from_ms(to_ms(now)),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +92,9 @@ const SAVE: &str = "INSERT INTO analyses (id, company_id, shift_id, kind, analyz
        prompt_version = excluded.prompt_version, fallback = excluded.fallback, result = excluded.result,
        score = excluded.score, breakdown = excluded.breakdown, created_at = excluded.created_at";
 
+/// The number of placeholders in [`SAVE`] (`$1`…`$12`); statements that extend it number on.
+const SAVE_PARAMS: usize = 12;
+
 const COLUMNS: &str = "shift_id, kind, analyzer, model, prompt_version, fallback, result, score, breakdown, override_score, override_reason, created_at";
 
 impl Store {
@@ -97,6 +121,51 @@ impl Store {
         a: NewAnalysis<'_>,
         now: Timestamp,
     ) -> Result<()> {
+        if let Some(w) = &self.writer {
+            let (company, job_id) = (job.tenant.company_id().0, job.id.0);
+            let row = (
+                a.shift.0,
+                a.kind.as_str(),
+                a.analyzer.to_owned(),
+                a.model.to_owned(),
+                i64::from(a.prompt_version),
+                a.fallback,
+                a.result.to_owned(),
+                a.score.map(i64::from),
+                a.breakdown.map(str::to_owned),
+            );
+            return w.write(move |c| {
+                let (shift, kind, analyzer, model, version, fallback, result, score, breakdown) = row;
+                c.prepare_cached(SAVE)?.execute(rusqlite::params![uuid::Uuid::now_v7().as_bytes(), company.as_bytes(), shift.as_bytes(), kind,
+                    analyzer, model, version, fallback, result, score, breakdown, to_ms(now)])?;
+                c.prepare_cached(crate::jobs::FINISH)?.execute([job_id.as_bytes()])?;
+                Ok(())
+            }).await;
+        }
+        if let Backend::Postgres(p) = &self.backend {
+            // One statement, one round trip: a data-modifying CTE is atomic with its query.
+            let sql = format!(
+                "WITH saved AS ({SAVE}) {}",
+                crate::jobs::FINISH.replace("$1", &format!("${}", SAVE_PARAMS + 1))
+            );
+            sqlx::query(&sql)
+                .bind(uuid::Uuid::now_v7())
+                .bind(job.tenant.company_id().0)
+                .bind(a.shift.0)
+                .bind(a.kind.as_str())
+                .bind(a.analyzer)
+                .bind(a.model)
+                .bind(i64::from(a.prompt_version))
+                .bind(a.fallback)
+                .bind(a.result)
+                .bind(a.score.map(i64::from))
+                .bind(a.breakdown)
+                .bind(to_ms(now))
+                .bind(job.id.0)
+                .execute(p)
+                .await?;
+            return Ok(());
+        }
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query(SAVE)
@@ -184,5 +253,16 @@ impl Store {
             if n == 0 { return Err(StoreError::NotFound); }
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_numbers_its_placeholders_up_to_save_params() {
+        assert!(SAVE.contains(&format!("${SAVE_PARAMS}")));
+        assert!(!SAVE.contains(&format!("${}", SAVE_PARAMS + 1)));
     }
 }

@@ -1,10 +1,19 @@
+use crate::hot_cache::HotCache;
+use crate::inline_read::InlineReader;
+use crate::writer::Writer;
 use crate::{Result, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+
+/// SQLite reads through a memory map of up to this many bytes of the file instead of
+/// `pread` copies: every commit by another connection empties a connection's page cache
+/// in WAL mode, and refilling it from the map costs no system call or copy.
+pub(crate) const MMAP_BYTES: i64 = 256 << 20;
 
 /// Which engine a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +32,13 @@ pub(crate) enum Backend {
 #[derive(Clone)]
 pub struct Store {
     pub(crate) backend: Backend,
+    /// SQLite only: the group-commit writer that the hot writes (punches, their analysis
+    /// results, burst counters) go through. See [`crate::writer`].
+    pub(crate) writer: Option<Arc<Writer>>,
+    /// SQLite only: point reads on the calling thread. See [`crate::inline_read`].
+    pub(crate) inline: Option<Arc<InlineReader>>,
+    /// Short-lived copies of rows read on every request (tokens, companies, settings).
+    pub(crate) cache: Arc<HotCache>,
 }
 
 /// Runs the same body against whichever pool backs the store. The body is type-checked
@@ -71,6 +87,9 @@ impl Store {
             .await?;
         Ok(Self {
             backend: Backend::Postgres(pool),
+            writer: None,
+            inline: None,
+            cache: Arc::default(),
         })
     }
 
@@ -89,7 +108,8 @@ impl Store {
             // FULL: an acknowledged punch survives power loss, not just a process crash.
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            .pragma("mmap_size", MMAP_BYTES.to_string());
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             // A local file cannot drop the connection; the default ping before every
@@ -99,8 +119,22 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await?;
+        // An in-memory database is private to its connection: no second (writer) one.
+        let in_memory =
+            path.is_empty() || path.contains(":memory:") || path.contains("mode=memory");
+        let (writer, inline) = if in_memory {
+            (None, None)
+        } else {
+            (
+                Some(Arc::new(Writer::open(std::path::Path::new(path))?)),
+                Some(Arc::new(InlineReader::new(path.into()))),
+            )
+        };
         Ok(Self {
             backend: Backend::Sqlite(pool),
+            writer,
+            inline,
+            cache: Arc::default(),
         })
     }
 

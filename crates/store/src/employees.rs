@@ -3,7 +3,7 @@
 //! external AI processing).
 
 use crate::backend::on_pool;
-use crate::row::{AnyRow, RowGet};
+use crate::row::RowGet;
 use crate::time::{from_ms, to_ms};
 use crate::{Result, Store, StoreError, Tenant};
 use domain::{EmployeeId, EmployeeName, IdCode};
@@ -40,7 +40,7 @@ pub struct EmployeeChanges<'a> {
 
 const COLUMNS: &str = "id, name, id_code, pin_hash, active, objected, created_at";
 
-fn employee<R: AnyRow>(r: &R) -> Result<Employee> {
+fn employee<R: RowGet>(r: &R) -> Result<Employee> {
     Ok(Employee {
         id: EmployeeId(r.uuid("id")?),
         name: r.string("name")?,
@@ -102,6 +102,13 @@ impl Store {
         t: &Tenant,
         code: &IdCode,
     ) -> Result<Option<ClockIdentity>> {
+        if let Some(inline) = &self.inline {
+            return inline.read(|c| {
+                crate::inline_read::first(c, &format!("SELECT {COLUMNS} FROM employees WHERE company_id = $1 AND id_code = $2 AND active"),
+                    rusqlite::params![t.company_id().0.as_bytes(), code.as_str()],
+                    |r| Ok(ClockIdentity { employee: employee(r)?, pin_hash: r.opt_string("pin_hash")? }))
+            });
+        }
         on_pool!(self, p => {
             let row = sqlx::query(&format!("SELECT {COLUMNS} FROM employees WHERE company_id = $1 AND id_code = $2 AND active"))
                 .bind(t.company_id().0).bind(code.as_str()).fetch_optional(p).await?;

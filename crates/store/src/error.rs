@@ -12,6 +12,13 @@ pub enum StoreError {
     Rule(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// SQLite through the group-commit writer's own connection.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database cannot take the write right now (the batch did not commit, or the
+    /// writer stopped); nothing of it was saved, and a retry is safe.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("migration {version} failed: {source}")]
     Migration {
         version: i64,

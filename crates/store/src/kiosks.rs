@@ -75,6 +75,7 @@ impl Store {
             sqlx::query("DELETE FROM api_tokens WHERE kiosk_id = $1 AND company_id = $2").bind(id.0).bind(t.company_id().0).execute(&mut *tx).await?;
             tx.commit().await?;
         });
+        self.cache.forget_all();
         Ok(())
     }
 
@@ -165,6 +166,13 @@ impl Store {
             "SELECT key, locked_until FROM lockouts WHERE key IN ({})",
             placeholders.join(", ")
         );
+        if let Some(inline) = &self.inline {
+            return inline.read(|c| {
+                crate::inline_read::all(c, &sql, rusqlite::params_from_iter(keys), |r| {
+                    Ok((r.string("key")?, from_ms(r.int("locked_until")?)))
+                })
+            });
+        }
         on_pool!(self, p => {
             let mut q = sqlx::query(&sql);
             for k in keys {

@@ -177,6 +177,7 @@ impl Store {
                          WHERE id = $3 AND status <> 'canceled'")
                 .bind(to_ms(now)).bind(to_ms(purge_at)).bind(t.company_id().0).execute(p).await?;
         });
+        self.cache.forget_all();
         self.company(t).await
     }
 
@@ -191,6 +192,7 @@ impl Store {
             self.company(t).await?;
             return Err(StoreError::Rule("the account is not canceled".into()));
         }
+        self.cache.forget_all();
         self.company(t).await
     }
 
@@ -291,6 +293,7 @@ impl Store {
                 .execute(&mut *tx).await?;
             tx.commit().await?;
         });
+        self.cache.forget_all();
         Ok(true)
     }
 

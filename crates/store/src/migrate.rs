@@ -28,6 +28,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_clock"),
     migration!(3, "0003_billing_lifecycle"),
     migration!(4, "0004_reports"),
+    migration!(5, "0005_board_figures"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

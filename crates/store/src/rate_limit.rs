@@ -15,6 +15,12 @@ pub struct RateCount {
     pub resets_at: Timestamp,
 }
 
+const HIT: &str = "INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+    ON CONFLICT (key) DO UPDATE SET
+      count = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.count + 1 ELSE 1 END,
+      window_start = excluded.window_start
+    RETURNING count, window_start";
+
 impl Store {
     /// Counts one hit against `key` in a window of length `window` and returns the count.
     pub async fn rate_hit(
@@ -25,17 +31,24 @@ impl Store {
     ) -> Result<RateCount> {
         let win = window.as_millis() as i64;
         let start = to_ms(now) - to_ms(now).rem_euclid(win.max(1));
-        on_pool!(self, p => {
-            let r = sqlx::query(
-                "INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
-                 ON CONFLICT (key) DO UPDATE SET
-                   count = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.count + 1 ELSE 1 END,
-                   window_start = excluded.window_start
-                 RETURNING count, window_start")
-                .bind(key).bind(start).fetch_one(p).await?;
-            let count: i64 = r.try_get::<i64, _>("count")?;
-            let ws: i64 = r.try_get("window_start")?;
-            Ok(RateCount { count: count.clamp(0, u32::MAX as i64) as u32, resets_at: from_ms(ws + win) })
+        let (count, ws): (i64, i64) = if let Some(w) = &self.writer {
+            let key = key.to_owned();
+            w.write(move |c| {
+                Ok(c.prepare_cached(HIT)?
+                    .query_row(rusqlite::params![key, start], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?)
+            })
+            .await?
+        } else {
+            on_pool!(self, p => {
+                let r = sqlx::query(HIT).bind(key).bind(start).fetch_one(p).await?;
+                (r.try_get::<i64, _>("count")?, r.try_get::<i64, _>("window_start")?)
+            })
+        };
+        Ok(RateCount {
+            count: count.clamp(0, u32::MAX as i64) as u32,
+            resets_at: from_ms(ws + win),
         })
     }
 

@@ -1,55 +1,84 @@
-//! Row decoding shared by both backends: a row type bound that says "SQLite or PostgreSQL
-//! row with the column types OmniTrack uses", so one mapping function serves both.
+//! Row decoding shared by every way OmniTrack reads rows — sqlx's SQLite and PostgreSQL rows
+//! and the synchronous SQLite connections of the hot paths ([`crate::writer`],
+//! [`crate::inline_read`]) — so one mapping function (`shift`, `employee`, …) serves all.
 
-use sqlx::{Decode, Row, Type};
+use crate::{Result, StoreError};
+use sqlx::Row;
 
-pub(crate) trait AnyRow: Row
-where
-    Self: for<'c> RowGet<'c>,
-{
-}
+/// An sqlx row of either engine: mapping functions that also need `try_get` bound on this.
+pub(crate) trait AnyRow: Row + RowGet {}
+
+impl<R: Row + RowGet> AnyRow for R {}
 
 /// The column types OmniTrack reads.
-pub(crate) trait RowGet<'c>: Row {
-    fn uuid(&'c self, col: &str) -> Result<uuid::Uuid, sqlx::Error>;
-    fn opt_uuid(&'c self, col: &str) -> Result<Option<uuid::Uuid>, sqlx::Error>;
-    fn string(&'c self, col: &str) -> Result<String, sqlx::Error>;
-    fn opt_string(&'c self, col: &str) -> Result<Option<String>, sqlx::Error>;
-    fn int(&'c self, col: &str) -> Result<i64, sqlx::Error>;
-    fn opt_int(&'c self, col: &str) -> Result<Option<i64>, sqlx::Error>;
-    fn boolean(&'c self, col: &str) -> Result<bool, sqlx::Error>;
+pub(crate) trait RowGet {
+    fn uuid(&self, col: &str) -> Result<uuid::Uuid>;
+    fn opt_uuid(&self, col: &str) -> Result<Option<uuid::Uuid>>;
+    fn string(&self, col: &str) -> Result<String>;
+    fn opt_string(&self, col: &str) -> Result<Option<String>>;
+    fn int(&self, col: &str) -> Result<i64>;
+    fn opt_int(&self, col: &str) -> Result<Option<i64>>;
+    fn boolean(&self, col: &str) -> Result<bool>;
 }
 
-impl<'c, R> RowGet<'c> for R
-where
-    R: Row,
-    for<'a> &'a str: sqlx::ColumnIndex<R>,
-    uuid::Uuid: Decode<'c, R::Database> + Type<R::Database>,
-    String: Decode<'c, R::Database> + Type<R::Database>,
-    i64: Decode<'c, R::Database> + Type<R::Database>,
-    bool: Decode<'c, R::Database> + Type<R::Database>,
-{
-    fn uuid(&'c self, col: &str) -> Result<uuid::Uuid, sqlx::Error> {
-        self.try_get(col)
-    }
-    fn opt_uuid(&'c self, col: &str) -> Result<Option<uuid::Uuid>, sqlx::Error> {
-        self.try_get(col)
-    }
-    fn string(&'c self, col: &str) -> Result<String, sqlx::Error> {
-        self.try_get(col)
-    }
-    fn opt_string(&'c self, col: &str) -> Result<Option<String>, sqlx::Error> {
-        self.try_get(col)
-    }
-    fn int(&'c self, col: &str) -> Result<i64, sqlx::Error> {
-        self.try_get(col)
-    }
-    fn opt_int(&'c self, col: &str) -> Result<Option<i64>, sqlx::Error> {
-        self.try_get(col)
-    }
-    fn boolean(&'c self, col: &str) -> Result<bool, sqlx::Error> {
-        self.try_get(col)
-    }
+macro_rules! sqlx_row_get {
+    ($row:ty) => {
+        impl RowGet for $row {
+            fn uuid(&self, col: &str) -> Result<uuid::Uuid> {
+                Ok(self.try_get(col)?)
+            }
+            fn opt_uuid(&self, col: &str) -> Result<Option<uuid::Uuid>> {
+                Ok(self.try_get(col)?)
+            }
+            fn string(&self, col: &str) -> Result<String> {
+                Ok(self.try_get(col)?)
+            }
+            fn opt_string(&self, col: &str) -> Result<Option<String>> {
+                Ok(self.try_get(col)?)
+            }
+            fn int(&self, col: &str) -> Result<i64> {
+                Ok(self.try_get(col)?)
+            }
+            fn opt_int(&self, col: &str) -> Result<Option<i64>> {
+                Ok(self.try_get(col)?)
+            }
+            fn boolean(&self, col: &str) -> Result<bool> {
+                Ok(self.try_get(col)?)
+            }
+        }
+    };
 }
 
-impl<R> AnyRow for R where R: Row + for<'c> RowGet<'c> {}
+sqlx_row_get!(sqlx::sqlite::SqliteRow);
+sqlx_row_get!(sqlx::postgres::PgRow);
+
+/// sqlx stores a UUID in SQLite as its 16 bytes; read it the same way.
+fn uuid_from_blob(bytes: &[u8]) -> Result<uuid::Uuid> {
+    uuid::Uuid::from_slice(bytes).map_err(|e| StoreError::Rule(format!("bad stored id: {e}")))
+}
+
+impl RowGet for rusqlite::Row<'_> {
+    fn uuid(&self, col: &str) -> Result<uuid::Uuid> {
+        uuid_from_blob(&self.get::<_, Vec<u8>>(col)?)
+    }
+    fn opt_uuid(&self, col: &str) -> Result<Option<uuid::Uuid>> {
+        self.get::<_, Option<Vec<u8>>>(col)?
+            .map(|b| uuid_from_blob(&b))
+            .transpose()
+    }
+    fn string(&self, col: &str) -> Result<String> {
+        Ok(self.get(col)?)
+    }
+    fn opt_string(&self, col: &str) -> Result<Option<String>> {
+        Ok(self.get(col)?)
+    }
+    fn int(&self, col: &str) -> Result<i64> {
+        Ok(self.get(col)?)
+    }
+    fn opt_int(&self, col: &str) -> Result<Option<i64>> {
+        Ok(self.get(col)?)
+    }
+    fn boolean(&self, col: &str) -> Result<bool> {
+        Ok(self.get(col)?)
+    }
+}

@@ -1,13 +1,14 @@
 //! Shifts: the punches themselves, breaks, corrections with their audit trail, weekly
 //! approval locks, and closing shifts someone forgot to end.
 
-use crate::backend::on_pool;
-use crate::row::{AnyRow, RowGet};
+use crate::backend::{on_pool, Backend};
+use crate::row::RowGet;
 use crate::time::{from_ms, to_ms};
 use crate::{Job, JobKind, Result, Store, StoreError, Tenant};
 use domain::{EmployeeId, ShiftId, UserId};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
+use rusqlite::OptionalExtension;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shift {
@@ -69,7 +70,7 @@ pub(crate) const SELECT: &str = "SELECT s.id, s.employee_id, s.workday, s.clock_
     CASE WHEN EXISTS (SELECT 1 FROM breaks b WHERE b.shift_id = s.id AND b.end_at IS NULL) THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS on_break
     FROM shifts s";
 
-pub(crate) fn shift<R: AnyRow>(r: &R) -> Result<Shift> {
+pub(crate) fn shift<R: RowGet>(r: &R) -> Result<Shift> {
     Ok(Shift {
         id: ShiftId(r.uuid("id")?),
         employee_id: EmployeeId(r.uuid("employee_id")?),
@@ -86,6 +87,29 @@ pub(crate) fn shift<R: AnyRow>(r: &R) -> Result<Shift> {
         on_break: r.int("on_break")? != 0,
     })
 }
+
+const CLOCK_IN: &str =
+    "INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $5)";
+const CLOCK_OUT: &str = "UPDATE shifts SET clock_out_at = $1, report = $2
+    WHERE company_id = $3 AND employee_id = $4 AND clock_out_at IS NULL RETURNING id";
+/// PostgreSQL: [`CLOCK_IN`] and [`JOB_INSERT`] as one statement.
+const CLOCK_IN_PG: &str = "WITH s AS (
+      INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $5) RETURNING id)
+    INSERT INTO jobs (id, company_id, shift_id, kind, status, attempts, run_at, lease_until, created_at)
+    SELECT $7, $2, s.id, 'standup', $8, 0, $5, $9, $5 FROM s
+    ON CONFLICT DO NOTHING RETURNING id";
+/// PostgreSQL: [`CLOCK_OUT`], [`CLOSE_BREAKS`] and [`JOB_INSERT`] as one statement; no row
+/// when no shift is open.
+const CLOCK_OUT_PG: &str = "WITH s AS (
+      UPDATE shifts SET clock_out_at = $1, report = $2
+      WHERE company_id = $3 AND employee_id = $4 AND clock_out_at IS NULL RETURNING id),
+    b AS (UPDATE breaks SET end_at = $1 WHERE shift_id IN (SELECT id FROM s) AND end_at IS NULL),
+    j AS (INSERT INTO jobs (id, company_id, shift_id, kind, status, attempts, run_at, lease_until, created_at)
+      SELECT $5, $3, s.id, 'report', $6, 0, $1, $7, $1 FROM s ON CONFLICT DO NOTHING RETURNING id)
+    SELECT s.id, (SELECT j.id FROM j) AS job FROM s";
+const CLOSE_BREAKS: &str = "UPDATE breaks SET end_at = $1 WHERE shift_id = $2 AND end_at IS NULL";
 
 /// The punch's analysis job: `queued` for the worker, or `running` with a lease when the
 /// caller claims it right away. Returns the id when inserted.
@@ -149,21 +173,87 @@ impl Store {
         lease: Option<SignedDuration>,
     ) -> Result<(Shift, Option<Job>)> {
         let id = ShiftId::new();
+        let job_id = domain::JobId::new();
         let (status, lease_until) = job_claim(now, lease);
-        let job: Option<uuid::Uuid> = on_pool!(self, p => {
-            // The punch and its analysis job commit together: neither exists without the other.
-            let mut tx = p.begin().await?;
-            sqlx::query("INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $5)")
-                .bind(id.0).bind(t.company_id().0).bind(employee.0).bind(workday.to_string()).bind(to_ms(now)).bind(standup)
-                .execute(&mut *tx).await.map_err(StoreError::unique("open shift"))?;
-            let job = sqlx::query_scalar(JOB_INSERT).bind(domain::JobId::new().0).bind(t.company_id().0).bind(id.0).bind("standup")
-                .bind(status).bind(to_ms(now)).bind(lease_until)
-                .fetch_optional(&mut *tx).await?;
-            tx.commit().await?;
-            job
-        });
-        let shift = self.shift(t, id, now).await?;
+        let company = t.company_id().0;
+        let day = workday.to_string();
+        // The punch and its analysis job commit together: neither exists without the other.
+        let job: Option<uuid::Uuid> = if let Some(w) = &self.writer {
+            let standup = standup.to_owned();
+            let day = day.clone();
+            w.write(move |c| {
+                c.prepare_cached(CLOCK_IN)?
+                    .execute(rusqlite::params![
+                        id.0.as_bytes(),
+                        company.as_bytes(),
+                        employee.0.as_bytes(),
+                        day,
+                        to_ms(now),
+                        standup
+                    ])
+                    .map_err(crate::writer::unique("open shift"))?;
+                let inserted = c
+                    .prepare_cached(JOB_INSERT)?
+                    .query_row(
+                        rusqlite::params![
+                            job_id.0.as_bytes(),
+                            company.as_bytes(),
+                            id.0.as_bytes(),
+                            "standup",
+                            status,
+                            to_ms(now),
+                            lease_until
+                        ],
+                        |_| Ok(()),
+                    )
+                    .optional()?;
+                Ok(inserted.map(|()| job_id.0))
+            })
+            .await?
+        } else if let Backend::Postgres(p) = &self.backend {
+            // Shift and job in one statement (one round trip, atomic).
+            sqlx::query_scalar(CLOCK_IN_PG)
+                .bind(id.0)
+                .bind(company)
+                .bind(employee.0)
+                .bind(&day)
+                .bind(to_ms(now))
+                .bind(standup)
+                .bind(job_id.0)
+                .bind(status)
+                .bind(lease_until)
+                .fetch_optional(p)
+                .await
+                .map_err(StoreError::unique("open shift"))?
+        } else {
+            on_pool!(self, p => {
+                let mut tx = p.begin().await?;
+                sqlx::query(CLOCK_IN)
+                    .bind(id.0).bind(company).bind(employee.0).bind(&day).bind(to_ms(now)).bind(standup)
+                    .execute(&mut *tx).await.map_err(StoreError::unique("open shift"))?;
+                let job = sqlx::query_scalar(JOB_INSERT).bind(job_id.0).bind(company).bind(id.0).bind("standup")
+                    .bind(status).bind(to_ms(now)).bind(lease_until)
+                    .fetch_optional(&mut *tx).await?;
+                tx.commit().await?;
+                job
+            })
+        };
+        // What the insert wrote, as a re-read would return it (instants are stored in ms).
+        let shift = Shift {
+            id,
+            employee_id: employee,
+            workday: day,
+            clock_in_at: from_ms(to_ms(now)),
+            clock_out_at: None,
+            standup: standup.to_owned(),
+            report: None,
+            auto_closed: false,
+            end_confirmed: true,
+            corrected: false,
+            locked: false,
+            break_ms: 0,
+            on_break: false,
+        };
         Ok((shift, claimed(t, id, JobKind::Standup, lease, job)))
     }
 
@@ -204,15 +294,83 @@ impl Store {
         lease: Option<SignedDuration>,
     ) -> Result<(Shift, Option<Job>)> {
         let (status, lease_until) = job_claim(now, lease);
+        let job_id = domain::JobId::new();
+        let company = t.company_id().0;
+        if let Some(w) = &self.writer {
+            let report = report.to_owned();
+            let (shift, inserted) = w
+                .write(move |c| {
+                    let id: Vec<u8> = c
+                        .prepare_cached(CLOCK_OUT)?
+                        .query_row(
+                            rusqlite::params![
+                                to_ms(now),
+                                report,
+                                company.as_bytes(),
+                                employee.0.as_bytes()
+                            ],
+                            |r| r.get(0),
+                        )
+                        .optional()?
+                        .ok_or(StoreError::NotFound)?;
+                    c.prepare_cached(CLOSE_BREAKS)?
+                        .execute(rusqlite::params![to_ms(now), id])?;
+                    let inserted = c
+                        .prepare_cached(JOB_INSERT)?
+                        .query_row(
+                            rusqlite::params![
+                                job_id.0.as_bytes(),
+                                company.as_bytes(),
+                                id,
+                                "report",
+                                status,
+                                to_ms(now),
+                                lease_until
+                            ],
+                            |_| Ok(()),
+                        )
+                        .optional()?
+                        .is_some();
+                    // Re-read inside the batch: the closed shift with its break totals.
+                    let shift = c
+                        .prepare_cached(&format!("{SELECT} WHERE s.id = $2 AND s.company_id = $3"))?
+                        .query(rusqlite::params![to_ms(now), id, company.as_bytes()])?
+                        .next()?
+                        .map(shift)
+                        .transpose()?
+                        .ok_or(StoreError::NotFound)?;
+                    Ok((shift, inserted))
+                })
+                .await?;
+            let job = inserted.then_some(job_id.0);
+            let id = shift.id;
+            return Ok((shift, claimed(t, id, JobKind::Report, lease, job)));
+        }
+        if let Backend::Postgres(p) = &self.backend {
+            let r = sqlx::query(CLOCK_OUT_PG)
+                .bind(to_ms(now))
+                .bind(report)
+                .bind(company)
+                .bind(employee.0)
+                .bind(job_id.0)
+                .bind(status)
+                .bind(lease_until)
+                .fetch_optional(p)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let id = ShiftId(r.uuid("id")?);
+            let job = r.opt_uuid("job")?;
+            let shift = self.shift(t, id, now).await?;
+            return Ok((shift, claimed(t, id, JobKind::Report, lease, job)));
+        }
         let (id, job): (uuid::Uuid, Option<uuid::Uuid>) = on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            let r = sqlx::query("UPDATE shifts SET clock_out_at = $1, report = $2
-                                 WHERE company_id = $3 AND employee_id = $4 AND clock_out_at IS NULL RETURNING id")
-                .bind(to_ms(now)).bind(report).bind(t.company_id().0).bind(employee.0)
+            let r = sqlx::query(CLOCK_OUT)
+                .bind(to_ms(now)).bind(report).bind(company).bind(employee.0)
                 .fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
             let id = r.uuid("id")?;
-            sqlx::query("UPDATE breaks SET end_at = $1 WHERE shift_id = $2 AND end_at IS NULL").bind(to_ms(now)).bind(id).execute(&mut *tx).await?;
-            let job = sqlx::query_scalar(JOB_INSERT).bind(domain::JobId::new().0).bind(t.company_id().0).bind(id).bind("report")
+            sqlx::query(CLOSE_BREAKS).bind(to_ms(now)).bind(id).execute(&mut *tx).await?;
+            let job = sqlx::query_scalar(JOB_INSERT).bind(job_id.0).bind(company).bind(id).bind("report")
                 .bind(status).bind(to_ms(now)).bind(lease_until)
                 .fetch_optional(&mut *tx).await?;
             tx.commit().await?;
@@ -492,6 +650,13 @@ impl Store {
         employee: EmployeeId,
         now: Timestamp,
     ) -> Result<Option<Shift>> {
+        if let Some(inline) = &self.inline {
+            return inline.read(|c| {
+                crate::inline_read::first(c, &format!("{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3 AND s.auto_closed AND NOT s.end_confirmed
+                                                       ORDER BY s.clock_in_at DESC LIMIT 1"),
+                    rusqlite::params![to_ms(now), t.company_id().0.as_bytes(), employee.0.as_bytes()], |r| shift(r))
+            });
+        }
         on_pool!(self, p => {
             let row = sqlx::query(&format!("{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3 AND s.auto_closed AND NOT s.end_confirmed
                                             ORDER BY s.clock_in_at DESC LIMIT 1"))

@@ -1,7 +1,7 @@
 //! Tasks assigned to an employee: what the standup and report are checked against.
 
 use crate::backend::on_pool;
-use crate::row::AnyRow;
+use crate::row::RowGet;
 use crate::time::{from_ms, to_ms};
 use crate::{Result, Store, StoreError, Tenant};
 use domain::{EmployeeId, TaskDetails, TaskId, TaskTitle};
@@ -51,7 +51,7 @@ pub struct TaskChanges<'a> {
 
 const COLUMNS: &str = "id, employee_id, title, details, due_date, status, created_at";
 
-fn task<R: AnyRow>(r: &R) -> Result<Task> {
+fn task<R: RowGet>(r: &R) -> Result<Task> {
     Ok(Task {
         id: TaskId(r.uuid("id")?),
         employee_id: EmployeeId(r.uuid("employee_id")?),
@@ -108,6 +108,26 @@ impl Store {
                                   ORDER BY created_at, id"))
                 .bind(t.company_id().0).bind(employee.map(|e| e.0)).bind(state.map(|s| s.as_str()))
                 .fetch_all(p).await?.iter().map(task).collect()
+        })
+    }
+
+    /// One employee's open tasks, oldest first: what a punch's analysis checks against.
+    pub async fn open_tasks_of(&self, t: &Tenant, employee: EmployeeId) -> Result<Vec<Task>> {
+        const SQL: &str =
+            "SELECT id, employee_id, title, details, due_date, status, created_at FROM tasks
+            WHERE company_id = $1 AND employee_id = $2 AND status = 'open' ORDER BY created_at, id";
+        if let Some(inline) = &self.inline {
+            return inline.read(|c| {
+                crate::inline_read::all(
+                    c,
+                    SQL,
+                    rusqlite::params![t.company_id().0.as_bytes(), employee.0.as_bytes()],
+                    |r| task(r),
+                )
+            });
+        }
+        on_pool!(self, p => {
+            sqlx::query(SQL).bind(t.company_id().0).bind(employee.0).fetch_all(p).await?.iter().map(task).collect()
         })
     }
 

@@ -46,6 +46,21 @@ impl Store {
         token_hash: &TokenHash,
         now: Timestamp,
     ) -> Result<Option<Principal>> {
+        if let Some(hit) = self.cache.principals.get(token_hash) {
+            return Ok(Some(hit));
+        }
+        let found = self.principal_by_token_uncached(token_hash, now).await?;
+        if let Some(p) = &found {
+            self.cache.principals.put(*token_hash, p.clone());
+        }
+        Ok(found)
+    }
+
+    async fn principal_by_token_uncached(
+        &self,
+        token_hash: &TokenHash,
+        now: Timestamp,
+    ) -> Result<Option<Principal>> {
         on_pool!(self, p => {
             let Some(r) = sqlx::query(
                 "SELECT t.id, t.company_id, t.user_id, t.kiosk_id, t.last_used_at, u.email, u.role
@@ -92,6 +107,7 @@ impl Store {
                 .bind(id.0).bind(t.company_id().0).bind(user.0).execute(p).await?.rows_affected();
             if n == 0 { return Err(StoreError::NotFound); }
         });
+        self.cache.forget_all();
         Ok(())
     }
 }

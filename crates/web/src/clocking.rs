@@ -7,7 +7,7 @@ use crate::auth::password;
 use crate::AppState;
 use domain::{EmployeeId, IdCode, KioskId, ReportText, StandupCheck, StandupText, ValidationError};
 use jiff::{SignedDuration, Timestamp};
-use store::{Analysis, Employee, Job, Shift, StoreError, Task, TaskState, Tenant};
+use store::{Analysis, Employee, Job, Shift, StoreError, Task, Tenant};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClockError {
@@ -168,10 +168,7 @@ impl AppState {
         t: &Tenant,
         employee: EmployeeId,
     ) -> Result<Vec<Task>, ClockError> {
-        Ok(self
-            .store
-            .tasks(t, Some(employee), Some(TaskState::Open))
-            .await?)
+        Ok(self.store.open_tasks_of(t, employee).await?)
     }
 
     pub async fn clock_in(
@@ -214,7 +211,7 @@ impl AppState {
         };
         let unconfirmed = self.store.unconfirmed_shift(t, employee.id, now).await?;
         let standup_check = self
-            .analyse_now(t, job)
+            .analyse_now(job, &shift, employee)
             .await
             .and_then(|a| serde_json::from_str::<StandupCheck>(&a.result).ok());
         Ok(ClockIn {
@@ -250,7 +247,7 @@ impl AppState {
             Err(e) => return Err(e.into()),
         };
         let score = self
-            .analyse_now(t, job)
+            .analyse_now(job, &shift, employee)
             .await
             .and_then(|a| a.effective_score());
         Ok(ClockOut { shift, score })
@@ -301,15 +298,16 @@ impl AppState {
     /// waiting at most the configured time, and returns the stored result when it finished.
     /// Otherwise the background worker picks the job up once the lease expires, and the
     /// punch is unaffected either way.
-    async fn analyse_now(&self, t: &Tenant, job: Option<Job>) -> Option<Analysis> {
+    async fn analyse_now(
+        &self,
+        job: Option<Job>,
+        shift: &Shift,
+        employee: &Employee,
+    ) -> Option<Analysis> {
         let job = job?;
-        match tokio::time::timeout(self.config.analysis_wait, self.run_job(&job)).await {
-            Ok(Ok(())) => self
-                .store
-                .analysis(t, job.shift_id, job.kind)
-                .await
-                .ok()
-                .flatten(),
+        let run = self.run_job_for(&job, Some((shift, employee)));
+        match tokio::time::timeout(self.config.analysis_wait, run).await {
+            Ok(Ok(saved)) => saved,
             Ok(Err(e)) => {
                 tracing::warn!(error = %e, "analysis failed in the request; the worker retries");
                 None

@@ -17,9 +17,52 @@ pub fn guard(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// Appends one field, quoted when needed.
 fn push_field(out: &mut String, cell: &str) {
-    if cell.contains([',', '"', '\n', '\r']) {
+    push_cell(out, cell, false);
+}
+
+/// Whether a field holds `,`, `"`, CR or LF: eight bytes per step (the exported notes are
+/// the bulk of a CSV's bytes), using the classic "has a zero byte" word test.
+fn needs_quotes(s: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let has = |w: u64, b: u8| {
+        let x = w ^ (LO * u64::from(b));
+        x.wrapping_sub(LO) & !x & HI
+    };
+    let mut words = s.chunks_exact(8);
+    for c in &mut words {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(c).unwrap_or_default());
+        if has(w, b',') | has(w, b'"') | has(w, b'\n') | has(w, b'\r') != 0 {
+            return true;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+}
+
+/// Appends one field — with the formula guard's leading `'` when `guard` is set and the
+/// cell needs it — quoted when needed: the bytes of `push_field(out, &guard(cell))`,
+/// without allocating.
+fn push_cell(out: &mut String, cell: &str, guard: bool) {
+    let formula = guard && cell.starts_with(FORMULA_START);
+    let quote = needs_quotes(cell.as_bytes());
+    if quote {
         out.push('"');
-        out.push_str(&cell.replace('"', "\"\""));
+    }
+    if formula {
+        out.push('\'');
+    }
+    if quote {
+        let mut parts = cell.split('"');
+        if let Some(first) = parts.next() {
+            out.push_str(first);
+        }
+        for part in parts {
+            out.push_str("\"\"");
+            out.push_str(part);
+        }
         out.push('"');
     } else {
         out.push_str(cell);
@@ -72,7 +115,7 @@ pub fn write_cells(out: &mut String, cells: &[Cell]) {
             out.push(',');
         }
         match c {
-            Cell::Text(s) => push_field(out, &guard(s)),
+            Cell::Text(s) => push_cell(out, s, true),
             Cell::Num(s) => push_field(out, s),
         }
     }
@@ -107,7 +150,15 @@ impl<'a> RowWriter<'a> {
     /// A text cell (guarded, quoted when needed).
     pub fn text(&mut self, s: &str) {
         self.sep();
-        push_field(self.out, &guard(s));
+        push_cell(self.out, s, true);
+    }
+
+    /// A text cell written by `f` into the scratch buffer (guarded, quoted when needed).
+    pub fn text_with(&mut self, f: impl FnOnce(&mut String)) {
+        self.scratch.clear();
+        f(self.scratch);
+        self.sep();
+        push_cell(self.out, self.scratch, true);
     }
 
     /// A text cell from anything displayable (guarded, quoted when needed).
@@ -116,7 +167,7 @@ impl<'a> RowWriter<'a> {
         self.scratch.clear();
         let _ = write!(self.scratch, "{v}");
         self.sep();
-        push_field(self.out, &guard(self.scratch));
+        push_cell(self.out, self.scratch, true);
     }
 
     /// A number cell (not guarded).
@@ -126,6 +177,34 @@ impl<'a> RowWriter<'a> {
         let _ = write!(self.scratch, "{v}");
         self.sep();
         push_field(self.out, self.scratch);
+    }
+
+    /// An integer cell, digits written directly (the bytes of [`RowWriter::num`]).
+    pub fn int(&mut self, v: i64) {
+        self.sep();
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut n = v.unsigned_abs();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if v < 0 {
+            self.out.push('-');
+        }
+        self.out
+            .push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+    }
+
+    pub fn opt_int(&mut self, v: Option<i64>) {
+        match v {
+            Some(v) => self.int(v),
+            None => self.sep(),
+        }
     }
 
     pub fn opt_num<N: std::fmt::Display>(&mut self, v: Option<N>) {
@@ -222,5 +301,74 @@ mod tests {
         w.text("=x");
         w.end();
         assert_eq!(a, b);
+    }
+
+    /// The writer before it stopped allocating: guard, then quote with `replace`.
+    fn reference(cell: &str) -> String {
+        let g = guard(cell);
+        if g.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", g.replace('"', "\"\""))
+        } else {
+            g.into_owned()
+        }
+    }
+
+    #[test]
+    fn int_cells_are_num_cells() {
+        for v in [0, 7, -7, 10, 99, -100, 123_456_789, i64::MAX, i64::MIN] {
+            let (mut a, mut b, mut scratch) = (String::new(), String::new(), String::new());
+            let mut w = RowWriter::new(&mut a, &mut scratch);
+            w.int(v);
+            w.opt_int(None);
+            w.opt_int(Some(v));
+            w.end();
+            let mut w = RowWriter::new(&mut b, &mut scratch);
+            w.num(v);
+            w.opt_num::<i64>(None);
+            w.num(v);
+            w.end();
+            assert_eq!(a, b);
+        }
+    }
+
+    #[test]
+    fn guarded_cells_are_guard_then_quote() {
+        for cell in [
+            "",
+            "plain",
+            "a,b",
+            "=a,b",
+            "-\"x\"",
+            "\"",
+            "\"\"",
+            "x\r\ny",
+            "@",
+            "ü,\"é\"",
+            "+",
+            "\t,",
+        ] {
+            let mut b = String::new();
+            push_cell(&mut b, cell, true);
+            assert_eq!(reference(cell), b, "{cell:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn needs_quotes_finds_a_special_byte_anywhere(
+            prefix in "[a-zé .;']{0,30}",
+            special in proptest::option::of("[,\"\r\n]"),
+            suffix in "[a-zü]{0,20}",
+        ) {
+            let cell = format!("{prefix}{}{suffix}", special.clone().unwrap_or_default());
+            proptest::prop_assert_eq!(needs_quotes(cell.as_bytes()), special.is_some());
+        }
+
+        #[test]
+        fn push_cell_is_guard_then_quote(cell in "[-=+@\t\r\n,\"a-c é]{0,40}") {
+            let mut b = String::new();
+            push_cell(&mut b, &cell, true);
+            proptest::prop_assert_eq!(reference(&cell), b);
+        }
     }
 }

@@ -114,6 +114,14 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => Self::not_found(),
             StoreError::Conflict(what) => Self::conflict(format!("{what} already exists")),
             StoreError::Rule(m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_violated", m),
+            StoreError::Unavailable(m) => {
+                tracing::error!(error = %m, "store unavailable");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    format!("{m}; please try again"),
+                )
+            }
             other => {
                 tracing::error!(error = %other, "store error");
                 Self::internal()
@@ -177,6 +185,10 @@ impl From<StoreError> for PageError {
             StoreError::NotFound => Self::NotFound,
             StoreError::Conflict(what) => Self::BadRequest(format!("{what} already exists")),
             StoreError::Rule(m) => Self::BadRequest(m),
+            StoreError::Unavailable(m) => {
+                tracing::error!(error = %m, "store unavailable");
+                Self::Unavailable(format!("{m}; please try again"))
+            }
             other => {
                 tracing::error!(error = %other, "store error");
                 Self::Internal

@@ -1,27 +1,23 @@
-//! Exports: shifts, scores and tasks as CSV — streamed page by page (keyset pagination, a
-//! bounded channel), so memory stays flat however many shifts a company has — the whole
-//! company as one zip of CSV + JSON, and everything about one employee for an access
-//! request. Every text cell passes the CSV formula-injection guard.
+//! Exports: shifts, scores and tasks as CSV — shifts and scores streamed with flat memory
+//! (see [`crate::export_stream`]) — the whole company as one zip of CSV + JSON, and
+//! everything about one employee for an access request. Every text cell passes the CSV
+//! formula-injection guard.
 
-use crate::csv::{write_cells, write_row, Cell, RowWriter};
+use crate::csv::{write_cells, write_row, Cell};
+use crate::export_rows::{local_time, score_row, shift_row, RowScratch};
 use crate::reports::{minutes, Calendar};
 use crate::AppState;
 use axum::body::{Body, Bytes};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use domain::score::ScoreBreakdown;
-use domain::{EmployeeId, ReportExtraction, StandupCheck, ValidationError};
+use domain::{EmployeeId, ReportExtraction, ValidationError};
 use jiff::Timestamp;
 use serde_json::{json, Value};
 use std::io::Write as _;
 use store::{ExportCursor, ExportShift, ShiftFilter, StoreError, Tenant};
-use tokio::sync::mpsc;
 
-/// Shifts per database round trip.
-pub const PAGE: u32 = 2000;
-
-/// Bytes per streamed body chunk.
-const CHUNK: usize = 64 * 1024;
+pub use crate::export_rows::{SCORE_HEADER, SHIFT_HEADER};
+pub use crate::export_stream::{csv_response, stream_shifts, Kind, PAGE};
 
 /// `from` / `to` / `employee_id` of an export, as given in the query string.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
@@ -83,176 +79,6 @@ impl ExportQuery {
     }
 }
 
-pub const SHIFT_HEADER: [&str; 30] = [
-    "shift_id",
-    "employee_id",
-    "employee_name",
-    "employee_id_code",
-    "workday",
-    "clock_in_utc",
-    "clock_out_utc",
-    "clock_in_local",
-    "clock_out_local",
-    "timezone",
-    "duration_minutes",
-    "break_minutes",
-    "worked_minutes",
-    "standup",
-    "standup_missed_tasks",
-    "report",
-    "score",
-    "computed_score",
-    "override_reason",
-    "formula_version",
-    "task_component",
-    "unplanned_component",
-    "tasks_total",
-    "tasks_done",
-    "tasks_progress",
-    "tasks_blocked",
-    "tasks_none",
-    "unplanned",
-    "auto_closed",
-    "corrected",
-];
-
-fn breakdown(r: &ExportShift) -> Option<ScoreBreakdown> {
-    r.breakdown
-        .as_deref()
-        .and_then(|b| serde_json::from_str(b).ok())
-}
-
-fn missed(r: &ExportShift) -> String {
-    r.standup_result
-        .as_deref()
-        .and_then(|j| serde_json::from_str::<StandupCheck>(j).ok())
-        .map(|c| c.missed().collect::<Vec<_>>().join("; "))
-        .unwrap_or_default()
-}
-
-fn local(cal: &Calendar, t: Timestamp) -> String {
-    t.to_zoned(cal.tz.clone())
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
-}
-
-pub fn shift_row(out: &mut String, r: &ExportShift, cal: &Calendar, now: Timestamp) {
-    shift_row_with(out, &mut String::new(), r, cal, now);
-}
-
-/// [`shift_row`] with a reusable scratch buffer: no allocation per cell.
-pub fn shift_row_with(
-    out: &mut String,
-    scratch: &mut String,
-    r: &ExportShift,
-    cal: &Calendar,
-    now: Timestamp,
-) {
-    const LOCAL: &str = "%Y-%m-%dT%H:%M:%S%:z";
-    let s = &r.shift;
-    let b = breakdown(r);
-    let duration = s
-        .clock_out_at
-        .map(|o| minutes(o.duration_since(s.clock_in_at).as_millis() as i64));
-    let mut w = RowWriter::new(out, scratch);
-    w.text_fmt(s.id);
-    w.text_fmt(s.employee_id);
-    w.text(&r.employee_name);
-    w.text(&r.employee_code);
-    w.text(&s.workday);
-    w.text_fmt(s.clock_in_at);
-    match s.clock_out_at {
-        Some(t) => w.text_fmt(t),
-        None => w.text(""),
-    }
-    w.text_fmt(s.clock_in_at.to_zoned(cal.tz.clone()).strftime(LOCAL));
-    match s.clock_out_at {
-        Some(t) => w.text_fmt(t.to_zoned(cal.tz.clone()).strftime(LOCAL)),
-        None => w.text(""),
-    }
-    w.text(&cal.zone);
-    w.opt_num(duration);
-    w.num(minutes(s.break_ms));
-    w.num(minutes(s.worked(now).as_millis() as i64));
-    w.text(&s.standup);
-    w.text(&missed(r));
-    w.text(s.report.as_deref().unwrap_or_default());
-    w.opt_num(r.override_score.or(r.score));
-    w.opt_num(r.score);
-    w.text(r.override_reason.as_deref().unwrap_or_default());
-    match &b {
-        Some(b) => {
-            w.num(b.formula_version);
-            w.num(format_args!("{:.3}", b.task_component));
-            w.num(format_args!("{:.3}", b.unplanned_component));
-            w.num(b.tasks_total);
-            w.num(b.done);
-            w.num(b.progress);
-            w.num(b.blocked);
-            w.num(b.none);
-            w.num(b.unplanned);
-        }
-        None => {
-            for _ in 0..9 {
-                w.opt_num::<u32>(None);
-            }
-        }
-    }
-    w.bool(s.auto_closed);
-    w.bool(s.corrected);
-    w.end();
-}
-
-pub const SCORE_HEADER: [&str; 18] = [
-    "shift_id",
-    "employee_id",
-    "employee_name",
-    "employee_id_code",
-    "workday",
-    "score",
-    "computed_score",
-    "override_reason",
-    "formula_version",
-    "tasks_total",
-    "tasks_done",
-    "tasks_progress",
-    "tasks_blocked",
-    "tasks_none",
-    "unplanned",
-    "task_component",
-    "unplanned_component",
-    "reasons",
-];
-
-/// One row per scored shift; unscored shifts write nothing.
-pub fn score_row(out: &mut String, r: &ExportShift) {
-    let Some(b) = breakdown(r) else { return };
-    let s = &r.shift;
-    write_cells(
-        out,
-        &[
-            Cell::text(s.id.to_string()),
-            Cell::text(s.employee_id.to_string()),
-            Cell::text(&r.employee_name),
-            Cell::text(&r.employee_code),
-            Cell::text(&s.workday),
-            Cell::opt_num(r.override_score.or(r.score)),
-            Cell::opt_num(r.score),
-            Cell::text(r.override_reason.clone().unwrap_or_default()),
-            Cell::num(b.formula_version),
-            Cell::num(b.tasks_total),
-            Cell::num(b.done),
-            Cell::num(b.progress),
-            Cell::num(b.blocked),
-            Cell::num(b.none),
-            Cell::num(b.unplanned),
-            Cell::num(format!("{:.3}", b.task_component)),
-            Cell::num(format!("{:.3}", b.unplanned_component)),
-            Cell::text(b.reasons.join("; ")),
-        ],
-    );
-}
-
 pub const TASK_HEADER: [&str; 9] = [
     "task_id",
     "employee_id",
@@ -264,12 +90,6 @@ pub const TASK_HEADER: [&str; 9] = [
     "status",
     "created_at_utc",
 ];
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Shifts,
-    Scores,
-}
 
 /// Pages through the filtered shifts, calling `each` per page; constant memory.
 pub async fn for_each_page(
@@ -296,118 +116,6 @@ pub async fn for_each_page(
             return Ok(());
         }
     }
-}
-
-fn csv_response(name: &str, body: Body) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// A body fed by a bounded channel: the producer waits while the client is slow.
-fn channel_body(rx: mpsc::Receiver<Result<Bytes, std::io::Error>>) -> Body {
-    Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|b| (b, rx))
-    }))
-}
-
-/// One export page and the instant its break times were read at.
-type Page = Result<(Vec<ExportShift>, Timestamp), StoreError>;
-
-/// Reads one export page on its own task, so the next page is read while this one is written.
-fn fetch_page(
-    state: &AppState,
-    t: Tenant,
-    filter: ShiftFilter,
-    after: Option<ExportCursor>,
-) -> tokio::task::JoinHandle<Page> {
-    let state = state.clone();
-    tokio::spawn(async move {
-        let now = state.clock.now();
-        let page = state
-            .store
-            .export_shifts(&t, filter, after, PAGE, now)
-            .await?;
-        Ok((page, now))
-    })
-}
-
-/// Streams shifts.csv or scores.csv: rows are written into ~64 KB chunks while the next page
-/// is read from the database.
-pub fn stream_shifts(
-    state: AppState,
-    t: Tenant,
-    cal: Calendar,
-    filter: ShiftFilter,
-    kind: Kind,
-) -> Response {
-    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    tokio::spawn(async move {
-        let mut buf = String::with_capacity(CHUNK + 4096);
-        let mut scratch = String::new();
-        match kind {
-            Kind::Shifts => write_row(&mut buf, &SHIFT_HEADER),
-            Kind::Scores => write_row(&mut buf, &SCORE_HEADER),
-        }
-        let mut next = Some(fetch_page(&state, t, filter, None));
-        while let Some(handle) = next.take() {
-            let (page, now) = match handle.await {
-                Ok(Ok(p)) => p,
-                Ok(Err(e)) => {
-                    tracing::error!(error = %e, "export stopped by a database error");
-                    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
-                    return;
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "export page task failed");
-                    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
-                    return;
-                }
-            };
-            if page.len() as u32 == PAGE {
-                if let Some(last) = page.last() {
-                    let after = Some(ExportCursor {
-                        clock_in_at: last.shift.clock_in_at,
-                        id: last.shift.id,
-                    });
-                    next = Some(fetch_page(&state, t, filter, after));
-                }
-            }
-            for r in &page {
-                match kind {
-                    Kind::Shifts => shift_row_with(&mut buf, &mut scratch, r, &cal, now),
-                    Kind::Scores => score_row(&mut buf, r),
-                }
-                if buf.len() >= CHUNK {
-                    let chunk = std::mem::replace(&mut buf, String::with_capacity(CHUNK + 4096));
-                    // The client went away: stop reading the database.
-                    if tx.send(Ok(Bytes::from(chunk))).await.is_err() {
-                        if let Some(h) = next.take() {
-                            h.abort();
-                        }
-                        return;
-                    }
-                }
-            }
-        }
-        if !buf.is_empty() {
-            let _ = tx.send(Ok(Bytes::from(buf))).await;
-        }
-    });
-    let name = match kind {
-        Kind::Shifts => "shifts.csv",
-        Kind::Scores => "scores.csv",
-    };
-    csv_response(name, channel_body(rx))
 }
 
 fn task_rows(
@@ -465,6 +173,12 @@ pub async fn tasks_csv(
     write_row(&mut out, &TASK_HEADER);
     task_rows(&mut out, &tasks, &names, &filter);
     Ok(csv_response("tasks.csv", Body::from(out)))
+}
+
+fn local(cal: &Calendar, t: Timestamp) -> String {
+    let mut s = String::new();
+    local_time(&mut s, cal, t);
+    s
 }
 
 fn shift_json(r: &ExportShift, cal: &Calendar, now: Timestamp) -> Value {
@@ -533,12 +247,13 @@ async fn zip_shifts<W: std::io::Write + std::io::Seek>(
         z.write_all(head.as_bytes()).map_err(export_err)?;
         let mut first = true;
         let mut failed: Option<StoreError> = None;
+        let mut scratch = RowScratch::default();
         let now = state.clock.now();
         for_each_page(state, t, filter, |page| {
             let mut chunk = String::new();
             for r in page {
                 match pass {
-                    0 => shift_row(&mut chunk, r, cal, now),
+                    0 => shift_row(&mut chunk, &mut scratch, &r.row_ref(), cal, now),
                     1 => {
                         if !first {
                             chunk.push_str(",\n");
@@ -546,7 +261,7 @@ async fn zip_shifts<W: std::io::Write + std::io::Seek>(
                         first = false;
                         chunk.push_str(&shift_json(r, cal, now).to_string());
                     }
-                    _ => score_row(&mut chunk, r),
+                    _ => score_row(&mut chunk, &mut scratch, &r.row_ref()),
                 }
             }
             match z.write_all(chunk.as_bytes()) {
@@ -773,16 +488,17 @@ pub async fn employee_zip(
     });
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     put(&mut z, "employee.json", &pretty(&doc)?)?;
+    let mut scratch = RowScratch::default();
     let mut csv = String::new();
     write_row(&mut csv, &SHIFT_HEADER);
     for r in &rows {
-        shift_row(&mut csv, r, &cal, now);
+        shift_row(&mut csv, &mut scratch, &r.row_ref(), &cal, now);
     }
     put(&mut z, "shifts.csv", csv.as_bytes())?;
     let mut csv = String::new();
     write_row(&mut csv, &SCORE_HEADER);
     for r in &rows {
-        score_row(&mut csv, r);
+        score_row(&mut csv, &mut scratch, &r.row_ref());
     }
     put(&mut z, "scores.csv", csv.as_bytes())?;
     let mut csv = String::new();

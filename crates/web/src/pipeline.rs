@@ -7,7 +7,8 @@ use crate::AppState;
 use analysis::{AnalysisError, Analyzed};
 use domain::score::{compute, ScoreWeights};
 use domain::{ReportExtraction, StandupCheck, TaskStatus};
-use store::{Job, JobKind, NewAnalysis, StoreError, TaskState};
+use std::borrow::Cow;
+use store::{Analysis, Employee, Job, JobKind, NewAnalysis, Shift, StoreError};
 
 /// External failures retried as jobs this many times before the local analyzer stands in.
 const EXTERNAL_ATTEMPTS: u32 = 3;
@@ -29,18 +30,40 @@ impl AppState {
     /// Runs one claimed job to completion (or back to the queue). Errors are store errors;
     /// analyzer failures are handled here.
     pub async fn run_job(&self, job: &Job) -> Result<(), PipelineError> {
+        self.run_job_for(job, None).await.map(|_| ())
+    }
+
+    /// [`run_job`](Self::run_job) for a caller that already holds the job's shift and
+    /// employee — the punch that created the job — which saves reading them again.
+    /// Returns the analysis it saved, if any.
+    pub(crate) async fn run_job_for(
+        &self,
+        job: &Job,
+        known: Option<(&Shift, &Employee)>,
+    ) -> Result<Option<Analysis>, PipelineError> {
         let now = self.clock.now();
         let t = &job.tenant;
-        let shift = match self.store.shift(t, job.shift_id, now).await {
-            Ok(s) => s,
-            // Erased meanwhile: nothing left to analyse.
-            Err(StoreError::NotFound) => return Ok(self.store.finish_job(job).await?),
-            Err(e) => return Err(e.into()),
+        let (shift, employee) = match known {
+            Some((s, e)) if s.id == job.shift_id && e.id == s.employee_id => {
+                (Cow::Borrowed(s), Cow::Borrowed(e))
+            }
+            _ => {
+                let shift = match self.store.shift(t, job.shift_id, now).await {
+                    Ok(s) => s,
+                    // Erased meanwhile: nothing left to analyse.
+                    Err(StoreError::NotFound) => {
+                        self.store.finish_job(job).await?;
+                        return Ok(None);
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                let employee = self.store.employee(t, shift.employee_id).await?;
+                (Cow::Owned(shift), Cow::Owned(employee))
+            }
         };
-        let employee = self.store.employee(t, shift.employee_id).await?;
         let tasks: Vec<String> = self
             .store
-            .tasks(t, Some(shift.employee_id), Some(TaskState::Open))
+            .open_tasks_of(t, shift.employee_id)
             .await?
             .into_iter()
             .map(|task| task.title)
@@ -49,7 +72,8 @@ impl AppState {
         let settings = self.store.analysis_settings(t).await?;
         if employee.objected && settings.objection_mode == "none" {
             // The company chose: an objection means no analysis at all.
-            return Ok(self.store.finish_job(job).await?);
+            self.store.finish_job(job).await?;
+            return Ok(None);
         }
         let weights = settings
             .score_weights
@@ -73,7 +97,9 @@ impl AppState {
                     Outcome::Done(analysis::local_standup(&tasks, &shift.standup), false)
                 };
                 match outcome {
-                    Outcome::Done(a, fallback) => self.save_standup(job, &a, fallback).await?,
+                    Outcome::Done(a, fallback) => {
+                        return Ok(Some(self.save_standup(job, &a, fallback).await?))
+                    }
                     Outcome::Retry(e) => {
                         self.store.fail_job(job, &e.to_string(), false, now).await?;
                     }
@@ -95,7 +121,7 @@ impl AppState {
                 };
                 match outcome {
                     Outcome::Done(a, fallback) => {
-                        self.save_report(job, &a, fallback, weights).await?
+                        return Ok(Some(self.save_report(job, &a, fallback, weights).await?))
                     }
                     Outcome::Retry(e) => {
                         self.store.fail_job(job, &e.to_string(), false, now).await?;
@@ -103,7 +129,7 @@ impl AppState {
                 }
             }
         }
-        Ok(())
+        Ok(None)
     }
 
     async fn save_standup(
@@ -111,7 +137,7 @@ impl AppState {
         job: &Job,
         a: &Analyzed<StandupCheck>,
         fallback: bool,
-    ) -> Result<(), PipelineError> {
+    ) -> Result<Analysis, PipelineError> {
         let result = serde_json::to_string(&a.value)?;
         let row = NewAnalysis {
             shift: job.shift_id,
@@ -124,10 +150,11 @@ impl AppState {
             score: None,
             breakdown: None,
         };
+        let now = self.clock.now();
         self.store
-            .save_analysis_finishing(job, row, self.clock.now())
+            .save_analysis_finishing(job, row.clone(), now)
             .await?;
-        Ok(())
+        Ok(row.saved(now))
     }
 
     async fn save_report(
@@ -136,7 +163,7 @@ impl AppState {
         a: &Analyzed<ReportExtraction>,
         fallback: bool,
         weights: ScoreWeights,
-    ) -> Result<(), PipelineError> {
+    ) -> Result<Analysis, PipelineError> {
         let statuses: Vec<TaskStatus> = a.value.tasks.iter().map(|t| t.status).collect();
         // Our formula, not the model, decides the score: text cannot argue its way up.
         let breakdown = compute(&statuses, a.value.unplanned.len(), weights);
@@ -153,10 +180,11 @@ impl AppState {
             score: Some(breakdown.score),
             breakdown: Some(&breakdown_json),
         };
+        let now = self.clock.now();
         self.store
-            .save_analysis_finishing(job, row, self.clock.now())
+            .save_analysis_finishing(job, row.clone(), now)
             .await?;
-        Ok(())
+        Ok(row.saved(now))
     }
 
     /// Runs every due job once (the background worker's step; tests call it directly).
@@ -173,6 +201,9 @@ impl AppState {
                     .fail_job(job, &e.to_string(), false, self.clock.now())
                     .await?;
             }
+        }
+        if !jobs.is_empty() {
+            self.read_cache.bump();
         }
         Ok(jobs.len())
     }

@@ -69,17 +69,6 @@ pub fn hm(minutes: i64) -> String {
     format!("{sign}{}:{:02}", m / 60, m % 60)
 }
 
-pub fn names(employees: &[Employee]) -> HashMap<EmployeeId, String> {
-    employees.iter().map(|e| (e.id, e.name.clone())).collect()
-}
-
-fn name_of(names: &HashMap<EmployeeId, String>, id: EmployeeId) -> String {
-    names
-        .get(&id)
-        .cloned()
-        .unwrap_or_else(|| "(removed)".into())
-}
-
 // ---------------------------------------------------------------------------------------
 // The live board
 
@@ -158,64 +147,54 @@ pub async fn board(state: &AppState, t: &Tenant) -> Result<Board, StoreError> {
     board_for(state, t, &cal).await
 }
 
-/// [`board`] with the company's calendar already read.
+/// [`board`] with the company's calendar already read. Every list is one query with the
+/// employee's name joined in; only today's standups that missed a task are read and parsed.
 pub async fn board_for(state: &AppState, t: &Tenant, cal: &Calendar) -> Result<Board, StoreError> {
     let now = state.clock.now();
     let store = &state.store;
-    let employees = store.employees(t, true).await?;
-    let names = names(&employees);
     let present = store
-        .open_shifts(t, now)
+        .present_shifts(t, now)
         .await?
         .into_iter()
-        .map(|s| PresentRow {
-            employee_id: s.employee_id.0,
-            name: name_of(&names, s.employee_id),
-            shift_id: s.id.0,
-            since: s.clock_in_at.to_string(),
-            since_local: cal.local(s.clock_in_at),
-            on_break: s.on_break,
-            worked_minutes: minutes(s.worked(now).as_millis() as i64),
+        .map(|n| PresentRow {
+            employee_id: n.shift.employee_id.0,
+            name: n.employee_name,
+            shift_id: n.shift.id.0,
+            since: n.shift.clock_in_at.to_string(),
+            since_local: cal.local(n.shift.clock_in_at),
+            on_break: n.shift.on_break,
+            worked_minutes: minutes(n.shift.worked(now).as_millis() as i64),
         })
         .collect();
     let today = cal.today(now);
     let (from, to) = cal.range(today, today);
-    // Figures only (no note texts), and the standup analyses of the same range in one join.
-    let todays = store.shift_figures(t, from, to, now).await?;
-    let analyses = store
-        .analyses_between(t, from, to, store::JobKind::Standup)
-        .await?;
-    let index = AnalysisIndex::new(&analyses);
     let mut missed_tasks = Vec::new();
-    for s in &todays {
-        let Some(a) = index.standup(s.id) else {
-            continue;
-        };
-        let Ok(check) = serde_json::from_str::<StandupCheck>(&a.result) else {
+    for m in store.missed_standups(t, from, to).await? {
+        let Ok(check) = serde_json::from_str::<StandupCheck>(&m.result) else {
             continue;
         };
         let missed: Vec<String> = check.missed().map(str::to_string).collect();
         if !missed.is_empty() {
             missed_tasks.push(MissedRow {
-                shift_id: s.id.0,
-                employee_id: s.employee_id.0,
-                name: name_of(&names, s.employee_id),
-                clock_in_local: cal.local(s.clock_in_at),
+                shift_id: m.shift_id.0,
+                employee_id: m.employee_id.0,
+                name: m.employee_name,
+                clock_in_local: cal.local(m.clock_in_at),
                 missed,
             });
         }
     }
     let unconfirmed = store
-        .unconfirmed_shifts(t, now)
+        .unconfirmed_named(t, now)
         .await?
         .into_iter()
-        .map(|s| UnconfirmedRow {
-            shift_id: s.id.0,
-            employee_id: s.employee_id.0,
-            name: name_of(&names, s.employee_id),
-            workday: s.workday.clone(),
-            clock_in_local: cal.local(s.clock_in_at),
-            clock_out_local: s.clock_out_at.map(|o| cal.local(o)),
+        .map(|n| UnconfirmedRow {
+            shift_id: n.shift.id.0,
+            employee_id: n.shift.employee_id.0,
+            name: n.employee_name,
+            workday: n.shift.workday.clone(),
+            clock_in_local: cal.local(n.shift.clock_in_at),
+            clock_out_local: n.shift.clock_out_at.map(|o| cal.local(o)),
         })
         .collect();
     let failed_analyses = store
@@ -268,7 +247,7 @@ pub async fn board_for(state: &AppState, t: &Tenant, cal: &Calendar) -> Result<B
 // ---------------------------------------------------------------------------------------
 // Timesheets
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Period {
     Day,
     Week,
@@ -369,6 +348,8 @@ pub struct Timesheet {
     /// Charts: one label per day, hours per employee per day, the team's mean score per day.
     pub day_labels: Vec<String>,
     pub hours: Vec<crate::charts::Series>,
+    /// How many people the hours chart's last stack ("everyone else") stands for; 0: none.
+    pub hours_others: usize,
     pub team_score: Vec<Option<f64>>,
     pub status_mix: [u32; 4],
 }
@@ -453,6 +434,19 @@ pub fn mean(v: &[i64]) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<i64>() as f64 / v.len() as f64)
 }
 
+/// Employees drawn as their own stack in the team's hours chart; everyone else shares one
+/// stack (a thousand slivers of a bar say nothing, and cost half a megabyte of SVG).
+pub const CHART_EMPLOYEES: usize = 7;
+
+/// `sum / n`, or `None` for nothing to average.
+fn ratio(sum: i64, n: i64) -> Option<f64> {
+    (n > 0).then(|| sum as f64 / n as f64)
+}
+
+fn hours(ms: i64) -> f64 {
+    ms as f64 / 3_600_000.0
+}
+
 pub async fn timesheet(
     state: &AppState,
     t: &Tenant,
@@ -462,15 +456,12 @@ pub async fn timesheet(
 ) -> Result<Timesheet, StoreError> {
     let now = state.clock.now();
     let (a, b) = cal.range(from, to);
-    let employees = state.store.employees(t, true).await?;
-    // Figures only (no note texts), and the report analyses of the same range in one join:
-    // the timesheet reads only report scores and task statuses.
-    let shifts = state.store.shift_figures(t, a, b, now).await?;
-    let analyses = state
+    // Aggregated by the database: per employee, per day, and per day for the chart's top
+    // employees (one more than drawn, to know whether anyone is left over).
+    let fig = state
         .store
-        .analyses_between(t, a, b, store::JobKind::Report)
+        .team_figures(t, a, b, now, CHART_EMPLOYEES as u32 + 1)
         .await?;
-    let index = AnalysisIndex::new(&analyses);
     let weekly_target = state.store.weekly_target_minutes(t).await?;
     let expected = expected_minutes(from, to, weekly_target);
     let day_list = days(from, to);
@@ -479,61 +470,43 @@ pub async fn timesheet(
         .enumerate()
         .map(|(i, d)| (d.to_string(), i))
         .collect();
-
-    let mut by_emp: BTreeMap<EmployeeId, Vec<&Shift>> = BTreeMap::new();
-    for s in &shifts {
-        by_emp.entry(s.employee_id).or_default().push(s);
-    }
-    let mut rows = Vec::new();
-    let mut hours = Vec::new();
-    let mut day_scores: Vec<Vec<i64>> = vec![Vec::new(); day_list.len()];
-    let mut status_mix = [0u32; 4];
-    // Everyone active, plus anyone inactive who worked in the period.
-    for e in employees
+    let rows: Vec<TimesheetRow> = fig
+        .employees
         .iter()
-        .filter(|e| e.active || by_emp.contains_key(&e.id))
-    {
-        let mine = by_emp.get(&e.id).map(Vec::as_slice).unwrap_or(&[]);
-        let worked: i64 = minutes(mine.iter().map(|s| s.worked(now).as_millis() as i64).sum());
-        let breaks: i64 = minutes(mine.iter().map(|s| s.break_ms).sum());
-        let scores: Vec<i64> = mine.iter().filter_map(|s| index.score(s.id)).collect();
-        let locked = mine.iter().filter(|s| s.locked).count();
-        let approval = match (mine.len(), locked) {
-            (0, _) => "none",
-            (n, l) if l == n => "approved",
-            (_, 0) => "open",
-            _ => "partly",
-        };
-        let mut per_day = vec![0.0; day_list.len()];
-        for s in mine {
-            if let Some(i) = day_index.get(&s.workday) {
-                per_day[*i] += s.worked(now).as_secs_f64() / 3600.0;
-                if let Some(sc) = index.score(s.id) {
-                    day_scores[*i].push(sc);
-                }
-            }
-            for st in index.statuses(s.id) {
-                status_mix[status_index(st)] += 1;
-            }
-        }
-        if !mine.is_empty() {
-            hours.push(crate::charts::Series {
+        .map(|e| {
+            let worked = minutes(e.worked_ms);
+            let approval = match (e.shifts, e.locked) {
+                (0, _) => "none",
+                (n, l) if l == n => "approved",
+                (_, 0) => "open",
+                _ => "partly",
+            };
+            TimesheetRow {
+                employee_id: e.employee_id.0,
                 name: e.name.clone(),
-                values: per_day,
-            });
+                shifts: u32::try_from(e.shifts).unwrap_or(u32::MAX),
+                worked_minutes: worked,
+                break_minutes: minutes(e.break_ms),
+                expected_minutes: expected,
+                overtime_minutes: (worked - expected).max(0),
+                approval: approval.into(),
+                avg_score: ratio(e.score_sum, e.scored),
+            }
+        })
+        .collect();
+    let mut team_score = vec![None; day_list.len()];
+    let mut day_worked = vec![0i64; day_list.len()];
+    let mut status_mix = [0u32; 4];
+    for d in &fig.days {
+        if let Some(&i) = day_index.get(&d.workday) {
+            team_score[i] = ratio(d.score_sum, d.scored);
+            day_worked[i] = d.worked_ms;
         }
-        rows.push(TimesheetRow {
-            employee_id: e.id.0,
-            name: e.name.clone(),
-            shifts: mine.len() as u32,
-            worked_minutes: worked,
-            break_minutes: breaks,
-            expected_minutes: expected,
-            overtime_minutes: (worked - expected).max(0),
-            approval: approval.into(),
-            avg_score: mean(&scores),
-        });
+        for (m, n) in status_mix.iter_mut().zip(d.tasks) {
+            *m = m.saturating_add(u32::try_from(n).unwrap_or(0));
+        }
     }
+    let (hours, hours_others) = hours_series(&fig, &day_index, &day_worked);
     let total_worked = rows.iter().map(|r| r.worked_minutes).sum();
     let total_breaks = rows.iter().map(|r| r.break_minutes).sum();
     let total_overtime = rows.iter().map(|r| r.overtime_minutes).sum();
@@ -550,9 +523,71 @@ pub async fn timesheet(
             .map(|d| d.strftime("%a %d").to_string())
             .collect(),
         hours,
-        team_score: day_scores.iter().map(|v| mean(v)).collect(),
+        hours_others,
+        team_score,
         status_mix,
     })
+}
+
+/// The hours chart's stacks: with up to `CHART_EMPLOYEES + 1` people who worked, one per
+/// person (in list order); with more, the `CHART_EMPLOYEES` with the most hours and one
+/// "everyone else" stack, so each day's bar still adds up to the team's hours. Also returns
+/// how many people the last stack stands for (0 when there is none).
+fn hours_series(
+    fig: &store::TeamFigures,
+    day_index: &HashMap<String, usize>,
+    day_worked: &[i64],
+) -> (Vec<crate::charts::Series>, usize) {
+    let mut working: Vec<&store::EmployeeTotals> =
+        fig.employees.iter().filter(|e| e.shifts > 0).collect();
+    let lumped = working.len() > CHART_EMPLOYEES + 1;
+    if lumped {
+        working.sort_by(|a, b| {
+            b.worked_ms
+                .cmp(&a.worked_ms)
+                .then(a.employee_id.cmp(&b.employee_id))
+        });
+    }
+    let own: HashSet<EmployeeId> = working
+        .iter()
+        .take(if lumped {
+            CHART_EMPLOYEES
+        } else {
+            working.len()
+        })
+        .map(|e| e.employee_id)
+        .collect();
+    let mut own_ms = vec![0i64; day_worked.len()];
+    let mut series = Vec::new();
+    for e in fig
+        .employees
+        .iter()
+        .filter(|e| own.contains(&e.employee_id))
+    {
+        let mut values = vec![0.0; day_worked.len()];
+        for d in fig.top.iter().filter(|d| d.employee_id == e.employee_id) {
+            if let Some(&i) = day_index.get(&d.workday) {
+                values[i] += hours(d.worked_ms);
+                own_ms[i] += d.worked_ms;
+            }
+        }
+        series.push(crate::charts::Series {
+            name: e.name.clone(),
+            values,
+        });
+    }
+    let others = working.len() - own.len();
+    if others > 0 {
+        series.push(crate::charts::Series {
+            name: format!("Everyone else ({others} people)"),
+            values: day_worked
+                .iter()
+                .zip(&own_ms)
+                .map(|(all, own)| hours((all - own).max(0)))
+                .collect(),
+        });
+    }
+    (series, others)
 }
 
 pub const STATUS_LABELS: [&str; 4] = ["done", "in progress", "blocked", "not worked on"];

@@ -126,6 +126,10 @@ pub fn router(state: AppState) -> Router {
         .route("/static/app.js", get(static_files::app_js))
         .fallback(|| async { crate::error::PageError::NotFound })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::read_cache::bump_after_writes,
+        ))
         .layer(from_fn_with_state(state.clone(), check_origin))
         .layer(from_fn_with_state(state.clone(), security_headers))
         .layer(from_fn_with_state(state.clone(), access_log))

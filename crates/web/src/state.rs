@@ -56,4 +56,6 @@ pub struct AppState {
     pub billing: Option<Arc<billing::StripeClient>>,
     /// The data dir (company files live under `companies/{id}/`).
     pub data_dir: std::path::PathBuf,
+    /// Computed boards and timesheets; writers call `bump()` (see [`crate::read_cache`]).
+    pub read_cache: crate::read_cache::ReadCache,
 }

@@ -227,5 +227,8 @@ pub async fn run_for(state: &AppState, day: Option<Date>) -> Result<usize, Store
             }
         }
     }
+    if created > 0 {
+        state.read_cache.bump();
+    }
     Ok(created)
 }

@@ -23,6 +23,31 @@ impl AppState {
         Ok(user)
     }
 
+    /// A form post that changes data: its CSRF token matches the session, the user holds
+    /// `role`, and the company is writable. Returns the acting user.
+    pub async fn form_writer(
+        &self,
+        s: &PageSession,
+        csrf: &str,
+        role: Role,
+    ) -> Result<UserId, PageError> {
+        s.check_csrf(csrf)?;
+        self.page_writer(s, role).await
+    }
+
+    /// Audits what the session's user did.
+    pub async fn audit_page(
+        &self,
+        s: &PageSession,
+        user: UserId,
+        action: &'static str,
+        detail: &str,
+        ip: &str,
+    ) {
+        self.audit(&s.principal.tenant, Some(user), action, detail, ip)
+            .await;
+    }
+
     /// Clocking needs a writable company too, whoever is at the clock.
     pub async fn clock_writable(&self, t: &Tenant) -> Result<(), ApiError> {
         Ok(self.ensure_writable(t).await?)

@@ -1,5 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! The client against a fake Stripe (wiremock): exact wire format, retries and errors.
+//! The client against a fake Stripe (wiremock): exact wire format, retries and errors;
+//! property tests of the webhook signature check in `signature_props`.
+
+mod signature_props;
 
 use std::time::Duration;
 

@@ -2,6 +2,8 @@
 //! Integration tests: eval regression guards on the shared dev set and our own holdout sets,
 //! the metric code on a hand-computed example, prompt injection and robustness.
 
+mod props;
+
 use domain::TaskStatus;
 use local_analyzer::eval::{parse_jsonl, run_local, EvalReport, Tally};
 use local_analyzer::{check_standup, extract_report};

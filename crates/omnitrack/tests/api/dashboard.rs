@@ -108,10 +108,10 @@ async fn board_shows_who_is_in_and_missed_tasks(app: TestApp) {
     );
 }
 
-/// Moves the app's clock to `at` (the clock only moves by offsets).
+/// Pins the app's clock at `at` (exact: no sub-millisecond drift, so an 05:00 clock-out
+/// cannot show as 06:59 in the company's zone).
 fn set_clock(app: &TestApp, at: &str) {
-    let target: Timestamp = at.parse().unwrap();
-    app.clock.advance(target.duration_since(app.clock.now()));
+    app.clock.set(at.parse::<Timestamp>().unwrap());
 }
 
 async fn timesheet_totals_breaks_and_a_dst_week(app: TestApp) {

@@ -10,6 +10,7 @@ use std::io::Read;
 
 both!(
     csv_exports_quote_guard_filter_and_isolate,
+    streamed_csv_is_the_paged_csv_byte_for_byte,
     employee_export_holds_their_data_only,
     company_zip_holds_every_file
 );
@@ -424,4 +425,204 @@ async fn company_zip_holds_every_file(app: TestApp) {
             .status(),
         StatusCode::UNAUTHORIZED
     );
+}
+
+/// Shifts for one employee, `per_instant` of them sharing each clock-in instant (so keyset
+/// ties on `clock_in_at` are broken by id across page boundaries), each with a closed break.
+fn seeded_shifts(
+    employee: &str,
+    start: jiff::Timestamp,
+    count: usize,
+    per_instant: usize,
+) -> Vec<store::seed::SeedShift> {
+    let employee_id = domain::EmployeeId(employee.parse().unwrap());
+    (0..count)
+        .map(|i| {
+            let clock_in = start + jiff::SignedDuration::from_mins((i / per_instant) as i64 * 97);
+            let clock_out = clock_in + jiff::SignedDuration::from_mins(400 + (i % 60) as i64);
+            let b = clock_in + jiff::SignedDuration::from_mins(200);
+            store::seed::SeedShift {
+                id: domain::ShiftId::new(),
+                employee_id,
+                workday: clock_in.to_string()[..10].to_string(),
+                clock_in_at: clock_in,
+                clock_out_at: Some(clock_out),
+                standup: ["Plan: a, b", "=risky", "plain"][i % 3].into(),
+                report: (i % 4 != 0).then(|| format!("Done \"{i}\", moving on")),
+                auto_closed: i % 50 == 0,
+                end_confirmed: i % 100 != 0,
+                locked: false,
+                breaks: vec![(
+                    b,
+                    Some(b + jiff::SignedDuration::from_secs(1799 + i as i64)),
+                )],
+            }
+        })
+        .collect()
+}
+
+/// The SQLite fast path (a synchronous reader on a blocking thread) must write exactly the
+/// bytes of the paged sqlx path, over several pages, with every filter; on PostgreSQL the
+/// route serves the paged path itself, so both engines check the same equality.
+async fn streamed_csv_is_the_paged_csv_byte_for_byte(app: TestApp) {
+    use store::seed::SeedAnalysis;
+    let a = app.signup("boss@acme.test").await;
+    let b = app.signup("boss@other.test").await;
+    let ids: Vec<String> = {
+        let mut v = Vec::new();
+        for (name, code) in [
+            ("Zed, \"the\" Boss", "ZED-001"),
+            ("+Amy", "AMY-001"),
+            ("Bo", "BO-001"),
+        ] {
+            v.push(
+                employee(&app, &a.token, name, code).await["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+        v
+    };
+    let other = employee(&app, &b.token, "Other Person", "OTH-001").await;
+    // Two real punches with analyses by the local analyzer, one with a break.
+    task(&app, &a.token, &ids[0], "Fix login redirect loop").await;
+    work_day(
+        &app,
+        &a.token,
+        "ZED-001",
+        "=cmd|' /C calc'!A0 then fix the login redirect loop",
+        "Fixed the login redirect loop, merged.",
+    )
+    .await;
+    work_day(
+        &app,
+        &a.token,
+        "AMY-001",
+        "@SUM(A1:A9) filing",
+        "+done, line one\nline two",
+    )
+    .await;
+    let tenant = |token: &str| {
+        let hash = web::auth::token::hash(token);
+        let store = app.state.store.clone();
+        let now = app.clock.now();
+        async move {
+            store
+                .principal_by_token(&hash, now)
+                .await
+                .unwrap()
+                .unwrap()
+                .tenant
+        }
+    };
+    let (ta, tb) = (tenant(&a.token).await, tenant(&b.token).await);
+
+    // Bulk: 4 200 shifts (three pages of 2 000), analyses for most of them.
+    let start: jiff::Timestamp = "2026-01-05T07:00:00Z".parse().unwrap();
+    let mut shifts = seeded_shifts(&ids[0], start, 2_100, 7);
+    shifts.extend(seeded_shifts(&ids[1], start, 2_100, 3));
+    let mut analyses = Vec::new();
+    for (i, s) in shifts.iter().enumerate() {
+        if i % 5 != 4 {
+            analyses.push(SeedAnalysis {
+                shift: s.id, kind: store::JobKind::Standup, analyzer: "local".into(), model: "m".into(),
+                result: r#"{"tasks":[{"task":"Fix \"login\"","mentioned":false,"evidence":null},{"task":"caf\u00e9","mentioned":false,"evidence":null}]}"#.into(),
+                score: None, breakdown: None, created_at: s.clock_in_at,
+            });
+        }
+        if i % 3 != 2 {
+            analyses.push(SeedAnalysis {
+                shift: s.id, kind: store::JobKind::Report, analyzer: "local".into(), model: "m".into(),
+                result: r#"{"tasks":[],"blockers":[],"unplanned":[]}"#.into(),
+                score: Some((i % 101) as u8),
+                breakdown: Some(format!(r#"{{"score":{},"formula_version":1,"tasks_total":3,"done":{},"progress":1,"blocked":0,"none":0,"unplanned":1,"task_component":0.{}5,"unplanned_component":0.3333333333333333,"weights":{{"tasks":0.85,"unplanned":0.15,"blocked_credit":0.25}},"reasons":["{} of 3 done, \"ok\"","=x"]}}"#, i % 101, i % 4, i % 10, i % 4)),
+                created_at: s.clock_out_at.unwrap(),
+            });
+        }
+    }
+    app.state.store.seed_shifts(&ta, &shifts).await.unwrap();
+    app.state.store.seed_analyses(&ta, &analyses).await.unwrap();
+    // Bo is in right now, on an open break; the other company has shifts in the same range.
+    let now = app.clock.now();
+    let mut open = seeded_shifts(&ids[2], now - jiff::SignedDuration::from_mins(95), 1, 1);
+    open[0].clock_out_at = None;
+    open[0].breaks = vec![(now - jiff::SignedDuration::from_mins(20), None)];
+    app.state.store.seed_shifts(&ta, &open).await.unwrap();
+    app.state
+        .store
+        .seed_shifts(
+            &tb,
+            &seeded_shifts(other["id"].as_str().unwrap(), start, 50, 1),
+        )
+        .await
+        .unwrap();
+    // One instant for both reads: open breaks and shifts count up to the same "now".
+    app.clock.set(now);
+
+    let cal = web::reports::Calendar::of(&app.state, &ta).await.unwrap();
+    let zed = ids[0].clone();
+    let cases: Vec<(String, web::exports::ExportQuery)> = vec![
+        (String::new(), Default::default()),
+        (
+            "from=2026-01-20&to=2026-03-01".into(),
+            web::exports::ExportQuery {
+                from: Some("2026-01-20".into()),
+                to: Some("2026-03-01".into()),
+                employee_id: None,
+            },
+        ),
+        (
+            format!("employee_id={zed}"),
+            web::exports::ExportQuery {
+                employee_id: Some(zed.clone()),
+                ..Default::default()
+            },
+        ),
+    ];
+    let mut sizes = Vec::new();
+    for (query, q) in cases {
+        for (file, kind) in [
+            ("shifts.csv", web::exports::Kind::Shifts),
+            ("scores.csv", web::exports::Kind::Scores),
+        ] {
+            let res = app
+                .get_api(&format!("/api/v1/exports/{file}?{query}"), &a.token)
+                .await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let streamed = res.bytes().await.unwrap();
+            let filter = q.filter(&cal).unwrap();
+            let paged =
+                web::export_stream::paged_csv(app.state.clone(), ta, cal.clone(), filter, kind)
+                    .await
+                    .unwrap();
+            let lines = streamed.split(|b| *b == b'\n').count();
+            assert!(
+                streamed[..] == paged[..],
+                "{file}?{query}: {} vs {} bytes",
+                streamed.len(),
+                paged.len()
+            );
+            assert!(!String::from_utf8_lossy(&streamed).contains("Other Person"));
+            sizes.push((format!("{file}?{query}"), lines));
+        }
+    }
+    // The equality is over real content: all pages, each filter narrowing it.
+    let rows = |name: &str| {
+        sizes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, l)| *l)
+            .unwrap()
+    };
+    // header + 4 200 seeded + 2 punched + 1 open, one extra line in Amy's quoted report, and
+    // the split after the last CRLF.
+    assert_eq!(rows("shifts.csv?"), 1 + 4_203 + 1 + 1);
+    assert_eq!(
+        rows(&format!("shifts.csv?employee_id={zed}")),
+        1 + 2_101 + 1
+    );
+    let ranged = rows("shifts.csv?from=2026-01-20&to=2026-03-01");
+    assert!(ranged > 100 && ranged < 4_000, "{ranged}");
+    assert!(rows("scores.csv?") > 2_000, "{sizes:?}");
 }

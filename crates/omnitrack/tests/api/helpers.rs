@@ -26,6 +26,27 @@ pub async fn spawn_app(kind: StoreKind) -> Option<TestApp> {
 /// pointed at a fake, say) — never through process-wide environment variables.
 pub async fn spawn_app_with(kind: StoreKind, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
     let (store, _db) = store::testing::fresh(kind).await?;
+    Some(spawn_on(kind, store, adjust).await)
+}
+
+/// Two instances of the app on one fresh database, each with its own listener, data dir
+/// and background workers — how several servers share one PostgreSQL in production.
+pub async fn spawn_pair_with(
+    kind: StoreKind,
+    adjust: impl Fn(&mut Config),
+) -> Option<(TestApp, TestApp)> {
+    let (store, db) = store::testing::fresh(kind).await?;
+    let a = spawn_on(kind, store, &adjust).await;
+    let b = spawn_on(kind, db.open().await, &adjust).await;
+    Some((a, b))
+}
+
+/// Starts the real application on an opened store.
+async fn spawn_on(
+    kind: StoreKind,
+    store: store::Store,
+    adjust: impl FnOnce(&mut Config),
+) -> TestApp {
     let data_dir =
         std::env::temp_dir().join(format!("omnitrack-app-{}", uuid::Uuid::new_v4().simple()));
     let config = Config::resolve(ServeArgs {
@@ -54,7 +75,7 @@ pub async fn spawn_app_with(kind: StoreKind, adjust: impl FnOnce(&mut Config)) -
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    Some(TestApp {
+    TestApp {
         base,
         browser,
         api,
@@ -62,7 +83,7 @@ pub async fn spawn_app_with(kind: StoreKind, adjust: impl FnOnce(&mut Config)) -
         data_dir,
         kind,
         state,
-    })
+    }
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";

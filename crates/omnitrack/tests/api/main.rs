@@ -6,8 +6,10 @@ mod accounts;
 mod analysis_settings;
 mod analyzer;
 mod bad_input;
+mod bad_query;
 mod billing;
 mod billing_support;
+mod board_freshness;
 mod browser_sessions;
 mod cli;
 mod clock;
@@ -19,10 +21,12 @@ mod lifecycle;
 mod mail_outbox;
 mod members;
 mod openapi;
+mod smtp_peer;
 mod summaries;
 mod tenancy;
 mod timezones;
 mod tls;
+mod two_instances_postgres;
 
 pub mod helpers;
 

@@ -42,6 +42,8 @@ both!(
     overdue_shifts_are_auto_closed_at_the_usual_length,
     lockouts_grow_and_clear,
     punches_can_claim_their_analysis_job,
+    punches_return_what_was_stored,
+    many_concurrent_punches_each_get_their_own_answer,
     employee_erasure_removes_everything_about_them,
     other_tenants_cannot_touch_clock_data,
 );
@@ -506,4 +508,76 @@ async fn other_tenants_cannot_touch_clock_data(s: Store) {
         .await
         .unwrap()
         .is_some());
+}
+
+/// The shift a punch returns is built from what it wrote (clock-in) or read inside its
+/// transaction (clock-out); it must equal a fresh read, including a break closed by the
+/// clock-out.
+async fn punches_return_what_was_stored(s: Store) {
+    let a = company(&s, "a@a.test").await;
+    let e = employee(&s, &a, "E-001").await;
+    // Sub-millisecond digits: instants are stored in whole milliseconds.
+    let t0 = now() + SignedDuration::from_micros(123);
+    let opened = s
+        .clock_in(&a.tenant, e.id, "plan", date(2026, 5, 1), t0)
+        .await
+        .unwrap();
+    assert_eq!(opened, s.shift(&a.tenant, opened.id, t0).await.unwrap());
+    s.start_break(&a.tenant, e.id, t0 + SignedDuration::from_hours(3))
+        .await
+        .unwrap();
+    let end = t0 + SignedDuration::from_hours(4);
+    let closed = s.clock_out(&a.tenant, e.id, "done", end).await.unwrap();
+    assert!(!closed.on_break, "clocking out ends the break");
+    assert_eq!(closed.break_ms, 60 * 60_000);
+    assert_eq!(closed, s.shift(&a.tenant, closed.id, end).await.unwrap());
+}
+
+/// Concurrent punches of many employees (batched into shared transactions on SQLite):
+/// each caller gets its own shift or its own conflict, and exactly what was acknowledged
+/// is stored.
+async fn many_concurrent_punches_each_get_their_own_answer(s: Store) {
+    let a = company(&s, "a@a.test").await;
+    let mut people = Vec::new();
+    for i in 0..40 {
+        people.push(employee(&s, &a, &format!("E-{i:03}")).await);
+    }
+    let mut handles = Vec::new();
+    for (i, e) in people.iter().enumerate() {
+        // Every employee twice: one of the pair must be refused.
+        for _ in 0..2 {
+            let (s, t, id) = (s.clone(), a.tenant, e.id);
+            handles.push(tokio::spawn(async move {
+                (
+                    id,
+                    s.clock_in(&t, id, &format!("standup {i}"), date(2026, 5, 1), now())
+                        .await,
+                )
+            }));
+        }
+    }
+    let mut opened = std::collections::HashMap::new();
+    let mut refused = 0;
+    for h in handles {
+        match h.await.unwrap() {
+            (id, Ok(shift)) => {
+                assert_eq!(shift.employee_id, id);
+                assert!(
+                    opened.insert(id, shift.id).is_none(),
+                    "two shifts for one person"
+                );
+            }
+            (_, Err(StoreError::Conflict("open shift"))) => refused += 1,
+            (_, Err(other)) => panic!("unexpected: {other}"),
+        }
+    }
+    assert_eq!((opened.len(), refused), (40, 40));
+    let stored = s
+        .shifts(&a.tenant, ShiftFilter::default(), now())
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 40);
+    for sh in stored {
+        assert_eq!(opened.get(&sh.employee_id), Some(&sh.id));
+    }
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod billing;
+mod board_figures;
 mod clock;
 mod lifecycle;
 mod reports;

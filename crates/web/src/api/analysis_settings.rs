@@ -16,9 +16,11 @@ use utoipa::ToSchema;
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct AnalysisSettingsDto {
     /// The score formula's weights (version 1).
+    #[schema(schema_with = super::input_schemas::score_weights)]
     pub score_weights: ScoreWeights,
     /// `local`: an employee who objected is analysed by the built-in analyzer only (never an
     /// external model); `none`: not analysed at all.
+    #[schema(schema_with = super::input_schemas::objection_mode)]
     pub objection_mode: String,
 }
 

@@ -19,26 +19,34 @@ use uuid::Uuid;
 
 #[derive(Deserialize, ToSchema)]
 pub struct ClockInRequest {
+    #[schema(schema_with = super::input_schemas::id_code)]
     pub id_code: String,
     #[serde(default)]
+    #[schema(schema_with = super::input_schemas::pin_opt)]
     pub pin: Option<String>,
     /// What the employee plans today (1–4,000 characters).
+    #[schema(schema_with = super::input_schemas::standup)]
     pub standup: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct ClockOutRequest {
+    #[schema(schema_with = super::input_schemas::id_code)]
     pub id_code: String,
     #[serde(default)]
+    #[schema(schema_with = super::input_schemas::pin_opt)]
     pub pin: Option<String>,
     /// What the employee did today (1–8,000 characters).
+    #[schema(schema_with = super::input_schemas::report)]
     pub report: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct BreakRequest {
+    #[schema(schema_with = super::input_schemas::id_code)]
     pub id_code: String,
     #[serde(default)]
+    #[schema(schema_with = super::input_schemas::pin_opt)]
     pub pin: Option<String>,
 }
 
@@ -132,7 +140,7 @@ async fn once<T: Serialize>(
 
 /// Clocks an employee in with their standup note.
 #[utoipa::path(post, path = "/api/v1/clock-in", tag = "clock", security(("bearer" = [])), request_body = ClockInRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer", min_length = 1, max_length = 200, pattern = "^[!-~](?:[ -~]{0,198}[!-~])?$")),
     responses((status = 201, body = ClockInResponse), (status = 409, body = ErrorBody, description = "already clocked in"),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn clock_in(
@@ -164,7 +172,7 @@ pub async fn clock_in(
 
 /// Clocks an employee out with their end-of-day report.
 #[utoipa::path(post, path = "/api/v1/clock-out", tag = "clock", security(("bearer" = [])), request_body = ClockOutRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer", min_length = 1, max_length = 200, pattern = "^[!-~](?:[ -~]{0,198}[!-~])?$")),
     responses((status = 200, body = ClockOutResponse), (status = 409, body = ErrorBody, description = "no open shift"),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn clock_out(

@@ -3,6 +3,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::reports::{board, Board};
 use crate::AppState;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::Role;
 
@@ -10,10 +11,13 @@ use domain::Role;
 /// confirmation, failed analyses, kiosk alerts of the last 24 hours, recent summaries.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "reports", security(("bearer" = [])),
     responses((status = 200, body = Board), (status = 401, body = ErrorBody)))]
-pub async fn get(
-    State(state): State<AppState>,
-    who: ApiPrincipal,
-) -> Result<Json<Board>, ApiError> {
+pub async fn get(State(state): State<AppState>, who: ApiPrincipal) -> Result<Response, ApiError> {
     who.require(Role::Viewer)?;
-    Ok(Json(board(&state, who.tenant()).await?))
+    let t = who.tenant();
+    // Shared with the board page (see `read_cache`).
+    let b = state
+        .read_cache
+        .board(t.company_id(), state.clock.now(), || board(&state, t))
+        .await?;
+    Ok(Json(&*b).into_response())
 }

@@ -1,10 +1,10 @@
 use super::dto::EmployeeDto;
-use super::json::{ApiJson, ApiPath};
+use super::json::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::{password, ApiPrincipal};
 use crate::error::{ApiError, ErrorBody};
 use crate::middleware::client_ip::ClientIp;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use domain::{EmployeeId, EmployeeName, IdCode, Pin, Role};
@@ -15,20 +15,26 @@ use uuid::Uuid;
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewEmployee {
+    #[schema(schema_with = super::input_schemas::employee_name)]
     pub name: String,
     /// 4–32 letters, digits or dashes, unique in the company; generated when left out.
     #[serde(default)]
+    #[schema(schema_with = super::input_schemas::id_code_opt)]
     pub id_code: Option<String>,
     /// 4–8 digits, asked at the kiosk after the ID code.
     #[serde(default)]
+    #[schema(schema_with = super::input_schemas::pin_opt)]
     pub pin: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema, Default)]
 pub struct EmployeePatch {
+    #[schema(schema_with = super::input_schemas::employee_name_opt)]
     pub name: Option<String>,
+    #[schema(schema_with = super::input_schemas::id_code_opt)]
     pub id_code: Option<String>,
     /// A new PIN; an empty string removes it.
+    #[schema(schema_with = super::input_schemas::pin_or_empty_opt)]
     pub pin: Option<String>,
     pub active: Option<bool>,
     /// Set when the employee objects to AI processing (audited).
@@ -41,6 +47,7 @@ pub struct EmployeeList {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Include deactivated employees.
     #[serde(default)]
@@ -70,7 +77,7 @@ pub async fn hash_pin(pin: &str) -> Result<String, ApiError> {
 pub async fn list(
     State(state): State<AppState>,
     who: ApiPrincipal,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<EmployeeList>, ApiError> {
     who.require(Role::Viewer)?;
     let list = state

@@ -31,3 +31,19 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
         ))
     }
 }
+
+/// `axum::extract::Query` with errors as `{"error":{…}}` (400), like every other refusal
+/// of the API — not axum's plain-text rejection.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            axum::extract::Query::<T>::from_request_parts(parts, state)
+                .await?
+                .0,
+        ))
+    }
+}

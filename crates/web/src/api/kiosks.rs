@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewKiosk {
+    #[schema(schema_with = super::input_schemas::label)]
     pub name: String,
 }
 

@@ -28,6 +28,7 @@ pub struct MemberList {
 
 #[derive(Deserialize, ToSchema)]
 pub struct InviteRequest {
+    #[schema(schema_with = super::input_schemas::email)]
     pub email: String,
     pub role: Role,
 }

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod dto;
 pub mod employees;
 pub mod exports;
+pub mod input_schemas;
 pub mod json;
 pub mod kiosks;
 pub mod me;

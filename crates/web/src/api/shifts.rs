@@ -1,10 +1,10 @@
 use super::dto::{ChangeDto, ShiftDto};
-use super::json::{ApiJson, ApiPath};
+use super::json::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
 use crate::middleware::client_ip::ClientIp;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use domain::{EmployeeId, Reason, ReportText, Role, ShiftId, StandupText, ValidationError};
@@ -15,10 +15,13 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ShiftQuery {
     /// RFC 3339 instant or `YYYY-MM-DD` (a day in the company's zone): shifts that started at or after it.
+    #[param(schema_with = super::input_schemas::day_or_instant)]
     pub from: Option<String>,
     /// RFC 3339 instant, or `YYYY-MM-DD` meaning the end of that day in the company's zone.
+    #[param(schema_with = super::input_schemas::day_or_instant)]
     pub to: Option<String>,
     pub employee_id: Option<Uuid>,
 }
@@ -31,10 +34,15 @@ pub struct ShiftList {
 #[derive(Deserialize, ToSchema)]
 pub struct ShiftPatch {
     /// Why the shift is corrected (required; kept with the change).
+    #[schema(schema_with = super::input_schemas::reason)]
     pub reason: String,
+    #[schema(schema_with = super::input_schemas::instant_opt)]
     pub clock_in_at: Option<String>,
+    #[schema(schema_with = super::input_schemas::instant_opt)]
     pub clock_out_at: Option<String>,
+    #[schema(schema_with = super::input_schemas::standup_opt)]
     pub standup: Option<String>,
+    #[schema(schema_with = super::input_schemas::report_opt)]
     pub report: Option<String>,
 }
 
@@ -42,6 +50,7 @@ pub struct ShiftPatch {
 pub struct WeekApproval {
     pub employee_id: Uuid,
     /// Any day of the week to approve (`YYYY-MM-DD`, company zone).
+    #[schema(schema_with = super::input_schemas::approval_week)]
     pub week: String,
 }
 
@@ -53,7 +62,9 @@ pub struct ApprovalResult {
 
 #[derive(Deserialize, ToSchema)]
 pub struct ScoreOverride {
+    #[schema(maximum = 100)]
     pub score: u8,
+    #[schema(schema_with = super::input_schemas::reason)]
     pub reason: String,
 }
 
@@ -88,7 +99,7 @@ async fn company_tz(state: &AppState, who: &ApiPrincipal) -> Result<jiff::tz::Ti
 pub async fn list(
     State(state): State<AppState>,
     who: ApiPrincipal,
-    Query(q): Query<ShiftQuery>,
+    ApiQuery(q): ApiQuery<ShiftQuery>,
 ) -> Result<Json<ShiftList>, ApiError> {
     who.require(Role::Viewer)?;
     let tz = company_tz(&state, &who).await?;

@@ -11,12 +11,16 @@ use uuid::Uuid;
 
 #[derive(Deserialize, ToSchema)]
 pub struct SignupRequest {
+    #[schema(schema_with = super::input_schemas::company_name)]
     pub company_name: String,
+    #[schema(schema_with = super::input_schemas::email)]
     pub email: String,
     /// At least 10 characters; common passwords are refused.
+    #[schema(schema_with = super::input_schemas::new_password)]
     pub password: String,
     /// IANA time zone such as `Europe/Berlin`; defaults to UTC.
     #[serde(default)]
+    #[schema(schema_with = super::input_schemas::time_zone_opt)]
     pub timezone: Option<String>,
 }
 

@@ -1,9 +1,9 @@
 use super::dto::TaskDto;
-use super::json::{ApiJson, ApiPath};
+use super::json::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use domain::{EmployeeId, Role, TaskDetails, TaskId, TaskTitle, ValidationError};
@@ -15,21 +15,28 @@ use uuid::Uuid;
 #[derive(Deserialize, ToSchema)]
 pub struct NewTask {
     pub employee_id: Uuid,
+    #[schema(schema_with = super::input_schemas::task_title)]
     pub title: String,
     #[serde(default)]
+    #[schema(schema_with = super::input_schemas::task_details_opt)]
     pub details: Option<String>,
     /// `YYYY-MM-DD`.
     #[serde(default)]
+    #[schema(schema_with = super::input_schemas::date_opt)]
     pub due_date: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct TaskPatch {
+    #[schema(schema_with = super::input_schemas::task_title_opt)]
     pub title: Option<String>,
+    #[schema(schema_with = super::input_schemas::task_details_opt)]
     pub details: Option<String>,
     /// `YYYY-MM-DD`; an empty string clears it.
+    #[schema(schema_with = super::input_schemas::date_or_empty_opt)]
     pub due_date: Option<String>,
     /// `open`, `done` or `archived`.
+    #[schema(schema_with = super::input_schemas::task_status_opt)]
     pub status: Option<String>,
 }
 
@@ -39,9 +46,11 @@ pub struct TaskList {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TaskQuery {
     pub employee_id: Option<Uuid>,
     /// `open`, `done` or `archived`.
+    #[param(schema_with = super::input_schemas::task_status)]
     pub status: Option<String>,
 }
 
@@ -66,7 +75,7 @@ fn parse_state(s: &str) -> Result<TaskState, ValidationError> {
 pub async fn list(
     State(state): State<AppState>,
     who: ApiPrincipal,
-    Query(q): Query<TaskQuery>,
+    ApiQuery(q): ApiQuery<TaskQuery>,
 ) -> Result<Json<TaskList>, ApiError> {
     who.require(Role::Viewer)?;
     let status = q.status.as_deref().map(parse_state).transpose()?;

@@ -17,6 +17,7 @@ pub struct CreateTokenRequest {
     pub password: String,
     /// A label to recognise the token by later.
     #[serde(default)]
+    #[schema(schema_with = super::input_schemas::label_opt)]
     pub name: Option<String>,
 }
 

@@ -3,6 +3,7 @@
 use crate::auth::PageSession;
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
+use crate::pages::forms::CsrfForm;
 use crate::pages::{render, FieldErrors, Nav};
 use crate::subscriptions::AccountError;
 use crate::AppState;
@@ -29,12 +30,6 @@ struct AccountPage {
 pub struct DoneQuery {
     #[serde(default)]
     done: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,7 @@
 
 use crate::auth::PageSession;
 use crate::error::PageError;
+use crate::pages::forms::CsrfForm;
 use crate::pages::{render, Nav};
 use crate::AppState;
 use askama::Template;
@@ -30,12 +31,6 @@ struct BillingPage {
 pub struct BillingQuery {
     #[serde(default)]
     done: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn get(

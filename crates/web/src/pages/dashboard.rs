@@ -14,12 +14,13 @@ use axum::extract::{Form, Path, State};
 use axum::response::{Html, Redirect};
 use domain::{JobId, Role};
 use serde::Deserialize;
+use std::sync::Arc;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct Dashboard {
     nav: Nav,
-    board: Board,
+    board: Arc<Board>,
     can_act: bool,
     today: String,
 }
@@ -37,12 +38,17 @@ pub async fn get(
     session.user(Role::Viewer)?;
     let t = &session.principal.tenant;
     let cal = crate::reports::Calendar::of(&state, t).await?;
-    let board = board_for(&state, t, &cal).await?;
+    let now = state.clock.now();
+    // Shared with the JSON board and every viewer of the company (see `read_cache`).
+    let board = state
+        .read_cache
+        .board(t.company_id(), now, || board_for(&state, t, &cal))
+        .await?;
     render(&Dashboard {
         nav: session.nav(&state, "dashboard").await?,
         board,
         can_act: session.user(Role::Supervisor).is_ok(),
-        today: cal.today(state.clock.now()).to_string(),
+        today: cal.today(now).to_string(),
     })
 }
 

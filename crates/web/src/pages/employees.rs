@@ -4,6 +4,7 @@
 use crate::auth::{token, PageSession};
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
+use crate::pages::forms::CsrfForm;
 use crate::pages::forms::{field_errors, page_error, parse_import};
 use crate::pages::{render, FieldErrors, Nav};
 use crate::AppState;
@@ -141,8 +142,7 @@ pub async fn add(
     ClientIp(ip): ClientIp,
     Form(f): Form<AddForm>,
 ) -> Result<Response, PageError> {
-    s.check_csrf(&f.csrf)?;
-    let user = state.page_writer(&s, Role::Supervisor).await?;
+    let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     let t = &s.principal.tenant;
     match state
         .add_employee(t, &f.name, Some(&f.id_code), Some(&f.pin))
@@ -180,8 +180,7 @@ pub async fn import(
     ClientIp(ip): ClientIp,
     Form(f): Form<ImportForm>,
 ) -> Result<Response, PageError> {
-    s.check_csrf(&f.csrf)?;
-    let user = state.page_writer(&s, Role::Supervisor).await?;
+    let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     let t = &s.principal.tenant;
     let mut report = Vec::new();
     let mut added = 0;
@@ -344,8 +343,7 @@ pub async fn edit(
     Path(id): Path<Uuid>,
     Form(f): Form<EditForm>,
 ) -> Result<Response, PageError> {
-    s.check_csrf(&f.csrf)?;
-    let user = state.page_writer(&s, Role::Supervisor).await?;
+    let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     let t = &s.principal.tenant;
     let id = EmployeeId(id);
     let before = state.store.employee(t, id).await?;
@@ -419,12 +417,6 @@ pub async fn edit(
     Ok(Redirect::to(&format!("/employees/{id}")).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn erase(
     State(state): State<AppState>,
     s: PageSession,
@@ -432,20 +424,13 @@ pub async fn erase(
     Path(id): Path<Uuid>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    s.check_csrf(&f.csrf)?;
-    let user = state.page_writer(&s, Role::Supervisor).await?;
+    let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     state
         .store
         .delete_employee(&s.principal.tenant, EmployeeId(id))
         .await?;
     state
-        .audit(
-            &s.principal.tenant,
-            Some(user),
-            "employee_erased",
-            &id.to_string(),
-            &ip,
-        )
+        .audit_page(&s, user, "employee_erased", &id.to_string(), &ip)
         .await;
     state.seats_changed(&s.principal.tenant).await;
     Ok(Redirect::to("/employees").into_response())
@@ -458,8 +443,7 @@ pub async fn create_link(
     Path(id): Path<Uuid>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    s.check_csrf(&f.csrf)?;
-    let user = state.page_writer(&s, Role::Supervisor).await?;
+    let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     let raw = token::generate("otl_");
     state
         .store
@@ -471,13 +455,7 @@ pub async fn create_link(
         )
         .await?;
     state
-        .audit(
-            &s.principal.tenant,
-            Some(user),
-            "clock_link_created",
-            &id.to_string(),
-            &ip,
-        )
+        .audit_page(&s, user, "clock_link_created", &id.to_string(), &ip)
         .await;
     let link = state.link(&format!("/c/{raw}"));
     Ok(render(
@@ -500,20 +478,13 @@ pub async fn revoke_link(
     Path(id): Path<Uuid>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    s.check_csrf(&f.csrf)?;
-    let user = state.page_writer(&s, Role::Supervisor).await?;
+    let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     state
         .store
         .revoke_clock_link(&s.principal.tenant, EmployeeId(id))
         .await?;
     state
-        .audit(
-            &s.principal.tenant,
-            Some(user),
-            "clock_link_revoked",
-            &id.to_string(),
-            &ip,
-        )
+        .audit_page(&s, user, "clock_link_revoked", &id.to_string(), &ip)
         .await;
     Ok(Redirect::to(&format!("/employees/{id}")).into_response())
 }
@@ -536,8 +507,7 @@ pub async fn add_task(
     Path(id): Path<Uuid>,
     Form(f): Form<TaskForm>,
 ) -> Result<Response, PageError> {
-    s.check_csrf(&f.csrf)?;
-    state.page_writer(&s, Role::Supervisor).await?;
+    state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     let id = EmployeeId(id);
     let parsed = (|| -> Result<_, crate::error::ApiError> {
         let details = if f.details.trim().is_empty() {
@@ -591,8 +561,7 @@ pub async fn set_task_state(
     Path((id, task)): Path<(Uuid, Uuid)>,
     Form(f): Form<TaskStateForm>,
 ) -> Result<Response, PageError> {
-    s.check_csrf(&f.csrf)?;
-    state.page_writer(&s, Role::Supervisor).await?;
+    state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     let new = TaskState::parse(&f.status)
         .ok_or_else(|| PageError::BadRequest("status must be open, done or archived".into()))?;
     let t = &s.principal.tenant;

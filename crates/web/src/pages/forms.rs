@@ -4,6 +4,14 @@
 use crate::error::{ApiError, PageError};
 use crate::pages::FieldErrors;
 use axum::http::StatusCode;
+use serde::Deserialize;
+
+/// A form whose only field is its CSRF token (buttons that revoke, erase, confirm …).
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
 
 pub fn field_errors(e: ApiError) -> Result<FieldErrors, PageError> {
     match e.status {
@@ -36,6 +44,8 @@ pub type ImportRow = (usize, Result<(String, String), String>);
 /// Parses pasted CSV of `name,id_code` rows (header optional, quotes allowed). Returns the
 /// rows with their line numbers; malformed lines become errors naming the line.
 pub fn parse_import(text: &str) -> Vec<ImportRow> {
+    // Excel's "CSV UTF-8" starts with a byte-order mark; it is not part of the first field.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;

@@ -8,6 +8,7 @@ use crate::auth::{token, PageSession};
 use crate::clocking::{ClockError, ClockSource};
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
+use crate::pages::forms::CsrfForm;
 use crate::pages::{render, FieldErrors, Nav};
 use crate::AppState;
 use askama::Template;
@@ -125,8 +126,7 @@ pub async fn enrol(
     ClientIp(ip): ClientIp,
     Form(f): Form<EnrolForm>,
 ) -> Result<Response, PageError> {
-    s.check_csrf(&f.csrf)?;
-    let user = state.page_writer(&s, Role::Supervisor).await?;
+    let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     let name = match Label::parse(&f.name) {
         Ok(n) => n,
         Err(e) => {
@@ -147,13 +147,7 @@ pub async fn enrol(
         .await
         .map_err(crate::pages::account::flow_to_page)?;
     state
-        .audit(
-            &s.principal.tenant,
-            Some(user),
-            "kiosk_enrolled",
-            name.as_str(),
-            &ip,
-        )
+        .audit_page(&s, user, "kiosk_enrolled", name.as_str(), &ip)
         .await;
     // A kiosk stays enrolled for the absolute session lifetime.
     let cookie = set_cookie(
@@ -164,12 +158,6 @@ pub async fn enrol(
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/kiosk")).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn revoke(
     State(state): State<AppState>,
     s: PageSession,
@@ -177,20 +165,13 @@ pub async fn revoke(
     Path(id): Path<Uuid>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    s.check_csrf(&f.csrf)?;
-    let user = state.page_writer(&s, Role::Supervisor).await?;
+    let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     state
         .store
         .delete_kiosk(&s.principal.tenant, KioskId(id))
         .await?;
     state
-        .audit(
-            &s.principal.tenant,
-            Some(user),
-            "kiosk_revoked",
-            &id.to_string(),
-            &ip,
-        )
+        .audit_page(&s, user, "kiosk_revoked", &id.to_string(), &ip)
         .await;
     Ok(Redirect::to("/kiosks").into_response())
 }

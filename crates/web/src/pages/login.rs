@@ -3,6 +3,7 @@ use crate::auth::{token, OptionalSession, PageSession};
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
 use crate::pages::account::{field_errors, sign_in};
+use crate::pages::forms::CsrfForm;
 use crate::pages::{render, FieldErrors, Nav};
 use crate::AppState;
 use askama::Template;
@@ -81,12 +82,6 @@ pub async fn post(
             Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
         }
     }
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    pub csrf: String,
 }
 
 pub async fn logout(

@@ -9,6 +9,8 @@ pub mod employees;
 pub mod exports;
 pub mod forms;
 pub mod home;
+#[cfg(test)]
+mod import_props;
 pub mod invite;
 pub mod kiosk;
 pub mod legal;

@@ -4,6 +4,7 @@ use crate::auth::PageSession;
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
 use crate::pages::account::{field_errors, flow_to_page};
+use crate::pages::forms::CsrfForm;
 use crate::pages::{render, FieldErrors, Nav};
 use crate::AppState;
 use askama::Template;
@@ -223,18 +224,12 @@ pub async fn create_token(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn revoke_token(
     State(state): State<AppState>,
     s: PageSession,
     ClientIp(ip): ClientIp,
     Path(id): Path<Uuid>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
     let me = s.user(Role::Viewer)?;
@@ -243,13 +238,7 @@ pub async fn revoke_token(
         .revoke_api_token(&s.principal.tenant, me, TokenId(id))
         .await?;
     state
-        .audit(
-            &s.principal.tenant,
-            Some(me),
-            "token_revoked",
-            &id.to_string(),
-            &ip,
-        )
+        .audit_page(&s, me, "token_revoked", &id.to_string(), &ip)
         .await;
     Ok(Redirect::to("/settings?done=revoked").into_response())
 }
@@ -305,7 +294,7 @@ pub async fn revoke_invite(
     State(state): State<AppState>,
     s: PageSession,
     Path(id): Path<Uuid>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
     s.user(Role::Owner)?;
@@ -346,7 +335,7 @@ pub async fn remove_member(
     s: PageSession,
     ClientIp(ip): ClientIp,
     Path(id): Path<Uuid>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     s.check_csrf(&f.csrf)?;
     s.user(Role::Owner)?;
@@ -377,8 +366,7 @@ pub async fn analysis(
     ClientIp(ip): ClientIp,
     Form(f): Form<AnalysisForm>,
 ) -> Result<Response, PageError> {
-    s.check_csrf(&f.csrf)?;
-    let user = state.page_writer(&s, Role::Owner).await?;
+    let user = state.form_writer(&s, &f.csrf, Role::Owner).await?;
     let num = |v: &str| v.trim().parse::<f64>().unwrap_or(f64::NAN);
     let dto = crate::api::analysis_settings::AnalysisSettingsDto {
         score_weights: domain::score::ScoreWeights {
@@ -391,9 +379,9 @@ pub async fn analysis(
     match state.set_analysis_settings(&s.principal.tenant, &dto).await {
         Ok(()) => {
             state
-                .audit(
-                    &s.principal.tenant,
-                    Some(user),
+                .audit_page(
+                    &s,
+                    user,
                     "analysis_settings_changed",
                     &dto.objection_mode,
                     &ip,

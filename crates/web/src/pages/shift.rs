@@ -177,8 +177,7 @@ pub async fn correct(
     Path(id): Path<Uuid>,
     Form(f): Form<CorrectForm>,
 ) -> Result<Response, PageError> {
-    s.check_csrf(&f.csrf)?;
-    let user = state.page_writer(&s, Role::Supervisor).await?;
+    let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     let t = &s.principal.tenant;
     let id = ShiftId(id);
     let parsed = (|| -> Result<_, crate::error::ApiError> {
@@ -251,8 +250,7 @@ pub async fn override_score(
     Path(id): Path<Uuid>,
     Form(f): Form<OverrideForm>,
 ) -> Result<Response, PageError> {
-    s.check_csrf(&f.csrf)?;
-    let user = state.page_writer(&s, Role::Supervisor).await?;
+    let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     let t = &s.principal.tenant;
     let id = ShiftId(id);
     let score = f.score.trim().parse::<u8>().ok().filter(|s| *s <= 100);

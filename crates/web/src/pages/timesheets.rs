@@ -16,8 +16,10 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{Html, Redirect};
 use domain::{EmployeeId, Role};
+use jiff::civil::Date;
 use jiff::ToSpan;
 use serde::Deserialize;
+use std::sync::Arc;
 
 #[derive(Deserialize, Default)]
 pub struct TimesheetQuery {
@@ -32,24 +34,47 @@ struct TeamPage {
     nav: Nav,
     period: &'static str,
     date: String,
-    label: String,
     prev: String,
     next: String,
     zone: String,
-    sheet: Timesheet,
+    view: Arc<TeamView>,
     target_hours: String,
     can_edit: bool,
+}
+
+/// What a team timesheet shows, the same for everyone who may see it: kept in the read
+/// cache (see [`crate::read_cache`]) and rendered per request with the viewer's own
+/// navigation and CSRF token.
+pub struct TeamView {
+    sheet: Timesheet,
+    label: String,
+    /// The table's rows, rendered once: a thousand rows are most of the page's bytes.
+    rows_html: String,
     hours_chart: String,
     score_chart: String,
     status_chart: String,
 }
 
-impl TeamPage {
+/// The team table's rows (see `TeamView::rows_html`); links keep the requested date.
+#[derive(Template)]
+#[template(path = "timesheet_rows.html")]
+struct TeamRows<'a> {
+    rows: &'a [crate::reports::TimesheetRow],
+    date: String,
+}
+
+impl TeamRows<'_> {
     fn hm(&self, m: &i64) -> String {
         hm(*m)
     }
     fn score(&self, s: &Option<f64>) -> String {
         s.map(|v| format!("{v:.0}")).unwrap_or_else(|| "–".into())
+    }
+}
+
+impl TeamPage {
+    fn hm(&self, m: &i64) -> String {
+        hm(*m)
     }
 }
 
@@ -65,10 +90,16 @@ pub async fn team(
     session.user(Role::Viewer)?;
     let t = &session.principal.tenant;
     let cal = Calendar::of(&state, t).await?;
+    let now = state.clock.now();
     let period = Period::parse(q.period.as_deref()).map_err(bad)?;
-    let date = parse_date("date", q.date.as_deref(), cal.today(state.clock.now())).map_err(bad)?;
-    let (from, to) = period_bounds(period, date, &cal);
-    let sheet = timesheet(&state, t, &cal, from, to).await?;
+    let date = parse_date("date", q.date.as_deref(), cal.today(now)).map_err(bad)?;
+    let view = state
+        .read_cache
+        .timesheet((t.company_id(), period, date), now, || {
+            team_view(&state, t, &cal, period, date)
+        })
+        .await?;
+    let from = view.sheet.from;
     let step = |forward: bool| {
         let span = match period {
             Period::Day => 1.day(),
@@ -82,6 +113,34 @@ pub async fn team(
         };
         d.unwrap_or(from).to_string()
     };
+    render(&TeamPage {
+        nav: session.nav(&state, "timesheets").await?,
+        period: period.as_str(),
+        date: date.to_string(),
+        prev: step(false),
+        next: step(true),
+        zone: cal.zone.clone(),
+        target_hours: format!("{}", view.sheet.weekly_target as f64 / 60.0),
+        can_edit: session.user(Role::Supervisor).is_ok(),
+        view,
+    })
+}
+
+/// The team's figures for the period containing `date`, with the table rows and charts.
+async fn team_view(
+    state: &AppState,
+    t: &store::Tenant,
+    cal: &Calendar,
+    period: Period,
+    date: Date,
+) -> Result<TeamView, PageError> {
+    let (from, to) = period_bounds(period, date, cal);
+    let sheet = timesheet(state, t, cal, from, to).await?;
+    let rows_html = TeamRows {
+        rows: &sheet.rows,
+        date: date.to_string(),
+    }
+    .render()?;
     let label = match period {
         Period::Day => from.strftime("%A %-d %B %Y").to_string(),
         Period::Week => format!(
@@ -91,10 +150,17 @@ pub async fn team(
         ),
         Period::Month => from.strftime("%B %Y").to_string(),
     };
+    let stacked = match sheet.hours_others {
+        0 => "stacked by employee".to_string(),
+        n => format!(
+            "stacked by employee: the {} with the most hours, then everyone else ({n} people)",
+            sheet.hours.len() - 1
+        ),
+    };
     let hours_chart = stacked_bars(
         "hours",
         "Hours per day by employee",
-        &format!("Hours worked per day, {label}, stacked by employee."),
+        &format!("Hours worked per day, {label}, {stacked}."),
         &sheet.day_labels,
         &sheet.hours,
         "h",
@@ -121,17 +187,10 @@ pub async fn team(
         &status_items(&sheet.status_mix),
         "",
     );
-    render(&TeamPage {
-        nav: session.nav(&state, "timesheets").await?,
-        period: period.as_str(),
-        date: date.to_string(),
-        label,
-        prev: step(false),
-        next: step(true),
-        zone: cal.zone.clone(),
-        target_hours: format!("{}", sheet.weekly_target as f64 / 60.0),
-        can_edit: session.user(Role::Supervisor).is_ok(),
+    Ok(TeamView {
         sheet,
+        label,
+        rows_html,
         hours_chart,
         score_chart,
         status_chart,

@@ -1,0 +1,114 @@
+//! The SQLite fast path of shifts.csv and scores.csv: a two-stage pipeline on blocking
+//! threads. The reader ([`store::export_reader`]) copies a page of rows out of SQLite into
+//! an [`ExportPage`] and goes on with the next page while the formatter turns the previous
+//! one into ~64 KB chunks for the response.
+//!
+//! One SQLite reader, not several: SQLite (as bundled) serialises every page-cache access
+//! and allocation of all connections of a process on global mutexes, so two readers
+//! measured +17 % throughput for +35 % CPU, while moving the formatting to a second thread
+//! leaves the reader all of its core.
+//!
+//! Memory is bounded by the queues: two pages in flight (~1 MB each) and [`QUEUED`] chunks.
+//! The reader copies a page out before it waits for the formatter, so a slow client never
+//! holds a read snapshot open (which would keep the WAL from being checkpointed). A client
+//! that goes away closes the queues and both threads stop.
+
+use crate::export_rows::RowScratch;
+use crate::export_stream::{Kind, CHUNK};
+use crate::reports::Calendar;
+use crate::Clock;
+use axum::body::Bytes;
+use std::sync::mpsc as pages;
+use store::export_reader::{ExportPage, ExportSource};
+use store::StoreError;
+use tokio::sync::mpsc;
+
+/// Shifts per page (one statement run; ~1 MB of copied rows).
+const PAGE: u32 = 1000;
+
+/// Chunks waiting for the client at most.
+pub(crate) const QUEUED: usize = 8;
+
+type Chunk = Result<Bytes, std::io::Error>;
+
+/// Starts the reader and the formatter; the chunks arrive on `tx`, the header first.
+pub(crate) fn start(
+    source: ExportSource,
+    clock: Clock,
+    cal: Calendar,
+    kind: Kind,
+    tx: mpsc::Sender<Chunk>,
+) {
+    // Full pages one way, emptied ones back for reuse.
+    let (full_tx, full_rx) = pages::sync_channel::<Result<ExportPage, StoreError>>(1);
+    let (empty_tx, empty_rx) = pages::sync_channel::<ExportPage>(2);
+    tokio::task::spawn_blocking(move || read(source, &clock, &full_tx, &empty_rx));
+    tokio::task::spawn_blocking(move || format(&cal, kind, &full_rx, &empty_tx, &tx));
+}
+
+/// Reads page after page until the range is exhausted or the formatter has stopped.
+fn read(
+    source: ExportSource,
+    clock: &Clock,
+    full: &pages::SyncSender<Result<ExportPage, StoreError>>,
+    empty: &pages::Receiver<ExportPage>,
+) {
+    let mut reader = match source.open() {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = full.send(Err(e));
+            return;
+        }
+    };
+    let mut after = None;
+    loop {
+        let mut page = empty.try_recv().unwrap_or_default();
+        let next = reader.fill(after, PAGE, clock.now(), &mut page);
+        let done = !matches!(next, Ok(Some(_)));
+        if let Ok(Some(c)) = &next {
+            after = Some(*c);
+        }
+        // A closed queue: the client went away.
+        if full.send(next.map(|_| page)).is_err() || done {
+            return;
+        }
+    }
+}
+
+/// Formats the pages into chunks until the reader is done or the client has gone.
+fn format(
+    cal: &Calendar,
+    kind: Kind,
+    full: &pages::Receiver<Result<ExportPage, StoreError>>,
+    empty: &pages::SyncSender<ExportPage>,
+    tx: &mpsc::Sender<Chunk>,
+) {
+    let mut buf = String::with_capacity(CHUNK + 4096);
+    let mut scratch = RowScratch::default();
+    kind.header(&mut buf);
+    while let Ok(page) = full.recv() {
+        let page = match page {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "export stopped by a database error");
+                let _ = tx.blocking_send(Err(std::io::Error::other("export failed")));
+                return;
+            }
+        };
+        let Some(now) = page.now() else { continue };
+        for r in page.rows() {
+            kind.write(&mut buf, &mut scratch, &r, cal, now);
+            if buf.len() >= CHUNK {
+                let chunk = std::mem::replace(&mut buf, String::with_capacity(CHUNK + 4096));
+                if tx.blocking_send(Ok(Bytes::from(chunk))).is_err() {
+                    return;
+                }
+            }
+        }
+        // Back to the reader; if it has enough pages this one is dropped.
+        let _ = empty.try_send(page);
+    }
+    if !buf.is_empty() {
+        let _ = tx.blocking_send(Ok(Bytes::from(buf)));
+    }
+}

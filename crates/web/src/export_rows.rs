@@ -1,0 +1,362 @@
+//! The rows of shifts.csv and scores.csv, written straight into a buffer from a borrowed
+//! row ([`ExportRowRef`]). One writer for both read paths (the SQLite fast reader and the
+//! paged sqlx query), so both produce the same bytes. Per row it allocates nothing but the
+//! small vectors of the two JSON documents it reads (borrowed views of the stored
+//! analyses), and it formats local times without `strftime`'s format interpreter.
+
+use crate::csv::RowWriter;
+use crate::reports::{minutes, Calendar};
+use domain::score::ScoreWeights;
+use jiff::tz::Offset;
+use jiff::Timestamp;
+use serde::Deserialize;
+use std::borrow::Cow;
+use store::export_reader::ExportRowRef;
+
+pub const SHIFT_HEADER: [&str; 30] = [
+    "shift_id",
+    "employee_id",
+    "employee_name",
+    "employee_id_code",
+    "workday",
+    "clock_in_utc",
+    "clock_out_utc",
+    "clock_in_local",
+    "clock_out_local",
+    "timezone",
+    "duration_minutes",
+    "break_minutes",
+    "worked_minutes",
+    "standup",
+    "standup_missed_tasks",
+    "report",
+    "score",
+    "computed_score",
+    "override_reason",
+    "formula_version",
+    "task_component",
+    "unplanned_component",
+    "tasks_total",
+    "tasks_done",
+    "tasks_progress",
+    "tasks_blocked",
+    "tasks_none",
+    "unplanned",
+    "auto_closed",
+    "corrected",
+];
+
+pub const SCORE_HEADER: [&str; 18] = [
+    "shift_id",
+    "employee_id",
+    "employee_name",
+    "employee_id_code",
+    "workday",
+    "score",
+    "computed_score",
+    "override_reason",
+    "formula_version",
+    "tasks_total",
+    "tasks_done",
+    "tasks_progress",
+    "tasks_blocked",
+    "tasks_none",
+    "unplanned",
+    "task_component",
+    "unplanned_component",
+    "reasons",
+];
+
+/// [`domain::score::ScoreBreakdown`] borrowed: the same fields and types, so it parses
+/// exactly when that does, but the reasons stay slices of the stored JSON.
+#[derive(Deserialize)]
+struct Breakdown<'a> {
+    #[allow(dead_code)]
+    score: u8,
+    formula_version: u32,
+    tasks_total: u32,
+    done: u32,
+    progress: u32,
+    blocked: u32,
+    none: u32,
+    unplanned: u32,
+    task_component: f64,
+    unplanned_component: f64,
+    #[allow(dead_code)]
+    weights: ScoreWeights,
+    #[serde(borrow)]
+    reasons: Vec<Cow<'a, str>>,
+}
+
+/// [`domain::StandupCheck`] borrowed (same fields and types).
+#[derive(Deserialize)]
+struct Check<'a> {
+    #[serde(borrow)]
+    tasks: Vec<Mention<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Mention<'a> {
+    #[serde(borrow)]
+    task: Cow<'a, str>,
+    mentioned: bool,
+    #[allow(dead_code)]
+    #[serde(borrow)]
+    evidence: Option<Cow<'a, str>>,
+}
+
+/// What the rows show of a score breakdown, formatted once.
+struct Figures {
+    formula_version: i64,
+    tasks_total: i64,
+    done: i64,
+    progress: i64,
+    blocked: i64,
+    none: i64,
+    unplanned: i64,
+    task_component: String,
+    unplanned_component: String,
+    reasons: String,
+}
+
+impl Figures {
+    fn parse(json: &str) -> Option<Self> {
+        let b: Breakdown = serde_json::from_str(json).ok()?;
+        Some(Self {
+            formula_version: b.formula_version.into(),
+            tasks_total: b.tasks_total.into(),
+            done: b.done.into(),
+            progress: b.progress.into(),
+            blocked: b.blocked.into(),
+            none: b.none.into(),
+            unplanned: b.unplanned.into(),
+            task_component: format!("{:.3}", b.task_component),
+            unplanned_component: format!("{:.3}", b.unplanned_component),
+            reasons: b.reasons.join("; "),
+        })
+    }
+}
+
+/// Distinct breakdowns parsed so far in one export. A breakdown is a function of a few
+/// task counts and the company's weights, so a company has few distinct ones; entries are
+/// keyed by the exact text, so a hit is the parse of the same bytes.
+const REMEMBERED: usize = 1024;
+
+/// Reusable state of a row writer: a scratch buffer for cells and the parsed breakdowns.
+#[derive(Default)]
+pub struct RowScratch {
+    cell: String,
+    figures: std::collections::HashMap<u64, (Box<str>, Option<std::sync::Arc<Figures>>)>,
+}
+
+/// A quick 64-bit hash of the text (FNV-style over 8-byte words); entries are checked
+/// against the full text, so collisions only cost a parse.
+fn text_hash(s: &str) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325_u64 ^ s.len() as u64;
+    for c in s.as_bytes().chunks(8) {
+        let mut w = [0u8; 8];
+        w[..c.len()].copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w))
+            .wrapping_mul(0x0000_0100_0000_01b3)
+            .rotate_left(23);
+    }
+    h
+}
+
+impl RowScratch {
+    fn figures(&mut self, breakdown: Option<&str>) -> Option<std::sync::Arc<Figures>> {
+        let json = breakdown?;
+        let key = text_hash(json);
+        if let Some((text, f)) = self.figures.get(&key) {
+            if **text == *json {
+                return f.clone();
+            }
+            return Figures::parse(json).map(std::sync::Arc::new);
+        }
+        let f = Figures::parse(json).map(std::sync::Arc::new);
+        if self.figures.len() >= REMEMBERED {
+            self.figures.clear();
+        }
+        self.figures.insert(key, (json.into(), f.clone()));
+        f
+    }
+}
+
+/// Titles of the tasks the standup did not mention, joined by `; ` (empty when unanalysed).
+fn missed(out: &mut String, standup_result: Option<&str>) {
+    let Some(check) = standup_result.and_then(|j| serde_json::from_str::<Check>(j).ok()) else {
+        return;
+    };
+    for (i, t) in check.tasks.iter().filter(|t| !t.mentioned).enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(&t.task);
+    }
+}
+
+fn two(out: &mut String, n: i8) {
+    out.push(char::from(b'0' + (n / 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// `t` in the company's zone as `%Y-%m-%dT%H:%M:%S%:z` (e.g. `2026-05-04T08:15:00+02:00`).
+/// Written digit by digit; the rare cases the digits do not cover (a year outside
+/// 1000–9999, an offset with seconds) go through `strftime`.
+pub fn local_time(out: &mut String, cal: &Calendar, t: Timestamp) {
+    let offset: Offset = cal.tz.to_offset(t);
+    let secs = offset.seconds();
+    let dt = offset.to_datetime(t);
+    if secs % 60 != 0 || !(1000..=9999).contains(&dt.year()) {
+        use std::fmt::Write as _;
+        let _ = write!(
+            out,
+            "{}",
+            t.to_zoned(cal.tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z")
+        );
+        return;
+    }
+    date_time(out, dt);
+    out.push(if secs < 0 { '-' } else { '+' });
+    let m = secs.unsigned_abs() / 60;
+    two(out, (m / 60) as i8);
+    out.push(':');
+    two(out, (m % 60) as i8);
+}
+
+/// `t` in UTC as jiff prints it (RFC 3339, `Z`, fractional seconds only when present).
+fn utc_time(out: &mut String, t: Timestamp) {
+    use std::fmt::Write as _;
+    if t.subsec_nanosecond() != 0 {
+        let _ = write!(out, "{t}");
+        return;
+    }
+    local_time_utc(out, t);
+}
+
+/// Whole-second UTC instants, digit by digit (falls back to jiff outside years 1000–9999).
+fn local_time_utc(out: &mut String, t: Timestamp) {
+    let dt = Offset::UTC.to_datetime(t);
+    if !(1000..=9999).contains(&dt.year()) {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{t}");
+        return;
+    }
+    date_time(out, dt);
+    out.push('Z');
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` of a civil date-time in years 1000–9999, digit by digit.
+fn date_time(out: &mut String, dt: jiff::civil::DateTime) {
+    let y = dt.year();
+    two(out, (y / 100) as i8);
+    two(out, (y % 100) as i8);
+    out.push('-');
+    two(out, dt.month());
+    out.push('-');
+    two(out, dt.day());
+    out.push('T');
+    two(out, dt.hour());
+    out.push(':');
+    two(out, dt.minute());
+    out.push(':');
+    two(out, dt.second());
+}
+
+fn uuid_cell(out: &mut String, id: uuid::Uuid) {
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    out.push_str(id.hyphenated().encode_lower(&mut buf));
+}
+
+/// Appends one shifts.csv row. `scratch` is a reusable buffer for formatted cells; `now`
+/// is the instant the row's open break / open shift is counted up to.
+pub fn shift_row(
+    out: &mut String,
+    scratch: &mut RowScratch,
+    r: &ExportRowRef<'_>,
+    cal: &Calendar,
+    now: Timestamp,
+) {
+    let b = scratch.figures(r.breakdown);
+    let duration = r
+        .clock_out_at
+        .map(|o| minutes(o.duration_since(r.clock_in_at).as_millis() as i64));
+    let mut w = RowWriter::new(out, &mut scratch.cell);
+    w.text_with(|s| uuid_cell(s, r.id.0));
+    w.text_with(|s| uuid_cell(s, r.employee_id.0));
+    w.text(r.employee_name);
+    w.text(r.employee_code);
+    w.text(r.workday);
+    w.text_with(|s| utc_time(s, r.clock_in_at));
+    match r.clock_out_at {
+        Some(t) => w.text_with(|s| utc_time(s, t)),
+        None => w.text(""),
+    }
+    w.text_with(|s| local_time(s, cal, r.clock_in_at));
+    match r.clock_out_at {
+        Some(t) => w.text_with(|s| local_time(s, cal, t)),
+        None => w.text(""),
+    }
+    w.text(&cal.zone);
+    w.opt_int(duration);
+    w.int(minutes(r.break_ms));
+    w.int(minutes(r.worked(now).as_millis() as i64));
+    w.text(r.standup);
+    w.text_with(|s| missed(s, r.standup_result));
+    w.text(r.report.unwrap_or_default());
+    w.opt_int(r.override_score.or(r.score));
+    w.opt_int(r.score);
+    w.text(r.override_reason.unwrap_or_default());
+    match &b {
+        Some(b) => {
+            w.int(b.formula_version);
+            w.num(&b.task_component);
+            w.num(&b.unplanned_component);
+            w.int(b.tasks_total);
+            w.int(b.done);
+            w.int(b.progress);
+            w.int(b.blocked);
+            w.int(b.none);
+            w.int(b.unplanned);
+        }
+        None => {
+            for _ in 0..9 {
+                w.opt_int(None);
+            }
+        }
+    }
+    w.bool(r.auto_closed);
+    w.bool(r.corrected);
+    w.end();
+}
+
+/// Appends one scores.csv row; unscored shifts write nothing.
+pub fn score_row(out: &mut String, scratch: &mut RowScratch, r: &ExportRowRef<'_>) {
+    let Some(b) = scratch.figures(r.breakdown) else {
+        return;
+    };
+    let mut w = RowWriter::new(out, &mut scratch.cell);
+    w.text_with(|s| uuid_cell(s, r.id.0));
+    w.text_with(|s| uuid_cell(s, r.employee_id.0));
+    w.text(r.employee_name);
+    w.text(r.employee_code);
+    w.text(r.workday);
+    w.opt_int(r.override_score.or(r.score));
+    w.opt_int(r.score);
+    w.text(r.override_reason.unwrap_or_default());
+    w.int(b.formula_version);
+    w.int(b.tasks_total);
+    w.int(b.done);
+    w.int(b.progress);
+    w.int(b.blocked);
+    w.int(b.none);
+    w.int(b.unplanned);
+    w.num(&b.task_component);
+    w.num(&b.unplanned_component);
+    w.text(&b.reasons);
+    w.end();
+}
+
+#[cfg(test)]
+#[path = "export_rows_tests.rs"]
+mod tests;
