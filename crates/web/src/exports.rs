@@ -21,11 +21,14 @@ pub use crate::export_stream::{csv_response, stream_shifts, Kind, PAGE};
 
 /// `from` / `to` / `employee_id` of an export, as given in the query string.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `YYYY-MM-DD` (a day in the company's zone) or an RFC 3339 instant: shifts that started at or after it.
     pub from: Option<String>,
     /// `YYYY-MM-DD` (through the end of that day in the company's zone) or an RFC 3339 instant.
     pub to: Option<String>,
+    /// Only this employee's rows (their id).
+    #[param(format = Uuid)]
     pub employee_id: Option<String>,
 }
 

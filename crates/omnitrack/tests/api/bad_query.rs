@@ -13,6 +13,7 @@ async fn malformed_query_strings_are_json_400s(app: TestApp) {
         "/api/v1/employees?include_inactive=maybe",
         "/api/v1/shifts?employee_id=not-a-uuid",
         "/api/v1/tasks?employee_id=%00",
+        "/api/v1/exports/shifts.csv?from=2026-05-01&from=2026-05-02",
     ] {
         let res = app.get_api(path, &c.token).await;
         assert_eq!(res.headers()["content-type"], "application/json", "{path}");

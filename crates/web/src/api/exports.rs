@@ -1,11 +1,12 @@
 use super::json::ApiPath;
+use super::json::ApiQuery;
 use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
 use crate::exports::{company_zip, employee_zip, stream_shifts, tasks_csv, ExportQuery, Kind};
 use crate::middleware::client_ip::ClientIp;
 use crate::reports::Calendar;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use domain::{EmployeeId, Role};
 use uuid::Uuid;
@@ -43,7 +44,7 @@ pub async fn shifts(
     State(state): State<AppState>,
     who: ApiPrincipal,
     ClientIp(ip): ClientIp,
-    Query(q): Query<ExportQuery>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     csv(state, who, ip, q, "shifts.csv").await
 }
@@ -55,7 +56,7 @@ pub async fn scores(
     State(state): State<AppState>,
     who: ApiPrincipal,
     ClientIp(ip): ClientIp,
-    Query(q): Query<ExportQuery>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     csv(state, who, ip, q, "scores.csv").await
 }
@@ -67,7 +68,7 @@ pub async fn tasks(
     State(state): State<AppState>,
     who: ApiPrincipal,
     ClientIp(ip): ClientIp,
-    Query(q): Query<ExportQuery>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     csv(state, who, ip, q, "tasks.csv").await
 }
