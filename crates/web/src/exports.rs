@@ -24,8 +24,11 @@ pub use crate::export_stream::{csv_response, stream_shifts, Kind, PAGE};
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `YYYY-MM-DD` (a day in the company's zone) or an RFC 3339 instant: shifts that started at or after it.
+    /// (The schema documents the date form; an instant is accepted too.)
+    #[param(format = Date)]
     pub from: Option<String>,
     /// `YYYY-MM-DD` (through the end of that day in the company's zone) or an RFC 3339 instant.
+    #[param(format = Date)]
     pub to: Option<String>,
     /// Only this employee's rows (their id).
     #[param(format = Uuid)]
