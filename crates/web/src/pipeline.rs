@@ -150,11 +150,7 @@ impl AppState {
             score: None,
             breakdown: None,
         };
-        let now = self.clock.now();
-        self.store
-            .save_analysis_finishing(job, row.clone(), now)
-            .await?;
-        Ok(row.saved(now))
+        self.save_result(job, row).await
     }
 
     async fn save_report(
@@ -180,10 +176,21 @@ impl AppState {
             score: Some(breakdown.score),
             breakdown: Some(&breakdown_json),
         };
+        self.save_result(job, row).await
+    }
+
+    /// Stores a result with its job done, and lets cached boards and timesheets know at once
+    /// (not only when the worker's round ends). Returns the row as stored.
+    async fn save_result(
+        &self,
+        job: &Job,
+        row: NewAnalysis<'_>,
+    ) -> Result<Analysis, PipelineError> {
         let now = self.clock.now();
         self.store
             .save_analysis_finishing(job, row.clone(), now)
             .await?;
+        self.read_cache.bump();
         Ok(row.saved(now))
     }
 

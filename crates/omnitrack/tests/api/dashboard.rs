@@ -3,7 +3,7 @@
 use crate::both;
 use crate::clock::{employee, kiosk, task};
 use crate::helpers::{csrf_in, TestApp, PASSWORD};
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -110,13 +110,9 @@ async fn board_shows_who_is_in_and_missed_tasks(app: TestApp) {
 
 /// Pins the app's clock at `at` (exact: no sub-millisecond drift, so an 05:00 clock-out
 /// cannot show as 06:59 in the company's zone).
-fn set_clock(app: &TestApp, at: &str) {
-    app.clock.set(at.parse::<Timestamp>().unwrap());
-}
-
 async fn timesheet_totals_breaks_and_a_dst_week(app: TestApp) {
     // Monday 23 March 2026, 08:00 in Berlin (CET, UTC+1). Summer time starts on Sunday the 29th.
-    set_clock(&app, "2026-03-23T07:00:00Z");
+    app.set_clock("2026-03-23T07:00:00Z");
     let c = app.signup("boss@acme.test").await;
     let e = employee(&app, &c.token, "Ada Lovelace", "ADA-001").await;
     let eid = e["id"].as_str().unwrap().to_string();
@@ -129,13 +125,13 @@ async fn timesheet_totals_breaks_and_a_dst_week(app: TestApp) {
             .status(),
         StatusCode::CREATED
     );
-    set_clock(&app, "2026-03-23T11:00:00Z");
+    app.set_clock("2026-03-23T11:00:00Z");
     app.post_json("/api/v1/breaks/start", Some(&c.token), &id)
         .await;
-    set_clock(&app, "2026-03-23T11:30:00Z");
+    app.set_clock("2026-03-23T11:30:00Z");
     app.post_json("/api/v1/breaks/end", Some(&c.token), &id)
         .await;
-    set_clock(&app, "2026-03-23T15:30:00Z");
+    app.set_clock("2026-03-23T15:30:00Z");
     assert_eq!(
         app.post_json("/api/v1/clock-out", Some(&c.token), &clock_out)
             .await
@@ -143,14 +139,14 @@ async fn timesheet_totals_breaks_and_a_dst_week(app: TestApp) {
         StatusCode::OK
     );
     // Saturday 22:00 CET to Sunday 07:00 CEST: nine hours on the wall clock, eight real ones.
-    set_clock(&app, "2026-03-28T21:00:00Z");
+    app.set_clock("2026-03-28T21:00:00Z");
     assert_eq!(
         app.post_json("/api/v1/clock-in", Some(&c.token), &clock_in)
             .await
             .status(),
         StatusCode::CREATED
     );
-    set_clock(&app, "2026-03-29T05:00:00Z");
+    app.set_clock("2026-03-29T05:00:00Z");
     assert_eq!(
         app.post_json("/api/v1/clock-out", Some(&c.token), &clock_out)
             .await

@@ -96,6 +96,11 @@ pub struct Company {
 }
 
 impl TestApp {
+    /// Pins the app's clock at an RFC 3339 instant.
+    pub fn set_clock(&self, at: &str) {
+        self.clock.set(at.parse::<jiff::Timestamp>().unwrap());
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
