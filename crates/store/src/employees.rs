@@ -102,15 +102,26 @@ impl Store {
         t: &Tenant,
         code: &IdCode,
     ) -> Result<Option<ClockIdentity>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM employees WHERE company_id = $1 AND id_code = $2 AND active"
+        );
         if let Some(inline) = &self.inline {
             return inline.read(|c| {
-                crate::inline_read::first(c, &format!("SELECT {COLUMNS} FROM employees WHERE company_id = $1 AND id_code = $2 AND active"),
+                crate::inline_read::first(
+                    c,
+                    &sql,
                     rusqlite::params![t.company_id().0.as_bytes(), code.as_str()],
-                    |r| Ok(ClockIdentity { employee: employee(r)?, pin_hash: r.opt_string("pin_hash")? }))
+                    |r| {
+                        Ok(ClockIdentity {
+                            employee: employee(r)?,
+                            pin_hash: r.opt_string("pin_hash")?,
+                        })
+                    },
+                )
             });
         }
         on_pool!(self, p => {
-            let row = sqlx::query(&format!("SELECT {COLUMNS} FROM employees WHERE company_id = $1 AND id_code = $2 AND active"))
+            let row = sqlx::query(&sql)
                 .bind(t.company_id().0).bind(code.as_str()).fetch_optional(p).await?;
             row.map(|r| -> Result<ClockIdentity> { Ok(ClockIdentity { employee: employee(&r)?, pin_hash: r.opt_string("pin_hash")? }) }).transpose()
         })

@@ -650,16 +650,24 @@ impl Store {
         employee: EmployeeId,
         now: Timestamp,
     ) -> Result<Option<Shift>> {
+        let sql = format!("{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3 AND s.auto_closed AND NOT s.end_confirmed
+                           ORDER BY s.clock_in_at DESC LIMIT 1");
         if let Some(inline) = &self.inline {
             return inline.read(|c| {
-                crate::inline_read::first(c, &format!("{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3 AND s.auto_closed AND NOT s.end_confirmed
-                                                       ORDER BY s.clock_in_at DESC LIMIT 1"),
-                    rusqlite::params![to_ms(now), t.company_id().0.as_bytes(), employee.0.as_bytes()], |r| shift(r))
+                crate::inline_read::first(
+                    c,
+                    &sql,
+                    rusqlite::params![
+                        to_ms(now),
+                        t.company_id().0.as_bytes(),
+                        employee.0.as_bytes()
+                    ],
+                    |r| shift(r),
+                )
             });
         }
         on_pool!(self, p => {
-            let row = sqlx::query(&format!("{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3 AND s.auto_closed AND NOT s.end_confirmed
-                                            ORDER BY s.clock_in_at DESC LIMIT 1"))
+            let row = sqlx::query(&sql)
                 .bind(to_ms(now)).bind(t.company_id().0).bind(employee.0).fetch_optional(p).await?;
             row.as_ref().map(shift).transpose()
         })
