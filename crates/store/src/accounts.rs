@@ -2,23 +2,11 @@
 
 use crate::backend::on_pool;
 use crate::time::{from_ms, to_ms};
-use crate::{Principal, PrincipalKind, Result, Store, StoreError, Tenant, TokenHash};
+use crate::{Company, Principal, PrincipalKind, Result, Store, StoreError, Tenant, TokenHash};
 use domain::{CompanyId, Email, InviteId, Role, UserId};
 use jiff::Timestamp;
 use sqlx::Row;
 use uuid::Uuid;
-
-#[derive(Debug, Clone)]
-pub struct Company {
-    pub id: CompanyId,
-    pub name: String,
-    pub timezone: String,
-    pub week_start: i16,
-    pub status: String,
-    pub created_at: Timestamp,
-    pub canceled_at: Option<Timestamp>,
-    pub purge_at: Option<Timestamp>,
-}
 
 #[derive(Debug, Clone)]
 pub struct User {

@@ -121,7 +121,7 @@ impl Store {
         a: NewAnalysis<'_>,
         now: Timestamp,
     ) -> Result<()> {
-        if let Some(w) = &self.writer {
+        if let Some(w) = self.writer() {
             let (company, job_id) = (job.tenant.company_id().0, job.id.0);
             let row = (
                 a.shift.0,

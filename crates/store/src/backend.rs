@@ -1,19 +1,14 @@
+//! The [`Store`] handle and the seam between the two engines: [`Backend`] and
+//! [`on_pool!`]. SQLite's own connections (pool and fast paths) are set up in
+//! [`crate::sqlite`].
+
 use crate::hot_cache::HotCache;
-use crate::inline_read::InlineReader;
-use crate::writer::Writer;
+use crate::sqlite::{self, inline_read::InlineReader, writer::Writer};
 use crate::{Result, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// SQLite reads through a memory map of up to this many bytes of the file instead of
-/// `pread` copies: every commit by another connection empties a connection's page cache
-/// in WAL mode, and refilling it from the map costs no system call or copy.
-pub(crate) const MMAP_BYTES: i64 = 256 << 20;
 
 /// Which engine a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +19,7 @@ pub enum StoreKind {
 
 #[derive(Clone)]
 pub(crate) enum Backend {
-    Sqlite(SqlitePool),
+    Sqlite(sqlite::Sqlite),
     Postgres(PgPool),
 }
 
@@ -32,11 +27,6 @@ pub(crate) enum Backend {
 #[derive(Clone)]
 pub struct Store {
     pub(crate) backend: Backend,
-    /// SQLite only: the group-commit writer that the hot writes (punches, their analysis
-    /// results, burst counters) go through. See [`crate::writer`].
-    pub(crate) writer: Option<Arc<Writer>>,
-    /// SQLite only: point reads on the calling thread. See [`crate::inline_read`].
-    pub(crate) inline: Option<Arc<InlineReader>>,
     /// Short-lived copies of rows read on every request (tokens, companies, settings).
     pub(crate) cache: Arc<HotCache>,
 }
@@ -46,7 +36,10 @@ pub struct Store {
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.backend {
-            $crate::backend::Backend::Sqlite($pool) => $body,
+            $crate::backend::Backend::Sqlite(db) => {
+                let $pool = &db.pool;
+                $body
+            }
             $crate::backend::Backend::Postgres($pool) => $body,
         }
     };
@@ -54,8 +47,8 @@ macro_rules! on_pool {
 pub(crate) use on_pool;
 
 impl Store {
-    /// Opens `url`: `postgres://…` selects PostgreSQL, anything else is an SQLite path or
-    /// `sqlite:` URL (created if missing, WAL, busy timeout, foreign keys on).
+    /// Opens `url`: `postgres://…` selects PostgreSQL, anything else is an SQLite file path
+    /// or `sqlite:` URL (created if missing; see [`crate::sqlite`]).
     pub async fn connect(url: &str) -> Result<Self> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts =
@@ -87,55 +80,31 @@ impl Store {
             .await?;
         Ok(Self {
             backend: Backend::Postgres(pool),
-            writer: None,
-            inline: None,
             cache: Arc::default(),
         })
     }
 
     async fn sqlite(path: &str) -> Result<Self> {
-        if let Some(dir) = std::path::Path::new(path).parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    StoreError::Url(format!("cannot create {}: {e}", dir.display()))
-                })?;
-            }
-        }
-        let opts = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // FULL: an acknowledged punch survives power loss, not just a process crash.
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true)
-            .pragma("mmap_size", MMAP_BYTES.to_string());
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            // A local file cannot drop the connection; the default ping before every
-            // acquire only adds a round trip to the connection's worker thread (a pair of
-            // thread hand-offs) to every statement.
-            .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(opts)
-            .await?;
-        // An in-memory database is private to its connection: no second (writer) one.
-        let in_memory =
-            path.is_empty() || path.contains(":memory:") || path.contains("mode=memory");
-        let (writer, inline) = if in_memory {
-            (None, None)
-        } else {
-            (
-                Some(Arc::new(Writer::open(std::path::Path::new(path))?)),
-                Some(Arc::new(InlineReader::new(path.into()))),
-            )
-        };
         Ok(Self {
-            backend: Backend::Sqlite(pool),
-            writer,
-            inline,
+            backend: Backend::Sqlite(sqlite::connect(path).await?),
             cache: Arc::default(),
         })
+    }
+
+    /// SQLite only: the group-commit writer the hot writes go through.
+    pub(crate) fn writer(&self) -> Option<&Writer> {
+        match &self.backend {
+            Backend::Sqlite(db) => Some(&db.writer),
+            Backend::Postgres(_) => None,
+        }
+    }
+
+    /// SQLite only: point reads on the calling thread.
+    pub(crate) fn inline(&self) -> Option<&Arc<InlineReader>> {
+        match &self.backend {
+            Backend::Sqlite(db) => Some(&db.inline),
+            Backend::Postgres(_) => None,
+        }
     }
 
     pub fn kind(&self) -> StoreKind {
@@ -160,11 +129,11 @@ impl Store {
     pub async fn schema(&self) -> Result<Vec<(String, Vec<String>)>> {
         use sqlx::Row;
         let rows: Vec<(String, String)> = match &self.backend {
-            Backend::Sqlite(p) => sqlx::query(
+            Backend::Sqlite(db) => sqlx::query(
                 "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
                  WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, c.name",
             )
-            .fetch_all(p)
+            .fetch_all(&db.pool)
             .await?
             .iter()
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))

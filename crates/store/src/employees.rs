@@ -105,9 +105,9 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM employees WHERE company_id = $1 AND id_code = $2 AND active"
         );
-        if let Some(inline) = &self.inline {
+        if let Some(inline) = self.inline() {
             return inline.read(|c| {
-                crate::inline_read::first(
+                crate::sqlite::inline_read::first(
                     c,
                     &sql,
                     rusqlite::params![t.company_id().0.as_bytes(), code.as_str()],

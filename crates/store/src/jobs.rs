@@ -84,12 +84,12 @@ impl Store {
             .bind(now_ms).bind(until).bind(i64::from(limit)).fetch_all(p).await?
             .iter().map(job_of).collect::<Result<Vec<_>>>()?,
             // SQLite has one writer at a time, so the sub-select and update cannot interleave.
-            Backend::Sqlite(p) => sqlx::query(
+            Backend::Sqlite(db) => sqlx::query(
                 "UPDATE jobs SET status = 'running', lease_until = $2 WHERE id IN (
                     SELECT id FROM jobs WHERE (status = 'queued' AND run_at <= $1) OR (status = 'running' AND lease_until < $1)
                     ORDER BY run_at LIMIT $3)
                  RETURNING id, company_id, shift_id, kind, attempts")
-            .bind(now_ms).bind(until).bind(i64::from(limit)).fetch_all(p).await?
+            .bind(now_ms).bind(until).bind(i64::from(limit)).fetch_all(&db.pool).await?
             .iter().map(job_of).collect::<Result<Vec<_>>>()?,
         };
         Ok(rows.into_iter().flatten().collect())

@@ -166,9 +166,9 @@ impl Store {
             "SELECT key, locked_until FROM lockouts WHERE key IN ({})",
             placeholders.join(", ")
         );
-        if let Some(inline) = &self.inline {
+        if let Some(inline) = self.inline() {
             return inline.read(|c| {
-                crate::inline_read::all(c, &sql, rusqlite::params_from_iter(keys), |r| {
+                crate::sqlite::inline_read::all(c, &sql, rusqlite::params_from_iter(keys), |r| {
                     Ok((r.string("key")?, from_ms(r.int("locked_until")?)))
                 })
             });

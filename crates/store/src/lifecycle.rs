@@ -102,11 +102,11 @@ impl Store {
     /// Foreign keys as `(child table, parent table)` pairs.
     pub async fn foreign_keys(&self) -> Result<Vec<(String, String)>> {
         let rows: Vec<(String, String)> = match &self.backend {
-            Backend::Sqlite(p) => sqlx::query_as(
+            Backend::Sqlite(db) => sqlx::query_as(
                 "SELECT m.name, f.\"table\" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
                  WHERE m.type = 'table' ORDER BY 1, 2",
             )
-            .fetch_all(p)
+            .fetch_all(&db.pool)
             .await?,
             Backend::Postgres(p) => sqlx::query_as(
                 "SELECT c1.relname::text, c2.relname::text FROM pg_constraint k

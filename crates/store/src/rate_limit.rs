@@ -31,7 +31,7 @@ impl Store {
     ) -> Result<RateCount> {
         let win = window.as_millis() as i64;
         let start = to_ms(now) - to_ms(now).rem_euclid(win.max(1));
-        let (count, ws): (i64, i64) = if let Some(w) = &self.writer {
+        let (count, ws): (i64, i64) = if let Some(w) = self.writer() {
             let key = key.to_owned();
             w.write(move |c| {
                 Ok(c.prepare_cached(HIT)?

@@ -2,16 +2,7 @@
 
 use crate::backend::on_pool;
 use crate::row::RowGet;
-use crate::{Result, Store, StoreError, Tenant};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnalysisSettings {
-    /// JSON of the score weights; `None` means the formula's defaults.
-    pub score_weights: Option<String>,
-    /// `local`: objecting employees are analysed by the built-in analyzer only;
-    /// `none`: they are not analysed at all.
-    pub objection_mode: String,
-}
+use crate::{AnalysisSettings, Result, Store, StoreError, Tenant};
 
 impl Store {
     pub async fn analysis_settings(&self, t: &Tenant) -> Result<AnalysisSettings> {

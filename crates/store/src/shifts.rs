@@ -88,9 +88,11 @@ pub(crate) fn shift<R: RowGet>(r: &R) -> Result<Shift> {
     })
 }
 
+/// SQLite (in one writer batch with [`JOB_INSERT`]): the punch in.
 const CLOCK_IN: &str =
     "INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at)
     VALUES ($1, $2, $3, $4, $5, $6, $5)";
+/// SQLite (with [`CLOSE_BREAKS`] and [`JOB_INSERT`]): the punch out.
 const CLOCK_OUT: &str = "UPDATE shifts SET clock_out_at = $1, report = $2
     WHERE company_id = $3 AND employee_id = $4 AND clock_out_at IS NULL RETURNING id";
 /// PostgreSQL: [`CLOCK_IN`] and [`JOB_INSERT`] as one statement.
@@ -178,65 +180,57 @@ impl Store {
         let company = t.company_id().0;
         let day = workday.to_string();
         // The punch and its analysis job commit together: neither exists without the other.
-        let job: Option<uuid::Uuid> = if let Some(w) = &self.writer {
-            let standup = standup.to_owned();
-            let day = day.clone();
-            w.write(move |c| {
-                c.prepare_cached(CLOCK_IN)?
-                    .execute(rusqlite::params![
-                        id.0.as_bytes(),
-                        company.as_bytes(),
-                        employee.0.as_bytes(),
-                        day,
-                        to_ms(now),
-                        standup
-                    ])
-                    .map_err(crate::writer::unique("open shift"))?;
-                let inserted = c
-                    .prepare_cached(JOB_INSERT)?
-                    .query_row(
-                        rusqlite::params![
-                            job_id.0.as_bytes(),
-                            company.as_bytes(),
-                            id.0.as_bytes(),
-                            "standup",
-                            status,
-                            to_ms(now),
-                            lease_until
-                        ],
-                        |_| Ok(()),
-                    )
-                    .optional()?;
-                Ok(inserted.map(|()| job_id.0))
-            })
-            .await?
-        } else if let Backend::Postgres(p) = &self.backend {
-            // Shift and job in one statement (one round trip, atomic).
-            sqlx::query_scalar(CLOCK_IN_PG)
-                .bind(id.0)
-                .bind(company)
-                .bind(employee.0)
-                .bind(&day)
-                .bind(to_ms(now))
-                .bind(standup)
-                .bind(job_id.0)
-                .bind(status)
-                .bind(lease_until)
-                .fetch_optional(p)
-                .await
-                .map_err(StoreError::unique("open shift"))?
-        } else {
-            on_pool!(self, p => {
-                let mut tx = p.begin().await?;
-                sqlx::query(CLOCK_IN)
-                    .bind(id.0).bind(company).bind(employee.0).bind(&day).bind(to_ms(now)).bind(standup)
-                    .execute(&mut *tx).await.map_err(StoreError::unique("open shift"))?;
-                let job = sqlx::query_scalar(JOB_INSERT).bind(job_id.0).bind(company).bind(id.0).bind("standup")
-                    .bind(status).bind(to_ms(now)).bind(lease_until)
-                    .fetch_optional(&mut *tx).await?;
-                tx.commit().await?;
-                job
-            })
+        let job: Option<uuid::Uuid> = match &self.backend {
+            Backend::Sqlite(db) => {
+                let standup = standup.to_owned();
+                let day = day.clone();
+                db.writer
+                    .write(move |c| {
+                        c.prepare_cached(CLOCK_IN)?
+                            .execute(rusqlite::params![
+                                id.0.as_bytes(),
+                                company.as_bytes(),
+                                employee.0.as_bytes(),
+                                day,
+                                to_ms(now),
+                                standup
+                            ])
+                            .map_err(crate::sqlite::writer::unique("open shift"))?;
+                        let inserted = c
+                            .prepare_cached(JOB_INSERT)?
+                            .query_row(
+                                rusqlite::params![
+                                    job_id.0.as_bytes(),
+                                    company.as_bytes(),
+                                    id.0.as_bytes(),
+                                    "standup",
+                                    status,
+                                    to_ms(now),
+                                    lease_until
+                                ],
+                                |_| Ok(()),
+                            )
+                            .optional()?;
+                        Ok(inserted.map(|()| job_id.0))
+                    })
+                    .await?
+            }
+            Backend::Postgres(p) => {
+                // Shift and job in one statement (one round trip, atomic).
+                sqlx::query_scalar(CLOCK_IN_PG)
+                    .bind(id.0)
+                    .bind(company)
+                    .bind(employee.0)
+                    .bind(&day)
+                    .bind(to_ms(now))
+                    .bind(standup)
+                    .bind(job_id.0)
+                    .bind(status)
+                    .bind(lease_until)
+                    .fetch_optional(p)
+                    .await
+                    .map_err(StoreError::unique("open shift"))?
+            }
         };
         // What the insert wrote, as a re-read would return it (instants are stored in ms).
         let shift = Shift {
@@ -296,88 +290,76 @@ impl Store {
         let (status, lease_until) = job_claim(now, lease);
         let job_id = domain::JobId::new();
         let company = t.company_id().0;
-        if let Some(w) = &self.writer {
-            let report = report.to_owned();
-            let (shift, inserted) = w
-                .write(move |c| {
-                    let id: Vec<u8> = c
-                        .prepare_cached(CLOCK_OUT)?
-                        .query_row(
-                            rusqlite::params![
-                                to_ms(now),
-                                report,
-                                company.as_bytes(),
-                                employee.0.as_bytes()
-                            ],
-                            |r| r.get(0),
-                        )
-                        .optional()?
-                        .ok_or(StoreError::NotFound)?;
-                    c.prepare_cached(CLOSE_BREAKS)?
-                        .execute(rusqlite::params![to_ms(now), id])?;
-                    let inserted = c
-                        .prepare_cached(JOB_INSERT)?
-                        .query_row(
-                            rusqlite::params![
-                                job_id.0.as_bytes(),
-                                company.as_bytes(),
-                                id,
-                                "report",
-                                status,
-                                to_ms(now),
-                                lease_until
-                            ],
-                            |_| Ok(()),
-                        )
-                        .optional()?
-                        .is_some();
-                    // Re-read inside the batch: the closed shift with its break totals.
-                    let shift = c
-                        .prepare_cached(&format!("{SELECT} WHERE s.id = $2 AND s.company_id = $3"))?
-                        .query(rusqlite::params![to_ms(now), id, company.as_bytes()])?
-                        .next()?
-                        .map(shift)
-                        .transpose()?
-                        .ok_or(StoreError::NotFound)?;
-                    Ok((shift, inserted))
-                })
-                .await?;
-            let job = inserted.then_some(job_id.0);
-            let id = shift.id;
-            return Ok((shift, claimed(t, id, JobKind::Report, lease, job)));
-        }
-        if let Backend::Postgres(p) = &self.backend {
-            let r = sqlx::query(CLOCK_OUT_PG)
-                .bind(to_ms(now))
-                .bind(report)
-                .bind(company)
-                .bind(employee.0)
-                .bind(job_id.0)
-                .bind(status)
-                .bind(lease_until)
-                .fetch_optional(p)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            let id = ShiftId(r.uuid("id")?);
-            let job = r.opt_uuid("job")?;
-            let shift = self.shift(t, id, now).await?;
-            return Ok((shift, claimed(t, id, JobKind::Report, lease, job)));
-        }
-        let (id, job): (uuid::Uuid, Option<uuid::Uuid>) = on_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            let r = sqlx::query(CLOCK_OUT)
-                .bind(to_ms(now)).bind(report).bind(company).bind(employee.0)
-                .fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
-            let id = r.uuid("id")?;
-            sqlx::query(CLOSE_BREAKS).bind(to_ms(now)).bind(id).execute(&mut *tx).await?;
-            let job = sqlx::query_scalar(JOB_INSERT).bind(job_id.0).bind(company).bind(id).bind("report")
-                .bind(status).bind(to_ms(now)).bind(lease_until)
-                .fetch_optional(&mut *tx).await?;
-            tx.commit().await?;
-            (id, job)
-        });
-        let shift = self.shift(t, ShiftId(id), now).await?;
-        Ok((shift, claimed(t, ShiftId(id), JobKind::Report, lease, job)))
+        let (shift, job) = match &self.backend {
+            Backend::Sqlite(db) => {
+                let report = report.to_owned();
+                let (shift, inserted) = db
+                    .writer
+                    .write(move |c| {
+                        let id: Vec<u8> = c
+                            .prepare_cached(CLOCK_OUT)?
+                            .query_row(
+                                rusqlite::params![
+                                    to_ms(now),
+                                    report,
+                                    company.as_bytes(),
+                                    employee.0.as_bytes()
+                                ],
+                                |r| r.get(0),
+                            )
+                            .optional()?
+                            .ok_or(StoreError::NotFound)?;
+                        c.prepare_cached(CLOSE_BREAKS)?
+                            .execute(rusqlite::params![to_ms(now), id])?;
+                        let inserted = c
+                            .prepare_cached(JOB_INSERT)?
+                            .query_row(
+                                rusqlite::params![
+                                    job_id.0.as_bytes(),
+                                    company.as_bytes(),
+                                    id,
+                                    "report",
+                                    status,
+                                    to_ms(now),
+                                    lease_until
+                                ],
+                                |_| Ok(()),
+                            )
+                            .optional()?
+                            .is_some();
+                        // Re-read inside the batch: the closed shift with its break totals.
+                        let shift = c
+                            .prepare_cached(&format!(
+                                "{SELECT} WHERE s.id = $2 AND s.company_id = $3"
+                            ))?
+                            .query(rusqlite::params![to_ms(now), id, company.as_bytes()])?
+                            .next()?
+                            .map(shift)
+                            .transpose()?
+                            .ok_or(StoreError::NotFound)?;
+                        Ok((shift, inserted))
+                    })
+                    .await?;
+                (shift, inserted.then_some(job_id.0))
+            }
+            Backend::Postgres(p) => {
+                let r = sqlx::query(CLOCK_OUT_PG)
+                    .bind(to_ms(now))
+                    .bind(report)
+                    .bind(company)
+                    .bind(employee.0)
+                    .bind(job_id.0)
+                    .bind(status)
+                    .bind(lease_until)
+                    .fetch_optional(p)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let shift = self.shift(t, ShiftId(r.uuid("id")?), now).await?;
+                (shift, r.opt_uuid("job")?)
+            }
+        };
+        let id = shift.id;
+        Ok((shift, claimed(t, id, JobKind::Report, lease, job)))
     }
 
     pub async fn open_shift(
@@ -652,9 +634,9 @@ impl Store {
     ) -> Result<Option<Shift>> {
         let sql = format!("{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3 AND s.auto_closed AND NOT s.end_confirmed
                            ORDER BY s.clock_in_at DESC LIMIT 1");
-        if let Some(inline) = &self.inline {
+        if let Some(inline) = self.inline() {
             return inline.read(|c| {
-                crate::inline_read::first(
+                crate::sqlite::inline_read::first(
                     c,
                     &sql,
                     rusqlite::params![

@@ -116,9 +116,9 @@ impl Store {
         const SQL: &str =
             "SELECT id, employee_id, title, details, due_date, status, created_at FROM tasks
             WHERE company_id = $1 AND employee_id = $2 AND status = 'open' ORDER BY created_at, id";
-        if let Some(inline) = &self.inline {
+        if let Some(inline) = self.inline() {
             return inline.read(|c| {
-                crate::inline_read::all(
+                crate::sqlite::inline_read::all(
                     c,
                     SQL,
                     rusqlite::params![t.company_id().0.as_bytes(), employee.0.as_bytes()],

@@ -137,10 +137,10 @@ impl Store {
     ) -> Result<TeamFigures> {
         let company = t.company_id().0;
         let (now, from, to) = (to_ms(now), to_ms(from), to_ms(to));
-        let (staff, shifts) = if let Some(inline) = self.inline.clone() {
+        let (staff, shifts) = if let Some(inline) = self.inline().cloned() {
             tokio::task::spawn_blocking(move || {
                 inline.read(|c| {
-                    use crate::inline_read::all;
+                    use crate::sqlite::inline_read::all;
                     Ok((
                         all(c, STAFF_SQL, [company.as_bytes()], |r| staff(r))?,
                         all(

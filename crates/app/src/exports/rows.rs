@@ -11,7 +11,7 @@ use jiff::tz::Offset;
 use jiff::Timestamp;
 use serde::Deserialize;
 use std::borrow::Cow;
-use store::export_reader::ExportRowRef;
+use store::sqlite::export_reader::ExportRowRef;
 
 pub const SHIFT_HEADER: [&str; 30] = [
     "shift_id",

@@ -1,5 +1,5 @@
 //! The SQLite fast path of shifts.csv and scores.csv: a two-stage pipeline on blocking
-//! threads. The reader ([`store::export_reader`]) copies a page of rows out of SQLite into
+//! threads. The reader ([`store::sqlite::export_reader`]) copies a page of rows out of SQLite into
 //! an [`ExportPage`] and goes on with the next page while the formatter turns the previous
 //! one into ~64 KB chunks for the response.
 //!
@@ -19,7 +19,7 @@ use crate::reports::Calendar;
 use crate::Clock;
 use axum::body::Bytes;
 use std::sync::mpsc as pages;
-use store::export_reader::{ExportPage, ExportSource};
+use store::sqlite::export_reader::{ExportPage, ExportSource};
 use store::StoreError;
 use tokio::sync::mpsc;
 

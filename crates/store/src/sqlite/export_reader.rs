@@ -9,16 +9,16 @@
 //! once (not a join per row), and only the columns the CSVs need are read. Each page is
 //! its own statement run, so a read snapshot lives for one page only.
 
+use super::connection::{open, Role};
 use crate::backend::Backend;
 use crate::time::{from_ms, to_ms};
 use crate::{ExportCursor, ExportShift, Result, ShiftFilter, Store, Tenant};
 use domain::{EmployeeId, ShiftId};
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::types::{FromSqlError, ValueRef};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// One export row, borrowed: what [`ExportShift`] holds, minus what no CSV shows.
 #[derive(Debug, Clone, Copy)]
@@ -91,20 +91,14 @@ pub struct ExportSource {
 }
 
 impl Store {
-    /// The fast export source for `t`'s shifts, on an SQLite file; `None` on PostgreSQL or
-    /// an in-memory database (use [`Store::export_shifts`] there).
+    /// The fast export source for `t`'s shifts on SQLite; `None` on PostgreSQL (use
+    /// [`Store::export_shifts`] there).
     pub fn export_source(&self, t: &Tenant, filter: ShiftFilter) -> Option<ExportSource> {
-        let Backend::Sqlite(pool) = &self.backend else {
+        let Backend::Sqlite(db) = &self.backend else {
             return None;
         };
-        let opts = pool.connect_options();
-        let path = opts.get_filename();
-        let name = path.to_string_lossy();
-        if name.is_empty() || name.contains(":memory:") || name.contains("mode=memory") {
-            return None;
-        }
         Some(ExportSource {
-            path: path.to_path_buf(),
+            path: db.file.to_path_buf(),
             company: t.company_id().0,
             filter,
         })
@@ -180,11 +174,7 @@ fn id16(v: ValueRef<'_>, col: usize) -> rusqlite::Result<[u8; 16]> {
 impl ExportSource {
     /// Opens a read-only connection and reads the company's employee names. Blocking.
     pub fn open(self) -> Result<ExportReader> {
-        let conn = Connection::open_with_flags(
-            &self.path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(Duration::from_secs(5))?;
+        let conn = open(&self.path, Role::ExportRead)?;
         let mut names = HashMap::new();
         {
             let mut st = conn.prepare(EMPLOYEES_SQL)?;

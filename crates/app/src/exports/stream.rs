@@ -16,7 +16,7 @@ use axum::body::{Body, Bytes};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
-use store::export_reader::ExportRowRef;
+use store::sqlite::export_reader::ExportRowRef;
 use store::{ExportCursor, ExportShift, ShiftFilter, StoreError, Tenant};
 use tokio::sync::mpsc;
 

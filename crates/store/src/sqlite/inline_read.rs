@@ -8,11 +8,11 @@
 //! query would stall other requests (listings and reports stay on the sqlx pool). WAL
 //! readers never wait for the writer, and a read sees everything committed before it.
 
+use super::connection::{open, Role};
 use crate::{Result, StoreError};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use std::cell::RefCell;
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// Database files a thread keeps a connection to (tests open many; a server one).
 const PER_THREAD: usize = 4;
@@ -43,25 +43,13 @@ impl InlineReader {
                     if conns.len() >= PER_THREAD {
                         conns.remove(0);
                     }
-                    conns.push((self.path.clone(), open(&self.path)?));
+                    conns.push((self.path.clone(), open(&self.path, Role::InlineRead)?));
                     conns.len() - 1
                 }
             };
             f(&conns[i].1)
         })
     }
-}
-
-fn open(path: &std::path::Path) -> Result<Connection> {
-    let c = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    // Only a WAL recovery or checkpoint start can make a reader wait; keep that short.
-    c.busy_timeout(Duration::from_millis(500))?;
-    c.pragma_update(None, "mmap_size", crate::backend::MMAP_BYTES)?;
-    c.set_prepared_statement_cache_capacity(32);
-    Ok(c)
 }
 
 /// The first row of `sql`, mapped; `None` when there is none.

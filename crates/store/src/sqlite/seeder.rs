@@ -4,12 +4,12 @@
 //! parameters through sqlx, which looks each name up linearly: quadratic per statement.)
 //! Not used by the app itself.
 
+use super::connection::{open, Role};
 use crate::backend::Backend;
 use crate::seed::{SeedAnalysis, SeedShift};
 use crate::time::to_ms;
 use crate::{Result, Store, Tenant};
 use rusqlite::{params, Connection};
-use std::time::Duration;
 
 /// A write connection for seeding one company. Blocking: use it from its own thread.
 pub struct SqliteSeeder {
@@ -26,24 +26,13 @@ impl std::fmt::Debug for SqliteSeeder {
 }
 
 impl Store {
-    /// A seeder for `t` on an SQLite file; `None` on PostgreSQL or an in-memory database
-    /// (use [`Store::seed_shifts`] and [`Store::seed_analyses`] there).
+    /// A seeder for `t` on SQLite; `None` on PostgreSQL (use [`Store::seed_shifts`] and
+    /// [`Store::seed_analyses`] there).
     pub fn sqlite_seeder(&self, t: &Tenant) -> Result<Option<SqliteSeeder>> {
-        let Backend::Sqlite(pool) = &self.backend else {
+        let Backend::Sqlite(db) = &self.backend else {
             return Ok(None);
         };
-        let opts = pool.connect_options();
-        let path = opts.get_filename();
-        let name = path.to_string_lossy();
-        if name.is_empty() || name.contains(":memory:") || name.contains("mode=memory") {
-            return Ok(None);
-        }
-        let conn = Connection::open(path)?;
-        // As the pool's connections (see `Store::sqlite`).
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(Duration::from_secs(30))?;
+        let conn = open(&db.file, Role::Seeder)?;
         Ok(Some(SqliteSeeder {
             conn,
             company: t.company_id().0,

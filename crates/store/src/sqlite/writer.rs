@@ -9,10 +9,10 @@
 //!
 //! PostgreSQL needs none of this: its server already groups concurrent commits.
 
+use super::connection::{open, Role};
 use crate::{Result, StoreError};
 use rusqlite::Connection;
 use std::path::Path;
-use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 /// Writes waiting at most; beyond it callers wait for room (back-pressure).
@@ -69,14 +69,7 @@ where
 impl Writer {
     /// Opens a write connection to the database file at `path` and starts its thread.
     pub(crate) fn open(path: &Path) -> Result<Self> {
-        let conn = Connection::open(path)?;
-        // Same settings as the pool's connections (see `Store::sqlite`).
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(Duration::from_secs(5))?;
-        conn.pragma_update(None, "mmap_size", crate::backend::MMAP_BYTES)?;
-        conn.set_prepared_statement_cache_capacity(64);
+        let conn = open(path, Role::Writer)?;
         let (tx, rx) = mpsc::channel(QUEUE);
         std::thread::Builder::new()
             .name("sqlite-writer".into())
