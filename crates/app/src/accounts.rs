@@ -1,45 +1,12 @@
 //! Account flows shared by the HTML pages and the JSON API, so both enforce the same rules:
 //! sign-up, login with rate limits, sessions, password change and reset, invites.
 
-use crate::auth::{password, token};
+use crate::credentials::{password, token};
 use crate::mail::Mail;
-use crate::AppState;
+use crate::{App, Error};
 use domain::{CompanyName, Email, NewPassword, Role, TimeZoneName, UserId, ValidationError};
 use jiff::SignedDuration;
 use store::{AuditEvent, NewCompany, Principal, StoreError, Tenant, TokenHash};
-
-#[derive(Debug, thiserror::Error)]
-pub enum FlowError {
-    #[error(transparent)]
-    Invalid(#[from] ValidationError),
-    #[error("that email or password is not right")]
-    BadCredentials,
-    #[error("too many attempts")]
-    RateLimited { retry_after: u64 },
-    /// The company may view and export but not change data (canceled or unpaid).
-    #[error("{0}")]
-    ReadOnly(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("internal error")]
-    Internal,
-}
-
-impl From<FlowError> for crate::error::ApiError {
-    fn from(e: FlowError) -> Self {
-        use crate::error::ApiError;
-        match e {
-            FlowError::Invalid(v) => v.into(),
-            FlowError::BadCredentials => ApiError::unauthorized(e.to_string()),
-            FlowError::RateLimited { retry_after } => ApiError::too_many(retry_after),
-            FlowError::ReadOnly(m) => {
-                ApiError::new(axum::http::StatusCode::FORBIDDEN, "read_only", m)
-            }
-            FlowError::Store(s) => s.into(),
-            FlowError::Internal => ApiError::internal(),
-        }
-    }
-}
 
 /// Raw sign-up fields, parsed here.
 pub struct SignupInput<'a> {
@@ -54,12 +21,12 @@ const LOGIN_ACCOUNT_WINDOW: SignedDuration = SignedDuration::from_secs(900);
 const SIGNUP_WINDOW: SignedDuration = SignedDuration::from_secs(3600);
 const SIGNUPS_PER_IP: u32 = 20;
 
-impl AppState {
+impl App {
     fn secs_until(&self, t: jiff::Timestamp) -> u64 {
         t.duration_since(self.clock.now()).as_secs().max(1) as u64
     }
 
-    pub async fn signup(&self, input: SignupInput<'_>, ip: &str) -> Result<Principal, FlowError> {
+    pub async fn signup(&self, input: SignupInput<'_>, ip: &str) -> Result<Principal, Error> {
         // Validate everything first so the person sees every problem at once… the first
         // one is enough for the API; pages collect them field by field.
         let name = CompanyName::parse(input.company_name)?;
@@ -71,13 +38,13 @@ impl AppState {
             .rate_hit(&format!("signup:ip:{ip}"), SIGNUP_WINDOW, self.clock.now())
             .await?;
         if hit.count > SIGNUPS_PER_IP {
-            return Err(FlowError::RateLimited {
+            return Err(Error::RateLimited {
                 retry_after: self.secs_until(hit.resets_at),
             });
         }
         let hash = password::hash(pw.expose().to_string())
             .await
-            .map_err(|_| FlowError::Internal)?;
+            .map_err(|_| Error::Internal)?;
         let now = self.clock.now();
         let principal = self
             .store
@@ -92,7 +59,7 @@ impl AppState {
             )
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(_) => FlowError::Invalid(ValidationError::new(
+                StoreError::Conflict(_) => Error::Invalid(ValidationError::new(
                     "email",
                     "already has an account; log in instead",
                 )),
@@ -104,24 +71,19 @@ impl AppState {
     }
 
     /// Checks a password with per-IP and per-account limits; audit-logs the outcome.
-    pub async fn authenticate(
-        &self,
-        email: &str,
-        pw: &str,
-        ip: &str,
-    ) -> Result<Principal, FlowError> {
+    pub async fn authenticate(&self, email: &str, pw: &str, ip: &str) -> Result<Principal, Error> {
         let now = self.clock.now();
         let ip_hit = self
             .store
             .rate_hit(&format!("login:ip:{ip}"), LOGIN_IP_WINDOW, now)
             .await?;
         if ip_hit.count > self.config.login_ip_limit {
-            return Err(FlowError::RateLimited {
+            return Err(Error::RateLimited {
                 retry_after: self.secs_until(ip_hit.resets_at),
             });
         }
         let Ok(email) = Email::parse(email) else {
-            return Err(FlowError::BadCredentials);
+            return Err(Error::BadCredentials);
         };
         let account_key = format!("login:acct:{}", email.as_str());
         let acct_hit = self
@@ -129,7 +91,7 @@ impl AppState {
             .rate_hit(&account_key, LOGIN_ACCOUNT_WINDOW, now)
             .await?;
         if acct_hit.count > self.config.login_account_limit {
-            return Err(FlowError::RateLimited {
+            return Err(Error::RateLimited {
                 retry_after: self.secs_until(acct_hit.resets_at),
             });
         }
@@ -147,13 +109,13 @@ impl AppState {
                     now,
                 )
                 .await?;
-            return Err(FlowError::BadCredentials);
+            return Err(Error::BadCredentials);
         };
         if !password::verify(pw.to_string(), user.password_hash.clone()).await {
             let p = user.into_principal();
             self.audit(&p.tenant, p.user_id(), "login_failed", "wrong password", ip)
                 .await;
-            return Err(FlowError::BadCredentials);
+            return Err(Error::BadCredentials);
         }
         self.store.rate_reset(&account_key).await?;
         let p = user.into_principal();
@@ -163,7 +125,7 @@ impl AppState {
 
     /// A new session for `principal`; returns the raw cookie token. Always a fresh token,
     /// so a session id planted before login is worthless after it.
-    pub async fn start_session(&self, principal: &Principal) -> Result<String, FlowError> {
+    pub async fn start_session(&self, principal: &Principal) -> Result<String, Error> {
         let raw = token::generate("ots_");
         let csrf = token::generate("");
         self.store
@@ -177,7 +139,7 @@ impl AppState {
         principal: &Principal,
         name: &str,
         ip: &str,
-    ) -> Result<String, FlowError> {
+    ) -> Result<String, Error> {
         let label = domain::Label::parse(name)?;
         let raw = token::generate("otk_");
         self.store
@@ -209,18 +171,18 @@ impl AppState {
         new: &str,
         keep: Option<&TokenHash>,
         ip: &str,
-    ) -> Result<(), FlowError> {
+    ) -> Result<(), Error> {
         let new = NewPassword::parse(new)?;
         let stored = self.store.password_hash(tenant, user).await?;
         if !password::verify(current.to_string(), stored).await {
-            return Err(FlowError::Invalid(ValidationError::new(
+            return Err(Error::Invalid(ValidationError::new(
                 "current_password",
                 "is not your current password",
             )));
         }
         let hash = password::hash(new.expose().to_string())
             .await
-            .map_err(|_| FlowError::Internal)?;
+            .map_err(|_| Error::Internal)?;
         self.store.set_password(tenant, user, &hash, keep).await?;
         self.audit(tenant, Some(user), "password_changed", "", ip)
             .await;
@@ -229,14 +191,14 @@ impl AppState {
 
     /// Mails a reset link if the email has an account. Says nothing either way, so the form
     /// cannot be used to find out who has an account.
-    pub async fn request_password_reset(&self, email: &str, ip: &str) -> Result<(), FlowError> {
+    pub async fn request_password_reset(&self, email: &str, ip: &str) -> Result<(), Error> {
         let now = self.clock.now();
         let hit = self
             .store
             .rate_hit(&format!("reset:ip:{ip}"), LOGIN_IP_WINDOW, now)
             .await?;
         if hit.count > self.config.login_ip_limit {
-            return Err(FlowError::RateLimited {
+            return Err(Error::RateLimited {
                 retry_after: self.secs_until(hit.resets_at),
             });
         }
@@ -276,26 +238,21 @@ impl AppState {
     }
 
     /// Sets a new password from a reset link (once). Every session and token of the user ends.
-    pub async fn reset_password(
-        &self,
-        raw_token: &str,
-        new: &str,
-        ip: &str,
-    ) -> Result<(), FlowError> {
+    pub async fn reset_password(&self, raw_token: &str, new: &str, ip: &str) -> Result<(), Error> {
         let new = NewPassword::parse(new)?;
         let Some((tenant, user)) = self
             .store
             .consume_password_reset(&token::hash(raw_token), self.clock.now())
             .await?
         else {
-            return Err(FlowError::Invalid(ValidationError::new(
+            return Err(Error::Invalid(ValidationError::new(
                 "token",
                 "this reset link is invalid, used or expired; ask for a new one",
             )));
         };
         let hash = password::hash(new.expose().to_string())
             .await
-            .map_err(|_| FlowError::Internal)?;
+            .map_err(|_| Error::Internal)?;
         self.store.set_password(&tenant, user, &hash, None).await?;
         self.audit(&tenant, Some(user), "password_reset", "", ip)
             .await;
@@ -309,22 +266,16 @@ impl AppState {
         email: &str,
         role: Role,
         ip: &str,
-    ) -> Result<(), FlowError> {
+    ) -> Result<(), Error> {
         let email = Email::parse(email)?;
         if role == Role::Owner && inviter.role() != Some(Role::Owner) {
-            return Err(FlowError::Invalid(ValidationError::new(
+            return Err(Error::Invalid(ValidationError::new(
                 "role",
                 "only an owner can invite an owner",
             )));
         }
-        let inviter_id = inviter.user_id().ok_or(FlowError::Internal)?;
-        self.ensure_writable(&inviter.tenant)
-            .await
-            .map_err(|e| match e {
-                crate::subscriptions::AccountError::ReadOnly(r) => FlowError::ReadOnly(r.0),
-                crate::subscriptions::AccountError::Store(s) => FlowError::Store(s),
-                _ => FlowError::Internal,
-            })?;
+        let inviter_id = inviter.user_id().ok_or(Error::Internal)?;
+        self.ensure_writable(&inviter.tenant).await?;
         let raw = token::generate("otl_");
         let now = self.clock.now();
         self.store
@@ -371,21 +322,21 @@ impl AppState {
         raw_token: &str,
         pw: &str,
         ip: &str,
-    ) -> Result<Principal, FlowError> {
+    ) -> Result<Principal, Error> {
         let pw = NewPassword::parse(pw)?;
         let hash = password::hash(pw.expose().to_string())
             .await
-            .map_err(|_| FlowError::Internal)?;
+            .map_err(|_| Error::Internal)?;
         let p = self
             .store
             .accept_invite(&token::hash(raw_token), &hash, self.clock.now())
             .await
             .map_err(|e| match e {
-                StoreError::NotFound => FlowError::Invalid(ValidationError::new(
+                StoreError::NotFound => Error::Invalid(ValidationError::new(
                     "token",
                     "this invitation is invalid, used or expired",
                 )),
-                StoreError::Conflict(_) => FlowError::Invalid(ValidationError::new(
+                StoreError::Conflict(_) => Error::Invalid(ValidationError::new(
                     "email",
                     "this email already has an account",
                 )),
@@ -402,7 +353,7 @@ impl AppState {
         user: UserId,
         role: Role,
         ip: &str,
-    ) -> Result<(), FlowError> {
+    ) -> Result<(), Error> {
         self.store.set_role(&owner.tenant, user, role).await?;
         self.audit(
             &owner.tenant,
@@ -420,7 +371,7 @@ impl AppState {
         owner: &Principal,
         user: UserId,
         ip: &str,
-    ) -> Result<(), FlowError> {
+    ) -> Result<(), Error> {
         self.store.remove_user(&owner.tenant, user).await?;
         self.audit(
             &owner.tenant,

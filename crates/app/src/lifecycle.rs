@@ -2,12 +2,9 @@
 //! reactivate, delete now (password re-entered), the purge reminder, the retention run the
 //! background worker calls, and privacy-policy change notices.
 
-use crate::auth::password;
-use crate::error::{ApiError, PageError};
+use crate::credentials::password;
 use crate::mail::Mail;
-use crate::subscriptions::AccountError;
-use crate::AppState;
-use axum::http::StatusCode;
+use crate::{App, Error};
 use jiff::{SignedDuration, Timestamp};
 use std::path::PathBuf;
 use store::{Company, NewMail, Principal, PurgeWhen, StoreError, Tenant};
@@ -34,40 +31,7 @@ fn day(t: Timestamp) -> String {
     t.strftime("%Y-%m-%d").to_string()
 }
 
-impl From<AccountError> for ApiError {
-    fn from(e: AccountError) -> Self {
-        let msg = e.to_string();
-        match e {
-            AccountError::BillingOff => ApiError::new(StatusCode::NOT_FOUND, "billing_off", msg),
-            AccountError::AlreadySubscribed | AccountError::NotCanceled => ApiError::conflict(msg),
-            AccountError::NoCustomer => ApiError::conflict(msg),
-            AccountError::WrongPassword => {
-                ApiError::new(StatusCode::FORBIDDEN, "wrong_password", msg)
-            }
-            AccountError::RateLimited(s) => ApiError::too_many(s),
-            AccountError::Stripe(_) => {
-                ApiError::new(StatusCode::BAD_GATEWAY, "billing_unavailable", msg)
-            }
-            AccountError::ReadOnly(r) => ApiError::new(StatusCode::FORBIDDEN, "read_only", r.0),
-            AccountError::Store(s) => s.into(),
-        }
-    }
-}
-
-impl From<AccountError> for PageError {
-    fn from(e: AccountError) -> Self {
-        match e {
-            AccountError::BillingOff => PageError::NotFound,
-            AccountError::RateLimited(s) => PageError::TooMany(s),
-            AccountError::Store(s) => s.into(),
-            AccountError::ReadOnly(r) => PageError::Forbidden(r.0),
-            AccountError::Stripe(_) => PageError::Unavailable(e.to_string()),
-            other => PageError::BadRequest(other.to_string()),
-        }
-    }
-}
-
-impl AppState {
+impl App {
     /// Where a company's files live (none yet; removed by the purge when there are).
     pub fn company_dir(&self, t: &Tenant) -> PathBuf {
         self.data_dir
@@ -92,11 +56,7 @@ impl AppState {
 
     /// Cancels the account (and the Stripe subscription, with billing on). Data stays for
     /// [`RETENTION`]; the owners get the purge date by mail. Cancelling twice is harmless.
-    pub async fn cancel_account(
-        &self,
-        owner: &Principal,
-        ip: &str,
-    ) -> Result<Company, AccountError> {
+    pub async fn cancel_account(&self, owner: &Principal, ip: &str) -> Result<Company, Error> {
         let t = &owner.tenant;
         let company = self.store.company(t).await?;
         if company.status == "canceled" {
@@ -127,18 +87,14 @@ impl AppState {
 
     /// Undoes a cancellation before the purge. With billing on, the company then needs a
     /// new subscription (Billing) before it can change data again.
-    pub async fn reactivate_account(
-        &self,
-        owner: &Principal,
-        ip: &str,
-    ) -> Result<Company, AccountError> {
+    pub async fn reactivate_account(&self, owner: &Principal, ip: &str) -> Result<Company, Error> {
         let t = &owner.tenant;
         let company = self
             .store
             .reactivate_company(t)
             .await
             .map_err(|e| match e {
-                StoreError::Rule(_) => AccountError::NotCanceled,
+                StoreError::Rule(_) => Error::NotCanceled,
                 other => other.into(),
             })?;
         self.audit(t, owner.user_id(), "account_reactivated", "", ip)
@@ -152,9 +108,9 @@ impl AppState {
         owner: &Principal,
         pw: &str,
         ip: &str,
-    ) -> Result<(), AccountError> {
+    ) -> Result<(), Error> {
         let t = &owner.tenant;
-        let user = owner.user_id().ok_or(AccountError::WrongPassword)?;
+        let user = owner.user_id().ok_or(Error::WrongPassword)?;
         let hit = self
             .store
             .rate_hit(
@@ -169,7 +125,7 @@ impl AppState {
                 .duration_since(self.clock.now())
                 .as_secs()
                 .max(1) as u64;
-            return Err(AccountError::RateLimited(secs));
+            return Err(Error::RateLimited { retry_after: secs });
         }
         let stored = self.store.password_hash(t, user).await?;
         if !password::verify(pw.to_string(), stored).await {
@@ -181,7 +137,7 @@ impl AppState {
                 ip,
             )
             .await;
-            return Err(AccountError::WrongPassword);
+            return Err(Error::WrongPassword);
         }
         self.cancel_stripe_subscription(t).await?;
         self.store
@@ -296,22 +252,25 @@ impl AppState {
         &self,
         effective: jiff::civil::Date,
         summary: &str,
-    ) -> Result<usize, AnnounceError> {
+    ) -> Result<usize, Error> {
         let summary = summary.trim();
         if summary.is_empty()
             || summary.chars().count() > 500
             || summary.chars().any(char::is_control)
         {
-            return Err(AnnounceError::Invalid(
+            return Err(Error::Rejected(
                 "the summary must be 1 to 500 characters on one line".into(),
             ));
         }
         let today = self.clock.now().to_zoned(jiff::tz::TimeZone::UTC).date();
         let earliest = today
             .checked_add(jiff::Span::new().days(POLICY_NOTICE_DAYS))
-            .map_err(|e| AnnounceError::Invalid(e.to_string()))?;
+            .map_err(|e| Error::Rejected(e.to_string()))?;
         if effective < earliest {
-            return Err(AnnounceError::TooSoon { earliest });
+            return Err(Error::PolicyTooSoon {
+                days: POLICY_NOTICE_DAYS,
+                earliest,
+            });
         }
         let date = effective.to_string();
         let link = self.link("/privacy");
@@ -329,8 +288,8 @@ impl AppState {
             })
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(_) => AnnounceError::Invalid("this change was already announced".into()),
-                other => AnnounceError::Store(other),
+                StoreError::Conflict(_) => Error::Rejected("this change was already announced".into()),
+                other => Error::Store(other),
             })?;
         if self.mailer.immediate() {
             self.deliver_mail(None).await?;
@@ -359,14 +318,4 @@ impl AppState {
             }
         }
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum AnnounceError {
-    #[error("the effective date must be at least {POLICY_NOTICE_DAYS} days ahead (on or after {earliest})")]
-    TooSoon { earliest: jiff::civil::Date },
-    #[error("{0}")]
-    Invalid(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }

@@ -3,7 +3,7 @@
 //! and never loses or duplicates a result. External analyzers that keep failing fall back
 //! to the local one (marked so); employees who objected get the local analyzer only.
 
-use crate::AppState;
+use crate::{App, Error};
 use analysis::{AnalysisError, Analyzed};
 use domain::score::{compute, ScoreWeights};
 use domain::{ReportExtraction, StandupCheck, TaskStatus};
@@ -13,23 +13,15 @@ use store::{Analysis, Employee, Job, JobKind, NewAnalysis, Shift, StoreError};
 /// External failures retried as jobs this many times before the local analyzer stands in.
 const EXTERNAL_ATTEMPTS: u32 = 3;
 
-#[derive(Debug, thiserror::Error)]
-pub enum PipelineError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("could not serialise a result: {0}")]
-    Json(#[from] serde_json::Error),
-}
-
 enum Outcome<T> {
     Done(Analyzed<T>, bool),
     Retry(AnalysisError),
 }
 
-impl AppState {
+impl App {
     /// Runs one claimed job to completion (or back to the queue). Errors are store errors;
     /// analyzer failures are handled here.
-    pub async fn run_job(&self, job: &Job) -> Result<(), PipelineError> {
+    pub async fn run_job(&self, job: &Job) -> Result<(), Error> {
         self.run_job_for(job, None).await.map(|_| ())
     }
 
@@ -40,7 +32,7 @@ impl AppState {
         &self,
         job: &Job,
         known: Option<(&Shift, &Employee)>,
-    ) -> Result<Option<Analysis>, PipelineError> {
+    ) -> Result<Option<Analysis>, Error> {
         let now = self.clock.now();
         let t = &job.tenant;
         let (shift, employee) = match known {
@@ -137,7 +129,7 @@ impl AppState {
         job: &Job,
         a: &Analyzed<StandupCheck>,
         fallback: bool,
-    ) -> Result<Analysis, PipelineError> {
+    ) -> Result<Analysis, Error> {
         let result = serde_json::to_string(&a.value)?;
         let row = NewAnalysis {
             shift: job.shift_id,
@@ -159,7 +151,7 @@ impl AppState {
         a: &Analyzed<ReportExtraction>,
         fallback: bool,
         weights: ScoreWeights,
-    ) -> Result<Analysis, PipelineError> {
+    ) -> Result<Analysis, Error> {
         let statuses: Vec<TaskStatus> = a.value.tasks.iter().map(|t| t.status).collect();
         // Our formula, not the model, decides the score: text cannot argue its way up.
         let breakdown = compute(&statuses, a.value.unplanned.len(), weights);
@@ -181,11 +173,7 @@ impl AppState {
 
     /// Stores a result with its job done, and lets cached boards and timesheets know at once
     /// (not only when the worker's round ends). Returns the row as stored.
-    async fn save_result(
-        &self,
-        job: &Job,
-        row: NewAnalysis<'_>,
-    ) -> Result<Analysis, PipelineError> {
+    async fn save_result(&self, job: &Job, row: NewAnalysis<'_>) -> Result<Analysis, Error> {
         let now = self.clock.now();
         self.store
             .save_analysis_finishing(job, row.clone(), now)
@@ -196,7 +184,7 @@ impl AppState {
 
     /// Runs every due job once (the background worker's step; tests call it directly).
     /// Returns how many jobs were processed.
-    pub async fn run_due_jobs(&self) -> Result<usize, PipelineError> {
+    pub async fn run_due_jobs(&self) -> Result<usize, Error> {
         let jobs = self
             .store
             .claim_jobs(self.clock.now(), jiff::SignedDuration::from_mins(2), 20)

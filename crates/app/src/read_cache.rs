@@ -8,7 +8,7 @@
 //! **Staying correct.** Every entry carries the write *generation* that was current when
 //! its computation started. Every request that may change data (any method but GET, HEAD
 //! and OPTIONS) bumps the generation when its handler has finished, before the response
-//! goes out ([`bump_after_writes`]); so do the background writers (analysis jobs, the
+//! goes out (the web edge's `bump_generation` middleware); so do the background writers (analysis jobs, the
 //! auto-close of forgotten shifts, weekly summaries). An entry is served only while its
 //! generation is current, so once a write has been answered, no request on this instance
 //! sees data from before it. What the generation cannot see is bounded by the TTL: writes
@@ -21,11 +21,7 @@
 //! reads there are, and SQLite readers in parallel beyond the cores mostly contend for its
 //! page-cache lock instead of working.
 
-use crate::AppState;
-use axum::extract::{Request, State};
-use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::Response;
+use crate::reports::Board;
 use jiff::Timestamp;
 use std::collections::HashMap;
 use std::future::Future;
@@ -53,13 +49,8 @@ struct Inner {
     ttl_ms: i64,
     /// One permit per CPU: computations running at once.
     computing: Semaphore,
-    boards: Memo<domain::CompanyId, crate::reports::Board>,
-    timesheets: Memo<TimesheetKey, crate::pages::timesheets::TeamView>,
+    boards: Memo<domain::CompanyId, Board>,
 }
-
-/// A team timesheet: the company, the period and the requested date (its table links
-/// carry the date; the period follows from it and the company's calendar).
-pub type TimesheetKey = (domain::CompanyId, crate::reports::Period, jiff::civil::Date);
 
 impl Default for ReadCache {
     fn default() -> Self {
@@ -77,7 +68,6 @@ impl ReadCache {
                     std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
                 ),
                 boards: Memo::default(),
-                timesheets: Memo::default(),
             }),
         }
     }
@@ -93,31 +83,28 @@ impl ReadCache {
         company: domain::CompanyId,
         now: Timestamp,
         compute: F,
-    ) -> Result<Arc<crate::reports::Board>, E>
+    ) -> Result<Arc<Board>, E>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<crate::reports::Board, E>>,
+        Fut: Future<Output = Result<Board, E>>,
     {
-        let i = &self.inner;
-        let gated = move || async move {
-            let _permit = i.computing.acquire().await.ok();
-            compute().await
-        };
-        i.boards
-            .get(self.generation(), i.ttl_ms, company, now, gated)
-            .await
+        self.cached(&self.inner.boards, company, now, compute).await
     }
 
-    /// A team timesheet's view, from the cache or from `compute`.
-    pub async fn timesheet<F, Fut, E>(
+    /// A value of `memo` (which its owner keeps: the web edge holds the rendered team
+    /// timesheets), from the cache or from `compute`, under this cache's generation, TTL
+    /// and limit on concurrent computations.
+    pub async fn cached<K, V, F, Fut, E>(
         &self,
-        key: TimesheetKey,
+        memo: &Memo<K, V>,
+        key: K,
         now: Timestamp,
         compute: F,
-    ) -> Result<Arc<crate::pages::timesheets::TeamView>, E>
+    ) -> Result<Arc<V>, E>
     where
+        K: Eq + Hash,
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<crate::pages::timesheets::TeamView, E>>,
+        Fut: Future<Output = Result<V, E>>,
     {
         let i = &self.inner;
         let gated = move || async move {
@@ -125,9 +112,7 @@ impl ReadCache {
             let _permit = i.computing.acquire().await.ok();
             compute().await
         };
-        i.timesheets
-            .get(self.generation(), i.ttl_ms, key, now, gated)
-            .await
+        memo.get(self.generation(), i.ttl_ms, key, now, gated).await
     }
 
     fn generation(&self) -> u64 {
@@ -135,22 +120,8 @@ impl ReadCache {
     }
 }
 
-/// Middleware: bumps the generation after every request that may have written.
-pub async fn bump_after_writes(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let res = next.run(req).await;
-    if writes {
-        state.read_cache.bump();
-    }
-    res
-}
-
 /// One kind of cached value by key.
-struct Memo<K, V> {
+pub struct Memo<K, V> {
     slots: Mutex<HashMap<K, Slot<V>>>,
 }
 

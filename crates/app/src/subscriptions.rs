@@ -1,6 +1,6 @@
 //! Billing by seats (Stripe), and what a company may do.
 //!
-//! * Billing is off without `STRIPE_SECRET_KEY` ([`AppState::billing`] is `None`): unlimited
+//! * Billing is off without `STRIPE_SECRET_KEY` ([`App::billing`] is `None`): unlimited
 //!   seats, no billing pages; only a canceled account is read-only.
 //! * With billing on, [`::billing::access`] decides from the subscription status: `active`,
 //!   `trialing`, `incomplete` — full access; `past_due` — full access for 7 days from when
@@ -8,47 +8,17 @@
 //!   read-only. A company that has not subscribed yet keeps full access; the seat rule
 //!   (no paid seats, no employees) is what makes it subscribe.
 //! * Read-only means: everything can be viewed and exported, nothing can be changed.
-//!   Call [`AppState::ensure_writable`] (or [`AppState::write_allowed`]) before a change.
+//!   Call [`App::ensure_writable`] (or [`App::write_allowed`]) before a change.
 //!   Paying, cancelling, reactivating and deleting stay possible.
 
 use crate::mail::Mail;
-use crate::AppState;
+use crate::{App, Error};
 use ::billing::{Access, BillingError, EventKind, SubscriptionStatus};
 use jiff::Timestamp;
 use store::{
     Company, EventOutcome, NewMail, Principal, StoreError, SubscriptionRecord, SubscriptionUpdate,
     Tenant,
 };
-
-/// Why a company may not change data right now; the message says what to do about it.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{0}")]
-pub struct ReadOnly(pub String);
-
-/// Failures of the billing and account-lifecycle flows.
-#[derive(Debug, thiserror::Error)]
-pub enum AccountError {
-    #[error("billing is not enabled on this server")]
-    BillingOff,
-    #[error("the company already has a subscription; use Manage billing to change it")]
-    AlreadySubscribed,
-    #[error("there is no subscription yet; subscribe first")]
-    NoCustomer,
-    #[error("the account is not canceled")]
-    NotCanceled,
-    #[error("the password is not right")]
-    WrongPassword,
-    #[error("too many attempts")]
-    RateLimited(u64),
-    #[error(
-        "Stripe could not be reached or refused the request; nothing was changed, please try again"
-    )]
-    Stripe(#[source] BillingError),
-    #[error(transparent)]
-    ReadOnly(#[from] ReadOnly),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
 
 /// The billing state as pages and the API show it.
 #[derive(Debug, Clone)]
@@ -60,7 +30,7 @@ pub struct BillingView {
     pub seats_needed: u32,
 }
 
-/// What [`AppState::sync_seats`] did.
+/// What [`App::sync_seats`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeatSync {
     BillingOff,
@@ -98,7 +68,7 @@ pub fn money(amount: i64, currency: &str) -> String {
     }
 }
 
-impl AppState {
+impl App {
     pub fn billing_enabled(&self) -> bool {
         self.billing.is_some()
     }
@@ -108,11 +78,11 @@ impl AppState {
         Ok(self.read_only_reason(t).await?.is_none())
     }
 
-    /// `Err(ReadOnly)` with a message for people when the company may not change data.
-    pub async fn ensure_writable(&self, t: &Tenant) -> Result<(), AccountError> {
+    /// `Err(Error::ReadOnly)` with a message for people when the company may not change data.
+    pub async fn ensure_writable(&self, t: &Tenant) -> Result<(), Error> {
         match self.read_only_reason(t).await? {
             None => Ok(()),
-            Some(why) => Err(ReadOnly(why).into()),
+            Some(why) => Err(Error::ReadOnly(why)),
         }
     }
 
@@ -161,11 +131,11 @@ impl AppState {
 
     /// Starts Stripe Checkout for as many seats as there are active employees; returns the
     /// URL to send the owner to.
-    pub async fn start_checkout(&self, owner: &Principal) -> Result<String, AccountError> {
-        let client = self.billing.as_ref().ok_or(AccountError::BillingOff)?;
+    pub async fn start_checkout(&self, owner: &Principal) -> Result<String, Error> {
+        let client = self.billing.as_ref().ok_or(Error::BillingOff)?;
         let t = &owner.tenant;
         if self.store.subscription(t).await?.is_some_and(|s| live(&s)) {
-            return Err(AccountError::AlreadySubscribed);
+            return Err(Error::AlreadySubscribed);
         }
         let email = match &owner.kind {
             store::PrincipalKind::User { email, .. } => email.clone(),
@@ -187,14 +157,14 @@ impl AppState {
     }
 
     /// A Stripe Billing Portal session (payment method, invoices, cancellation).
-    pub async fn portal_url(&self, t: &Tenant) -> Result<String, AccountError> {
-        let client = self.billing.as_ref().ok_or(AccountError::BillingOff)?;
+    pub async fn portal_url(&self, t: &Tenant) -> Result<String, Error> {
+        let client = self.billing.as_ref().ok_or(Error::BillingOff)?;
         let customer = self
             .store
             .subscription(t)
             .await?
             .and_then(|s| s.customer_id)
-            .ok_or(AccountError::NoCustomer)?;
+            .ok_or(Error::NoCustomer)?;
         let portal = client
             .create_portal_session(&customer, &self.link("/billing"))
             .await
@@ -207,7 +177,7 @@ impl AppState {
     /// idempotency key is derived from the company, the new count and the stored
     /// subscription version, so a retried call cannot apply twice while a later change
     /// back to the same count is still sent.
-    pub async fn sync_seats(&self, t: &Tenant) -> Result<SeatSync, AccountError> {
+    pub async fn sync_seats(&self, t: &Tenant) -> Result<SeatSync, Error> {
         let Some(client) = &self.billing else {
             return Ok(SeatSync::BillingOff);
         };
@@ -241,7 +211,15 @@ impl AppState {
 
     /// Cancels the Stripe subscription, if there is a live one (account cancellation and
     /// deletion).
-    pub(crate) async fn cancel_stripe_subscription(&self, t: &Tenant) -> Result<(), AccountError> {
+    /// After the number of active employees changed: tell Stripe. A failure here must not
+    /// undo the change people just made; it is logged and the next change syncs again.
+    pub(crate) async fn seats_changed(&self, t: &Tenant) {
+        if let Err(e) = self.sync_seats(t).await {
+            tracing::warn!(error = %e, "seat count could not be synced to billing");
+        }
+    }
+
+    pub(crate) async fn cancel_stripe_subscription(&self, t: &Tenant) -> Result<(), Error> {
         let Some(client) = &self.billing else {
             return Ok(());
         };
@@ -457,9 +435,9 @@ impl AppState {
     }
 }
 
-fn stripe_failed(e: BillingError) -> AccountError {
+fn stripe_failed(e: BillingError) -> Error {
     tracing::error!(error = %e, "Stripe request failed");
-    AccountError::Stripe(e)
+    Error::Stripe(e)
 }
 
 #[cfg(test)]

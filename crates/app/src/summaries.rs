@@ -6,7 +6,7 @@
 
 use crate::mail::Mail;
 use crate::reports::{AnalysisIndex, Calendar};
-use crate::AppState;
+use crate::App;
 use analysis::WeeklyFigures;
 use domain::{ReportExtraction, Role, ShiftId, SummaryId, TaskStatus};
 use jiff::civil::Date;
@@ -16,7 +16,7 @@ use store::{NewSummary, ReportCompany, ShiftFilter, StoreError, Tenant};
 
 /// The anonymised figures of one week. Names and texts are read only to be counted.
 pub async fn weekly_figures(
-    state: &AppState,
+    state: &App,
     t: &Tenant,
     cal: &Calendar,
     week: Date,
@@ -109,11 +109,7 @@ pub enum Outcome {
 }
 
 /// Summarises one company's week (the week containing `day`) unless already done.
-pub async fn summarize_week(
-    state: &AppState,
-    t: &Tenant,
-    day: Date,
-) -> Result<Outcome, StoreError> {
+pub async fn summarize_week(state: &App, t: &Tenant, day: Date) -> Result<Outcome, StoreError> {
     let cal = Calendar::of(state, t).await?;
     let week = cal.week_of(day);
     let next = week.checked_add(7.days()).unwrap_or(week);
@@ -172,7 +168,7 @@ pub async fn summarize_week(
 }
 
 async fn mail_summary(
-    state: &AppState,
+    state: &App,
     t: &Tenant,
     id: SummaryId,
     week: &str,
@@ -201,13 +197,13 @@ async fn mail_summary(
 }
 
 /// One round of the job: the last finished week of every active company.
-pub async fn run_due(state: &AppState) -> Result<usize, StoreError> {
+pub async fn run_due(state: &App) -> Result<usize, StoreError> {
     run_for(state, None).await
 }
 
 /// Summarises, for every active company, the week containing `day` (`None`: the last
 /// finished week in each company's zone). Returns how many summaries were created.
-pub async fn run_for(state: &AppState, day: Option<Date>) -> Result<usize, StoreError> {
+pub async fn run_for(state: &App, day: Option<Date>) -> Result<usize, StoreError> {
     let mut created = 0;
     for ReportCompany { tenant, .. } in state.store.report_companies().await? {
         let target = match day {

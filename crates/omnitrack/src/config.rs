@@ -193,7 +193,7 @@ impl Config {
                 .read_cache_ms
                 .or(file.read_cache_ms)
                 .map(std::time::Duration::from_millis)
-                .unwrap_or(web::read_cache::DEFAULT_TTL),
+                .unwrap_or(app::read_cache::DEFAULT_TTL),
         })
     }
 }
@@ -249,7 +249,7 @@ mod tests {
     #[test]
     fn read_cache_defaults_to_the_web_ttl_and_zero_turns_it_off() {
         let c = Config::resolve(ServeArgs::default()).unwrap();
-        assert_eq!(c.read_cache_ttl, web::read_cache::DEFAULT_TTL);
+        assert_eq!(c.read_cache_ttl, app::read_cache::DEFAULT_TTL);
         let c = Config::resolve(ServeArgs {
             read_cache_ms: Some(0),
             ..Default::default()

@@ -4,6 +4,7 @@
 //! kiosk alerts, and weekly summaries — written with batched inserts so it is quick.
 
 use analysis::{local_report, local_standup};
+use app::App;
 use domain::score::{compute, ScoreWeights};
 use domain::{Email, EmployeeId, ShiftId, TaskId, TaskStatus};
 use jiff::civil::Date;
@@ -11,7 +12,6 @@ use jiff::{SignedDuration, Timestamp, ToSpan};
 use std::collections::HashMap;
 use store::seed::{SeedAnalysis, SeedEmployee, SeedShift, SeedTask};
 use store::{JobKind, NewCompany, TaskState, Tenant};
-use web::AppState;
 
 pub const DEMO_EMAIL: &str = "owner@demo.omnitrack.example";
 pub const DEMO_PASSWORD: &str = "demo-password-2026";
@@ -258,7 +258,7 @@ enum Writer {
 }
 
 impl Writer {
-    fn start(state: &AppState, t: &Tenant) -> anyhow::Result<Self> {
+    fn start(state: &App, t: &Tenant) -> anyhow::Result<Self> {
         let Some(mut seeder) = state.store.sqlite_seeder(t)? else {
             return Ok(Self::Store);
         };
@@ -272,7 +272,7 @@ impl Writer {
         Ok(Self::Thread { tx, done })
     }
 
-    async fn write(&self, state: &AppState, t: &Tenant, batch: Batch) -> anyhow::Result<()> {
+    async fn write(&self, state: &App, t: &Tenant, batch: Batch) -> anyhow::Result<()> {
         match self {
             // A closed channel means the writer stopped on an error; `finish` reports it.
             Self::Thread { tx, .. } => {
@@ -306,7 +306,7 @@ fn at(day: Date, minutes: i64, tz: &jiff::tz::TimeZone) -> Timestamp {
 }
 
 /// Seeds a company. Fails when the owner's email already has an account.
-pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedReport> {
+pub async fn seed(state: &App, o: &SeedOptions) -> anyhow::Result<SeedReport> {
     let started = std::time::Instant::now();
     let email = Email::parse(&o.email)?;
     if state.store.login_user(&email).await?.is_some() {
@@ -314,7 +314,7 @@ pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedRepor
     }
     let tz_name = domain::TimeZoneName::parse(&o.timezone)?;
     let tz = tz_name.tz();
-    let hash = web::auth::password::hash(o.password.clone())
+    let hash = app::credentials::password::hash(o.password.clone())
         .await
         .map_err(|e| anyhow::anyhow!("password hash: {e}"))?;
     let now = state.clock.now();
@@ -546,8 +546,8 @@ pub async fn seed(state: &AppState, o: &SeedOptions) -> anyhow::Result<SeedRepor
         let this_week = domain::calendar::week_start(today, jiff::civil::Weekday::Monday);
         let mut w = domain::calendar::week_start(first_day, jiff::civil::Weekday::Monday);
         while w < this_week {
-            if let web::summaries::Outcome::Created(_) =
-                web::summaries::summarize_week(state, &t, w).await?
+            if let app::summaries::Outcome::Created(_) =
+                app::summaries::summarize_week(state, &t, w).await?
             {
                 summaries += 1;
             }

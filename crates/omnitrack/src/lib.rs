@@ -2,11 +2,9 @@
 //! command line and calls into here; tests build the very same [`Application`].
 
 pub mod cli;
-pub mod clock_workers;
 pub mod config;
 pub mod demo;
 pub mod eval_cmd;
-pub mod report_worker;
 pub mod smtp;
 pub mod startup;
 pub mod workers;

@@ -108,15 +108,15 @@ async fn main() -> anyhow::Result<()> {
         }
         Some(Command::Purge(args)) => omnitrack::cli::purge(args).await,
         Some(Command::Summaries { week, serve }) => {
-            omnitrack::report_worker::summaries_command(serve, &week).await
+            omnitrack::cli::summaries_command(serve, &week).await
         }
-        Some(Command::Demo(args)) => omnitrack::report_worker::demo_command(args).await,
+        Some(Command::Demo(args)) => omnitrack::cli::demo_command(args).await,
         Some(Command::BenchSeed {
             employees,
             shifts,
             email,
             serve,
-        }) => omnitrack::report_worker::bench_seed_command(serve, employees, shifts, email).await,
+        }) => omnitrack::cli::bench_seed_command(serve, employees, shifts, email).await,
         Some(Command::AnnouncePolicyChange {
             effective,
             summary,

@@ -1,10 +1,10 @@
 //! Mail over SMTP with lettre (tokio, rustls with ring). Used when `SMTP_URL` is set;
 //! the outbox worker retries transient failures, so a down server delays mail, loses none.
 
+use app::{Mail, Mailer, SendError, SendFuture};
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use web::{Mail, Mailer, SendError, SendFuture};
 
 pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -33,7 +33,7 @@ impl SmtpMailer {
         let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(web::mail::header_safe(&mail.subject))
+            .subject(app::mail::header_safe(&mail.subject))
             .message_id(Some(format!("<{message_id}@omnitrack>")));
         let text = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)

@@ -1,14 +1,16 @@
 use crate::Config;
+use app::{App, Clock, FileMailer, Mailer};
 use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use store::Store;
-use web::{AppState, Clock, FileMailer, WebConfig};
+use web::{AppState, WebConfig};
 
 /// A built, migrated, bound application, ready to [`run`](Application::run).
 pub struct Application {
     listener: std::net::TcpListener,
-    state: AppState,
+    app: App,
+    web: WebConfig,
     tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
 }
 
@@ -37,12 +39,13 @@ impl Application {
         if config.bind.port() == 0 && base_url.port() == Some(0) {
             let _ = base_url.set_port(Some(listener.local_addr()?.port()));
         }
-        let mut web_config = WebConfig::new(base_url);
-        web_config.trust_proxy = config.trust_proxy;
+        let mut web = WebConfig::new(base_url.clone());
+        web.trust_proxy = config.trust_proxy;
+        let mut app_config = app::Config::new(base_url);
         if let Some(wait) = config.analysis_wait {
-            web_config.analysis_wait = wait;
+            app_config.analysis_wait = wait;
         }
-        let mailer: Arc<dyn web::Mailer> = match &config.smtp_url {
+        let mailer: Arc<dyn Mailer> = match &config.smtp_url {
             Some(url) => Arc::new(crate::smtp::SmtpMailer::new(
                 url.expose_secret(),
                 &config.mail_from,
@@ -67,19 +70,20 @@ impl Application {
             model = analyzer.model(),
             "analyzer ready"
         );
-        let state = AppState {
+        let app = App {
             store,
-            config: Arc::new(web_config),
+            config: Arc::new(app_config),
             mailer,
             clock,
             analyzer,
             billing,
             data_dir: config.data_dir.clone(),
-            read_cache: web::read_cache::ReadCache::new(config.read_cache_ttl),
+            read_cache: app::read_cache::ReadCache::new(config.read_cache_ttl),
         };
         Ok(Self {
             listener,
-            state,
+            app,
+            web,
             tls: config.tls,
         })
     }
@@ -88,22 +92,23 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    pub fn state(&self) -> &AppState {
-        &self.state
+    /// The application's use cases, for commands and tests that drive them directly.
+    pub fn app(&self) -> &App {
+        &self.app
     }
 
     /// Serves until SIGINT/SIGTERM, then finishes in-flight requests and returns.
     pub async fn run(self) -> anyhow::Result<()> {
-        let app =
-            web::router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let router = web::router(AppState::new(self.app.clone(), self.web.clone()))
+            .into_make_service_with_connect_info::<SocketAddr>();
         let addr = self.listener.local_addr()?;
-        let workers = crate::workers::spawn(self.state.clone());
-        let summaries = crate::report_worker::spawn(self.state.clone());
+        let workers = crate::workers::spawn(self.app.clone());
+        let summaries = crate::workers::summaries::spawn(self.app.clone());
         match self.tls {
             None => {
-                tracing::info!(%addr, url = %self.state.config.base_url, "OmniTrack listening");
+                tracing::info!(%addr, url = %self.app.config.base_url, "OmniTrack listening");
                 let listener = tokio::net::TcpListener::from_std(self.listener)?;
-                axum::serve(listener, app)
+                axum::serve(listener, router)
                     .with_graceful_shutdown(shutdown_signal())
                     .await?;
             }
@@ -116,10 +121,10 @@ impl Application {
                     shutdown_signal().await;
                     h.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
                 });
-                tracing::info!(%addr, url = %self.state.config.base_url, "OmniTrack listening (TLS)");
+                tracing::info!(%addr, url = %self.app.config.base_url, "OmniTrack listening (TLS)");
                 axum_server::from_tcp_rustls(self.listener, tls)
                     .handle(handle)
-                    .serve(app)
+                    .serve(router)
                     .await?;
             }
         }
@@ -127,7 +132,7 @@ impl Application {
         for w in workers {
             w.abort();
         }
-        self.state.store.close().await;
+        self.app.store.close().await;
         tracing::info!("shut down cleanly");
         Ok(())
     }

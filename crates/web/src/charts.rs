@@ -13,12 +13,7 @@ const RIGHT: f64 = 12.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 30.0;
 
-/// One stacked series (e.g. one employee's hours per day).
-#[derive(Debug, Clone)]
-pub struct Series {
-    pub name: String,
-    pub values: Vec<f64>,
-}
+pub use app::reports::Series;
 
 /// One line; `None` leaves a gap (no score that day).
 #[derive(Debug, Clone)]

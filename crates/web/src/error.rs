@@ -1,6 +1,7 @@
 //! The web layer's errors, each mapped to a response exactly once. Internal causes are
 //! logged with the request's id; people see a safe message.
 
+use app::Error;
 use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -130,6 +131,42 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// Every failure of a use case, as the API answers it.
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        let msg = e.to_string();
+        match e {
+            Error::Invalid(v) => v.into(),
+            Error::Rejected(m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_violated", m),
+            Error::Conflict(m) => Self::conflict(m),
+            Error::BadCredentials => Self::unauthorized(msg),
+            Error::RateLimited { retry_after } | Error::Locked { retry_after } => {
+                Self::too_many(retry_after)
+            }
+            Error::ReadOnly(m) => Self::new(StatusCode::FORBIDDEN, "read_only", m),
+            Error::WrongPassword => Self::new(StatusCode::FORBIDDEN, "wrong_password", msg),
+            Error::WrongCode => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_code", msg),
+            Error::AlreadyIn { .. } | Error::AlreadyOnBreak | Error::NotOnBreak => {
+                Self::conflict(msg)
+            }
+            Error::NotIn => Self::conflict("not clocked in: there is no open shift"),
+            Error::BillingOff => Self::new(StatusCode::NOT_FOUND, "billing_off", msg),
+            Error::AlreadySubscribed | Error::NoCustomer | Error::NotCanceled => {
+                Self::conflict(msg)
+            }
+            Error::Stripe(_) => Self::new(StatusCode::BAD_GATEWAY, "billing_unavailable", msg),
+            Error::PolicyTooSoon { .. } => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_violated", msg)
+            }
+            Error::Store(s) => s.into(),
+            Error::Json(_) | Error::Internal => {
+                tracing::error!(error = %msg, "internal error");
+                Self::internal()
+            }
+        }
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         match r {
@@ -197,6 +234,28 @@ impl From<StoreError> for PageError {
     }
 }
 
+/// Every failure of a use case, as a page shows it (pages that show a failure next to a
+/// field match the variant themselves first).
+impl From<Error> for PageError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Store(s) => s.into(),
+            Error::RateLimited { retry_after } | Error::Locked { retry_after } => {
+                Self::TooMany(retry_after)
+            }
+            Error::ReadOnly(m) => Self::Forbidden(m),
+            Error::BillingOff => Self::NotFound,
+            Error::Stripe(_) => Self::Unavailable(e.to_string()),
+            Error::Json(_) | Error::Internal => {
+                tracing::error!(error = %e, "internal error");
+                Self::Internal
+            }
+            Error::NotIn => Self::BadRequest("not clocked in: there is no open shift".into()),
+            other => Self::BadRequest(other.to_string()),
+        }
+    }
+}
+
 impl From<FormRejection> for PageError {
     fn from(r: FormRejection) -> Self {
         Self::BadRequest(format!("the form could not be read: {}", r.body_text()))
@@ -233,8 +292,8 @@ impl IntoResponse for PageError {
                 "Something went wrong on our side. It has been logged; please try again.".into(),
             ),
         };
-        let page = crate::pages::ErrorPage {
-            nav: crate::pages::Nav::anonymous(),
+        let page = crate::views::ErrorPage {
+            nav: crate::views::Nav::anonymous(),
             title,
             message: &message,
         };

@@ -121,14 +121,14 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/webhooks/stripe", post(crate::webhooks::stripe))
+        .route("/webhooks/stripe", post(api::webhooks::stripe))
         .route("/static/style.css", get(static_files::style))
         .route("/static/app.js", get(static_files::app_js))
         .fallback(|| async { crate::error::PageError::NotFound })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn_with_state(
             state.clone(),
-            crate::read_cache::bump_after_writes,
+            crate::middleware::bump_generation::bump_after_writes,
         ))
         .layer(from_fn_with_state(state.clone(), check_origin))
         .layer(from_fn_with_state(state.clone(), security_headers))

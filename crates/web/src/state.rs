@@ -1,22 +1,21 @@
-use crate::{Clock, Mailer};
+//! What every handler gets: the application ([`app::App`], whose use cases handlers call)
+//! and what only the HTTP edge needs to know.
+
+use crate::views::timesheet::{TeamView, TimesheetKey};
+use app::read_cache::Memo;
+use app::App;
 use std::sync::Arc;
-use store::{SessionPolicy, Store};
+use store::SessionPolicy;
 use url::Url;
 
 /// What the web layer needs to know about its deployment.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
-    /// Public URL, used for links in mail and for the Origin check.
+    /// Public URL: the origin the Origin check expects, and https for `Secure` cookies.
     pub base_url: Url,
     /// Trust `X-Forwarded-For` for the client IP (only behind a proxy you control).
     pub trust_proxy: bool,
     pub session: SessionPolicy,
-    /// Login / token attempts per IP per 5 minutes.
-    pub login_ip_limit: u32,
-    /// Failed logins per account per 15 minutes before it is locked for the window.
-    pub login_account_limit: u32,
-    /// How long the kiosk waits for the standup check before saying it comes later.
-    pub analysis_wait: std::time::Duration,
 }
 
 impl WebConfig {
@@ -25,9 +24,6 @@ impl WebConfig {
             base_url,
             trust_proxy: false,
             session: SessionPolicy::default(),
-            login_ip_limit: 30,
-            login_account_limit: 10,
-            analysis_wait: std::time::Duration::from_secs(3),
         }
     }
 
@@ -42,20 +38,31 @@ impl WebConfig {
     }
 }
 
-/// Shared by every handler. Cheap to clone (everything inside is an `Arc` or a pool).
+/// Shared by every handler. Cheap to clone. It dereferences to [`App`], so a handler calls
+/// a use case as `state.clock_in(…)` and reads `state.store` / `state.clock` directly.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    pub app: App,
     pub config: Arc<WebConfig>,
-    pub mailer: Arc<dyn Mailer>,
-    pub clock: Clock,
-    /// Standup checks, report extraction and weekly summaries.
-    pub analyzer: analysis::Analyzer,
-    /// Stripe, when `STRIPE_SECRET_KEY` is set (its config holds the webhook secret);
-    /// `None`: billing off, unlimited seats. See [`crate::billing`].
-    pub billing: Option<Arc<billing::StripeClient>>,
-    /// The data dir (company files live under `companies/{id}/`).
-    pub data_dir: std::path::PathBuf,
-    /// Computed boards and timesheets; writers call `bump()` (see [`crate::read_cache`]).
-    pub read_cache: crate::read_cache::ReadCache,
+    /// Rendered team timesheets, kept under the app's read-cache generation (see
+    /// [`app::read_cache`]); they are HTML, so they live at the edge.
+    pub timesheets: Arc<Memo<TimesheetKey, TeamView>>,
+}
+
+impl AppState {
+    pub fn new(app: App, config: WebConfig) -> Self {
+        Self {
+            app,
+            config: Arc::new(config),
+            timesheets: Arc::default(),
+        }
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }

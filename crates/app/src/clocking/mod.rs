@@ -3,31 +3,15 @@
 //! out with a report, breaks. Punches are committed before anything else happens; the
 //! analysis runs after, with a short wait for the standup check when someone is watching.
 
-use crate::auth::password;
-use crate::AppState;
-use domain::{EmployeeId, IdCode, KioskId, ReportText, StandupCheck, StandupText, ValidationError};
-use jiff::{SignedDuration, Timestamp};
-use store::{Analysis, Employee, Job, Shift, StoreError, Task, Tenant};
+mod housekeeping;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ClockError {
-    #[error(transparent)]
-    Invalid(#[from] ValidationError),
-    #[error("that ID code or PIN is not right")]
-    WrongCode,
-    #[error("too many wrong codes; try again in {retry_after} seconds")]
-    Locked { retry_after: u64 },
-    #[error("already clocked in since {since}")]
-    AlreadyIn { since: Timestamp, shift: Box<Shift> },
-    #[error("not clocked in")]
-    NotIn,
-    #[error("already on a break")]
-    AlreadyOnBreak,
-    #[error("not on a break")]
-    NotOnBreak,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+pub use housekeeping::{DEFAULT_SHIFT, MAX_OPEN_SHIFT};
+
+use crate::credentials::password;
+use crate::{App, Error};
+use domain::{EmployeeId, IdCode, KioskId, ReportText, StandupCheck, StandupText};
+use jiff::SignedDuration;
+use store::{Analysis, Employee, Job, Shift, StoreError, Task, Tenant};
 
 /// Who is at the clock: a kiosk device, a supervisor (API), or a personal link.
 #[derive(Debug, Clone, Copy)]
@@ -64,7 +48,7 @@ pub struct ClockOut {
 const BURST_WINDOW: SignedDuration = SignedDuration::from_secs(10);
 const BURST_COUNT: u32 = 4;
 
-impl AppState {
+impl App {
     /// Finds the active employee for an ID code (and PIN when one is set), enforcing
     /// lockouts per device and per code with growing backoff.
     pub async fn identify(
@@ -74,9 +58,9 @@ impl AppState {
         code: &str,
         pin: Option<&str>,
         ip: &str,
-    ) -> Result<Employee, ClockError> {
+    ) -> Result<Employee, Error> {
         let now = self.clock.now();
-        let code = IdCode::parse(code).map_err(|_| ClockError::WrongCode)?;
+        let code = IdCode::parse(code).map_err(|_| Error::WrongCode)?;
         let device_key = source.lock_key();
         let code_key = format!("code:{}:{}", t.company_id(), code.as_str());
         let keys: Vec<&str> = device_key
@@ -89,7 +73,7 @@ impl AppState {
         let lockouts = self.store.lockouts(&keys).await?;
         for key in &keys {
             if let Some((_, until)) = lockouts.iter().find(|(k, u)| k == key && *u > now) {
-                return Err(ClockError::Locked {
+                return Err(Error::Locked {
                     retry_after: until.duration_since(now).as_secs().max(1) as u64,
                 });
             }
@@ -157,17 +141,13 @@ impl AppState {
                         )
                         .await?;
                 }
-                Err(ClockError::WrongCode)
+                Err(Error::WrongCode)
             }
         }
     }
 
     /// The employee's open tasks, shown at clock-in.
-    pub async fn open_tasks(
-        &self,
-        t: &Tenant,
-        employee: EmployeeId,
-    ) -> Result<Vec<Task>, ClockError> {
+    pub async fn open_tasks(&self, t: &Tenant, employee: EmployeeId) -> Result<Vec<Task>, Error> {
         Ok(self.store.open_tasks_of(t, employee).await?)
     }
 
@@ -176,7 +156,7 @@ impl AppState {
         t: &Tenant,
         employee: &Employee,
         standup: &str,
-    ) -> Result<ClockIn, ClockError> {
+    ) -> Result<ClockIn, Error> {
         let standup = StandupText::parse(standup)?;
         let now = self.clock.now();
         let company = self.store.company(t).await?;
@@ -201,8 +181,8 @@ impl AppState {
                     .store
                     .open_shift(t, employee.id, now)
                     .await?
-                    .ok_or(ClockError::NotIn)?;
-                return Err(ClockError::AlreadyIn {
+                    .ok_or(Error::NotIn)?;
+                return Err(Error::AlreadyIn {
                     since: open.clock_in_at,
                     shift: Box::new(open),
                 });
@@ -226,7 +206,7 @@ impl AppState {
         t: &Tenant,
         employee: &Employee,
         report: &str,
-    ) -> Result<ClockOut, ClockError> {
+    ) -> Result<ClockOut, Error> {
         let report = ReportText::parse(report)?;
         let now = self.clock.now();
         let punch = match self.analysis_lease() {
@@ -243,7 +223,7 @@ impl AppState {
         };
         let (shift, job) = match punch {
             Ok(s) => s,
-            Err(StoreError::NotFound) => return Err(ClockError::NotIn),
+            Err(StoreError::NotFound) => return Err(Error::NotIn),
             Err(e) => return Err(e.into()),
         };
         let score = self
@@ -253,27 +233,27 @@ impl AppState {
         Ok(ClockOut { shift, score })
     }
 
-    pub async fn start_break(&self, t: &Tenant, employee: &Employee) -> Result<Shift, ClockError> {
+    pub async fn start_break(&self, t: &Tenant, employee: &Employee) -> Result<Shift, Error> {
         match self
             .store
             .start_break(t, employee.id, self.clock.now())
             .await
         {
             Ok(s) => Ok(s),
-            Err(StoreError::NotFound) => Err(ClockError::NotIn),
-            Err(StoreError::Conflict(_)) => Err(ClockError::AlreadyOnBreak),
+            Err(StoreError::NotFound) => Err(Error::NotIn),
+            Err(StoreError::Conflict(_)) => Err(Error::AlreadyOnBreak),
             Err(e) => Err(e.into()),
         }
     }
 
-    pub async fn end_break(&self, t: &Tenant, employee: &Employee) -> Result<Shift, ClockError> {
+    pub async fn end_break(&self, t: &Tenant, employee: &Employee) -> Result<Shift, Error> {
         let open = self
             .store
             .open_shift(t, employee.id, self.clock.now())
             .await?
-            .ok_or(ClockError::NotIn)?;
+            .ok_or(Error::NotIn)?;
         if !open.on_break {
-            return Err(ClockError::NotOnBreak);
+            return Err(Error::NotOnBreak);
         }
         Ok(self
             .store
@@ -313,29 +293,6 @@ impl AppState {
                 None
             }
             Err(_) => None,
-        }
-    }
-}
-
-impl From<ClockError> for crate::error::ApiError {
-    fn from(e: ClockError) -> Self {
-        use crate::error::ApiError;
-        use axum::http::StatusCode;
-        match e {
-            ClockError::Invalid(v) => v.into(),
-            ClockError::WrongCode => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "wrong_code",
-                e.to_string(),
-            ),
-            ClockError::Locked { retry_after } => ApiError::too_many(retry_after),
-            ClockError::AlreadyIn { since, .. } => {
-                ApiError::conflict(format!("already clocked in since {since}"))
-            }
-            ClockError::NotIn => ApiError::conflict("not clocked in: there is no open shift"),
-            ClockError::AlreadyOnBreak => ApiError::conflict("already on a break"),
-            ClockError::NotOnBreak => ApiError::conflict("not on a break"),
-            ClockError::Store(s) => s.into(),
         }
     }
 }

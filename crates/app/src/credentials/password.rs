@@ -50,7 +50,7 @@ pub async fn verify_nothing(password: String) {
     let stored = match DUMMY.get() {
         Some(h) => h.clone(),
         None => {
-            let h = hash(crate::auth::token::generate(""))
+            let h = hash(crate::credentials::token::generate(""))
                 .await
                 .unwrap_or_default();
             DUMMY.get_or_init(|| h).clone()

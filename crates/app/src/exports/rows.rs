@@ -4,7 +4,7 @@
 //! small vectors of the two JSON documents it reads (borrowed views of the stored
 //! analyses), and it formats local times without `strftime`'s format interpreter.
 
-use crate::csv::RowWriter;
+use super::csv::RowWriter;
 use crate::reports::{minutes, Calendar};
 use domain::score::ScoreWeights;
 use jiff::tz::Offset;
@@ -12,6 +12,44 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use std::borrow::Cow;
 use store::sqlite::export_reader::ExportRowRef;
+
+/// Which CSV of the shift rows.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    Shifts,
+    Scores,
+}
+
+impl Kind {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Kind::Shifts => "shifts.csv",
+            Kind::Scores => "scores.csv",
+        }
+    }
+
+    pub fn header(self, out: &mut String) {
+        match self {
+            Kind::Shifts => super::csv::write_row(out, &SHIFT_HEADER),
+            Kind::Scores => super::csv::write_row(out, &SCORE_HEADER),
+        }
+    }
+
+    /// Appends the row(s) of this kind for one shift.
+    pub fn write(
+        self,
+        out: &mut String,
+        scratch: &mut RowScratch,
+        r: &ExportRowRef<'_>,
+        cal: &Calendar,
+        now: Timestamp,
+    ) {
+        match self {
+            Kind::Shifts => shift_row(out, scratch, r, cal, now),
+            Kind::Scores => score_row(out, scratch, r),
+        }
+    }
+}
 
 pub const SHIFT_HEADER: [&str; 30] = [
     "shift_id",
@@ -358,5 +396,5 @@ pub fn score_row(out: &mut String, scratch: &mut RowScratch, r: &ExportRowRef<'_
 }
 
 #[cfg(test)]
-#[path = "export_rows_tests.rs"]
+#[path = "rows_tests.rs"]
 mod tests;

@@ -2,7 +2,7 @@
 //! analyses parsed into the domain types, local times through `strftime`.
 
 use super::*;
-use crate::csv::{write_cells, Cell};
+use crate::exports::csv::{write_cells, Cell};
 use domain::score::{compute, ScoreBreakdown};
 use domain::{EmployeeId, ShiftId, StandupCheck, TaskMention, TaskStatus};
 use jiff::tz::TimeZone;

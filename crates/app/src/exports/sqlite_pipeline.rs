@@ -8,16 +8,16 @@
 //! measured +17 % throughput for +35 % CPU, while moving the formatting to a second thread
 //! leaves the reader all of its core.
 //!
-//! Memory is bounded by the queues: two pages in flight (~1 MB each) and [`QUEUED`] chunks.
+//! Memory is bounded by the queues: two pages in flight (~1 MB each) and
+//! [`super::body::QUEUED`] chunks.
 //! The reader copies a page out before it waits for the formatter, so a slow client never
 //! holds a read snapshot open (which would keep the WAL from being checkpointed). A client
 //! that goes away closes the queues and both threads stop.
 
-use crate::export_rows::RowScratch;
-use crate::export_stream::{Kind, CHUNK};
+use super::body::{Chunk, CHUNK};
+use super::rows::{Kind, RowScratch};
 use crate::reports::Calendar;
 use crate::Clock;
-use axum::body::Bytes;
 use std::sync::mpsc as pages;
 use store::sqlite::export_reader::{ExportPage, ExportSource};
 use store::StoreError;
@@ -25,11 +25,6 @@ use tokio::sync::mpsc;
 
 /// Shifts per page (one statement run; ~1 MB of copied rows).
 const PAGE: u32 = 1000;
-
-/// Chunks waiting for the client at most.
-pub(crate) const QUEUED: usize = 8;
-
-type Chunk = Result<Bytes, std::io::Error>;
 
 /// Starts the reader and the formatter; the chunks arrive on `tx`, the header first.
 pub(crate) fn start(
@@ -100,7 +95,7 @@ fn format(
             kind.write(&mut buf, &mut scratch, &r, cal, now);
             if buf.len() >= CHUNK {
                 let chunk = std::mem::replace(&mut buf, String::with_capacity(CHUNK + 4096));
-                if tx.blocking_send(Ok(Bytes::from(chunk))).is_err() {
+                if tx.blocking_send(Ok(chunk.into_bytes())).is_err() {
                     return;
                 }
             }
@@ -109,6 +104,6 @@ fn format(
         let _ = empty.try_send(page);
     }
     if !buf.is_empty() {
-        let _ = tx.blocking_send(Ok(Bytes::from(buf)));
+        let _ = tx.blocking_send(Ok(buf.into_bytes()));
     }
 }

@@ -1,7 +1,9 @@
 //! Outgoing mail. Every message goes through the `outbox` table first (see
-//! [`crate::outbox`]); a [`Mailer`] is how the delivery worker hands one over: SMTP when
+//! [`crate::mail::outbox`]); a [`Mailer`] is how the delivery worker hands one over: SMTP when
 //! `SMTP_URL` is set (in the `omnitrack` crate), else [`FileMailer`], which writes each
 //! message as an `.eml` file under the data dir's `outbox/` that any mail client can open.
+
+pub mod outbox;
 
 use std::future::Future;
 use std::path::PathBuf;

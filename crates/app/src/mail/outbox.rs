@@ -1,11 +1,11 @@
-//! Queuing and delivering mail. [`AppState::send_mail`] stores the message in the outbox
-//! (and, with a local transport, delivers it at once); [`AppState::deliver_mail`] is one
+//! Queuing and delivering mail. [`App::send_mail`] stores the message in the outbox
+//! (and, with a local transport, delivers it at once); [`App::deliver_mail`] is one
 //! round of the delivery worker: claim due messages, hand each to the [`crate::Mailer`],
 //! mark it sent, or schedule a retry with exponential backoff (30 s doubling, at most an
 //! hour). A permanent refusal (e.g. an unknown address) stops the retries.
 
 use crate::mail::{Mail, SendError};
-use crate::AppState;
+use crate::App;
 use jiff::{SignedDuration, Timestamp};
 use store::{NewMail, StoreError, Tenant};
 use uuid::Uuid;
@@ -30,7 +30,7 @@ pub struct DeliveryReport {
     pub given_up: usize,
 }
 
-impl AppState {
+impl App {
     /// Queues a message (tied to `tenant`, so it is purged with the company). Mail failures
     /// are logged, never shown as a failed request: the action itself worked.
     pub async fn send_mail(&self, tenant: Option<&Tenant>, mail: Mail) {

@@ -1,7 +1,7 @@
 //! What supervisors read: the live board, timesheets, and the figures behind charts. Pure
 //! assembly over store reads; pages and the JSON API render the same structs.
 
-use crate::AppState;
+use crate::App;
 use domain::calendar::{day_range, local_time, week_start, weekday_from_iso};
 use domain::{EmployeeId, ReportExtraction, ShiftId, StandupCheck, TaskStatus};
 use jiff::civil::{Date, Weekday};
@@ -22,7 +22,7 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    pub async fn of(state: &AppState, t: &Tenant) -> Result<Self, StoreError> {
+    pub async fn of(state: &App, t: &Tenant) -> Result<Self, StoreError> {
         let c = state.store.company(t).await?;
         // The zone was validated at sign-up; an unknown one (tz database change) falls back to UTC.
         let tz = TimeZone::get(&c.timezone).unwrap_or(TimeZone::UTC);
@@ -54,6 +54,13 @@ impl Calendar {
     pub fn clock(&self, t: Timestamp) -> String {
         t.to_zoned(self.tz.clone()).strftime("%H:%M").to_string()
     }
+}
+
+/// One stacked series (e.g. one employee's hours per day).
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<f64>,
 }
 
 /// Whole minutes from milliseconds, rounded to the nearest minute (sums are rounded once,
@@ -142,14 +149,14 @@ pub struct SummaryRow {
     pub created_at: String,
 }
 
-pub async fn board(state: &AppState, t: &Tenant) -> Result<Board, StoreError> {
+pub async fn board(state: &App, t: &Tenant) -> Result<Board, StoreError> {
     let cal = Calendar::of(state, t).await?;
     board_for(state, t, &cal).await
 }
 
 /// [`board`] with the company's calendar already read. Every list is one query with the
 /// employee's name joined in; only today's standups that missed a task are read and parsed.
-pub async fn board_for(state: &AppState, t: &Tenant, cal: &Calendar) -> Result<Board, StoreError> {
+pub async fn board_for(state: &App, t: &Tenant, cal: &Calendar) -> Result<Board, StoreError> {
     let now = state.clock.now();
     let store = &state.store;
     let present = store
@@ -347,7 +354,7 @@ pub struct Timesheet {
     pub weekly_target: i64,
     /// Charts: one label per day, hours per employee per day, the team's mean score per day.
     pub day_labels: Vec<String>,
-    pub hours: Vec<crate::charts::Series>,
+    pub hours: Vec<Series>,
     /// How many people the hours chart's last stack ("everyone else") stands for; 0: none.
     pub hours_others: usize,
     pub team_score: Vec<Option<f64>>,
@@ -448,7 +455,7 @@ fn hours(ms: i64) -> f64 {
 }
 
 pub async fn timesheet(
-    state: &AppState,
+    state: &App,
     t: &Tenant,
     cal: &Calendar,
     from: Date,
@@ -537,7 +544,7 @@ fn hours_series(
     fig: &store::TeamFigures,
     day_index: &HashMap<String, usize>,
     day_worked: &[i64],
-) -> (Vec<crate::charts::Series>, usize) {
+) -> (Vec<Series>, usize) {
     let mut working: Vec<&store::EmployeeTotals> =
         fig.employees.iter().filter(|e| e.shifts > 0).collect();
     let lumped = working.len() > CHART_EMPLOYEES + 1;
@@ -571,14 +578,14 @@ fn hours_series(
                 own_ms[i] += d.worked_ms;
             }
         }
-        series.push(crate::charts::Series {
+        series.push(Series {
             name: e.name.clone(),
             values,
         });
     }
     let others = working.len() - own.len();
     if others > 0 {
-        series.push(crate::charts::Series {
+        series.push(Series {
             name: format!("Everyone else ({others} people)"),
             values: day_worked
                 .iter()
@@ -638,7 +645,7 @@ pub struct EmployeeHistory {
 }
 
 pub async fn employee_history(
-    state: &AppState,
+    state: &App,
     t: &Tenant,
     cal: &Calendar,
     id: EmployeeId,

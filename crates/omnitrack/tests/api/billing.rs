@@ -133,12 +133,12 @@ async fn subscribe_then_webhooks_activate_and_seats_follow_employees(c: Ctx) {
             .unwrap();
     }
     let r = c.state.sync_seats(&tenant).await.unwrap();
-    assert_eq!(r, web::subscriptions::SeatSync::Changed { from: 1, to: 3 });
+    assert_eq!(r, app::subscriptions::SeatSync::Changed { from: 1, to: 3 });
     assert_eq!(c.billing(&co.token).await["seats"], 3);
     // In sync: no further call (the mock expects exactly one).
     assert_eq!(
         c.state.sync_seats(&tenant).await.unwrap(),
-        web::subscriptions::SeatSync::Unchanged(3)
+        app::subscriptions::SeatSync::Unchanged(3)
     );
     let calls = stripe.received_requests().await.unwrap();
     let seat_call = calls
@@ -445,7 +445,7 @@ async fn billing_off_means_no_billing_and_full_access(c: Ctx) {
         .unwrap();
     assert_eq!(
         c.state.sync_seats(&tenant).await.unwrap(),
-        web::subscriptions::SeatSync::BillingOff
+        app::subscriptions::SeatSync::BillingOff
     );
     // No billing link or page.
     c.app

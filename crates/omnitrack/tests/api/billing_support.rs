@@ -1,12 +1,12 @@
 //! Apps with billing / SMTP configured, a fake Stripe (wiremock) and signed webhooks.
 
 use crate::helpers::TestApp;
+use app::{App, Clock};
 use omnitrack::{Application, Config, ServeArgs};
 use reqwest::{Client, StatusCode};
 use secrecy::SecretString;
 use serde_json::{json, Value};
 use store::StoreKind;
-use web::{AppState, Clock};
 use wiremock::MockServer;
 
 pub const WHSEC: &str = "whsec_test_secret";
@@ -14,7 +14,7 @@ pub const WHSEC: &str = "whsec_test_secret";
 /// A running app plus its state (to run workers by hand) and, with billing, the fake Stripe.
 pub struct Ctx {
     pub app: TestApp,
-    pub state: AppState,
+    pub state: App,
     pub stripe: Option<MockServer>,
 }
 
@@ -52,7 +52,7 @@ pub async fn spawn(kind: StoreKind, setup: Setup) -> Option<Ctx> {
     let app = Application::build_with_store(config, store, clock.clone())
         .await
         .unwrap();
-    let state = app.state().clone();
+    let state = app.app().clone();
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run());
     let browser = Client::builder()

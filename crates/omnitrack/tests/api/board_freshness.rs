@@ -113,12 +113,7 @@ async fn board_shows_punches_at_once(app: TestApp) {
         present(&app.get_json("/api/v1/dashboard", &c.token).await),
         ["Bo Out"]
     );
-    assert_eq!(
-        omnitrack::clock_workers::housekeeping_once(&app.state)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(app.state.housekeeping().await.unwrap(), 1);
     let board = app.get_json("/api/v1/dashboard", &c.token).await;
     assert!(present(&board).is_empty(), "{board}");
     assert_eq!(board["unconfirmed"][0]["name"], "Bo Out");

@@ -544,7 +544,7 @@ async fn export_and_cancel(b: &Client) {
     assert!(content_type.starts_with("text/csv"), "{content_type}");
     let csv = csv.trim_start_matches('\u{feff}');
     let header = csv.lines().next().unwrap_or_default();
-    assert_eq!(header, web::exports::SHIFT_HEADER.join(","));
+    assert_eq!(header, app::exports::SHIFT_HEADER.join(","));
     assert!(
         csv.contains("Ada Lovelace") && csv.contains("Grace Hopper"),
         "{csv}"
@@ -570,7 +570,7 @@ async fn export_and_cancel(b: &Client) {
     let after = jiff::Timestamp::now();
     let purge = text_of(b, "section[aria-labelledby='re-h'] strong").await;
     let day = |t: jiff::Timestamp| {
-        (t + web::lifecycle::RETENTION)
+        (t + app::lifecycle::RETENTION)
             .strftime("%Y-%m-%d")
             .to_string()
     };

@@ -504,7 +504,7 @@ async fn streamed_csv_is_the_paged_csv_byte_for_byte(app: TestApp) {
     )
     .await;
     let tenant = |token: &str| {
-        let hash = web::auth::token::hash(token);
+        let hash = app::credentials::token::hash(token);
         let store = app.state.store.clone();
         let now = app.clock.now();
         async move {
@@ -560,13 +560,13 @@ async fn streamed_csv_is_the_paged_csv_byte_for_byte(app: TestApp) {
     // One instant for both reads: open breaks and shifts count up to the same "now".
     app.clock.set(now);
 
-    let cal = web::reports::Calendar::of(&app.state, &ta).await.unwrap();
+    let cal = app::reports::Calendar::of(&app.state, &ta).await.unwrap();
     let zed = ids[0].clone();
-    let cases: Vec<(String, web::exports::ExportQuery)> = vec![
+    let cases: Vec<(String, app::exports::ExportQuery)> = vec![
         (String::new(), Default::default()),
         (
             "from=2026-01-20&to=2026-03-01".into(),
-            web::exports::ExportQuery {
+            app::exports::ExportQuery {
                 from: Some("2026-01-20".into()),
                 to: Some("2026-03-01".into()),
                 employee_id: None,
@@ -574,7 +574,7 @@ async fn streamed_csv_is_the_paged_csv_byte_for_byte(app: TestApp) {
         ),
         (
             format!("employee_id={zed}"),
-            web::exports::ExportQuery {
+            app::exports::ExportQuery {
                 employee_id: Some(zed.clone()),
                 ..Default::default()
             },
@@ -583,8 +583,8 @@ async fn streamed_csv_is_the_paged_csv_byte_for_byte(app: TestApp) {
     let mut sizes = Vec::new();
     for (query, q) in cases {
         for (file, kind) in [
-            ("shifts.csv", web::exports::Kind::Shifts),
-            ("scores.csv", web::exports::Kind::Scores),
+            ("shifts.csv", app::exports::Kind::Shifts),
+            ("scores.csv", app::exports::Kind::Scores),
         ] {
             let res = app
                 .get_api(&format!("/api/v1/exports/{file}?{query}"), &a.token)
@@ -592,10 +592,9 @@ async fn streamed_csv_is_the_paged_csv_byte_for_byte(app: TestApp) {
             assert_eq!(res.status(), StatusCode::OK);
             let streamed = res.bytes().await.unwrap();
             let filter = q.filter(&cal).unwrap();
-            let paged =
-                web::export_stream::paged_csv(app.state.clone(), ta, cal.clone(), filter, kind)
-                    .await
-                    .unwrap();
+            let paged = app::exports::paged_csv(app.state.clone(), ta, cal.clone(), filter, kind)
+                .await
+                .unwrap();
             let lines = streamed.split(|b| *b == b'\n').count();
             assert!(
                 streamed[..] == paged[..],

@@ -1,9 +1,9 @@
+use app::Clock;
 use omnitrack::{Application, Config, ServeArgs};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use store::StoreKind;
-use web::Clock;
 
 pub struct TestApp {
     pub base: String,
@@ -15,7 +15,7 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     pub kind: StoreKind,
     /// The running app's state, for driving background work directly.
-    pub state: web::AppState,
+    pub state: app::App,
 }
 
 pub async fn spawn_app(kind: StoreKind) -> Option<TestApp> {
@@ -63,7 +63,7 @@ async fn spawn_on(
         .await
         .unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
-    let state = app.state().clone();
+    let state = app.app().clone();
     // The listener is bound before `run`, so requests wait in the backlog: no sleep needed.
     tokio::spawn(app.run());
     let browser = Client::builder()

@@ -269,12 +269,7 @@ async fn forgotten_clock_out_is_closed_and_confirmed_at_next_visit(app: TestApp)
         .unwrap();
     // Nobody clocked out; the next morning housekeeping closes the shift.
     app.clock.set("2026-05-05T07:00:00Z".parse().unwrap());
-    assert_eq!(
-        omnitrack::clock_workers::housekeeping_once(&app.state)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(app.state.housekeeping().await.unwrap(), 1);
     let s: Value = app.get_json("/api/v1/shifts", &c.token).await;
     assert_eq!(s["shifts"][0]["auto_closed"], true);
     assert_eq!(s["shifts"][0]["end_confirmed"], false);

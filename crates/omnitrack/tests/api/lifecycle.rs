@@ -196,7 +196,7 @@ async fn thirty_days_after_cancel_every_row_is_purged_and_others_untouched(c: Ct
     // Running again is harmless.
     assert_eq!(
         c.state.run_retention().await.unwrap(),
-        web::lifecycle::RetentionReport::default()
+        app::lifecycle::RetentionReport::default()
     );
 }
 

@@ -102,7 +102,7 @@ async fn smtp_down_then_up(kind: StoreKind) {
     c.app.signup("a@a.test").await;
     request_reset(&c, "a@a.test").await;
     for i in 0..12 {
-        let mail = web::Mail::new(
+        let mail = app::Mail::new(
             format!("user{i}@example.test"),
             format!("Note {i}"),
             format!("Line one\n.starts with a dot\nmail {i}"),

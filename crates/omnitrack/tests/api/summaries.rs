@@ -98,10 +98,10 @@ async fn summary_is_anonymised_and_once_per_week(kind: StoreKind) {
             .is_empty(),
         "nothing went out for an objector's notes"
     );
-    let created = web::summaries::run_for(&state, Some(day)).await.unwrap();
+    let created = app::summaries::run_for(&state, Some(day)).await.unwrap();
     assert_eq!(created, 1);
     assert_eq!(
-        web::summaries::run_for(&state, Some(day)).await.unwrap(),
+        app::summaries::run_for(&state, Some(day)).await.unwrap(),
         0,
         "idempotent per week"
     );
@@ -182,7 +182,7 @@ async fn summary_is_anonymised_and_once_per_week(kind: StoreKind) {
         .await;
     let next = day.checked_add(jiff::ToSpan::days(7)).unwrap();
     assert_eq!(
-        web::summaries::run_for(&state, Some(next)).await.unwrap(),
+        app::summaries::run_for(&state, Some(next)).await.unwrap(),
         1
     );
     let list: Value = t.get_json("/api/v1/summaries", &c.token).await;

@@ -5,12 +5,12 @@ use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
 use crate::middleware::client_ip::ClientIp;
 use crate::AppState;
+use app::settings::AnalysisPolicy;
 use axum::extract::State;
 use axum::Json;
 use domain::score::ScoreWeights;
-use domain::{Role, ValidationError};
+use domain::Role;
 use serde::{Deserialize, Serialize};
-use store::{AnalysisSettings, Tenant};
 use utoipa::ToSchema;
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -24,41 +24,12 @@ pub struct AnalysisSettingsDto {
     pub objection_mode: String,
 }
 
-impl AppState {
-    pub async fn analysis_settings(&self, t: &Tenant) -> Result<AnalysisSettingsDto, ApiError> {
-        let s = self.store.analysis_settings(t).await?;
-        Ok(AnalysisSettingsDto {
-            score_weights: s
-                .score_weights
-                .as_deref()
-                .and_then(|w| serde_json::from_str(w).ok())
-                .unwrap_or_default(),
-            objection_mode: s.objection_mode,
-        })
-    }
-
-    /// Validates and stores new settings (weights must make sense; the mode is one of two).
-    pub async fn set_analysis_settings(
-        &self,
-        t: &Tenant,
-        dto: &AnalysisSettingsDto,
-    ) -> Result<(), ApiError> {
-        let w = &dto.score_weights;
-        let weights = ScoreWeights::parse(w.tasks, w.unplanned, w.blocked_credit)?;
-        if !matches!(dto.objection_mode.as_str(), "local" | "none") {
-            return Err(ValidationError::new("objection_mode", "must be 'local' or 'none'").into());
+impl From<AnalysisPolicy> for AnalysisSettingsDto {
+    fn from(p: AnalysisPolicy) -> Self {
+        Self {
+            score_weights: p.score_weights,
+            objection_mode: p.objection_mode,
         }
-        let json = serde_json::to_string(&weights).map_err(|_| ApiError::internal())?;
-        self.store
-            .set_analysis_settings(
-                t,
-                &AnalysisSettings {
-                    score_weights: Some(json),
-                    objection_mode: dto.objection_mode.clone(),
-                },
-            )
-            .await?;
-        Ok(())
     }
 }
 
@@ -70,7 +41,7 @@ pub async fn get(
     who: ApiPrincipal,
 ) -> Result<Json<AnalysisSettingsDto>, ApiError> {
     who.require(Role::Viewer)?;
-    Ok(Json(state.analysis_settings(who.tenant()).await?))
+    Ok(Json(state.analysis_policy(who.tenant()).await?.into()))
 }
 
 /// Changes the score weights and the objection mode (owner only; applies to new analyses).
@@ -83,15 +54,12 @@ pub async fn put(
     ApiJson(req): ApiJson<AnalysisSettingsDto>,
 ) -> Result<Json<AnalysisSettingsDto>, ApiError> {
     let user = state.api_writer(&who, Role::Owner).await?;
-    state.set_analysis_settings(who.tenant(), &req).await?;
+    let policy = AnalysisPolicy {
+        score_weights: req.score_weights,
+        objection_mode: req.objection_mode,
+    };
     state
-        .audit(
-            who.tenant(),
-            Some(user),
-            "analysis_settings_changed",
-            &req.objection_mode,
-            &ip,
-        )
-        .await;
-    Ok(Json(state.analysis_settings(who.tenant()).await?))
+        .set_analysis_policy(who.tenant(), user, &policy, &ip)
+        .await?;
+    Ok(Json(state.analysis_policy(who.tenant()).await?.into()))
 }

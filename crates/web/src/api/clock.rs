@@ -3,10 +3,10 @@
 
 use super::json::ApiJson;
 use crate::auth::ApiPrincipal;
-use crate::clocking::ClockSource;
 use crate::error::{ApiError, ErrorBody};
 use crate::middleware::client_ip::ClientIp;
 use crate::AppState;
+use app::clocking::ClockSource;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};

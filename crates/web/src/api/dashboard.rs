@@ -1,7 +1,7 @@
 use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
-use crate::reports::{board, Board};
 use crate::AppState;
+use app::reports::{board, Board};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;

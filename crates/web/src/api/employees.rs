@@ -1,15 +1,15 @@
 use super::dto::EmployeeDto;
 use super::json::{ApiJson, ApiPath, ApiQuery};
-use crate::auth::{password, ApiPrincipal};
+use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
 use crate::middleware::client_ip::ClientIp;
 use crate::AppState;
+use app::employees::EmployeeUpdate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use domain::{EmployeeId, EmployeeName, IdCode, Pin, Role};
+use domain::{EmployeeId, Role};
 use serde::{Deserialize, Serialize};
-use store::EmployeeChanges;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -54,23 +54,6 @@ pub struct ListQuery {
     pub include_inactive: bool,
 }
 
-/// A random code people can read aloud: no 0/O or 1/I confusion.
-pub fn generate_code() -> String {
-    use rand::Rng;
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::thread_rng();
-    (0..6)
-        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-        .collect()
-}
-
-pub async fn hash_pin(pin: &str) -> Result<String, ApiError> {
-    let pin = Pin::parse(pin)?;
-    password::hash(pin.expose().to_string())
-        .await
-        .map_err(|_| ApiError::internal())
-}
-
 /// Lists the company's employees.
 #[utoipa::path(get, path = "/api/v1/employees", tag = "employees", security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = EmployeeList), (status = 401, body = ErrorBody)))]
@@ -102,21 +85,13 @@ pub async fn create(
     let e = state
         .add_employee(
             who.tenant(),
+            user,
             &req.name,
             req.id_code.as_deref(),
             req.pin.as_deref(),
-        )
-        .await?;
-    state
-        .audit(
-            who.tenant(),
-            Some(user),
-            "employee_added",
-            &e.id.to_string(),
             &ip,
         )
-        .await;
-    state.seats_changed(who.tenant()).await;
+        .await?;
     Ok((StatusCode::CREATED, Json(e.into())))
 }
 
@@ -149,46 +124,16 @@ pub async fn update(
     ApiJson(req): ApiJson<EmployeePatch>,
 ) -> Result<Json<EmployeeDto>, ApiError> {
     let user = state.api_writer(&who, Role::Supervisor).await?;
-    let name = req.name.as_deref().map(EmployeeName::parse).transpose()?;
-    let code = req.id_code.as_deref().map(IdCode::parse).transpose()?;
-    let pin_hash = match req.pin.as_deref() {
-        None => None,
-        Some("") => Some(None),
-        Some(pin) => Some(Some(hash_pin(pin).await?)),
-    };
-    let changes = EmployeeChanges {
-        name: name.as_ref(),
-        id_code: code.as_ref(),
-        pin_hash: pin_hash.as_ref().map(|p| p.as_deref()),
+    let update = EmployeeUpdate {
+        name: req.name.as_deref(),
+        id_code: req.id_code.as_deref(),
+        pin: req.pin.as_deref(),
         active: req.active,
         objected: req.objected,
     };
     let e = state
-        .store
-        .update_employee(who.tenant(), EmployeeId(id), changes, state.clock.now())
+        .update_employee(who.tenant(), user, EmployeeId(id), update, &ip)
         .await?;
-    if let Some(objected) = req.objected {
-        let action = if objected {
-            "ai_objection_recorded"
-        } else {
-            "ai_objection_withdrawn"
-        };
-        state
-            .audit(who.tenant(), Some(user), action, &e.id.to_string(), &ip)
-            .await;
-    }
-    state
-        .audit(
-            who.tenant(),
-            Some(user),
-            "employee_updated",
-            &e.id.to_string(),
-            &ip,
-        )
-        .await;
-    if req.active.is_some() {
-        state.seats_changed(who.tenant()).await;
-    }
     Ok(Json(e.into()))
 }
 
@@ -204,63 +149,7 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     let user = state.api_writer(&who, Role::Supervisor).await?;
     state
-        .store
-        .delete_employee(who.tenant(), EmployeeId(id))
+        .erase_employee(who.tenant(), user, EmployeeId(id), &ip)
         .await?;
-    state
-        .audit(
-            who.tenant(),
-            Some(user),
-            "employee_erased",
-            &id.to_string(),
-            &ip,
-        )
-        .await;
-    state.seats_changed(who.tenant()).await;
     Ok(StatusCode::NO_CONTENT)
-}
-
-impl AppState {
-    /// Adds an employee from raw input (shared by the API, the page and CSV import).
-    pub async fn add_employee(
-        &self,
-        t: &store::Tenant,
-        name: &str,
-        code: Option<&str>,
-        pin: Option<&str>,
-    ) -> Result<store::Employee, ApiError> {
-        let name = EmployeeName::parse(name)?;
-        let pin_hash = match pin.map(str::trim).filter(|p| !p.is_empty()) {
-            Some(p) => Some(hash_pin(p).await?),
-            None => None,
-        };
-        let now = self.clock.now();
-        match code.map(str::trim).filter(|c| !c.is_empty()) {
-            Some(c) => Ok(self
-                .store
-                .create_employee(t, &name, &IdCode::parse(c)?, pin_hash.as_deref(), now)
-                .await
-                .map_err(|e| match e {
-                    store::StoreError::Conflict(_) => {
-                        ApiError::conflict("an employee with this ID code already exists")
-                    }
-                    other => other.into(),
-                })?),
-            None => {
-                // A generated code could clash; a few tries make that vanishingly unlikely.
-                for _ in 0..5 {
-                    let code = IdCode::parse(&generate_code())?;
-                    match self
-                        .store
-                        .create_employee(t, &name, &code, pin_hash.as_deref(), now)
-                        .await
-                    {
-                        Err(store::StoreError::Conflict(_)) => continue,
-                        other => return Ok(other?),
-                    }
-                }
-                Err(ApiError::internal())
-            }
-        }
-    }
 }

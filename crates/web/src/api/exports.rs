@@ -1,11 +1,11 @@
 use super::json::ApiPath;
 use super::json::ApiQuery;
 use crate::auth::ApiPrincipal;
+use crate::download;
 use crate::error::{ApiError, ErrorBody};
-use crate::exports::{company_zip, employee_zip, stream_shifts, tasks_csv, ExportQuery, Kind};
 use crate::middleware::client_ip::ClientIp;
-use crate::reports::Calendar;
 use crate::AppState;
+use app::exports::{CsvFile, ExportQuery};
 use axum::extract::State;
 use axum::response::Response;
 use domain::{EmployeeId, Role};
@@ -16,22 +16,11 @@ async fn csv(
     who: ApiPrincipal,
     ip: String,
     q: ExportQuery,
-    what: &'static str,
+    file: CsvFile,
 ) -> Result<Response, ApiError> {
     let user = who.require(Role::Supervisor)?;
-    let t = *who.tenant();
-    let cal = Calendar::of(&state, &t).await?;
-    let filter = q.filter(&cal)?;
-    if let Some(e) = filter.employee {
-        // Another company's (or an unknown) employee is a 404, not an empty file.
-        state.store.employee(&t, e).await?;
-    }
-    state.audit(&t, Some(user), "export_csv", what, &ip).await;
-    Ok(match what {
-        "shifts.csv" => stream_shifts(state, t, cal, filter, Kind::Shifts),
-        "scores.csv" => stream_shifts(state, t, cal, filter, Kind::Scores),
-        _ => tasks_csv(&state, &t, filter).await?,
-    })
+    let d = state.export_csv(*who.tenant(), user, file, &q, &ip).await?;
+    Ok(download::response(d))
 }
 
 /// Shifts as CSV (streamed): ids, employee name and ID code, clock-in/out in UTC and in the
@@ -46,7 +35,7 @@ pub async fn shifts(
     ClientIp(ip): ClientIp,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    csv(state, who, ip, q, "shifts.csv").await
+    csv(state, who, ip, q, CsvFile::Shifts).await
 }
 
 /// Scores with their components and reasons, one row per scored shift (streamed CSV).
@@ -58,7 +47,7 @@ pub async fn scores(
     ClientIp(ip): ClientIp,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    csv(state, who, ip, q, "scores.csv").await
+    csv(state, who, ip, q, CsvFile::Scores).await
 }
 
 /// Tasks as CSV; `from` / `to` filter by creation time.
@@ -70,7 +59,7 @@ pub async fn tasks(
     ClientIp(ip): ClientIp,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    csv(state, who, ip, q, "tasks.csv").await
+    csv(state, who, ip, q, CsvFile::Tasks).await
 }
 
 /// Everything the company holds, as CSV and JSON in one zip (owners only; audited).
@@ -82,16 +71,8 @@ pub async fn company(
     ClientIp(ip): ClientIp,
 ) -> Result<Response, ApiError> {
     let user = who.require(Role::Owner)?;
-    state
-        .audit(
-            who.tenant(),
-            Some(user),
-            "export_company",
-            "export.zip",
-            &ip,
-        )
-        .await;
-    Ok(company_zip(&state, who.tenant()).await?)
+    let d = state.export_company(who.tenant(), user, &ip).await?;
+    Ok(download::response(d))
 }
 
 /// Everything about one employee (an access request), as JSON and CSV in one zip (audited).
@@ -104,15 +85,8 @@ pub async fn employee(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Response, ApiError> {
     let user = who.require(Role::Supervisor)?;
-    let res = employee_zip(&state, who.tenant(), EmployeeId(id)).await?;
-    state
-        .audit(
-            who.tenant(),
-            Some(user),
-            "export_employee",
-            &id.to_string(),
-            &ip,
-        )
-        .await;
-    Ok(res)
+    let d = state
+        .export_employee(who.tenant(), user, EmployeeId(id), &ip)
+        .await?;
+    Ok(download::response(d))
 }

@@ -1,8 +1,9 @@
 use super::json::{ApiJson, ApiPath};
-use crate::auth::{token, ApiPrincipal};
+use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
 use crate::middleware::client_ip::ClientIp;
 use crate::AppState;
+use app::credentials::token;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;

@@ -19,6 +19,7 @@ pub mod signup;
 pub mod summaries;
 pub mod tasks;
 pub mod tokens;
+pub mod webhooks;
 
 use crate::AppState;
 use axum::routing::{get, patch, post};

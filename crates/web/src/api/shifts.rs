@@ -137,7 +137,7 @@ pub async fn get(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<ShiftDto>, ApiError> {
     who.require(Role::Viewer)?;
-    Ok(Json(state.shift_dto(who.tenant(), ShiftId(id)).await?))
+    Ok(Json(shift_dto(&state, who.tenant(), ShiftId(id)).await?))
 }
 
 /// Corrects a shift's times or texts. Every change is kept with who, when, old and new
@@ -183,26 +183,9 @@ pub async fn correct(
             .map(|s| s.into_inner()),
     };
     state
-        .store
-        .correct_shift(
-            who.tenant(),
-            ShiftId(id),
-            &c,
-            reason.as_str(),
-            user,
-            state.clock.now(),
-        )
+        .correct_shift(who.tenant(), user, ShiftId(id), &c, &reason, &ip)
         .await?;
-    state
-        .audit(
-            who.tenant(),
-            Some(user),
-            "shift_corrected",
-            &id.to_string(),
-            &ip,
-        )
-        .await;
-    Ok(Json(state.shift_dto(who.tenant(), ShiftId(id)).await?))
+    Ok(Json(shift_dto(&state, who.tenant(), ShiftId(id)).await?))
 }
 
 /// Approves an employee's week, locking its shifts.
@@ -215,26 +198,15 @@ pub async fn approve(
     ApiJson(req): ApiJson<WeekApproval>,
 ) -> Result<Json<ApprovalResult>, ApiError> {
     let user = state.api_writer(&who, Role::Supervisor).await?;
-    let week = state.week_of(&who, &req.week).await?;
-    let n = state
-        .store
+    let (week, n) = state
         .approve_week(
             who.tenant(),
-            EmployeeId(req.employee_id),
-            week,
             user,
-            state.clock.now(),
-        )
-        .await?;
-    state
-        .audit(
-            who.tenant(),
-            Some(user),
-            "week_approved",
-            &format!("{} {week}", req.employee_id),
+            EmployeeId(req.employee_id),
+            &req.week,
             &ip,
         )
-        .await;
+        .await?;
     Ok(Json(ApprovalResult {
         week_start: week.to_string(),
         locked_shifts: n,
@@ -251,20 +223,15 @@ pub async fn unlock(
     ApiJson(req): ApiJson<WeekApproval>,
 ) -> Result<StatusCode, ApiError> {
     let user = state.api_writer(&who, Role::Supervisor).await?;
-    let week = state.week_of(&who, &req.week).await?;
     state
-        .store
-        .unlock_week(who.tenant(), EmployeeId(req.employee_id), week)
-        .await?;
-    state
-        .audit(
+        .unlock_week(
             who.tenant(),
-            Some(user),
-            "week_unlocked",
-            &format!("{} {week}", req.employee_id),
+            user,
+            EmployeeId(req.employee_id),
+            &req.week,
             &ip,
         )
-        .await;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -279,45 +246,17 @@ pub async fn override_score(
     ApiJson(req): ApiJson<ScoreOverride>,
 ) -> Result<Json<ShiftDto>, ApiError> {
     let user = state.api_writer(&who, Role::Supervisor).await?;
-    if req.score > 100 {
-        return Err(ValidationError::new("score", "must be between 0 and 100").into());
-    }
     let reason = Reason::parse(&req.reason)?;
     state
-        .store
-        .override_score(who.tenant(), ShiftId(id), req.score, reason.as_str(), user)
+        .override_score(who.tenant(), user, ShiftId(id), req.score, &reason, &ip)
         .await?;
-    state
-        .audit(
-            who.tenant(),
-            Some(user),
-            "score_overridden",
-            &id.to_string(),
-            &ip,
-        )
-        .await;
-    Ok(Json(state.shift_dto(who.tenant(), ShiftId(id)).await?))
+    Ok(Json(shift_dto(&state, who.tenant(), ShiftId(id)).await?))
 }
 
-impl AppState {
-    pub async fn shift_dto(&self, t: &store::Tenant, id: ShiftId) -> Result<ShiftDto, ApiError> {
-        let now = self.clock.now();
-        let s = self.store.shift(t, id, now).await?;
-        let analyses = self.store.analyses_for(t, &[id]).await?;
-        let changes = self.store.shift_changes(t, id).await?;
-        let mut dto = ShiftDto::new(s, &analyses, now);
-        dto.changes = changes.into_iter().map(ChangeDto::from).collect();
-        Ok(dto)
-    }
-
-    async fn week_of(&self, who: &ApiPrincipal, day: &str) -> Result<jiff::civil::Date, ApiError> {
-        let c = self.store.company(who.tenant()).await?;
-        let d: jiff::civil::Date = day
-            .parse()
-            .map_err(|_| ValidationError::new("week", "must be a date like 2026-05-04"))?;
-        Ok(domain::calendar::week_start(
-            d,
-            domain::calendar::weekday_from_iso(c.week_start),
-        ))
-    }
+/// A shift with its analyses and corrections, as the API shows it.
+async fn shift_dto(state: &AppState, t: &store::Tenant, id: ShiftId) -> Result<ShiftDto, ApiError> {
+    let d = state.shift_detail(t, id).await?;
+    let mut dto = ShiftDto::new(d.shift, &d.analyses, d.now);
+    dto.changes = d.changes.into_iter().map(ChangeDto::from).collect();
+    Ok(dto)
 }

@@ -1,7 +1,8 @@
 use super::json::ApiJson;
 use crate::error::{ApiError, ErrorBody};
 use crate::middleware::client_ip::ClientIp;
-use crate::{AppState, SignupInput};
+use crate::AppState;
+use app::SignupInput;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;

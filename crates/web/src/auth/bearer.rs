@@ -1,8 +1,8 @@
 //! `Authorization: Bearer <token>` for the JSON API.
 
-use crate::auth::token;
 use crate::error::ApiError;
 use crate::AppState;
+use app::credentials::token;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;

@@ -1,6 +1,6 @@
 //! Guards every changing route shares: the caller's role, and whether the company may
-//! change data at all (a canceled or long-unpaid account is read-only); plus keeping the
-//! billed seat count in step with active employees.
+//! change data at all (a canceled or long-unpaid account is read-only; the rule is
+//! [`app::App::ensure_writable`]).
 
 use crate::auth::{ApiPrincipal, PageSession};
 use crate::error::{ApiError, PageError};
@@ -51,13 +51,5 @@ impl AppState {
     /// Clocking needs a writable company too, whoever is at the clock.
     pub async fn clock_writable(&self, t: &Tenant) -> Result<(), ApiError> {
         Ok(self.ensure_writable(t).await?)
-    }
-
-    /// After the number of active employees changed: tell Stripe. A failure here must not
-    /// undo the change people just made; it is logged and the next change syncs again.
-    pub async fn seats_changed(&self, t: &Tenant) {
-        if let Err(e) = self.sync_seats(t).await {
-            tracing::warn!(error = %e, "seat count could not be synced to billing");
-        }
     }
 }

@@ -1,10 +1,10 @@
-//! Who is calling: passwords, random tokens, the session cookie, bearer tokens, CSRF.
+//! Who is calling: the session cookie, bearer tokens, CSRF, and the guards of changing
+//! routes. (Password hashing and token generation are in [`app::credentials`].)
 
 pub mod bearer;
 pub mod csrf;
-pub mod password;
+mod guards;
 pub mod session;
-pub mod token;
 
 pub use bearer::ApiPrincipal;
 pub use session::{OptionalSession, PageSession, SESSION_COOKIE};

@@ -1,8 +1,8 @@
 //! The one cookie: `omnitrack_session`, HttpOnly, SameSite=Lax, Secure over https.
 
-use crate::auth::token;
 use crate::error::PageError;
 use crate::AppState;
+use app::credentials::token;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};

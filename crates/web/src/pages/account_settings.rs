@@ -5,7 +5,6 @@ use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
 use crate::pages::forms::CsrfForm;
 use crate::pages::{render, FieldErrors, Nav};
-use crate::subscriptions::AccountError;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Form, Query, State};
@@ -120,7 +119,7 @@ pub async fn delete(
             )
                 .into_response())
         }
-        Err(AccountError::WrongPassword) => Ok((
+        Err(app::Error::WrongPassword) => Ok((
             StatusCode::FORBIDDEN,
             render(
                 &page(

@@ -7,8 +7,8 @@ use crate::auth::PageSession;
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
 use crate::pages::{render, Nav};
-use crate::reports::{board_for, hm, Board};
 use crate::AppState;
+use app::reports::{board_for, hm, Board};
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::response::{Html, Redirect};
@@ -37,7 +37,7 @@ pub async fn get(
 ) -> Result<Html<String>, PageError> {
     session.user(Role::Viewer)?;
     let t = &session.principal.tenant;
-    let cal = crate::reports::Calendar::of(&state, t).await?;
+    let cal = app::reports::Calendar::of(&state, t).await?;
     let now = state.clock.now();
     // Shared with the JSON board and every viewer of the company (see `read_cache`).
     let board = state

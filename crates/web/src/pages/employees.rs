@@ -1,20 +1,23 @@
 //! Supervisors manage employees: list, add, CSV import, edit, deactivate, erase; their
 //! tasks; personal clock links.
 
-use crate::auth::{token, PageSession};
+use crate::auth::PageSession;
+use crate::error::ApiError;
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
 use crate::pages::forms::CsrfForm;
 use crate::pages::forms::{field_errors, page_error, parse_import};
 use crate::pages::{render, FieldErrors, Nav};
 use crate::AppState;
+use app::credentials::token;
+use app::employees::EmployeeUpdate;
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::{EmployeeId, EmployeeName, IdCode, Role, TaskDetails, TaskId, TaskTitle};
+use domain::{EmployeeId, Role, TaskDetails, TaskId, TaskTitle};
 use serde::Deserialize;
-use store::{EmployeeChanges, ShiftFilter, TaskChanges, TaskState};
+use store::{ShiftFilter, TaskChanges, TaskState};
 use uuid::Uuid;
 
 pub struct EmployeeRow {
@@ -145,18 +148,12 @@ pub async fn add(
     let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     let t = &s.principal.tenant;
     match state
-        .add_employee(t, &f.name, Some(&f.id_code), Some(&f.pin))
+        .add_employee(t, user, &f.name, Some(&f.id_code), Some(&f.pin), &ip)
         .await
     {
-        Ok(e) => {
-            state
-                .audit(t, Some(user), "employee_added", &e.id.to_string(), &ip)
-                .await;
-            state.seats_changed(t).await;
-            Ok(Redirect::to(&format!("/employees/{}", e.id)).into_response())
-        }
+        Ok(e) => Ok(Redirect::to(&format!("/employees/{}", e.id)).into_response()),
         Err(e) => {
-            let errors = field_errors(e)?;
+            let errors = field_errors(e.into())?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 render(&list_page(&state, &s, errors, f.name, f.id_code, Vec::new()).await?)?,
@@ -182,25 +179,30 @@ pub async fn import(
 ) -> Result<Response, PageError> {
     let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     let t = &s.principal.tenant;
+    let rows = parse_import(&f.csv);
+    let valid: Vec<(String, String)> = rows
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok().cloned())
+        .collect();
+    let mut added_each = state
+        .import_employees(t, user, &valid, &ip)
+        .await
+        .into_iter();
     let mut report = Vec::new();
     let mut added = 0;
-    for (line, row) in parse_import(&f.csv) {
+    for (line, row) in rows {
         let result = match row {
-            Ok((name, code)) => state
-                .add_employee(t, &name, Some(&code), None)
-                .await
-                .map_err(|e| e.message),
+            Ok(_) => match added_each.next() {
+                Some(Err(e)) => Err(ApiError::from(e).message),
+                _ => Ok(()),
+            },
             Err(e) => Err(e),
         };
         match result {
-            Ok(_) => added += 1,
+            Ok(()) => added += 1,
             Err(e) => report.push(format!("line {line}: {e}")),
         }
     }
-    state
-        .audit(t, Some(user), "employees_imported", &added.to_string(), &ip)
-        .await;
-    state.seats_changed(t).await;
     report.insert(
         0,
         format!(
@@ -346,73 +348,27 @@ pub async fn edit(
     let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     let t = &s.principal.tenant;
     let id = EmployeeId(id);
-    let before = state.store.employee(t, id).await?;
-    let parsed = (|| -> Result<_, crate::error::ApiError> {
-        Ok((EmployeeName::parse(&f.name)?, IdCode::parse(&f.id_code)?))
-    })();
-    let (name, code) = match parsed {
-        Ok(v) => v,
-        Err(e) => {
-            let errors = field_errors(e)?;
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(&detail_page(&state, &s, id, errors, None).await?)?,
-            )
-                .into_response());
-        }
-    };
-    let pin_hash = if f.remove_pin.is_some() {
-        Some(None)
+    let pin = if f.remove_pin.is_some() {
+        Some("")
     } else if !f.pin.trim().is_empty() {
-        match crate::api::employees::hash_pin(&f.pin).await {
-            Ok(h) => Some(Some(h)),
-            Err(e) => {
-                let errors = field_errors(e)?;
-                return Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&detail_page(&state, &s, id, errors, None).await?)?,
-                )
-                    .into_response());
-            }
-        }
+        Some(f.pin.as_str())
     } else {
         None
     };
-    let objected = f.objected.is_some();
-    let changes = EmployeeChanges {
-        name: Some(&name),
-        id_code: Some(&code),
-        pin_hash: pin_hash.as_ref().map(|p| p.as_deref()),
+    let update = EmployeeUpdate {
+        name: Some(&f.name),
+        id_code: Some(&f.id_code),
+        pin,
         active: Some(f.active.is_some()),
-        objected: Some(objected),
+        objected: Some(f.objected.is_some()),
     };
-    if let Err(e) = state
-        .store
-        .update_employee(t, id, changes, state.clock.now())
-        .await
-    {
+    if let Err(e) = state.update_employee(t, user, id, update, &ip).await {
         let errors = field_errors(e.into())?;
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             render(&detail_page(&state, &s, id, errors, None).await?)?,
         )
             .into_response());
-    }
-    if objected != before.objected {
-        let action = if objected {
-            "ai_objection_recorded"
-        } else {
-            "ai_objection_withdrawn"
-        };
-        state
-            .audit(t, Some(user), action, &id.to_string(), &ip)
-            .await;
-    }
-    state
-        .audit(t, Some(user), "employee_updated", &id.to_string(), &ip)
-        .await;
-    if before.active != f.active.is_some() {
-        state.seats_changed(t).await;
     }
     Ok(Redirect::to(&format!("/employees/{id}")).into_response())
 }
@@ -426,13 +382,8 @@ pub async fn erase(
 ) -> Result<Response, PageError> {
     let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     state
-        .store
-        .delete_employee(&s.principal.tenant, EmployeeId(id))
+        .erase_employee(&s.principal.tenant, user, EmployeeId(id), &ip)
         .await?;
-    state
-        .audit_page(&s, user, "employee_erased", &id.to_string(), &ip)
-        .await;
-    state.seats_changed(&s.principal.tenant).await;
     Ok(Redirect::to("/employees").into_response())
 }
 

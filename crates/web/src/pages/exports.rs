@@ -2,11 +2,11 @@
 //! dashboard"): the same streams as the API, scoped to the session's company.
 
 use crate::auth::PageSession;
+use crate::download;
 use crate::error::PageError;
-use crate::exports::{stream_shifts, tasks_csv, ExportQuery, Kind};
 use crate::middleware::client_ip::ClientIp;
-use crate::reports::Calendar;
 use crate::AppState;
+use app::exports::{CsvFile, ExportQuery};
 use axum::extract::{Query, State};
 use axum::response::Response;
 use domain::Role;
@@ -16,20 +16,13 @@ async fn export(
     session: PageSession,
     ip: String,
     q: ExportQuery,
-    what: &'static str,
+    file: CsvFile,
 ) -> Result<Response, PageError> {
     let user = session.user(Role::Supervisor)?;
-    let t = session.principal.tenant;
-    let cal = Calendar::of(&state, &t).await?;
-    let filter = q
-        .filter(&cal)
-        .map_err(|e| PageError::BadRequest(e.to_string()))?;
-    state.audit(&t, Some(user), "export_csv", what, &ip).await;
-    Ok(match what {
-        "shifts.csv" => stream_shifts(state, t, cal, filter, Kind::Shifts),
-        "scores.csv" => stream_shifts(state, t, cal, filter, Kind::Scores),
-        _ => tasks_csv(&state, &t, filter).await?,
-    })
+    let d = state
+        .export_csv(session.principal.tenant, user, file, &q, &ip)
+        .await?;
+    Ok(download::response(d))
 }
 
 pub async fn shifts(
@@ -38,7 +31,7 @@ pub async fn shifts(
     ClientIp(ip): ClientIp,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, PageError> {
-    export(state, session, ip, q, "shifts.csv").await
+    export(state, session, ip, q, CsvFile::Shifts).await
 }
 
 pub async fn scores(
@@ -47,7 +40,7 @@ pub async fn scores(
     ClientIp(ip): ClientIp,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, PageError> {
-    export(state, session, ip, q, "scores.csv").await
+    export(state, session, ip, q, CsvFile::Scores).await
 }
 
 pub async fn tasks(
@@ -56,5 +49,5 @@ pub async fn tasks(
     ClientIp(ip): ClientIp,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, PageError> {
-    export(state, session, ip, q, "tasks.csv").await
+    export(state, session, ip, q, CsvFile::Tasks).await
 }

@@ -4,13 +4,14 @@
 //! No employee list is ever shown; the screen resets for the next person.
 
 use crate::auth::session::set_cookie;
-use crate::auth::{token, PageSession};
-use crate::clocking::{ClockError, ClockSource};
+use crate::auth::PageSession;
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
 use crate::pages::forms::CsrfForm;
 use crate::pages::{render, FieldErrors, Nav};
 use crate::AppState;
+use app::clocking::ClockSource;
+use app::credentials::token;
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::header::SET_COOKIE;
@@ -142,10 +143,7 @@ pub async fn enrol(
         .create_kiosk(&s.principal.tenant, name.as_str(), state.clock.now())
         .await?;
     state.store.delete_session(&s.token_hash).await?;
-    let raw = state
-        .start_session(&kiosk)
-        .await
-        .map_err(crate::pages::account::flow_to_page)?;
+    let raw = state.start_session(&kiosk).await.map_err(PageError::from)?;
     state
         .audit_page(&s, user, "kiosk_enrolled", name.as_str(), &ip)
         .await;
@@ -227,8 +225,8 @@ pub async fn identify(
         }
         Err(e) => {
             let (status, message) = match &e {
-                ClockError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
-                ClockError::WrongCode => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+                app::Error::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
+                app::Error::WrongCode => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
                 _ => return Err(clock_to_page(e)),
             };
             let page = KioskScreen {
@@ -308,7 +306,7 @@ async fn company_tz(state: &AppState, t: &Tenant) -> Result<jiff::tz::TimeZone, 
         .unwrap_or(jiff::tz::TimeZone::UTC))
 }
 
-fn clock_to_page(e: ClockError) -> PageError {
+fn clock_to_page(e: app::Error) -> PageError {
     crate::pages::forms::page_error(e.into())
 }
 
@@ -456,14 +454,14 @@ async fn perform(
             };
             Ok(render(&page)?.into_response())
         }
-        Err(ClockError::Invalid(v)) => {
+        Err(app::Error::Invalid(v)) => {
             identified(state, t, e, csrf, base, FieldErrors::one("text", v.message)).await
         }
         Err(
-            err @ (ClockError::AlreadyIn { .. }
-            | ClockError::NotIn
-            | ClockError::AlreadyOnBreak
-            | ClockError::NotOnBreak),
+            err @ (app::Error::AlreadyIn { .. }
+            | app::Error::NotIn
+            | app::Error::AlreadyOnBreak
+            | app::Error::NotOnBreak),
         ) => {
             identified(
                 state,

@@ -1,11 +1,12 @@
 use crate::auth::session::{clear_cookie, cookie_token};
-use crate::auth::{token, OptionalSession, PageSession};
+use crate::auth::{OptionalSession, PageSession};
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
 use crate::pages::account::{field_errors, sign_in};
 use crate::pages::forms::CsrfForm;
 use crate::pages::{render, FieldErrors, Nav};
 use crate::AppState;
+use app::credentials::token;
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::header::SET_COOKIE;

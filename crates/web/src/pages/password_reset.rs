@@ -1,6 +1,6 @@
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
-use crate::pages::account::{field_errors, flow_to_page};
+use crate::pages::account::field_errors;
 use crate::pages::{render, FieldErrors, Nav};
 use crate::AppState;
 use askama::Template;
@@ -52,7 +52,7 @@ pub async fn post_request(
     state
         .request_password_reset(&f.email, &ip)
         .await
-        .map_err(flow_to_page)?;
+        .map_err(PageError::from)?;
     Ok(render(&RequestPage {
         nav: Nav::anonymous(),
         sent: true,

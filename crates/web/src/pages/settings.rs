@@ -3,7 +3,7 @@
 use crate::auth::PageSession;
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
-use crate::pages::account::{field_errors, flow_to_page};
+use crate::pages::account::field_errors;
 use crate::pages::forms::CsrfForm;
 use crate::pages::{render, FieldErrors, Nav};
 use crate::AppState;
@@ -46,7 +46,7 @@ struct Settings {
     new_token: Option<String>,
     notice: Option<String>,
     errors: FieldErrors,
-    analysis: crate::api::analysis_settings::AnalysisSettingsDto,
+    analysis: app::settings::AnalysisPolicy,
 }
 
 fn day(t: jiff::Timestamp) -> String {
@@ -106,10 +106,7 @@ async fn page(
         new_token,
         notice,
         errors,
-        analysis: state
-            .analysis_settings(&s.principal.tenant)
-            .await
-            .map_err(crate::pages::forms::page_error)?,
+        analysis: state.analysis_policy(&s.principal.tenant).await?,
     })
 }
 
@@ -326,7 +323,7 @@ pub async fn change_role(
     state
         .change_role(&s.principal, UserId(id), role, &ip)
         .await
-        .map_err(flow_to_page)?;
+        .map_err(PageError::from)?;
     Ok(Redirect::to("/settings?done=members").into_response())
 }
 
@@ -342,7 +339,7 @@ pub async fn remove_member(
     state
         .remove_member(&s.principal, UserId(id), &ip)
         .await
-        .map_err(flow_to_page)?;
+        .map_err(PageError::from)?;
     Ok(Redirect::to("/settings?done=members").into_response())
 }
 
@@ -368,7 +365,7 @@ pub async fn analysis(
 ) -> Result<Response, PageError> {
     let user = state.form_writer(&s, &f.csrf, Role::Owner).await?;
     let num = |v: &str| v.trim().parse::<f64>().unwrap_or(f64::NAN);
-    let dto = crate::api::analysis_settings::AnalysisSettingsDto {
+    let policy = app::settings::AnalysisPolicy {
         score_weights: domain::score::ScoreWeights {
             tasks: num(&f.w_tasks),
             unplanned: num(&f.w_unplanned),
@@ -376,21 +373,13 @@ pub async fn analysis(
         },
         objection_mode: f.objection_mode,
     };
-    match state.set_analysis_settings(&s.principal.tenant, &dto).await {
-        Ok(()) => {
-            state
-                .audit_page(
-                    &s,
-                    user,
-                    "analysis_settings_changed",
-                    &dto.objection_mode,
-                    &ip,
-                )
-                .await;
-            Ok(Redirect::to("/settings?done=analysis").into_response())
-        }
+    match state
+        .set_analysis_policy(&s.principal.tenant, user, &policy, &ip)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/settings?done=analysis").into_response()),
         Err(e) => {
-            let errors = FieldErrors::one("analysis", e.message);
+            let errors = FieldErrors::one("analysis", crate::error::ApiError::from(e).message);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 render(&page(&state, &s, None, None, errors).await?)?,

@@ -209,19 +209,13 @@ pub async fn correct(
     })();
     let result = match parsed {
         Ok((reason, c)) => state
-            .store
-            .correct_shift(t, id, &c, reason.as_str(), user, state.clock.now())
+            .correct_shift(t, user, id, &c, &reason, &ip)
             .await
             .map_err(Into::into),
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => {
-            state
-                .audit(t, Some(user), "shift_corrected", &id.to_string(), &ip)
-                .await;
-            Ok(Redirect::to(&format!("/shifts/{id}")).into_response())
-        }
+        Ok(()) => Ok(Redirect::to(&format!("/shifts/{id}")).into_response()),
         Err(e) => {
             let errors = field_errors(e)?;
             Ok((
@@ -258,12 +252,8 @@ pub async fn override_score(
     match (score, reason) {
         (Some(score), Ok(reason)) => {
             state
-                .store
-                .override_score(t, id, score, reason.as_str(), user)
+                .override_score(t, user, id, score, &reason, &ip)
                 .await?;
-            state
-                .audit(t, Some(user), "score_overridden", &id.to_string(), &ip)
-                .await;
             Ok(Redirect::to(&format!("/shifts/{id}")).into_response())
         }
         (None, _) => Ok((

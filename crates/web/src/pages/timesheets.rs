@@ -6,12 +6,14 @@ use crate::auth::PageSession;
 use crate::charts::{bars, line_chart, stacked_bars, Line, Series};
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
-use crate::pages::{render, Nav};
-use crate::reports::{
-    employee_history, hm, parse_date, period_bounds, status_items, timesheet, Calendar,
-    EmployeeHistory, Period, Timesheet, STATUS_LABELS,
-};
+use crate::pages::render;
+use crate::views::timesheet::TeamView;
+use crate::views::Nav;
 use crate::AppState;
+use app::reports::{
+    employee_history, hm, parse_date, period_bounds, status_items, timesheet, Calendar,
+    EmployeeHistory, Period, STATUS_LABELS,
+};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{Html, Redirect};
@@ -42,24 +44,11 @@ struct TeamPage {
     can_edit: bool,
 }
 
-/// What a team timesheet shows, the same for everyone who may see it: kept in the read
-/// cache (see [`crate::read_cache`]) and rendered per request with the viewer's own
-/// navigation and CSRF token.
-pub struct TeamView {
-    sheet: Timesheet,
-    label: String,
-    /// The table's rows, rendered once: a thousand rows are most of the page's bytes.
-    rows_html: String,
-    hours_chart: String,
-    score_chart: String,
-    status_chart: String,
-}
-
 /// The team table's rows (see `TeamView::rows_html`); links keep the requested date.
 #[derive(Template)]
 #[template(path = "timesheet_rows.html")]
 struct TeamRows<'a> {
-    rows: &'a [crate::reports::TimesheetRow],
+    rows: &'a [app::reports::TimesheetRow],
     date: String,
 }
 
@@ -95,9 +84,12 @@ pub async fn team(
     let date = parse_date("date", q.date.as_deref(), cal.today(now)).map_err(bad)?;
     let view = state
         .read_cache
-        .timesheet((t.company_id(), period, date), now, || {
-            team_view(&state, t, &cal, period, date)
-        })
+        .cached(
+            &state.timesheets,
+            (t.company_id(), period, date),
+            now,
+            || team_view(&state, t, &cal, period, date),
+        )
         .await?;
     let from = view.sheet.from;
     let step = |forward: bool| {

@@ -1,10 +1,16 @@
-//! Background work started by [`crate::Application::run`]: mail delivery (the outbox) and
-//! retention (purge reminders, purges). Both are safe to run on several instances at once:
-//! mail rows are leased, purges are per-company transactions that re-check the date.
+//! Background work started by [`crate::Application::run`], each a timer around a use case
+//! of the [`app`] crate: mail delivery (the outbox) and retention (purge reminders,
+//! purges) here, the analysis jobs and clock housekeeping in [`jobs`], weekly summaries in
+//! [`summaries`]. All are safe to run on several instances at once: mail rows and jobs are
+//! leased, purges are per-company transactions that re-check the date, summaries are
+//! unique per (company, week).
 
+pub mod jobs;
+pub mod summaries;
+
+use app::App;
 use std::time::Duration;
 use tokio::task::JoinHandle;
-use web::AppState;
 
 /// How often due mail is looked for (retries included).
 pub const MAIL_EVERY: Duration = Duration::from_secs(10);
@@ -12,7 +18,7 @@ pub const MAIL_EVERY: Duration = Duration::from_secs(10);
 pub const RETENTION_EVERY: Duration = Duration::from_secs(300);
 
 /// One delivery round plus pruning of old delivered mail.
-pub async fn mail_once(state: &AppState) {
+pub async fn mail_once(state: &App) {
     match state.deliver_mail(None).await {
         Ok(r) if r.sent + r.retrying + r.given_up > 0 => {
             tracing::info!(
@@ -31,7 +37,7 @@ pub async fn mail_once(state: &AppState) {
 }
 
 /// One retention round (what `omnitrack purge` runs).
-pub async fn retention_once(state: &AppState) -> anyhow::Result<web::lifecycle::RetentionReport> {
+pub async fn retention_once(state: &App) -> anyhow::Result<app::lifecycle::RetentionReport> {
     let r = state.run_retention().await?;
     if r.reminded + r.purged + r.failed > 0 {
         tracing::info!(
@@ -45,7 +51,7 @@ pub async fn retention_once(state: &AppState) -> anyhow::Result<web::lifecycle::
 }
 
 /// Starts both loops; abort the handles to stop them.
-pub fn spawn(state: AppState) -> Vec<JoinHandle<()>> {
+pub fn spawn(state: App) -> Vec<JoinHandle<()>> {
     let mail_state = state.clone();
     let mail = tokio::spawn(async move {
         let mut tick = tokio::time::interval(MAIL_EVERY);
@@ -55,7 +61,7 @@ pub fn spawn(state: AppState) -> Vec<JoinHandle<()>> {
             mail_once(&mail_state).await;
         }
     });
-    let clock = crate::clock_workers::spawn(state.clone());
+    let clock = jobs::spawn(state.clone());
     let retention = tokio::spawn(async move {
         let mut tick = tokio::time::interval(RETENTION_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -1,0 +1,51 @@
+//! What an export hands to whoever serves it: a file name, a content type and the bytes —
+//! at once, as a stream of chunks through a bounded channel, or as an open file. The web
+//! edge turns a [`Download`] into a response body; nothing here knows HTTP.
+
+use tokio::sync::mpsc;
+
+/// One piece of a streamed export; an error ends the stream (the client sees a cut-off
+/// download rather than a complete-looking file).
+pub type Chunk = Result<Vec<u8>, std::io::Error>;
+
+/// Bytes per streamed chunk.
+pub const CHUNK: usize = 64 * 1024;
+
+/// Chunks waiting for the client at most; beyond it the producer waits (back-pressure).
+pub const QUEUED: usize = 8;
+
+/// The bytes of an export.
+#[derive(Debug)]
+pub enum Content {
+    Whole(Vec<u8>),
+    /// Produced while the client reads; dropping the receiver stops the producer.
+    Chunks(mpsc::Receiver<Chunk>),
+    /// An unlinked temporary file, read to the end.
+    File(tokio::fs::File),
+}
+
+/// An export ready to send.
+#[derive(Debug)]
+pub struct Download {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub content: Content,
+}
+
+impl Download {
+    pub fn csv(file_name: &str, content: Content) -> Self {
+        Self {
+            file_name: file_name.to_string(),
+            content_type: "text/csv; charset=utf-8",
+            content,
+        }
+    }
+
+    pub fn zip(file_name: String, content: Content) -> Self {
+        Self {
+            file_name,
+            content_type: "application/zip",
+            content,
+        }
+    }
+}
