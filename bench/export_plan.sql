@@ -1,4 +1,4 @@
--- EXPLAIN QUERY PLAN of the SQLite export reader's statements (crates/store/src/export_reader.rs;
+-- EXPLAIN QUERY PLAN of the SQLite export reader's statements (crates/store/src/sqlite/export_reader.rs;
 -- keep in step with PAGE_SQL and EMPLOYEES_SQL there). Parameters stay unbound.
 -- Run: sqlite3 DATA_DIR/omnitrack.db < bench/export_plan.sql
 .print '-- one page: shifts, their two analyses and break totals'

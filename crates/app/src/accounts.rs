@@ -384,6 +384,33 @@ impl App {
         Ok(())
     }
 
+    /// Revokes one of the user's own API tokens; it stops working at once. Audited.
+    pub async fn revoke_api_token(
+        &self,
+        tenant: &Tenant,
+        user: UserId,
+        id: domain::TokenId,
+        ip: &str,
+    ) -> Result<(), Error> {
+        self.store.revoke_api_token(tenant, user, id).await?;
+        self.audit(tenant, Some(user), "token_revoked", &id.to_string(), ip)
+            .await;
+        Ok(())
+    }
+
+    /// Logs out: the session ends (its token is worthless from now on). Audited.
+    pub async fn end_session(
+        &self,
+        principal: &Principal,
+        session: &TokenHash,
+        ip: &str,
+    ) -> Result<(), Error> {
+        self.store.delete_session(session).await?;
+        self.audit(&principal.tenant, principal.user_id(), "logout", "", ip)
+            .await;
+        Ok(())
+    }
+
     pub fn link(&self, path: &str) -> String {
         format!(
             "{}{}",

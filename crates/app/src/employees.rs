@@ -2,7 +2,7 @@
 //! — and erase. Each use case audits itself and keeps the billed seat count in step when
 //! the number of active employees changed, so the page and the API cannot drift apart.
 
-use crate::credentials::password;
+use crate::credentials::{password, token};
 use crate::{App, Error, Result};
 use domain::{EmployeeId, EmployeeName, IdCode, Pin, UserId};
 use store::{Employee, EmployeeChanges, StoreError, Tenant};
@@ -177,6 +177,38 @@ impl App {
         self.audit(t, Some(actor), "employee_erased", &id.to_string(), ip)
             .await;
         self.seats_changed(t).await;
+        Ok(())
+    }
+
+    /// A personal clock link for the employee (the same flow as the kiosk, on their own
+    /// phone); replaces any earlier one. Returns the URL, shown once. Audited.
+    pub async fn create_clock_link(
+        &self,
+        t: &Tenant,
+        actor: UserId,
+        id: EmployeeId,
+        ip: &str,
+    ) -> Result<String> {
+        let raw = token::generate("otl_");
+        self.store
+            .create_clock_link(t, id, &token::hash(&raw), self.clock.now())
+            .await?;
+        self.audit(t, Some(actor), "clock_link_created", &id.to_string(), ip)
+            .await;
+        Ok(self.link(&format!("/c/{raw}")))
+    }
+
+    /// Revokes the employee's personal clock link. Audited.
+    pub async fn revoke_clock_link(
+        &self,
+        t: &Tenant,
+        actor: UserId,
+        id: EmployeeId,
+        ip: &str,
+    ) -> Result<()> {
+        self.store.revoke_clock_link(t, id).await?;
+        self.audit(t, Some(actor), "clock_link_revoked", &id.to_string(), ip)
+            .await;
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod employees;
 mod error;
 pub mod exports;
+pub mod kiosks;
 pub mod lifecycle;
 pub mod mail;
 pub mod pipeline;
@@ -22,6 +23,7 @@ pub mod settings;
 pub mod shifts;
 pub mod subscriptions;
 pub mod summaries;
+pub mod tasks;
 pub mod time_source;
 
 pub use accounts::SignupInput;

@@ -202,4 +202,18 @@ impl App {
         }
         Ok(jobs.len())
     }
+
+    /// A supervisor asks for a failed analysis to run again. Audited.
+    pub async fn retry_analysis(
+        &self,
+        t: &store::Tenant,
+        actor: domain::UserId,
+        id: domain::JobId,
+        ip: &str,
+    ) -> Result<(), Error> {
+        self.store.retry_job(t, id, self.clock.now()).await?;
+        self.audit(t, Some(actor), "analysis_retried", &id.to_string(), ip)
+            .await;
+        Ok(())
+    }
 }

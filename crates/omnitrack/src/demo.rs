@@ -2,6 +2,10 @@
 //! tasks, weekday shifts with breaks, varied standups and reports analysed by the local
 //! analyzer and scored by the formula, a few people in right now, an auto-closed shift,
 //! kiosk alerts, and weekly summaries — written with batched inserts so it is quick.
+//!
+//! One file (past 500 lines) on purpose: it is one generator — the options, one seeded
+//! random source and the batches it writes — read top to bottom as the story of the demo
+//! company; split up, each part would need the others to make sense.
 
 use analysis::{local_report, local_standup};
 use app::App;

@@ -104,9 +104,9 @@ pub fn router(state: AppState) -> Router {
             get(pages::shift::get).post(pages::shift::correct),
         )
         .route("/shifts/{id}/score", post(pages::shift::override_score))
-        .route("/kiosks", get(pages::kiosk::list))
-        .route("/kiosks/enrol", post(pages::kiosk::enrol))
-        .route("/kiosks/{id}/revoke", post(pages::kiosk::revoke))
+        .route("/kiosks", get(pages::kiosks::list))
+        .route("/kiosks/enrol", post(pages::kiosks::enrol))
+        .route("/kiosks/{id}/revoke", post(pages::kiosks::revoke))
         .route("/kiosk", get(pages::kiosk::screen).post(pages::kiosk::act))
         .route("/kiosk/identify", post(pages::kiosk::identify))
         .route(

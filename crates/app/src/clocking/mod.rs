@@ -49,6 +49,24 @@ const BURST_WINDOW: SignedDuration = SignedDuration::from_secs(10);
 const BURST_COUNT: u32 = 4;
 
 impl App {
+    /// The employee confirms (or corrects) the end of an automatically closed shift. A
+    /// time the rules refuse (before the clock-in, in the future) is `Rejected`.
+    pub async fn confirm_shift_end(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        shift: domain::ShiftId,
+        end: Option<jiff::Timestamp>,
+    ) -> Result<Shift, Error> {
+        self.store
+            .confirm_shift_end(t, employee, shift, end, self.clock.now())
+            .await
+            .map_err(|e| match e {
+                StoreError::Rule(m) => Error::Rejected(m),
+                other => other.into(),
+            })
+    }
+
     /// Finds the active employee for an ID code (and PIN when one is set), enforcing
     /// lockouts per device and per code with growing backoff.
     pub async fn identify(

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The client against a fake Stripe (wiremock): exact wire format, retries and errors;
 //! property tests of the webhook signature check in `signature_props`.
+//! (Long: the fake Stripe's fixtures are shared by every case here.)
 
 mod signature_props;
 

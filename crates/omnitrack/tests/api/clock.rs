@@ -1,4 +1,5 @@
 //! The clock loop over the API: employees, tasks, kiosks, clock-in/out, analysis results.
+//! (Long: the clock loop's cases share their setup helpers, kept together on purpose.)
 
 use crate::both;
 use crate::helpers::{error_of, TestApp};

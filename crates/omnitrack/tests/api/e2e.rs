@@ -6,6 +6,7 @@
 //! Needs Debian's `chromium` and `chromium-driver`. Without `/usr/bin/chromedriver` the
 //! tests print `SKIPPING` and pass, unless `CI` or `OMNITRACK_REQUIRE_BROWSER` is set.
 //! `OMNITRACK_SCREENSHOTS=1` also writes the README screenshots to `docs/screenshots/`.
+//! (Long: one browser story, step after step, is easier to follow in one file.)
 
 use crate::helpers::{spawn_app, TestApp, PASSWORD};
 use axum::http::Method;

@@ -1,5 +1,6 @@
 //! CSV exports (columns, quoting, the formula-injection guard, filters, tenant isolation),
 //! the per-employee export and the company zip.
+//! (Long: each export's cases share the seeded company and the CSV reader at the top.)
 
 use crate::both;
 use crate::clock::{employee, task};

@@ -1,3 +1,6 @@
+//! The store's clock paths on both engines: punches, breaks, corrections, approvals,
+//! auto-close. (Long: the cases share one fixture company, kept together on purpose.)
+
 use crate::{both, now};
 use domain::{Email, EmployeeName, IdCode, TaskTitle};
 use jiff::civil::date;

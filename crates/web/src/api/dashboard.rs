@@ -1,7 +1,7 @@
 use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
-use app::reports::{board, Board};
+use app::reports::Board;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,11 +13,6 @@ use domain::Role;
     responses((status = 200, body = Board), (status = 401, body = ErrorBody)))]
 pub async fn get(State(state): State<AppState>, who: ApiPrincipal) -> Result<Response, ApiError> {
     who.require(Role::Viewer)?;
-    let t = who.tenant();
-    // Shared with the board page (see `read_cache`).
-    let b = state
-        .read_cache
-        .board(t.company_id(), state.clock.now(), || board(&state, t))
-        .await?;
+    let b = state.live_board(who.tenant()).await?;
     Ok(Json(&*b).into_response())
 }

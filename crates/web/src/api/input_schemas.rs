@@ -413,7 +413,7 @@ mod tests {
 
         #[test]
         fn days_and_instants(d in matching(date_opt()), z in matching(zone_day()), i in matching(instant_opt())) {
-            prop_assert!(crate::api::tasks::parse_due(&d).unwrap().is_some(), "{}", d);
+            prop_assert!(app::tasks::parse_due(&d).unwrap().is_some(), "{}", d);
             let day: jiff::civil::Date = z.parse().unwrap();
             for zone in ["Pacific/Kiritimati", "Pacific/Pago_Pago"] {
                 let tz = jiff::tz::TimeZone::get(zone).unwrap();

@@ -3,13 +3,11 @@ use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
 use crate::middleware::client_ip::ClientIp;
 use crate::AppState;
-use app::credentials::token;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use domain::{KioskId, Label, Role};
+use domain::{KioskId, Role};
 use serde::{Deserialize, Serialize};
-use store::PrincipalKind;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -48,28 +46,9 @@ pub async fn create(
     ApiJson(req): ApiJson<NewKiosk>,
 ) -> Result<(StatusCode, Json<KioskCreated>), ApiError> {
     let user = state.api_writer(&who, Role::Supervisor).await?;
-    let name = Label::parse(&req.name)?;
-    let kiosk = state
-        .store
-        .create_kiosk(who.tenant(), name.as_str(), state.clock.now())
+    let (kiosk_id, raw) = state
+        .create_kiosk_token(who.tenant(), user, &req.name, &ip)
         .await?;
-    let raw = token::generate("otk_");
-    state
-        .store
-        .create_api_token(&kiosk, name.as_str(), &token::hash(&raw), state.clock.now())
-        .await?;
-    let PrincipalKind::Kiosk { kiosk_id } = kiosk.kind else {
-        return Err(ApiError::internal());
-    };
-    state
-        .audit(
-            who.tenant(),
-            Some(user),
-            "kiosk_created",
-            &kiosk_id.to_string(),
-            &ip,
-        )
-        .await;
     Ok((
         StatusCode::CREATED,
         Json(KioskCreated {
@@ -109,15 +88,8 @@ pub async fn delete(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
     let user = state.api_writer(&who, Role::Supervisor).await?;
-    state.store.delete_kiosk(who.tenant(), KioskId(id)).await?;
     state
-        .audit(
-            who.tenant(),
-            Some(user),
-            "kiosk_revoked",
-            &id.to_string(),
-            &ip,
-        )
-        .await;
+        .revoke_kiosk(who.tenant(), user, KioskId(id), &ip)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

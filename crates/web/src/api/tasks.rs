@@ -3,12 +3,13 @@ use super::json::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
+use app::tasks::{parse_due, parse_state};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use domain::{EmployeeId, Role, TaskDetails, TaskId, TaskTitle, ValidationError};
+use domain::{EmployeeId, Role, TaskDetails, TaskId, TaskTitle};
 use serde::{Deserialize, Serialize};
-use store::{TaskChanges, TaskState};
+use store::TaskChanges;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -54,21 +55,6 @@ pub struct TaskQuery {
     pub status: Option<String>,
 }
 
-pub fn parse_due(s: &str) -> Result<Option<jiff::civil::Date>, ValidationError> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    s.parse()
-        .map(Some)
-        .map_err(|_| ValidationError::new("due_date", "must be a date like 2026-12-31"))
-}
-
-fn parse_state(s: &str) -> Result<TaskState, ValidationError> {
-    TaskState::parse(s)
-        .ok_or_else(|| ValidationError::new("status", "must be open, done or archived"))
-}
-
 /// Lists tasks, optionally of one employee or status.
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", security(("bearer" = [])), params(TaskQuery),
     responses((status = 200, body = TaskList), (status = 422, body = ErrorBody)))]
@@ -106,14 +92,12 @@ pub async fn create(
         .transpose()?
         .flatten();
     let task = state
-        .store
-        .create_task(
+        .add_task(
             who.tenant(),
             EmployeeId(req.employee_id),
             &title,
             details.as_ref(),
             due,
-            state.clock.now(),
         )
         .await?;
     Ok((StatusCode::CREATED, Json(task.into())))
@@ -141,8 +125,7 @@ pub async fn update(
     };
     Ok(Json(
         state
-            .store
-            .update_task(who.tenant(), TaskId(id), changes, state.clock.now())
+            .update_task(who.tenant(), TaskId(id), changes)
             .await?
             .into(),
     ))
@@ -157,6 +140,6 @@ pub async fn delete(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
     state.api_writer(&who, Role::Supervisor).await?;
-    state.store.delete_task(who.tenant(), TaskId(id)).await?;
+    state.delete_task(who.tenant(), TaskId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -89,17 +89,7 @@ pub async fn revoke(
 ) -> Result<StatusCode, ApiError> {
     let user = who.require(Role::Viewer)?;
     state
-        .store
-        .revoke_api_token(who.tenant(), user, TokenId(id))
+        .revoke_api_token(who.tenant(), user, TokenId(id), &ip)
         .await?;
-    state
-        .audit(
-            who.tenant(),
-            Some(user),
-            "token_revoked",
-            &id.to_string(),
-            &ip,
-        )
-        .await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,7 +8,7 @@ use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
 use crate::pages::{render, Nav};
 use crate::AppState;
-use app::reports::{board_for, hm, Board};
+use app::reports::{hm, Board};
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::response::{Html, Redirect};
@@ -39,11 +39,7 @@ pub async fn get(
     let t = &session.principal.tenant;
     let cal = app::reports::Calendar::of(&state, t).await?;
     let now = state.clock.now();
-    // Shared with the JSON board and every viewer of the company (see `read_cache`).
-    let board = state
-        .read_cache
-        .board(t.company_id(), now, || board_for(&state, t, &cal))
-        .await?;
+    let board = state.live_board(t).await?;
     render(&Dashboard {
         nav: session.nav(&state, "dashboard").await?,
         board,
@@ -68,10 +64,8 @@ pub async fn retry(
     let user = session.user(Role::Supervisor)?;
     session.check_csrf(&f.csrf)?;
     let id: JobId = id.parse().map_err(|_| PageError::NotFound)?;
-    let t = &session.principal.tenant;
-    state.store.retry_job(t, id, state.clock.now()).await?;
     state
-        .audit(t, Some(user), "analysis_retried", &id.to_string(), &ip)
-        .await;
+        .retry_analysis(&session.principal.tenant, user, id, &ip)
+        .await?;
     Ok(Redirect::to("/dashboard"))
 }

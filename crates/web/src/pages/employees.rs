@@ -6,10 +6,9 @@ use crate::error::ApiError;
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
 use crate::pages::forms::CsrfForm;
-use crate::pages::forms::{field_errors, page_error, parse_import};
+use crate::pages::forms::{field_errors, parse_import};
 use crate::pages::{render, FieldErrors, Nav};
 use crate::AppState;
-use app::credentials::token;
 use app::employees::EmployeeUpdate;
 use askama::Template;
 use axum::extract::{Form, Path, State};
@@ -17,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{EmployeeId, Role, TaskDetails, TaskId, TaskTitle};
 use serde::Deserialize;
-use store::{ShiftFilter, TaskChanges, TaskState};
+use store::{ShiftFilter, TaskState};
 use uuid::Uuid;
 
 pub struct EmployeeRow {
@@ -395,20 +394,9 @@ pub async fn create_link(
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
-    let raw = token::generate("otl_");
-    state
-        .store
-        .create_clock_link(
-            &s.principal.tenant,
-            EmployeeId(id),
-            &token::hash(&raw),
-            state.clock.now(),
-        )
+    let link = state
+        .create_clock_link(&s.principal.tenant, user, EmployeeId(id), &ip)
         .await?;
-    state
-        .audit_page(&s, user, "clock_link_created", &id.to_string(), &ip)
-        .await;
-    let link = state.link(&format!("/c/{raw}"));
     Ok(render(
         &detail_page(
             &state,
@@ -431,12 +419,8 @@ pub async fn revoke_link(
 ) -> Result<Response, PageError> {
     let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     state
-        .store
-        .revoke_clock_link(&s.principal.tenant, EmployeeId(id))
+        .revoke_clock_link(&s.principal.tenant, user, EmployeeId(id), &ip)
         .await?;
-    state
-        .audit_page(&s, user, "clock_link_revoked", &id.to_string(), &ip)
-        .await;
     Ok(Redirect::to(&format!("/employees/{id}")).into_response())
 }
 
@@ -469,21 +453,13 @@ pub async fn add_task(
         Ok((
             TaskTitle::parse(&f.title)?,
             details,
-            crate::api::tasks::parse_due(&f.due_date)?,
+            app::tasks::parse_due(&f.due_date)?,
         ))
     })();
     match parsed {
         Ok((title, details, due)) => {
             state
-                .store
-                .create_task(
-                    &s.principal.tenant,
-                    id,
-                    &title,
-                    details.as_ref(),
-                    due,
-                    state.clock.now(),
-                )
+                .add_task(&s.principal.tenant, id, &title, details.as_ref(), due)
                 .await?;
             Ok(Redirect::to(&format!("/employees/{id}")).into_response())
         }
@@ -515,23 +491,8 @@ pub async fn set_task_state(
     state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     let new = TaskState::parse(&f.status)
         .ok_or_else(|| PageError::BadRequest("status must be open, done or archived".into()))?;
-    let t = &s.principal.tenant;
-    let existing = state.store.task(t, TaskId(task)).await?;
-    if existing.employee_id != EmployeeId(id) {
-        return Err(PageError::NotFound);
-    }
     state
-        .store
-        .update_task(
-            t,
-            TaskId(task),
-            TaskChanges {
-                state: Some(new),
-                ..Default::default()
-            },
-            state.clock.now(),
-        )
-        .await
-        .map_err(|e| page_error(e.into()))?;
+        .set_task_state(&s.principal.tenant, EmployeeId(id), TaskId(task), new)
+        .await?;
     Ok(Redirect::to(&format!("/employees/{id}")).into_response())
 }

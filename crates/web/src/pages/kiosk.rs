@@ -1,39 +1,28 @@
 //! The kiosk: a shared tablet where employees identify with their ID code (and PIN),
 //! see their open tasks, and clock in with a standup or out with a report. Also the
-//! personal clock link, the same flow on the employee's own phone without a code.
+//! personal clock link, the same flow on the employee's own phone without a code. (Kiosk
+//! enrolment and revocation, the supervisor's side, are [`super::kiosks`].)
 //! No employee list is ever shown; the screen resets for the next person.
 
-use crate::auth::session::set_cookie;
 use crate::auth::PageSession;
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
-use crate::pages::forms::CsrfForm;
-use crate::pages::{render, FieldErrors, Nav};
+use crate::pages::{render, FieldErrors};
 use crate::AppState;
 use app::clocking::ClockSource;
 use app::credentials::token;
 use askama::Template;
 use axum::extract::{Form, Path, State};
-use axum::http::header::SET_COOKIE;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use domain::{KioskId, Label, Role};
+use axum::response::{IntoResponse, Response};
+use domain::KioskId;
 use jiff::SignedDuration;
 use serde::Deserialize;
 use store::{Employee, PrincipalKind, Tenant};
-use uuid::Uuid;
 
 /// Seconds before a kiosk screen returns to the code entry on its own.
 const RESET_AFTER: u32 = 45;
 const TICKET_TTL: SignedDuration = SignedDuration::from_mins(5);
-
-#[derive(Template)]
-#[template(path = "kiosks.html")]
-struct KiosksPage {
-    nav: Nav,
-    kiosks: Vec<(String, String, String)>,
-    errors: FieldErrors,
-}
 
 #[derive(Template)]
 #[template(path = "kiosk.html")]
@@ -77,101 +66,6 @@ fn kiosk_of(s: &PageSession) -> Result<KioskId, PageError> {
 
 fn first_name(name: &str) -> String {
     name.split_whitespace().next().unwrap_or(name).to_string()
-}
-
-// ---- supervisor side -------------------------------------------------------------------
-
-pub async fn list(State(state): State<AppState>, s: PageSession) -> Result<Response, PageError> {
-    s.user(Role::Supervisor)?;
-    Ok(render(&kiosks_page(&state, &s, FieldErrors::default()).await?)?.into_response())
-}
-
-async fn kiosks_page(
-    state: &AppState,
-    s: &PageSession,
-    errors: FieldErrors,
-) -> Result<KiosksPage, PageError> {
-    let kiosks = state
-        .store
-        .kiosks(&s.principal.tenant)
-        .await?
-        .into_iter()
-        .map(|k| {
-            (
-                k.id.to_string(),
-                k.name,
-                k.created_at.strftime("%Y-%m-%d").to_string(),
-            )
-        })
-        .collect();
-    Ok(KiosksPage {
-        nav: s.nav(state, "kiosks").await?,
-        kiosks,
-        errors,
-    })
-}
-
-#[derive(Deserialize)]
-pub struct EnrolForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    name: String,
-}
-
-/// Turns this browser into a kiosk of the company: the supervisor's session here ends and
-/// a kiosk session (clock screens only) takes its place.
-pub async fn enrol(
-    State(state): State<AppState>,
-    s: PageSession,
-    ClientIp(ip): ClientIp,
-    Form(f): Form<EnrolForm>,
-) -> Result<Response, PageError> {
-    let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
-    let name = match Label::parse(&f.name) {
-        Ok(n) => n,
-        Err(e) => {
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(&kiosks_page(&state, &s, FieldErrors::one("name", e.message)).await?)?,
-            )
-                .into_response())
-        }
-    };
-    let kiosk = state
-        .store
-        .create_kiosk(&s.principal.tenant, name.as_str(), state.clock.now())
-        .await?;
-    state.store.delete_session(&s.token_hash).await?;
-    let raw = state.start_session(&kiosk).await.map_err(PageError::from)?;
-    state
-        .audit_page(&s, user, "kiosk_enrolled", name.as_str(), &ip)
-        .await;
-    // A kiosk stays enrolled for the absolute session lifetime.
-    let cookie = set_cookie(
-        &raw,
-        state.config.https(),
-        state.config.session.absolute.as_secs(),
-    );
-    Ok(([(SET_COOKIE, cookie)], Redirect::to("/kiosk")).into_response())
-}
-
-pub async fn revoke(
-    State(state): State<AppState>,
-    s: PageSession,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<Uuid>,
-    Form(f): Form<CsrfForm>,
-) -> Result<Response, PageError> {
-    let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
-    state
-        .store
-        .delete_kiosk(&s.principal.tenant, KioskId(id))
-        .await?;
-    state
-        .audit_page(&s, user, "kiosk_revoked", &id.to_string(), &ip)
-        .await;
-    Ok(Redirect::to("/kiosks").into_response())
 }
 
 // ---- the kiosk screen --------------------------------------------------------------------
@@ -591,13 +485,9 @@ async fn confirm_end(
             }
         }
     };
-    match state
-        .store
-        .confirm_shift_end(t, e.id, shift.id, end, now)
-        .await
-    {
+    match state.confirm_shift_end(t, e.id, shift.id, end).await {
         Ok(_) => identified(state, t, e, csrf, base, FieldErrors::default()).await,
-        Err(store::StoreError::Rule(m)) => {
+        Err(app::Error::Rejected(m)) => {
             identified(state, t, e, csrf, base, FieldErrors::one("end_time", m)).await
         }
         Err(err) => Err(err.into()),

@@ -92,16 +92,9 @@ pub async fn logout(
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&f.csrf)?;
-    state.store.delete_session(&session.token_hash).await?;
     state
-        .audit(
-            &session.principal.tenant,
-            session.principal.user_id(),
-            "logout",
-            "",
-            &ip,
-        )
-        .await;
+        .end_session(&session.principal, &session.token_hash, &ip)
+        .await?;
     Ok((
         [(SET_COOKIE, clear_cookie(state.config.https()))],
         Redirect::to("/login?done=logout"),

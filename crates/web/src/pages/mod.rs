@@ -13,6 +13,7 @@ pub mod home;
 mod import_props;
 pub mod invite;
 pub mod kiosk;
+pub mod kiosks;
 pub mod legal;
 pub mod login;
 pub mod password_reset;

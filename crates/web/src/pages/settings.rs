@@ -231,12 +231,8 @@ pub async fn revoke_token(
     s.check_csrf(&f.csrf)?;
     let me = s.user(Role::Viewer)?;
     state
-        .store
-        .revoke_api_token(&s.principal.tenant, me, TokenId(id))
+        .revoke_api_token(&s.principal.tenant, me, TokenId(id), &ip)
         .await?;
-    state
-        .audit_page(&s, me, "token_revoked", &id.to_string(), &ip)
-        .await;
     Ok(Redirect::to("/settings?done=revoked").into_response())
 }
 

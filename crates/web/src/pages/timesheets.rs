@@ -213,32 +213,9 @@ pub async fn set_target(
 ) -> Result<Redirect, PageError> {
     let user = session.user(Role::Supervisor)?;
     session.check_csrf(&f.csrf)?;
-    let hours: f64 = f
-        .hours
-        .trim()
-        .replace(',', ".")
-        .parse()
-        .ok()
-        .filter(|h: &f64| h.is_finite() && (0.0..=168.0).contains(h))
-        .ok_or_else(|| {
-            PageError::BadRequest(
-                "The weekly target must be a number of hours from 0 to 168.".into(),
-            )
-        })?;
-    let t = &session.principal.tenant;
     state
-        .store
-        .set_weekly_target_minutes(t, (hours * 60.0).round() as i64)
+        .set_weekly_target(&session.principal.tenant, user, &f.hours, &ip)
         .await?;
-    state
-        .audit(
-            t,
-            Some(user),
-            "weekly_target_changed",
-            &format!("{hours}h"),
-            &ip,
-        )
-        .await;
     Ok(Redirect::to("/timesheets"))
 }
 

@@ -1,0 +1,191 @@
+//! The live board: who is in, who missed a standup or a task, shifts to confirm, failed
+//! analyses, kiosk alerts, the latest summary.
+
+use super::calendar::{minutes, Calendar};
+use crate::App;
+use domain::StandupCheck;
+use serde::Serialize;
+use store::{StoreError, Tenant};
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct Board {
+    /// The company's IANA zone; `*_local` fields are wall-clock times in it.
+    pub timezone: String,
+    pub generated_at: String,
+    pub present: Vec<PresentRow>,
+    pub missed_tasks: Vec<MissedRow>,
+    pub unconfirmed: Vec<UnconfirmedRow>,
+    pub failed_analyses: Vec<FailedRow>,
+    pub kiosk_alerts: Vec<AlertRow>,
+    pub summaries: Vec<SummaryRow>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PresentRow {
+    pub employee_id: uuid::Uuid,
+    pub name: String,
+    pub shift_id: uuid::Uuid,
+    pub since: String,
+    pub since_local: String,
+    pub on_break: bool,
+    pub worked_minutes: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MissedRow {
+    pub shift_id: uuid::Uuid,
+    pub employee_id: uuid::Uuid,
+    pub name: String,
+    pub clock_in_local: String,
+    /// Titles of assigned tasks the standup did not mention.
+    pub missed: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnconfirmedRow {
+    pub shift_id: uuid::Uuid,
+    pub employee_id: uuid::Uuid,
+    pub name: String,
+    pub workday: String,
+    pub clock_in_local: String,
+    pub clock_out_local: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FailedRow {
+    pub job_id: uuid::Uuid,
+    pub shift_id: uuid::Uuid,
+    /// `standup` or `report`.
+    pub kind: String,
+    pub attempts: u32,
+    pub last_error: String,
+    pub failed_at_local: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AlertRow {
+    pub kind: String,
+    pub detail: String,
+    pub at: String,
+    pub at_local: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SummaryRow {
+    pub id: uuid::Uuid,
+    pub week_start: String,
+    pub created_at: String,
+}
+
+pub async fn board(state: &App, t: &Tenant) -> Result<Board, StoreError> {
+    let cal = Calendar::of(state, t).await?;
+    board_for(state, t, &cal).await
+}
+
+/// [`board`] with the company's calendar already read. Every list is one query with the
+/// employee's name joined in; only today's standups that missed a task are read and parsed.
+pub async fn board_for(state: &App, t: &Tenant, cal: &Calendar) -> Result<Board, StoreError> {
+    let now = state.clock.now();
+    let store = &state.store;
+    let present = store
+        .present_shifts(t, now)
+        .await?
+        .into_iter()
+        .map(|n| PresentRow {
+            employee_id: n.shift.employee_id.0,
+            name: n.employee_name,
+            shift_id: n.shift.id.0,
+            since: n.shift.clock_in_at.to_string(),
+            since_local: cal.local(n.shift.clock_in_at),
+            on_break: n.shift.on_break,
+            worked_minutes: minutes(n.shift.worked(now).as_millis() as i64),
+        })
+        .collect();
+    let today = cal.today(now);
+    let (from, to) = cal.range(today, today);
+    let mut missed_tasks = Vec::new();
+    for m in store.missed_standups(t, from, to).await? {
+        let Ok(check) = serde_json::from_str::<StandupCheck>(&m.result) else {
+            continue;
+        };
+        let missed: Vec<String> = check.missed().map(str::to_string).collect();
+        if !missed.is_empty() {
+            missed_tasks.push(MissedRow {
+                shift_id: m.shift_id.0,
+                employee_id: m.employee_id.0,
+                name: m.employee_name,
+                clock_in_local: cal.local(m.clock_in_at),
+                missed,
+            });
+        }
+    }
+    let unconfirmed = store
+        .unconfirmed_named(t, now)
+        .await?
+        .into_iter()
+        .map(|n| UnconfirmedRow {
+            shift_id: n.shift.id.0,
+            employee_id: n.shift.employee_id.0,
+            name: n.employee_name,
+            workday: n.shift.workday.clone(),
+            clock_in_local: cal.local(n.shift.clock_in_at),
+            clock_out_local: n.shift.clock_out_at.map(|o| cal.local(o)),
+        })
+        .collect();
+    let failed_analyses = store
+        .dead_jobs(t)
+        .await?
+        .into_iter()
+        .map(|j| FailedRow {
+            job_id: j.id.0,
+            shift_id: j.shift_id.0,
+            kind: j.kind.as_str().into(),
+            attempts: j.attempts,
+            last_error: j.last_error,
+            failed_at_local: cal.local(j.created_at),
+        })
+        .collect();
+    let kiosk_alerts = store
+        .kiosk_alerts(t, now, jiff::SignedDuration::from_hours(24))
+        .await?
+        .into_iter()
+        .map(|a| AlertRow {
+            kind: a.kind,
+            detail: a.detail,
+            at: a.created_at.to_string(),
+            at_local: cal.local(a.created_at),
+        })
+        .collect();
+    let summaries = store
+        .summaries(t, 5)
+        .await?
+        .into_iter()
+        .map(|s| SummaryRow {
+            id: s.id.0,
+            week_start: s.week_start,
+            created_at: s.created_at.to_string(),
+        })
+        .collect();
+    Ok(Board {
+        timezone: cal.zone.clone(),
+        // Whole seconds: people read it on the board, and sub-second digits are noise.
+        generated_at: now.round(jiff::Unit::Second).unwrap_or(now).to_string(),
+        present,
+        missed_tasks,
+        unconfirmed,
+        failed_analyses,
+        kiosk_alerts,
+        summaries,
+    })
+}
+
+impl App {
+    /// The live board of `t`, from the read cache (shared by the page, the JSON API and
+    /// every viewer of the company) or computed.
+    pub async fn live_board(&self, t: &Tenant) -> Result<std::sync::Arc<Board>, StoreError> {
+        self.read_cache
+            .board(t.company_id(), self.clock.now(), || board(self, t))
+            .await
+    }
+}
