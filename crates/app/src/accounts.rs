@@ -123,6 +123,19 @@ impl App {
         Ok(p)
     }
 
+    /// A new session for `principal` after a login: whatever session the browser had
+    /// (`previous`, its raw cookie token) is ended, never upgraded. Returns the raw token.
+    pub async fn rotate_session(
+        &self,
+        principal: &Principal,
+        previous: Option<&str>,
+    ) -> Result<String, Error> {
+        if let Some(old) = previous {
+            self.store.delete_session(&token::hash(old)).await?;
+        }
+        self.start_session(principal).await
+    }
+
     /// A new session for `principal`; returns the raw cookie token. Always a fresh token,
     /// so a session id planted before login is worthless after it.
     pub async fn start_session(&self, principal: &Principal) -> Result<String, Error> {

@@ -3,10 +3,37 @@
 
 use crate::credentials::token;
 use crate::{App, Error, Result};
-use domain::{KioskId, Label, UserId};
+use domain::{EmployeeId, KioskId, Label, UserId};
+use jiff::SignedDuration;
 use store::{PrincipalKind, Tenant, TokenHash};
 
+/// How long a kiosk ticket (the step between the code and the punch) stays valid.
+pub const TICKET_TTL: SignedDuration = SignedDuration::from_mins(5);
+
 impl App {
+    /// A one-use ticket for the identified employee: the kiosk's next form carries it
+    /// instead of the ID code. Returns the raw ticket.
+    pub async fn issue_ticket(&self, t: &Tenant, employee: EmployeeId) -> Result<String> {
+        let raw = token::generate("");
+        self.store
+            .create_ticket(
+                t,
+                employee,
+                &token::hash(&raw),
+                self.clock.now() + TICKET_TTL,
+            )
+            .await?;
+        Ok(raw)
+    }
+
+    /// Uses up a ticket: the employee it names, or `None` when it is unknown or expired.
+    pub async fn take_ticket(&self, t: &Tenant, raw: &str) -> Result<Option<EmployeeId>> {
+        Ok(self
+            .store
+            .take_ticket(t, &token::hash(raw), self.clock.now())
+            .await?)
+    }
+
     /// Creates a kiosk and an API token for it; returns the kiosk's id and the raw token
     /// (shown once). Audited.
     pub async fn create_kiosk_token(

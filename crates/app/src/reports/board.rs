@@ -1,5 +1,9 @@
 //! The live board: who is in, who missed a standup or a task, shifts to confirm, failed
 //! analyses, kiosk alerts, the latest summary.
+//!
+//! [`Board`] is the read model the cache keeps and also what `GET /api/v1/dashboard`
+//! serialises as it is (hence `Serialize` and the OpenAPI schema here): a separate DTO
+//! would copy the whole board on every request of a read that exists to be cheap.
 
 use super::calendar::{minutes, Calendar};
 use crate::App;

@@ -6,10 +6,8 @@ use crate::App;
 use domain::EmployeeId;
 use jiff::civil::Date;
 use jiff::ToSpan;
-use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use store::{StoreError, Tenant};
-use utoipa::ToSchema;
 
 /// One stacked series (e.g. one employee's hours per day).
 #[derive(Debug, Clone)]
@@ -94,7 +92,7 @@ pub fn days(from: Date, to: Date) -> Vec<Date> {
     out
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone)]
 pub struct TimesheetRow {
     pub employee_id: uuid::Uuid,
     pub name: String,

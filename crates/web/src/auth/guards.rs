@@ -35,19 +35,6 @@ impl AppState {
         self.page_writer(s, role).await
     }
 
-    /// Audits what the session's user did.
-    pub async fn audit_page(
-        &self,
-        s: &PageSession,
-        user: UserId,
-        action: &'static str,
-        detail: &str,
-        ip: &str,
-    ) {
-        self.audit(&s.principal.tenant, Some(user), action, detail, ip)
-            .await;
-    }
-
     /// Clocking needs a writable company too, whoever is at the clock.
     pub async fn clock_writable(&self, t: &Tenant) -> Result<(), ApiError> {
         Ok(self.ensure_writable(t).await?)

@@ -12,12 +12,10 @@ use store::Principal;
 pub async fn sign_in(
     state: &AppState,
     principal: &Principal,
+    previous: Option<&str>,
     to: &str,
 ) -> Result<Response, PageError> {
-    let raw = state
-        .start_session(principal)
-        .await
-        .map_err(PageError::from)?;
+    let raw = state.rotate_session(principal, previous).await?;
     let max_age = state.config.session.absolute.as_secs();
     let cookie = set_cookie(&raw, state.config.https(), max_age);
     Ok(([(SET_COOKIE, cookie)], Redirect::to(to)).into_response())

@@ -61,7 +61,7 @@ pub async fn post(
     Form(f): Form<AcceptForm>,
 ) -> Result<Response, PageError> {
     match state.accept_invite(&token, &f.password, &ip).await {
-        Ok(principal) => sign_in(&state, &principal, "/dashboard").await,
+        Ok(principal) => sign_in(&state, &principal, None, "/dashboard").await,
         Err(e) => {
             let errors = field_errors(e)?;
             Ok((

@@ -16,13 +16,11 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::KioskId;
-use jiff::SignedDuration;
 use serde::Deserialize;
 use store::{Employee, PrincipalKind, Tenant};
 
 /// Seconds before a kiosk screen returns to the code entry on its own.
 const RESET_AFTER: u32 = 45;
-const TICKET_TTL: SignedDuration = SignedDuration::from_mins(5);
 
 #[derive(Template)]
 #[template(path = "kiosk.html")]
@@ -144,11 +142,7 @@ async fn identified(
     errors: FieldErrors,
 ) -> Result<Response, PageError> {
     let now = state.clock.now();
-    let ticket = token::generate("");
-    state
-        .store
-        .create_ticket(t, e.id, &token::hash(&ticket), now + TICKET_TTL)
-        .await?;
+    let ticket = state.issue_ticket(t, e.id).await?;
     let tasks = state
         .open_tasks(t, e.id)
         .await
@@ -225,11 +219,7 @@ pub async fn act(
     s.check_csrf(&f.csrf)?;
     kiosk_of(&s)?;
     let t = s.principal.tenant;
-    let Some(employee_id) = state
-        .store
-        .take_ticket(&t, &token::hash(&f.ticket), state.clock.now())
-        .await?
-    else {
+    let Some(employee_id) = state.take_ticket(&t, &f.ticket).await? else {
         let page = KioskScreen {
             csrf: s.csrf.clone(),
             base: "/kiosk".into(),

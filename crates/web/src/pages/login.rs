@@ -6,7 +6,6 @@ use crate::pages::account::{field_errors, sign_in};
 use crate::pages::forms::CsrfForm;
 use crate::pages::{render, FieldErrors, Nav};
 use crate::AppState;
-use app::credentials::token;
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::header::SET_COOKIE;
@@ -67,10 +66,7 @@ pub async fn post(
     match state.authenticate(&f.email, &f.password, &ip).await {
         Ok(principal) => {
             // Rotate: whatever session this browser had before is ended, never upgraded.
-            if let Some(old) = cookie_token(&headers) {
-                state.store.delete_session(&token::hash(old)).await?;
-            }
-            sign_in(&state, &principal, "/dashboard").await
+            sign_in(&state, &principal, cookie_token(&headers), "/dashboard").await
         }
         Err(e) => {
             let errors = field_errors(e)?;

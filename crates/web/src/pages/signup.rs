@@ -58,7 +58,7 @@ pub async fn post(
         timezone: &f.timezone,
     };
     match state.signup(input, &ip).await {
-        Ok(principal) => sign_in(&state, &principal, "/dashboard").await,
+        Ok(principal) => sign_in(&state, &principal, None, "/dashboard").await,
         Err(e) => {
             let errors = field_errors(e)?;
             let page = SignupPage {
