@@ -21,7 +21,7 @@
 //! reads there are, and SQLite readers in parallel beyond the cores mostly contend for its
 //! page-cache lock instead of working.
 
-use crate::reports::Board;
+use crate::reports::board::view::Board;
 use jiff::Timestamp;
 use std::collections::HashMap;
 use std::future::Future;

@@ -3,8 +3,8 @@
 
 use super::body::{Content, Download};
 use super::csv::{write_cells, write_row, Cell};
+use super::records::{for_each_page, people, shift_json, task_json, task_rows, TASK_HEADER};
 use super::rows::{score_row, shift_row, RowScratch, SCORE_HEADER, SHIFT_HEADER};
-use super::{for_each_page, people, shift_json, task_json, task_rows, TASK_HEADER};
 use crate::reports::Calendar;
 use crate::App;
 use domain::EmployeeId;

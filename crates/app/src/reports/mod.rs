@@ -2,7 +2,7 @@
 //! assembly over store reads; pages and the JSON API render the same structs.
 
 mod analyses;
-mod board;
+pub mod board;
 mod calendar;
 mod history;
 mod timesheet;

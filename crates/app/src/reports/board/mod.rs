@@ -1,86 +1,17 @@
 //! The live board: who is in, who missed a standup or a task, shifts to confirm, failed
 //! analyses, kiosk alerts, the latest summary.
 //!
-//! [`Board`] is the read model the cache keeps and also what `GET /api/v1/dashboard`
-//! serialises as it is (hence `Serialize` and the OpenAPI schema here): a separate DTO
-//! would copy the whole board on every request of a read that exists to be cheap.
+//! The board's rows are in [`view`], apart from the computation, because the read cache
+//! holds them too.
+
+pub mod view;
+
+pub use view::{AlertRow, Board, FailedRow, MissedRow, PresentRow, SummaryRow, UnconfirmedRow};
 
 use super::calendar::{minutes, Calendar};
 use crate::App;
 use domain::StandupCheck;
-use serde::Serialize;
 use store::{StoreError, Tenant};
-use utoipa::ToSchema;
-
-#[derive(Serialize, ToSchema)]
-pub struct Board {
-    /// The company's IANA zone; `*_local` fields are wall-clock times in it.
-    pub timezone: String,
-    pub generated_at: String,
-    pub present: Vec<PresentRow>,
-    pub missed_tasks: Vec<MissedRow>,
-    pub unconfirmed: Vec<UnconfirmedRow>,
-    pub failed_analyses: Vec<FailedRow>,
-    pub kiosk_alerts: Vec<AlertRow>,
-    pub summaries: Vec<SummaryRow>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct PresentRow {
-    pub employee_id: uuid::Uuid,
-    pub name: String,
-    pub shift_id: uuid::Uuid,
-    pub since: String,
-    pub since_local: String,
-    pub on_break: bool,
-    pub worked_minutes: i64,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct MissedRow {
-    pub shift_id: uuid::Uuid,
-    pub employee_id: uuid::Uuid,
-    pub name: String,
-    pub clock_in_local: String,
-    /// Titles of assigned tasks the standup did not mention.
-    pub missed: Vec<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct UnconfirmedRow {
-    pub shift_id: uuid::Uuid,
-    pub employee_id: uuid::Uuid,
-    pub name: String,
-    pub workday: String,
-    pub clock_in_local: String,
-    pub clock_out_local: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct FailedRow {
-    pub job_id: uuid::Uuid,
-    pub shift_id: uuid::Uuid,
-    /// `standup` or `report`.
-    pub kind: String,
-    pub attempts: u32,
-    pub last_error: String,
-    pub failed_at_local: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AlertRow {
-    pub kind: String,
-    pub detail: String,
-    pub at: String,
-    pub at_local: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct SummaryRow {
-    pub id: uuid::Uuid,
-    pub week_start: String,
-    pub created_at: String,
-}
 
 pub async fn board(state: &App, t: &Tenant) -> Result<Board, StoreError> {
     let cal = Calendar::of(state, t).await?;
