@@ -16,15 +16,15 @@ use store::{NewSummary, ReportCompany, ShiftFilter, StoreError, Tenant};
 
 /// The anonymised figures of one week. Names and texts are read only to be counted.
 pub async fn weekly_figures(
-    state: &App,
+    app: &App,
     t: &Tenant,
     cal: &Calendar,
     week: Date,
 ) -> Result<WeeklyFigures, StoreError> {
-    let now = state.clock.now();
+    let now = app.clock.now();
     let end = week.checked_add(6.days()).unwrap_or(week);
     let (a, b) = cal.range(week, end);
-    let shifts = state
+    let shifts = app
         .store
         .shifts(
             t,
@@ -37,7 +37,7 @@ pub async fn weekly_figures(
         )
         .await?;
     let ids: Vec<ShiftId> = shifts.iter().map(|s| s.id).collect();
-    let analyses = state.store.analyses_for(t, &ids).await?;
+    let analyses = app.store.analyses_for(t, &ids).await?;
     let index = AnalysisIndex::new(&analyses);
     let people: HashSet<_> = shifts.iter().map(|s| s.employee_id).collect();
     let total_hours: f64 = shifts
@@ -109,18 +109,18 @@ pub enum Outcome {
 }
 
 /// Summarises one company's week (the week containing `day`) unless already done.
-pub async fn summarize_week(state: &App, t: &Tenant, day: Date) -> Result<Outcome, StoreError> {
-    let cal = Calendar::of(state, t).await?;
+pub async fn summarize_week(app: &App, t: &Tenant, day: Date) -> Result<Outcome, StoreError> {
+    let cal = Calendar::of(app, t).await?;
     let week = cal.week_of(day);
     let next = week.checked_add(7.days()).unwrap_or(week);
     let (_, week_end) = cal.range(week, next.checked_sub(1.day()).unwrap_or(week));
-    if state.clock.now() < week_end {
+    if app.clock.now() < week_end {
         return Ok(Outcome::NotFinished);
     }
     if cal.created_at >= week_end {
         return Ok(Outcome::Skipped);
     }
-    if state
+    if app
         .store
         .summary_for_week(t, &week.to_string())
         .await?
@@ -128,24 +128,24 @@ pub async fn summarize_week(state: &App, t: &Tenant, day: Date) -> Result<Outcom
     {
         return Ok(Outcome::Exists);
     }
-    let mut figures = weekly_figures(state, t, &cal, week).await?;
+    let mut figures = weekly_figures(app, t, &cal, week).await?;
     let prev_week = week.checked_sub(7.days()).unwrap_or(week);
-    let prev = weekly_figures(state, t, &cal, prev_week).await?;
+    let prev = weekly_figures(app, t, &cal, prev_week).await?;
     if prev.shifts > 0 {
         figures.previous_week_hours = Some(prev.total_hours);
         figures.previous_week_avg_score = prev.avg_score;
     }
-    let (text, analyzer, model, fallback) = match state.analyzer.summarize_week(&figures).await {
+    let (text, analyzer, model, fallback) = match app.analyzer.summarize_week(&figures).await {
         Ok(a) => (a.value, a.analyzer, a.model, false),
         Err(e) => {
             tracing::warn!(error = %e, "weekly summary by the analyzer failed; the local template stands in");
             let a = analysis::local_summary(&figures);
-            (a.value, a.analyzer, a.model, state.analyzer.is_external())
+            (a.value, a.analyzer, a.model, app.analyzer.is_external())
         }
     };
     let figures_json = serde_json::to_string(&figures)
         .map_err(|e| StoreError::Rule(format!("weekly figures: {e}")))?;
-    let saved = state
+    let saved = app
         .store
         .save_summary(
             t,
@@ -157,65 +157,64 @@ pub async fn summarize_week(state: &App, t: &Tenant, day: Date) -> Result<Outcom
                 model: &model,
                 fallback,
             },
-            state.clock.now(),
+            app.clock.now(),
         )
         .await?;
     let Some(id) = saved else {
         return Ok(Outcome::Exists);
     };
-    mail_summary(state, t, id, &week.to_string(), &text).await?;
+    mail_summary(app, t, id, &week.to_string(), &text).await?;
     Ok(Outcome::Created(id))
 }
 
 async fn mail_summary(
-    state: &App,
+    app: &App,
     t: &Tenant,
     id: SummaryId,
     week: &str,
     text: &str,
 ) -> Result<(), StoreError> {
-    let link = state
+    let link = app
         .config
         .base_url
         .join(&format!("summaries/{id}"))
         .map(|u| u.to_string())
         .unwrap_or_default();
-    for u in state.store.users(t).await? {
+    for u in app.store.users(t).await? {
         if matches!(u.role, Role::Owner | Role::Supervisor) {
             let body = format!(
                 "Your team's week starting {week}:\n\n{text}\n\nCharts and figures: {link}\n"
             );
-            state
-                .send_mail(
-                    Some(t),
-                    Mail::new(u.email, format!("Weekly summary: week of {week}"), body),
-                )
-                .await;
+            app.send_mail(
+                Some(t),
+                Mail::new(u.email, format!("Weekly summary: week of {week}"), body),
+            )
+            .await;
         }
     }
     Ok(())
 }
 
 /// One round of the job: the last finished week of every active company.
-pub async fn run_due(state: &App) -> Result<usize, StoreError> {
-    run_for(state, None).await
+pub async fn run_due(app: &App) -> Result<usize, StoreError> {
+    run_for(app, None).await
 }
 
 /// Summarises, for every active company, the week containing `day` (`None`: the last
 /// finished week in each company's zone). Returns how many summaries were created.
-pub async fn run_for(state: &App, day: Option<Date>) -> Result<usize, StoreError> {
+pub async fn run_for(app: &App, day: Option<Date>) -> Result<usize, StoreError> {
     let mut created = 0;
-    for ReportCompany { tenant, .. } in state.store.report_companies().await? {
+    for ReportCompany { tenant, .. } in app.store.report_companies().await? {
         let target = match day {
             Some(d) => d,
             None => {
-                let cal = Calendar::of(state, &tenant).await?;
-                let this_week = cal.week_of(cal.today(state.clock.now()));
+                let cal = Calendar::of(app, &tenant).await?;
+                let this_week = cal.week_of(cal.today(app.clock.now()));
                 this_week.checked_sub(7.days()).unwrap_or(this_week)
             }
         };
         // One company's failure must not stop the others.
-        match summarize_week(state, &tenant, target).await {
+        match summarize_week(app, &tenant, target).await {
             Ok(Outcome::Created(_)) => created += 1,
             Ok(_) => {}
             Err(e) => {
@@ -224,7 +223,7 @@ pub async fn run_for(state: &App, day: Option<Date>) -> Result<usize, StoreError
         }
     }
     if created > 0 {
-        state.read_cache.bump();
+        app.read_cache.bump();
     }
     Ok(created)
 }

@@ -39,7 +39,7 @@ fn pretty(v: &impl serde::Serialize) -> Result<Vec<u8>, StoreError> {
 
 /// Writes the company's shifts into the zip as CSV, JSON and score CSV, page by page.
 async fn zip_shifts<W: std::io::Write + std::io::Seek>(
-    state: &App,
+    app: &App,
     t: &Tenant,
     cal: &Calendar,
     filter: ShiftFilter,
@@ -59,8 +59,8 @@ async fn zip_shifts<W: std::io::Write + std::io::Seek>(
         let mut first = true;
         let mut failed: Option<StoreError> = None;
         let mut scratch = RowScratch::default();
-        let now = state.clock.now();
-        for_each_page(state, t, filter, |page| {
+        let now = app.clock.now();
+        for_each_page(app, t, filter, |page| {
             let mut chunk = String::new();
             for r in page {
                 match pass {
@@ -97,12 +97,12 @@ async fn zip_shifts<W: std::io::Write + std::io::Seek>(
 /// The whole company as a zip: company, members, employees, tasks, shifts (CSV + JSON),
 /// scores, weekly summaries and the audit log. Written to a temporary file (memory stays
 /// flat), streamed, and removed.
-pub async fn company_zip(state: &App, t: &Tenant) -> Result<Download, StoreError> {
-    let cal = Calendar::of(state, t).await?;
-    let dir = state.data_dir.join("tmp");
+pub async fn company_zip(app: &App, t: &Tenant) -> Result<Download, StoreError> {
+    let cal = Calendar::of(app, t).await?;
+    let dir = app.data_dir.join("tmp");
     std::fs::create_dir_all(&dir).map_err(export_err)?;
     let path = dir.join(format!("export-{}.zip", uuid::Uuid::new_v4().simple()));
-    let result = write_company_zip(state, t, &cal, &path).await;
+    let result = write_company_zip(app, t, &cal, &path).await;
     let file = match result.and_then(|()| std::fs::File::open(&path).map_err(export_err)) {
         Ok(f) => f,
         Err(e) => {
@@ -119,25 +119,25 @@ pub async fn company_zip(state: &App, t: &Tenant) -> Result<Download, StoreError
 }
 
 async fn write_company_zip(
-    state: &App,
+    app: &App,
     t: &Tenant,
     cal: &Calendar,
     path: &std::path::Path,
 ) -> Result<(), StoreError> {
     let file = std::fs::File::create(path).map_err(export_err)?;
     let mut z = ::zip::ZipWriter::new(std::io::BufWriter::new(file));
-    let company = state.store.company(t).await?;
-    let target = state.store.weekly_target_minutes(t).await?;
+    let company = app.store.company(t).await?;
+    let target = app.store.weekly_target_minutes(t).await?;
     put(
         &mut z,
         "company.json",
         &pretty(&json!({
             "id": company.id, "name": company.name, "timezone": company.timezone, "week_start": company.week_start,
             "weekly_target_minutes": target, "status": company.status, "created_at": company.created_at.to_string(),
-            "exported_at": state.clock.now().to_string(),
+            "exported_at": app.clock.now().to_string(),
         }))?,
     )?;
-    let users = state.store.users(t).await?;
+    let users = app.store.users(t).await?;
     let mut csv = String::new();
     write_row(&mut csv, &["user_id", "email", "role", "created_at_utc"]);
     for u in &users {
@@ -152,7 +152,7 @@ async fn write_company_zip(
         );
     }
     put(&mut z, "users.csv", csv.as_bytes())?;
-    let employees = state.store.employees(t, true).await?;
+    let employees = app.store.employees(t, true).await?;
     let mut csv = String::new();
     write_row(
         &mut csv,
@@ -185,16 +185,16 @@ async fn write_company_zip(
     }
     put(&mut z, "employees.csv", csv.as_bytes())?;
     put(&mut z, "employees.json", &pretty(&ejson)?)?;
-    let names = people(state, t).await?;
-    let tasks = state.store.tasks(t, None, None).await?;
+    let names = people(app, t).await?;
+    let tasks = app.store.tasks(t, None, None).await?;
     let mut csv = String::new();
     write_row(&mut csv, &TASK_HEADER);
     task_rows(&mut csv, &tasks, &names, &ShiftFilter::default());
     put(&mut z, "tasks.csv", csv.as_bytes())?;
     let tjson: Vec<Value> = tasks.iter().map(task_json).collect();
     put(&mut z, "tasks.json", &pretty(&tjson)?)?;
-    zip_shifts(state, t, cal, ShiftFilter::default(), &mut z).await?;
-    let summaries: Vec<Value> = state
+    zip_shifts(app, t, cal, ShiftFilter::default(), &mut z).await?;
+    let summaries: Vec<Value> = app
         .store
         .summaries(t, 10_000)
         .await?
@@ -205,7 +205,7 @@ async fn write_company_zip(
         })
         .collect();
     put(&mut z, "summaries.json", &pretty(&summaries)?)?;
-    let audit: Vec<Value> = state
+    let audit: Vec<Value> = app
         .store
         .audit_log(t, 100_000)
         .await?
@@ -220,34 +220,34 @@ async fn write_company_zip(
 
 /// Everything about one employee (an access request): `employee.json` with all records,
 /// plus `shifts.csv`, `scores.csv` and `tasks.csv`, in one zip.
-pub async fn employee_zip(state: &App, t: &Tenant, id: EmployeeId) -> Result<Download, StoreError> {
-    let cal = Calendar::of(state, t).await?;
-    let e = state.store.employee(t, id).await?;
-    let now = state.clock.now();
+pub async fn employee_zip(app: &App, t: &Tenant, id: EmployeeId) -> Result<Download, StoreError> {
+    let cal = Calendar::of(app, t).await?;
+    let e = app.store.employee(t, id).await?;
+    let now = app.clock.now();
     let filter = ShiftFilter {
         from: None,
         to: None,
         employee: Some(id),
     };
     let mut rows: Vec<ExportShift> = Vec::new();
-    for_each_page(state, t, filter, |page| {
+    for_each_page(app, t, filter, |page| {
         rows.extend_from_slice(page);
         true
     })
     .await?;
-    let breaks = state.store.employee_breaks(t, id).await?;
-    let tasks = state.store.tasks(t, Some(id), None).await?;
+    let breaks = app.store.employee_breaks(t, id).await?;
+    let tasks = app.store.tasks(t, Some(id), None).await?;
     let mut changes = Vec::new();
     for r in rows
         .iter()
         .filter(|r| r.shift.corrected || r.shift.auto_closed)
     {
-        for c in state.store.shift_changes(t, r.shift.id).await? {
+        for c in app.store.shift_changes(t, r.shift.id).await? {
             changes.push(json!({"shift_id": r.shift.id, "field": c.field, "old_value": c.old_value, "new_value": c.new_value,
                                 "reason": c.reason, "changed_by": c.changed_by, "at": c.created_at.to_string()}));
         }
     }
-    let approvals: Vec<Value> = state
+    let approvals: Vec<Value> = app
         .store
         .approvals_between(t, "0000-01-01", "9999-12-31")
         .await?

@@ -26,16 +26,16 @@ pub const TASK_HEADER: [&str; 9] = [
 
 /// Pages through the filtered shifts, calling `each` per page; constant memory.
 pub async fn for_each_page(
-    state: &App,
+    app: &App,
     t: &Tenant,
     filter: ShiftFilter,
     mut each: impl FnMut(&[ExportShift]) -> bool,
 ) -> Result<(), StoreError> {
     let mut after: Option<ExportCursor> = None;
     loop {
-        let page = state
+        let page = app
             .store
-            .export_shifts(t, filter, after, PAGE, state.clock.now())
+            .export_shifts(t, filter, after, PAGE, app.clock.now())
             .await?;
         let Some(last) = page.last() else {
             return Ok(());
@@ -82,10 +82,10 @@ pub fn task_rows(
 }
 
 pub async fn people(
-    state: &App,
+    app: &App,
     t: &Tenant,
 ) -> Result<std::collections::HashMap<EmployeeId, (String, String)>, StoreError> {
-    Ok(state
+    Ok(app
         .store
         .employees(t, true)
         .await?
@@ -95,13 +95,9 @@ pub async fn people(
 }
 
 /// tasks.csv (tasks are few per person: read at once). The range filters by creation time.
-pub async fn tasks_csv(
-    state: &App,
-    t: &Tenant,
-    filter: ShiftFilter,
-) -> Result<Download, StoreError> {
-    let names = people(state, t).await?;
-    let tasks = state.store.tasks(t, filter.employee, None).await?;
+pub async fn tasks_csv(app: &App, t: &Tenant, filter: ShiftFilter) -> Result<Download, StoreError> {
+    let names = people(app, t).await?;
+    let tasks = app.store.tasks(t, filter.employee, None).await?;
     let mut out = String::new();
     write_row(&mut out, &TASK_HEADER);
     task_rows(&mut out, &tasks, &names, &filter);

@@ -26,17 +26,17 @@ fn fresh_buffer() -> String {
 
 /// Streams shifts.csv or scores.csv of `t`'s shifts in `filter`.
 pub fn stream_shifts(
-    state: App,
+    app: App,
     t: Tenant,
     cal: Calendar,
     filter: ShiftFilter,
     kind: Kind,
 ) -> Download {
     let (tx, rx) = mpsc::channel::<Chunk>(QUEUED);
-    match state.store.export_source(&t, filter) {
-        Some(source) => sqlite_pipeline::start(source, state.clock.clone(), cal, kind, tx),
+    match app.store.export_source(&t, filter) {
+        Some(source) => sqlite_pipeline::start(source, app.clock.clone(), cal, kind, tx),
         None => {
-            tokio::spawn(read_paged(state, t, cal, filter, kind, tx));
+            tokio::spawn(read_paged(app, t, cal, filter, kind, tx));
         }
     }
     Download::csv(kind.file_name(), Content::Chunks(rx))
@@ -47,15 +47,15 @@ type Page = Result<(Vec<ExportShift>, Timestamp), StoreError>;
 
 /// Reads one page on its own task, so the next page is read while this one is written.
 fn fetch_page(
-    state: &App,
+    app: &App,
     t: Tenant,
     filter: ShiftFilter,
     after: Option<ExportCursor>,
 ) -> tokio::task::JoinHandle<Page> {
-    let state = state.clone();
+    let app = app.clone();
     tokio::spawn(async move {
-        let now = state.clock.now();
-        let page = state
+        let now = app.clock.now();
+        let page = app
             .store
             .export_shifts(&t, filter, after, PAGE, now)
             .await?;
@@ -65,7 +65,7 @@ fn fetch_page(
 
 /// The paged sqlx path (PostgreSQL).
 async fn read_paged(
-    state: App,
+    app: App,
     t: Tenant,
     cal: Calendar,
     filter: ShiftFilter,
@@ -75,7 +75,7 @@ async fn read_paged(
     let mut buf = fresh_buffer();
     let mut scratch = RowScratch::default();
     kind.header(&mut buf);
-    let mut next = Some(fetch_page(&state, t, filter, None));
+    let mut next = Some(fetch_page(&app, t, filter, None));
     while let Some(handle) = next.take() {
         let (page, now) = match handle.await {
             Ok(Ok(p)) => p,
@@ -96,7 +96,7 @@ async fn read_paged(
                     clock_in_at: last.shift.clock_in_at,
                     id: last.shift.id,
                 });
-                next = Some(fetch_page(&state, t, filter, after));
+                next = Some(fetch_page(&app, t, filter, after));
             }
         }
         for r in &page {
@@ -121,14 +121,14 @@ async fn read_paged(
 /// The whole CSV through the paged sqlx path, whatever the engine — what PostgreSQL serves.
 /// For tests that check the SQLite fast path against it byte for byte.
 pub async fn paged_csv(
-    state: App,
+    app: App,
     t: Tenant,
     cal: Calendar,
     filter: ShiftFilter,
     kind: Kind,
 ) -> Result<Vec<u8>, std::io::Error> {
     let (tx, mut rx) = mpsc::channel::<Chunk>(QUEUED);
-    tokio::spawn(read_paged(state, t, cal, filter, kind, tx));
+    tokio::spawn(read_paged(app, t, cal, filter, kind, tx));
     let mut out = Vec::new();
     while let Some(chunk) = rx.recv().await {
         out.extend_from_slice(&chunk?);

@@ -17,8 +17,8 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    pub async fn of(state: &App, t: &Tenant) -> Result<Self, StoreError> {
-        let c = state.store.company(t).await?;
+    pub async fn of(app: &App, t: &Tenant) -> Result<Self, StoreError> {
+        let c = app.store.company(t).await?;
         // The zone was validated at sign-up; an unknown one (tz database change) falls back to UTC.
         let tz = TimeZone::get(&c.timezone).unwrap_or(TimeZone::UTC);
         Ok(Self {

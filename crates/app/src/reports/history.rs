@@ -44,22 +44,22 @@ pub struct EmployeeHistory {
 }
 
 pub async fn employee_history(
-    state: &App,
+    app: &App,
     t: &Tenant,
     cal: &Calendar,
     id: EmployeeId,
     last_week: Date,
     weeks: u32,
 ) -> Result<EmployeeHistory, StoreError> {
-    let now = state.clock.now();
-    let employee = state.store.employee(t, id).await?;
+    let now = app.clock.now();
+    let employee = app.store.employee(t, id).await?;
     let last = cal.week_of(last_week);
     let first = last
         .checked_sub((7 * i64::from(weeks.saturating_sub(1))).days())
         .unwrap_or(last);
     let end = last.checked_add(6.days()).unwrap_or(last);
     let (a, b) = cal.range(first, end);
-    let shifts = state
+    let shifts = app
         .store
         .shifts(
             t,
@@ -72,10 +72,10 @@ pub async fn employee_history(
         )
         .await?;
     let ids: Vec<ShiftId> = shifts.iter().map(|s| s.id).collect();
-    let analyses = state.store.analyses_for(t, &ids).await?;
+    let analyses = app.store.analyses_for(t, &ids).await?;
     let index = AnalysisIndex::new(&analyses);
-    let target = state.store.weekly_target_minutes(t).await?;
-    let approved: HashSet<String> = state
+    let target = app.store.weekly_target_minutes(t).await?;
+    let approved: HashSet<String> = app
         .store
         .approvals_between(t, &first.to_string(), &last.to_string())
         .await?
@@ -145,7 +145,7 @@ pub async fn employee_history(
             locked: s.locked,
         })
         .collect();
-    let tasks = state.store.tasks(t, Some(id), None).await?;
+    let tasks = app.store.tasks(t, Some(id), None).await?;
     Ok(EmployeeHistory {
         employee,
         weeks: weeks_out,

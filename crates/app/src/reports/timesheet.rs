@@ -137,21 +137,21 @@ pub(super) fn hours(ms: i64) -> f64 {
 }
 
 pub async fn timesheet(
-    state: &App,
+    app: &App,
     t: &Tenant,
     cal: &Calendar,
     from: Date,
     to: Date,
 ) -> Result<Timesheet, StoreError> {
-    let now = state.clock.now();
+    let now = app.clock.now();
     let (a, b) = cal.range(from, to);
     // Aggregated by the database: per employee, per day, and per day for the chart's top
     // employees (one more than drawn, to know whether anyone is left over).
-    let fig = state
+    let fig = app
         .store
         .team_figures(t, a, b, now, CHART_EMPLOYEES as u32 + 1)
         .await?;
-    let weekly_target = state.store.weekly_target_minutes(t).await?;
+    let weekly_target = app.store.weekly_target_minutes(t).await?;
     let expected = expected_minutes(from, to, weekly_target);
     let day_list = days(from, to);
     let day_index: HashMap<String, usize> = day_list

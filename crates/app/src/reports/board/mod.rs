@@ -13,16 +13,16 @@ use crate::App;
 use domain::StandupCheck;
 use store::{StoreError, Tenant};
 
-pub async fn board(state: &App, t: &Tenant) -> Result<Board, StoreError> {
-    let cal = Calendar::of(state, t).await?;
-    board_for(state, t, &cal).await
+pub async fn board(app: &App, t: &Tenant) -> Result<Board, StoreError> {
+    let cal = Calendar::of(app, t).await?;
+    board_for(app, t, &cal).await
 }
 
 /// [`board`] with the company's calendar already read. Every list is one query with the
 /// employee's name joined in; only today's standups that missed a task are read and parsed.
-pub async fn board_for(state: &App, t: &Tenant, cal: &Calendar) -> Result<Board, StoreError> {
-    let now = state.clock.now();
-    let store = &state.store;
+pub async fn board_for(app: &App, t: &Tenant, cal: &Calendar) -> Result<Board, StoreError> {
+    let now = app.clock.now();
+    let store = &app.store;
     let present = store
         .present_shifts(t, now)
         .await?
