@@ -18,6 +18,8 @@ pub struct NewAnalysis<'a> {
     pub prompt_version: u32,
     /// The external model failed and the local analyzer stood in.
     pub fallback: bool,
+    /// The local analyzer's answer, standing until the external model's replaces it.
+    pub provisional: bool,
     /// JSON of the extracted variables.
     pub result: &'a str,
     pub score: Option<u8>,
@@ -36,6 +38,7 @@ impl NewAnalysis<'_> {
             model: self.model.to_owned(),
             prompt_version: i64::from(self.prompt_version),
             fallback: self.fallback,
+            provisional: self.provisional,
             result: self.result.to_owned(),
             score: self.score.map(i64::from),
             breakdown: self.breakdown.map(str::to_owned),
@@ -54,6 +57,8 @@ pub struct Analysis {
     pub model: String,
     pub prompt_version: i64,
     pub fallback: bool,
+    /// Stands in until the external model answers (see [`NewAnalysis::provisional`]).
+    pub provisional: bool,
     pub result: String,
     pub score: Option<i64>,
     pub breakdown: Option<String>,
@@ -77,6 +82,7 @@ fn analysis<R: AnyRow>(r: &R) -> Result<Analysis> {
         model: r.string("model")?,
         prompt_version: r.int("prompt_version")?,
         fallback: r.boolean("fallback")?,
+        provisional: r.boolean("provisional")?,
         result: r.string("result")?,
         score: r.opt_int("score")?,
         breakdown: r.opt_string("breakdown")?,
@@ -86,31 +92,95 @@ fn analysis<R: AnyRow>(r: &R) -> Result<Analysis> {
     })
 }
 
-const SAVE: &str = "INSERT INTO analyses (id, company_id, shift_id, kind, analyzer, model, prompt_version, fallback, result, score, breakdown, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+/// Inserts a result or replaces the shift's result of that kind, override columns untouched.
+macro_rules! save_sql {
+    () => {
+        "INSERT INTO analyses (id, company_id, shift_id, kind, analyzer, model, prompt_version, fallback, result, score, breakdown, created_at, provisional)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ON CONFLICT (shift_id, kind) DO UPDATE SET analyzer = excluded.analyzer, model = excluded.model,
        prompt_version = excluded.prompt_version, fallback = excluded.fallback, result = excluded.result,
-       score = excluded.score, breakdown = excluded.breakdown, created_at = excluded.created_at";
+       score = excluded.score, breakdown = excluded.breakdown, created_at = excluded.created_at,
+       provisional = excluded.provisional"
+    };
+}
+const SAVE: &str = save_sql!();
+/// A provisional result never replaces a final one (the external answer may land first).
+const SAVE_PROVISIONAL: &str = concat!(save_sql!(), " WHERE analyses.provisional");
 
-/// The number of placeholders in [`SAVE`] (`$1`…`$12`); statements that extend it number on.
-const SAVE_PARAMS: usize = 12;
+/// The number of placeholders in [`SAVE`] (`$1`…`$13`); statements that extend it number on.
+const SAVE_PARAMS: usize = 13;
 
-const COLUMNS: &str = "shift_id, kind, analyzer, model, prompt_version, fallback, result, score, breakdown, override_score, override_reason, created_at";
+const COLUMNS: &str = "shift_id, kind, analyzer, model, prompt_version, fallback, provisional, result, score, breakdown, override_score, override_reason, created_at";
 
 impl Store {
+    /// Saves a result outside a job's completion: a final one replaces whatever the shift
+    /// had; a provisional one is written only where no final result stands yet. Returns
+    /// whether a row was written.
     pub async fn save_analysis(
         &self,
         t: &Tenant,
         a: NewAnalysis<'_>,
         now: Timestamp,
-    ) -> Result<()> {
-        on_pool!(self, p => {
-            sqlx::query(SAVE)
+    ) -> Result<bool> {
+        let sql = if a.provisional {
+            SAVE_PROVISIONAL
+        } else {
+            SAVE
+        };
+        if let Some(w) = self.writer() {
+            let company = t.company_id().0;
+            let row = (
+                a.shift.0,
+                a.kind.as_str(),
+                a.analyzer.to_owned(),
+                a.model.to_owned(),
+                i64::from(a.prompt_version),
+                a.fallback,
+                a.result.to_owned(),
+                a.score.map(i64::from),
+                a.breakdown.map(str::to_owned),
+                a.provisional,
+            );
+            return w
+                .write(move |c| {
+                    let (
+                        shift,
+                        kind,
+                        analyzer,
+                        model,
+                        version,
+                        fallback,
+                        result,
+                        score,
+                        breakdown,
+                        provisional,
+                    ) = row;
+                    let n = c.prepare_cached(sql)?.execute(rusqlite::params![
+                        uuid::Uuid::now_v7().as_bytes(),
+                        company.as_bytes(),
+                        shift.as_bytes(),
+                        kind,
+                        analyzer,
+                        model,
+                        version,
+                        fallback,
+                        result,
+                        score,
+                        breakdown,
+                        to_ms(now),
+                        provisional
+                    ])?;
+                    Ok(n > 0)
+                })
+                .await;
+        }
+        let n = on_pool!(self, p => {
+            sqlx::query(sql)
                 .bind(uuid::Uuid::now_v7()).bind(t.company_id().0).bind(a.shift.0).bind(a.kind.as_str()).bind(a.analyzer).bind(a.model)
                 .bind(i64::from(a.prompt_version)).bind(a.fallback).bind(a.result).bind(a.score.map(i64::from)).bind(a.breakdown)
-                .bind(to_ms(now)).execute(p).await?;
+                .bind(to_ms(now)).bind(a.provisional).execute(p).await?.rows_affected()
         });
-        Ok(())
+        Ok(n > 0)
     }
 
     /// [`save_analysis`](Self::save_analysis) and [`finish_job`](Self::finish_job) in one
@@ -137,7 +207,7 @@ impl Store {
             return w.write(move |c| {
                 let (shift, kind, analyzer, model, version, fallback, result, score, breakdown) = row;
                 c.prepare_cached(SAVE)?.execute(rusqlite::params![uuid::Uuid::now_v7().as_bytes(), company.as_bytes(), shift.as_bytes(), kind,
-                    analyzer, model, version, fallback, result, score, breakdown, to_ms(now)])?;
+                    analyzer, model, version, fallback, result, score, breakdown, to_ms(now), false])?;
                 c.prepare_cached(crate::jobs::FINISH)?.execute([job_id.as_bytes()])?;
                 Ok(())
             }).await;
@@ -161,6 +231,7 @@ impl Store {
                 .bind(a.score.map(i64::from))
                 .bind(a.breakdown)
                 .bind(to_ms(now))
+                .bind(false)
                 .bind(job.id.0)
                 .execute(p)
                 .await?;
@@ -171,7 +242,7 @@ impl Store {
             sqlx::query(SAVE)
                 .bind(uuid::Uuid::now_v7()).bind(job.tenant.company_id().0).bind(a.shift.0).bind(a.kind.as_str()).bind(a.analyzer).bind(a.model)
                 .bind(i64::from(a.prompt_version)).bind(a.fallback).bind(a.result).bind(a.score.map(i64::from)).bind(a.breakdown)
-                .bind(to_ms(now)).execute(&mut *tx).await?;
+                .bind(to_ms(now)).bind(false).execute(&mut *tx).await?;
             sqlx::query(crate::jobs::FINISH).bind(job.id.0).execute(&mut *tx).await?;
             tx.commit().await?;
         });
@@ -213,7 +284,7 @@ impl Store {
         to: Timestamp,
         kind: JobKind,
     ) -> Result<Vec<Analysis>> {
-        const SQL: &str = "SELECT a.shift_id, a.kind, a.analyzer, a.model, a.prompt_version, a.fallback, a.result, a.score,
+        const SQL: &str = "SELECT a.shift_id, a.kind, a.analyzer, a.model, a.prompt_version, a.fallback, a.provisional, a.result, a.score,
                 a.breakdown, a.override_score, a.override_reason, a.created_at
              FROM shifts s JOIN analyses a ON a.shift_id = s.id
              WHERE s.company_id = $1 AND s.clock_in_at >= $2 AND s.clock_in_at < $3 AND a.kind = $4 AND a.company_id = $1";

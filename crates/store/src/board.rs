@@ -29,6 +29,18 @@ pub struct MissedStandup {
     pub result: String,
 }
 
+/// A shift whose check or score is the local analyzer's, waiting for the external model.
+#[derive(Debug, Clone)]
+pub struct ProvisionalResult {
+    pub shift_id: ShiftId,
+    pub employee_id: EmployeeId,
+    pub employee_name: String,
+    /// `standup` or `report`.
+    pub kind: String,
+    pub score: Option<i64>,
+    pub since: Timestamp,
+}
+
 /// Shift columns without the note texts (the board never shows them), as [`shift`] reads
 /// them; `$1` is "now" for open breaks.
 const NAMED: &str = "SELECT s.id, s.employee_id, s.workday, s.clock_in_at, s.clock_out_at,
@@ -85,6 +97,28 @@ impl Store {
                     employee_name: r.string("employee_name")?,
                     clock_in_at: from_ms(r.int("clock_in_at")?),
                     result: r.string("result")?,
+                })).collect()
+        })
+    }
+
+    /// Results still provisional (the external model has not answered yet), oldest first
+    /// (at most 200).
+    pub async fn provisional_results(&self, t: &Tenant) -> Result<Vec<ProvisionalResult>> {
+        const SQL: &str = "SELECT a.shift_id, s.employee_id, COALESCE(e.name, '(removed)') AS employee_name, a.kind, a.score, a.created_at
+             FROM analyses a JOIN shifts s ON s.id = a.shift_id
+             LEFT JOIN employees e ON e.id = s.employee_id
+             WHERE a.company_id = $1 AND a.provisional
+             ORDER BY a.created_at, a.shift_id LIMIT 200";
+        on_pool!(self, p => {
+            sqlx::query(SQL)
+                .bind(t.company_id().0)
+                .fetch_all(p).await?.iter().map(|r| Ok(ProvisionalResult {
+                    shift_id: ShiftId(r.uuid("shift_id")?),
+                    employee_id: EmployeeId(r.uuid("employee_id")?),
+                    employee_name: r.string("employee_name")?,
+                    kind: r.string("kind")?,
+                    score: r.opt_int("score")?,
+                    since: from_ms(r.int("created_at")?),
                 })).collect()
         })
     }

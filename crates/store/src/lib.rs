@@ -42,7 +42,7 @@ pub use analyses::{Analysis, NewAnalysis};
 pub use audit::{AuditEntry, AuditEvent};
 pub use backend::{Store, StoreKind};
 pub use billing::{EventOutcome, SubscriptionRecord, SubscriptionUpdate};
-pub use board::{MissedStandup, NamedShift};
+pub use board::{MissedStandup, NamedShift, ProvisionalResult};
 pub use company::{AnalysisSettings, Company};
 pub use employees::{ClockIdentity, Employee, EmployeeChanges};
 pub use error::StoreError;

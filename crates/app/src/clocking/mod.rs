@@ -35,6 +35,8 @@ pub struct ClockIn {
     pub shift: Shift,
     /// `None` when the check did not finish within the wait; it appears later.
     pub standup_check: Option<StandupCheck>,
+    /// The check is the built-in analyzer's, standing in until the external model answers.
+    pub check_provisional: bool,
     /// An automatically closed earlier shift the employee should confirm.
     pub unconfirmed: Option<Shift>,
 }
@@ -42,6 +44,8 @@ pub struct ClockIn {
 pub struct ClockOut {
     pub shift: Shift,
     pub score: Option<i64>,
+    /// The score is the built-in analyzer's, standing in until the external model answers.
+    pub score_provisional: bool,
 }
 
 /// Bursts of identifications on one kiosk in a short window look like buddy punching.
@@ -208,13 +212,14 @@ impl App {
             Err(e) => return Err(e.into()),
         };
         let unconfirmed = self.store.unconfirmed_shift(t, employee.id, now).await?;
-        let standup_check = self
-            .analyse_now(job, &shift, employee)
-            .await
-            .and_then(|a| serde_json::from_str::<StandupCheck>(&a.result).ok());
+        let analysed = self.analyse_now(job, &shift, employee).await;
+        let check_provisional = analysed.as_ref().is_some_and(|a| a.provisional);
+        let standup_check =
+            analysed.and_then(|a| serde_json::from_str::<StandupCheck>(&a.result).ok());
         Ok(ClockIn {
             shift,
             standup_check,
+            check_provisional,
             unconfirmed,
         })
     }
@@ -244,11 +249,12 @@ impl App {
             Err(StoreError::NotFound) => return Err(Error::NotIn),
             Err(e) => return Err(e.into()),
         };
-        let score = self
-            .analyse_now(job, &shift, employee)
-            .await
-            .and_then(|a| a.effective_score());
-        Ok(ClockOut { shift, score })
+        let analysed = self.analyse_now(job, &shift, employee).await;
+        Ok(ClockOut {
+            shift,
+            score: analysed.as_ref().and_then(Analysis::effective_score),
+            score_provisional: analysed.is_some_and(|a| a.provisional),
+        })
     }
 
     pub async fn start_break(&self, t: &Tenant, employee: &Employee) -> Result<Shift, Error> {
@@ -292,10 +298,11 @@ impl App {
         )
     }
 
-    /// Runs the punch's analysis job — claimed in the punch's own transaction — right here,
-    /// waiting at most the configured time, and returns the stored result when it finished.
-    /// Otherwise the background worker picks the job up once the lease expires, and the
-    /// punch is unaffected either way.
+    /// Runs the punch's analysis job — claimed in the punch's own transaction — right here
+    /// and returns the stored result: final, or, when an external model fails or takes
+    /// longer than the wait, the local one marked provisional (the model's answer replaces
+    /// it later). A store failure leaves the job to the background worker once the lease
+    /// expires; the punch is unaffected either way.
     async fn analyse_now(
         &self,
         job: Option<Job>,
@@ -304,7 +311,9 @@ impl App {
     ) -> Option<Analysis> {
         let job = job?;
         let run = self.run_job_for(&job, Some((shift, employee)));
-        match tokio::time::timeout(self.config.analysis_wait, run).await {
+        // The pipeline bounds an external model's time itself; this bounds the rest.
+        let bound = self.provisional_after() + std::time::Duration::from_secs(2);
+        match tokio::time::timeout(bound, run).await {
             Ok(Ok(saved)) => saved,
             Ok(Err(e)) => {
                 tracing::warn!(error = %e, "analysis failed in the request; the worker retries");

@@ -29,6 +29,7 @@ both_with_fake!(
     outage_loses_no_punch_and_completes_after_recovery,
     persistent_outage_falls_back_to_local_and_says_so,
     objection_means_no_external_processing,
+    every_outage_gets_a_provisional_answer_replaced_once_the_model_recovers,
 );
 
 async fn run<F, Fut>(kind: StoreKind, test: F)
@@ -105,18 +106,18 @@ async fn shift_of(app: &TestApp, token: &str) -> Value {
     list["shifts"][0].clone()
 }
 
-/// Polls until the shift's report analysis has landed (the background worker may get
-/// there first; either way it must land).
+/// Polls until the shift's final report analysis has landed (the background worker may
+/// get there first; either way it must land). A provisional one does not count.
 async fn wait_for_score(app: &TestApp, token: &str) -> Value {
     for _ in 0..100 {
         app.state.run_due_jobs().await.unwrap();
         let s = shift_of(app, token).await;
-        if !s["score"].is_null() {
+        if !s["score"].is_null() && s["score"]["provisional"] == false {
             return s;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("the analysis never landed");
+    panic!("the final analysis never landed");
 }
 
 async fn claude_results_land_and_requests_hold_nothing_personal(app: TestApp, fake: MockServer) {
@@ -181,10 +182,12 @@ async fn outage_loses_no_punch_and_completes_after_recovery(app: TestApp, fake: 
         StatusCode::CREATED,
         "the punch never waits on the model"
     );
-    assert!(
-        res.json::<Value>().await.unwrap()["standup_check"].is_null(),
-        "the check comes later"
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(
+        v["standup_check"]["tasks"][0]["mentioned"], true,
+        "the local check answers at once"
     );
+    assert_eq!(v["check_provisional"], true, "{v}");
     let res = app
         .post_json(
             "/api/v1/clock-out",
@@ -222,11 +225,13 @@ async fn persistent_outage_falls_back_to_local_and_says_so(app: TestApp, fake: M
         &json!({"id_code": "ZEL-777", "report": "Reconciled the March invoices, done."}),
     )
     .await;
-    // Each round the failed job is due again; after three external failures the local
-    // analyzer stands in.
+    // The local result stands in at once, provisional.
     let mut s = shift_of(&app, &token).await;
+    assert_eq!(s["score"]["provisional"], true, "{s}");
+    // Each round the failed job is due again; after three external failures the local
+    // result is final.
     for _ in 0..40 {
-        if !s["score"].is_null() {
+        if s["score"]["provisional"] == false {
             break;
         }
         app.clock.advance(jiff::SignedDuration::from_mins(15));
@@ -236,6 +241,7 @@ async fn persistent_outage_falls_back_to_local_and_says_so(app: TestApp, fake: M
     }
     assert_eq!(s["score"]["analyzer"], "local");
     assert_eq!(s["score"]["fallback"], true, "marked as a fallback");
+    assert_eq!(s["score"]["provisional"], false);
     assert_eq!(s["score"]["extraction"]["tasks"][0]["status"], "done");
 }
 
@@ -276,4 +282,136 @@ async fn objection_means_no_external_processing(app: TestApp, fake: MockServer) 
         "not a fallback: the local analyzer was the choice"
     );
     fake.verify().await;
+}
+
+/// The model down in every way it goes down (overloaded, server error, no answer within
+/// the wait, an answer that is not the schema): the clock-out itself answers with the
+/// local score, marked provisional (or final, where retrying cannot help), the board lists
+/// it, and once the model is back its answer replaces it in place — one score row, and
+/// the audit log says so.
+async fn every_outage_gets_a_provisional_answer_replaced_once_the_model_recovers(
+    app: TestApp,
+    fake: MockServer,
+) {
+    let token = setup(&app).await;
+    let outages = [
+        ResponseTemplate::new(529).set_body_json(json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})),
+        ResponseTemplate::new(500),
+        // Longer than the wait (3 s) and than the client's timeout (5 s).
+        claude(json!({"tasks": []})).set_delay(Duration::from_secs(8)),
+        claude(json!({"no": "schema"})),
+    ];
+    for (round, outage) in outages.into_iter().enumerate() {
+        fake.reset().await;
+        Mock::given(method("POST"))
+            .respond_with(outage)
+            .mount(&fake)
+            .await;
+        let res = app
+            .post_json(
+                "/api/v1/clock-in",
+                Some(&token),
+                &json!({"id_code": "ZEL-777", "standup": "invoices first, then calling the supplier"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "round {round}");
+        let v: Value = res.json().await.unwrap();
+        assert_eq!(
+            v["standup_check"]["tasks"][0]["mentioned"], true,
+            "round {round}: {v}"
+        );
+        let res = app
+            .post_json(
+                "/api/v1/clock-out",
+                Some(&token),
+                &json!({"id_code": "ZEL-777", "report": "Reconciled all invoices, done. Supplier did not pick up."}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "round {round}");
+        let v: Value = res.json().await.unwrap();
+        assert!(
+            v["score"].is_i64(),
+            "round {round}: the clock-out answers with a score: {v}"
+        );
+        let retryable = round < 3;
+        assert_eq!(v["score_provisional"], retryable, "round {round}: {v}");
+    }
+    let board: Value = app.get_json("/api/v1/dashboard", &token).await;
+    let listed = board["provisional"].as_array().unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|p| p["kind"] == "report" && p["score"].is_i64()),
+        "the board shows which scores are provisional: {board}"
+    );
+
+    // The model recovers: every provisional result is replaced by its answer.
+    fake.reset().await;
+    mount_working_claude(&fake).await;
+    for _ in 0..100 {
+        app.clock.advance(jiff::SignedDuration::from_mins(15));
+        app.state.run_due_jobs().await.unwrap();
+        let board: Value = app.get_json("/api/v1/dashboard", &token).await;
+        if board["provisional"].as_array().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let list: Value = app.get_json("/api/v1/shifts", &token).await;
+    let shifts = list["shifts"].as_array().unwrap();
+    assert_eq!(shifts.len(), 4);
+    let finals: Vec<&Value> = shifts
+        .iter()
+        .filter(|s| s["score"]["analyzer"] == "claude")
+        .collect();
+    assert_eq!(
+        finals.len(),
+        3,
+        "the three retryable outages end with the model's answer"
+    );
+    for s in &finals {
+        assert_eq!(s["score"]["provisional"], false);
+        assert_eq!(s["standup_check_provisional"], false);
+        assert_eq!(s["score"]["score"], 53, "the model's statuses, our formula");
+    }
+    let scores = app
+        .api
+        .get(app.url("/api/v1/exports/scores.csv"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        scores.lines().count(),
+        1 + 4,
+        "one score row per shift: {scores}"
+    );
+    let zip = app
+        .api
+        .get(app.url("/api/v1/export.zip"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut audit = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("audit_log.json").unwrap(), &mut audit)
+        .unwrap();
+    let audit: Value = serde_json::from_str(&audit).unwrap();
+    let replaced = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "analysis_finalised")
+        .count();
+    assert!(
+        replaced >= 6,
+        "each replacement is audited (3 standups + 3 reports): {replaced}"
+    );
 }

@@ -14,6 +14,7 @@ both!(
     task_columns_follow_the_result,
     team_figures_add_up_the_period,
     board_lists_carry_names_and_missed_standups,
+    provisional_result_stands_until_a_final_one_replaces_it,
 );
 
 async fn company(s: &Store, email: &str) -> Principal {
@@ -85,6 +86,7 @@ async fn save(
             model: "m",
             prompt_version: 1,
             fallback: false,
+            provisional: false,
             result,
             score,
             breakdown: None,
@@ -381,4 +383,69 @@ async fn board_lists_carry_names_and_missed_standups(s: Store) {
         .await
         .unwrap()
         .is_empty());
+}
+
+fn row<'a>(shift: ShiftId, analyzer: &'a str, provisional: bool, score: u8) -> NewAnalysis<'a> {
+    NewAnalysis {
+        shift,
+        kind: JobKind::Report,
+        analyzer,
+        model: "m",
+        prompt_version: 1,
+        fallback: false,
+        provisional,
+        result: "{}",
+        score: Some(score),
+        breakdown: None,
+    }
+}
+
+/// A provisional (local) result is written where nothing stands, listed on the board,
+/// replaced in place by the final one, and never written over a final one.
+async fn provisional_result_stands_until_a_final_one_replaces_it(s: Store) {
+    let a = company(&s, "a@a.test").await;
+    let t = &a.tenant;
+    let ada = employee(&s, t, "Ada", "ADA-1").await;
+    let sh = shift(&s, t, &ada, now(), hours(8)).await;
+    assert!(s
+        .save_analysis(t, row(sh, "local", true, 40), now())
+        .await
+        .unwrap());
+    let listed = s.provisional_results(t).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (
+            listed[0].shift_id,
+            listed[0].employee_name.as_str(),
+            listed[0].kind.as_str(),
+            listed[0].score
+        ),
+        (sh, "Ada", "report", Some(40))
+    );
+    // The final answer replaces it: same row, no longer provisional, gone from the board.
+    assert!(s
+        .save_analysis(t, row(sh, "claude", false, 70), now())
+        .await
+        .unwrap());
+    let stored = s.analysis(t, sh, JobKind::Report).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.analyzer.as_str(), stored.provisional, stored.score),
+        ("claude", false, Some(70))
+    );
+    assert!(s.provisional_results(t).await.unwrap().is_empty());
+    // A late provisional write (the final answer landed first) changes nothing.
+    assert!(!s
+        .save_analysis(t, row(sh, "local", true, 40), now())
+        .await
+        .unwrap());
+    let stored = s.analysis(t, sh, JobKind::Report).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.analyzer.as_str(), stored.provisional, stored.score),
+        ("claude", false, Some(70))
+    );
+    assert_eq!(
+        s.analyses_for(t, &[sh]).await.unwrap().len(),
+        1,
+        "one row per shift and kind"
+    );
 }

@@ -346,6 +346,7 @@ async fn punches_can_claim_their_analysis_job(s: Store) {
         model: "m",
         prompt_version: 1,
         fallback: false,
+        provisional: false,
         result: "{}",
         score: None,
         breakdown: None,

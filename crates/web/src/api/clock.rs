@@ -57,6 +57,8 @@ pub struct ClockInResponse {
     pub clock_in_at: String,
     /// Null when the check has not finished yet; it appears on the shift later.
     pub standup_check: Option<StandupCheck>,
+    /// The check is the built-in analyzer's, standing in until the external model answers.
+    pub check_provisional: bool,
     /// An earlier shift that was closed automatically and awaits confirmation.
     pub unconfirmed_shift_id: Option<Uuid>,
 }
@@ -67,6 +69,8 @@ pub struct ClockOutResponse {
     pub clock_out_at: Option<String>,
     /// Null until the analysis lands.
     pub score: Option<i64>,
+    /// The score is the built-in analyzer's, standing in until the external model answers.
+    pub score_provisional: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -164,6 +168,7 @@ pub async fn clock_in(
             employee_id: employee.id.0,
             clock_in_at: r.shift.clock_in_at.to_string(),
             standup_check: r.standup_check,
+            check_provisional: r.check_provisional,
             unconfirmed_shift_id: r.unconfirmed.map(|s| s.id.0),
         })
     })
@@ -195,6 +200,7 @@ pub async fn clock_out(
             shift_id: r.shift.id.0,
             clock_out_at: r.shift.clock_out_at.map(|t| t.to_string()),
             score: r.score,
+            score_provisional: r.score_provisional,
         })
     })
     .await

@@ -74,6 +74,9 @@ pub struct ScoreDto {
     pub model: String,
     /// The external analyzer failed and the local one stood in.
     pub fallback: bool,
+    /// The local analyzer's result, standing in until the external one answers (it was
+    /// down or slow); replaced in place when it does.
+    pub provisional: bool,
 }
 
 impl ScoreDto {
@@ -90,6 +93,7 @@ impl ScoreDto {
             analyzer: a.analyzer.clone(),
             model: a.model.clone(),
             fallback: a.fallback,
+            provisional: a.provisional,
         })
     }
 }
@@ -136,6 +140,8 @@ pub struct ShiftDto {
     pub worked_minutes: i64,
     /// Null until the analysis lands.
     pub standup_check: Option<StandupCheck>,
+    /// The check is the local analyzer's, standing in until the external one answers.
+    pub standup_check_provisional: bool,
     /// Null until the analysis lands (or while the shift is open).
     pub score: Option<ScoreDto>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -145,7 +151,9 @@ pub struct ShiftDto {
 impl ShiftDto {
     pub fn new(s: Shift, analyses: &[Analysis], now: jiff::Timestamp) -> Self {
         let mine = |kind: &str| analyses.iter().find(|a| a.shift == s.id && a.kind == kind);
-        let standup_check = mine("standup").and_then(|a| serde_json::from_str(&a.result).ok());
+        let standup = mine("standup");
+        let standup_check = standup.and_then(|a| serde_json::from_str(&a.result).ok());
+        let standup_check_provisional = standup.is_some_and(|a| a.provisional);
         let score = mine("report").and_then(ScoreDto::from_analysis);
         Self {
             id: s.id.0,
@@ -163,6 +171,7 @@ impl ShiftDto {
             locked: s.locked,
             on_break: s.on_break,
             standup_check,
+            standup_check_provisional,
             score,
             changes: Vec::new(),
         }

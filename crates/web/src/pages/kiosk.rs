@@ -19,6 +19,11 @@ use domain::KioskId;
 use serde::Deserialize;
 use store::{Employee, PrincipalKind, Tenant};
 
+/// Said beside a result of the built-in analyzer that stands in for a slow or failing AI
+/// service; the service's answer replaces it on the shift when it comes.
+const PROVISIONAL: &str =
+    "Provisional: the AI service is slow right now, so the built-in analyzer answered. The final result replaces it on your shift.";
+
 /// Seconds before a kiosk screen returns to the code entry on its own.
 const RESET_AFTER: u32 = 45;
 
@@ -269,7 +274,7 @@ async fn perform(
             .map(|r| match r.standup_check {
                 Some(check) => {
                     let missed: Vec<String> = check.missed().map(str::to_string).collect();
-                    if missed.is_empty() {
+                    let (headline, mut lines, warn) = if missed.is_empty() {
                         (
                             format!("Good to go, {name}. You are clocked in."),
                             vec!["Your note mentions all your tasks.".to_string()],
@@ -279,7 +284,11 @@ async fn perform(
                         let mut lines = vec!["You did not mention:".to_string()];
                         lines.extend(missed);
                         (format!("You are clocked in, {name}."), lines, true)
+                    };
+                    if r.check_provisional {
+                        lines.push(PROVISIONAL.to_string());
                     }
+                    (headline, lines, warn)
                 }
                 None => (
                     format!("You are clocked in, {name}."),
@@ -289,6 +298,10 @@ async fn perform(
             }),
         "clock-out" => state.clock_out(t, e, text).await.map(|r| {
             let lines = match r.score {
+                Some(score) if r.score_provisional => vec![
+                    format!("Today's score: {score} of 100 (provisional)."),
+                    PROVISIONAL.to_string(),
+                ],
                 Some(score) => vec![format!("Today's score: {score} of 100.")],
                 None => vec!["Your score will appear once your report is analysed.".to_string()],
             };

@@ -88,6 +88,11 @@ async fn page(
     if report.as_ref().is_some_and(|a| a.fallback) || standup.as_ref().is_some_and(|a| a.fallback) {
         flags.push("analysed by the built-in analyzer after the AI service failed");
     }
+    if report.as_ref().is_some_and(|a| a.provisional)
+        || standup.as_ref().is_some_and(|a| a.provisional)
+    {
+        flags.push("provisional: the built-in analyzer's result until the AI service answers");
+    }
     let w = sh.worked(now);
     let changes = state
         .store

@@ -6,7 +6,9 @@
 
 pub mod view;
 
-pub use view::{AlertRow, Board, FailedRow, MissedRow, PresentRow, SummaryRow, UnconfirmedRow};
+pub use view::{
+    AlertRow, Board, FailedRow, MissedRow, PresentRow, ProvisionalRow, SummaryRow, UnconfirmedRow,
+};
 
 use super::calendar::{minutes, Calendar};
 use crate::App;
@@ -81,6 +83,19 @@ pub async fn board_for(app: &App, t: &Tenant, cal: &Calendar) -> Result<Board, S
             failed_at_local: cal.local(j.created_at),
         })
         .collect();
+    let provisional = store
+        .provisional_results(t)
+        .await?
+        .into_iter()
+        .map(|p| ProvisionalRow {
+            shift_id: p.shift_id.0,
+            employee_id: p.employee_id.0,
+            name: p.employee_name,
+            kind: p.kind,
+            score: p.score,
+            since_local: cal.local(p.since),
+        })
+        .collect();
     let kiosk_alerts = store
         .kiosk_alerts(t, now, jiff::SignedDuration::from_hours(24))
         .await?
@@ -110,6 +125,7 @@ pub async fn board_for(app: &App, t: &Tenant, cal: &Calendar) -> Result<Board, S
         missed_tasks,
         unconfirmed,
         failed_analyses,
+        provisional,
         kiosk_alerts,
         summaries,
     })

@@ -15,6 +15,9 @@ pub struct Board {
     pub missed_tasks: Vec<MissedRow>,
     pub unconfirmed: Vec<UnconfirmedRow>,
     pub failed_analyses: Vec<FailedRow>,
+    /// Checks and scores from the built-in analyzer, standing in until the external model
+    /// answers (it was down or slow); each is replaced in place when it does.
+    pub provisional: Vec<ProvisionalRow>,
     pub kiosk_alerts: Vec<AlertRow>,
     pub summaries: Vec<SummaryRow>,
 }
@@ -59,6 +62,18 @@ pub struct FailedRow {
     pub attempts: u32,
     pub last_error: String,
     pub failed_at_local: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProvisionalRow {
+    pub shift_id: uuid::Uuid,
+    pub employee_id: uuid::Uuid,
+    pub name: String,
+    /// `standup` or `report`.
+    pub kind: String,
+    /// The provisional score (reports only).
+    pub score: Option<i64>,
+    pub since_local: String,
 }
 
 #[derive(Serialize, ToSchema)]
