@@ -531,6 +531,9 @@ async fn supervisor_reviews(b: &Client, score: u32) {
         page.contains("not mentioned") && page.contains(ADA_TASK_2),
         "the standup check on the shift: {page}"
     );
+    // Each decision explained: the sentence that matched, or why nothing did.
+    assert!(page.contains("Matched: “"), "{page}");
+    assert!(page.contains("No sentence names this task"), "{page}");
     scroll_to(b, "section[aria-labelledby='why-h']").await;
     screenshot(b, "shift-score").await;
 }
