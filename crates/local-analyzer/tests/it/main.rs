@@ -93,7 +93,65 @@ fn metrics_match_a_hand_computed_example() {
     let json = serde_json::to_string(&r).unwrap();
     let prefix = r#"{"standup":{"precision":0.5,"recall":0.5,"f1":0.5,"n":4},"report":{"accuracy":0.5,"macro_f1":0.41666"#;
     assert!(json.starts_with(prefix), "{json}");
-    assert!(json.ends_with(r#","n":4}}"#), "{json}");
+    assert!(
+        json.contains(r#","n":4,"per_class":{"done":{"precision":0.5,"recall":1.0,"#),
+        "{json}"
+    );
+    assert!(json.ends_with(r#""classes":["done","progress","blocked","none"],"confusion":[[1,0,0,0],[1,0,0,0],[0,0,1,0],[0,1,0,0]]}}"#), "{json}");
+}
+
+#[test]
+fn per_class_metrics_and_confusion_match_a_hand_computed_example() {
+    use TaskStatus::*;
+    let mut t = Tally::default();
+    t.add_report(
+        &[
+            Done, Done, Done, Progress, Progress, Blocked, None, None, None, Progress,
+        ],
+        &[
+            Done, Done, Progress, Progress, None, Blocked, None, Done, None, Blocked,
+        ],
+    );
+    let r = t.report().report;
+    // Rows = label, columns = predicted (done, progress, blocked, none).
+    assert_eq!(
+        r.confusion,
+        [[2, 1, 0, 0], [0, 1, 1, 1], [0, 0, 1, 0], [1, 0, 0, 2]]
+    );
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+    let c = &r.per_class;
+    // done: 2 right of 3 predicted, of 3 labelled.
+    assert!(close(c.done.precision, 2.0 / 3.0) && close(c.done.recall, 2.0 / 3.0));
+    assert_eq!((c.done.n, c.done.predicted), (3, 3));
+    // progress: 1 right of 2 predicted, of 3 labelled -> F1 = 2 * 1/2 * 1/3 / (5/6) = 0.4.
+    assert!(close(c.progress.precision, 0.5) && close(c.progress.recall, 1.0 / 3.0));
+    assert!(close(c.progress.f1, 0.4));
+    // blocked: 1 right of 2 predicted, of 1 labelled.
+    assert!(close(c.blocked.precision, 0.5) && close(c.blocked.recall, 1.0));
+    assert!(close(c.blocked.f1, 2.0 / 3.0));
+    // none: 2 right of 3 predicted, of 3 labelled.
+    assert!(close(c.none.f1, 2.0 / 3.0));
+    assert!(close(r.accuracy, 0.6));
+    assert!(close(r.macro_f1, (3.0 * 2.0 / 3.0 + 0.4) / 4.0));
+
+    let table = t.report().report_table();
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert!(
+        rows.contains(&vec!["progress", "0.500", "0.333", "0.400", "3", "2"]),
+        "{table}"
+    );
+    assert!(
+        rows.contains(&vec!["progress", "0", "1", "1", "1"]),
+        "{table}"
+    );
+    assert!(rows.contains(&vec!["none", "1", "0", "0", "2"]), "{table}");
+    assert!(
+        table.contains("rows = label, columns = predicted"),
+        "{table}"
+    );
 }
 
 #[test]
