@@ -75,7 +75,7 @@ fn slice(toks: &[Token], start: usize, end: usize) -> &[Token] {
 pub fn attribute(text: &str, profiles: &[Profile]) -> Vec<Sentence> {
     let toks = tokenize(text);
     let pairs = pairs(&toks);
-    let words = words(&toks);
+    let words = words(&toks, text);
     let tables: Vec<Table> = profiles
         .iter()
         .map(|p| table(p, &toks, text, &words, &pairs))

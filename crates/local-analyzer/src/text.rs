@@ -141,13 +141,13 @@ fn fold(c: char) -> char {
     }
 }
 
-/// Irregular past forms that carry meaning for status and matching.
+/// Irregular verb forms, mapped to their base form before stemming.
 fn irregular(w: &str) -> Option<&'static str> {
     Some(match w {
-        "written" | "wrote" => "writ",
+        "written" | "wrote" => "write",
         "sent" => "send",
         "built" => "build",
-        "made" => "mak",
+        "made" => "make",
         "got" | "gotten" => "get",
         "ran" => "run",
         "met" => "meet",
@@ -161,25 +161,40 @@ fn irregular(w: &str) -> Option<&'static str> {
         "sold" => "sell",
         "held" => "hold",
         "brought" => "bring",
-        "proofread" => "proofread",
+        "caught" => "catch",
+        "found" => "find",
+        "gave" | "given" => "give",
+        "took" | "taken" => "take",
+        "kept" => "keep",
+        "drove" | "driven" => "drive",
+        "chose" | "chosen" => "choose",
+        "spoke" | "spoken" => "speak",
+        "told" => "tell",
+        "thought" => "think",
+        "fed" => "feed",
+        "led" => "lead",
+        "hung" => "hang",
+        "dug" => "dig",
+        "swept" => "sweep",
+        "fought" => "fight",
+        "drew" | "drawn" => "draw",
+        "rewrote" | "rewritten" => "rewrite",
+        "rebuilt" => "rebuild",
+        "resent" => "resend",
+        "redid" | "redone" => "redo",
+        "undid" | "undone" => "undo",
         _ => return None,
     })
 }
 
-fn undouble(s: &mut String) {
-    let b = s.as_bytes();
-    let n = b.len();
-    if n >= 2 && b[n - 1] == b[n - 2] && b"bdgmnprt".contains(&b[n - 1]) {
-        s.pop();
-    }
+fn english() -> &'static rust_stemmers::Stemmer {
+    static CELL: std::sync::OnceLock<rust_stemmers::Stemmer> = std::sync::OnceLock::new();
+    CELL.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English))
 }
 
-/// A light suffix stripper: enough to join "updating/updated/update" or
-/// "inspection/inspect", not a full Porter stemmer.
+/// The Snowball (Porter2) English stem, after mapping irregular verb forms to their base.
+/// Codes with digits only lose a plural "s" ("W-9s" -> "w9").
 pub fn stem(w: &str) -> String {
-    if let Some(s) = irregular(w) {
-        return s.to_string();
-    }
     if w.chars().any(|c| c.is_ascii_digit()) {
         let mut s = w.to_string();
         if s.len() > 1
@@ -190,41 +205,11 @@ pub fn stem(w: &str) -> String {
         }
         return s;
     }
-    let n = w.chars().count();
-    if n <= 3 || !w.is_ascii() {
-        return w.to_string();
+    let base = irregular(w).unwrap_or(w);
+    if base.chars().count() <= 2 {
+        return base.to_string();
     }
-    let mut s = w.to_string();
-    if s.ends_with("ies") && n > 4 {
-        s.truncate(s.len() - 3);
-        s.push('y');
-    } else if s.ends_with("sses") {
-        s.truncate(s.len() - 2);
-    } else if s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") {
-        s.pop();
-    }
-    let strip = |s: &mut String, suf: &str, min_rest: usize| -> bool {
-        if s.ends_with(suf) && s.len() - suf.len() >= min_rest {
-            s.truncate(s.len() - suf.len());
-            true
-        } else {
-            false
-        }
-    };
-    if strip(&mut s, "ing", 3) {
-        undouble(&mut s);
-    } else if s.ends_with("ied") && s.len() > 4 {
-        s.truncate(s.len() - 3);
-        s.push('y');
-    } else if strip(&mut s, "ed", 3) {
-        undouble(&mut s);
-    } else if !strip(&mut s, "ion", 4) && !strip(&mut s, "ment", 4) && !strip(&mut s, "age", 5) {
-        strip(&mut s, "al", 5);
-    }
-    if s.len() >= 4 && s.ends_with('e') {
-        s.pop();
-    }
-    s
+    english().stem(base).into_owned()
 }
 
 /// Optimal-string-alignment distance (edits + adjacent swaps), giving up above `max`.
@@ -377,8 +362,9 @@ mod tests {
             ("planned", "plan"),
             ("repacking", "repack"),
             ("renewal", "renew"),
-            ("coverage", "cover"),
             ("written", "write"),
+            ("escalations", "escalated"),
+            ("reconciled", "reconciling"),
         ] {
             assert_eq!(stem(a), stem(b), "{a} vs {b}");
         }
