@@ -763,20 +763,36 @@ const COMMON: &[&str] = &[
     "task",
 ];
 
-/// Non-English words mapped to the English cue word they stand for.
+/// Common status words of Spanish, French, German, Portuguese and Italian (and a few chat
+/// spellings), mapped to the English cue word they stand for. General vocabulary only.
 pub fn translate_cue(norm: &str) -> &str {
     match norm {
-        "hoy" | "aujourdhui" | "aaj" | "heute" | "oggi" => "today",
-        "manana" | "demain" | "kal" | "morgen" | "domani" => "tomorrow",
-        "listo" | "lista" | "hecho" | "terminado" | "terminada" | "fini" | "finie" | "termine"
-        | "fertig" | "erledigt" | "fatto" | "pronto" => "done",
+        "hoy" | "aujourdhui" | "aaj" | "heute" | "oggi" | "hoje" => "today",
+        "manana" | "demain" | "kal" | "morgen" | "domani" | "amanha" => "tomorrow",
+        "listo" | "lista" | "listos" | "hecho" | "hecha" | "terminado" | "terminada"
+        | "completado" | "completada" | "acabado" | "fini" | "finie" | "finis" | "termine"
+        | "terminee" | "fait" | "faite" | "acheve" | "fertig" | "erledigt" | "abgeschlossen"
+        | "fatto" | "finito" | "completato" | "pronto" | "feito" | "feita" | "concluido"
+        | "concluida" | "terminei" => "done",
         "envoye" | "envoyes" | "envoyee" | "enviado" | "enviada" | "enviados" | "gesendet"
-        | "inviato" => "sent",
-        "pas" | "nicht" | "nahi" | "nahin" => "not",
-        "nada" | "rien" | "nichts" | "niente" => "nothing",
-        "tmrw" | "tmr" | "tmrow" | "tomorow" | "tommorow" | "tomm" => "tomorrow",
+        | "verschickt" | "inviato" => "sent",
+        "bloqueado" | "bloqueada" | "bloque" | "bloquee" | "bloques" | "blockiert"
+        | "bloccato" => "blocked",
+        "esperando" | "aguardando" | "attente" | "attends" | "warte" | "warten" | "wartet"
+        | "aspetto" => "awaiting",
+        "mitad" | "moitie" | "halb" | "halbe" | "halfte" | "metade" | "meta" => "half",
+        "empece" | "empezado" | "comence" | "commence" | "commencee" | "angefangen"
+        | "begonnen" | "iniciado" | "iniciei" | "comecei" | "iniziato" => "started",
+        "cours" | "curso" | "andamento" | "arbeit" | "progreso" | "progresso" => "progress",
+        "pas" | "nicht" | "nahi" | "nahin" | "nao" | "non" => "not",
+        "nada" | "rien" | "nichts" | "niente" | "kein" | "keine" => "nothing",
+        "tmrw" | "tmr" | "tmrow" | "tomorow" | "tommorow" | "tomm" | "2moro" | "2morrow" => {
+            "tomorrow"
+        }
         "nxt" => "next",
         "wk" | "wks" => "week",
+        "todo" | "tbd" => "remaining",
+        "wip" => "wip",
         _ => norm,
     }
 }

@@ -132,7 +132,8 @@ const FUTURE_WORDS_LIST: &[&str] = &[
 const IRREGULAR_PAST_LIST: &[&str] = &[
     "did", "made", "got", "built", "sent", "wrote", "written", "done", "went", "spent", "ran",
     "met", "took", "gave", "found", "began", "begun", "kept", "brought", "bought", "caught",
-    "taught", "sold", "held", "left", "put", "read", "set",
+    "taught", "sold", "held", "left", "put", "read", "set", "hung", "fed", "led", "swept", "dug",
+    "drew", "drawn", "told", "spoke", "chose", "shot", "cut", "paid", "rewrote", "rebuilt",
 ];
 static DONE_WORDS: WordSet = WordSet::new(DONE_WORDS_LIST);
 static PROGRESS_WORDS: WordSet = WordSet::new(PROGRESS_WORDS_LIST);
@@ -173,7 +174,13 @@ const NOT_DONE_PAST_LIST: &[&str] = &[
     "said",
 ];
 static NOT_DONE_PAST: WordSet = WordSet::new(NOT_DONE_PAST_LIST);
-const DONE_EMOJI: &[char] = &['✅', '✔', '☑', '🚀', '🎉', '🥳'];
+const DONE_EMOJI: &[char] = &['✅', '✔', '☑', '🚀', '🎉', '🥳', '🏁'];
+/// Work under way: construction sign, hourglass, arrows.
+const PROGRESS_EMOJI: &[char] = &['🚧', '⏳', '⌛', '🔄', '🔁', '🏗'];
+/// Stopped: stop sign, no entry.
+const BLOCKED_EMOJI: &[char] = &['🛑', '⛔', '🚫', '🚨'];
+/// A cross: not done today.
+const NOT_DONE_EMOJI: &[char] = &['❌', '✖', '✗', '✘'];
 
 /// Is this a word the status rules react to? (Used so a cue is never taken as a noun.)
 pub fn is_cue_word(w: &str) -> bool {
@@ -183,6 +190,28 @@ pub fn is_cue_word(w: &str) -> bool {
 fn is_past(w: &str) -> bool {
     (w.len() >= 5 && w.ends_with("ed") && !matches!(w, "need" | "speed" | "feed" | "indeed"))
         || IRREGULAR_PAST.contains(w)
+}
+
+/// A day name: in an end-of-day report it mostly points at a later day.
+fn is_weekday(w: &str) -> bool {
+    matches!(
+        w,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "mon"
+            | "tue"
+            | "tues"
+            | "wed"
+            | "thu"
+            | "thur"
+            | "thurs"
+            | "fri"
+    )
 }
 
 fn num(w: &str) -> Option<f64> {
@@ -196,6 +225,13 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
     let w: Vec<&str> = toks.iter().map(|t| translate_cue(&t.norm)).collect();
     let at = |i: usize| w.get(i).copied().unwrap_or("");
     let mut c = Cues::default();
+    // A cue word that is part of the task's own title names the task, it is not a status
+    // ("Draft Q4 newsletter", "Escalate SSO outage tickets").
+    let title_word = |i: usize| {
+        title
+            .iter()
+            .any(|t| t.stem == toks[i].stem && t.norm.chars().count() >= 3)
+    };
     let block = |c: &mut Cues, i: usize| {
         c.blocked = true;
         c.blocked_at.get_or_insert(i);
@@ -230,7 +266,7 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         {
             block(&mut c, i);
         }
-        if BLOCK_WORDS.contains(x) && !negated {
+        if BLOCK_WORDS.contains(x) && !negated && !title_word(i) {
             // "couldn't get to it" is just not worked on, not an obstacle.
             if matches!(x, "cant" | "couldnt" | "cannot") && next == "get" && at(i + 2) == "to" {
                 c.not_worked = true;
@@ -332,7 +368,7 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         }
 
         // Progress.
-        if PROGRESS_WORDS.contains(x) && !negated {
+        if PROGRESS_WORDS.contains(x) && !negated && !title_word(i) {
             c.progress = true;
         }
         if (matches!(x, "still" | "need" | "needs")
@@ -347,7 +383,10 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             || (x == "still"
                 && (next.starts_with("un") || (next.ends_with("ing") && next != "waiting")))
             || (matches!(x, "working" | "worked") && next == "on")
-            || (x == "in" && next == "progress")
+            || (matches!(x, "in" | "en" | "em") && next == "progress")
+            || (matches!(x, "in" | "under" | "for" | "awaiting") && next == "review")
+            || (x == "to" && next == "do" && !matches!(prev, "nothing" | "much"))
+            || (x == "more" && matches!(next, "tomorrow" | "to" | "left"))
             || (x == "first" && matches!(next, "pass" | "draft" | "round"))
             || (x == "rest" && !matches!(prev, "to"))
             || (x == "other" && num(next).is_some())
@@ -361,7 +400,7 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         }
 
         // Done.
-        if DONE_WORDS.contains(x) && !negated {
+        if DONE_WORDS.contains(x) && !negated && !title_word(i) {
             c.done = true;
         }
         if (x == "went"
@@ -395,6 +434,7 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             c.later_day = true;
         }
         if FUTURE_WORDS.contains(x)
+            || (is_weekday(x) && !matches!(prev, "last" | "since" | "from"))
             || (x == "going" && next == "to")
             || (x == "this" && next == "weekend")
         {
@@ -410,6 +450,15 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
     let clause = text.get(range.0..range.1).unwrap_or("");
     if clause.chars().any(|ch| DONE_EMOJI.contains(&ch)) {
         c.done = true;
+    }
+    if clause.chars().any(|ch| PROGRESS_EMOJI.contains(&ch)) {
+        c.progress = true;
+    }
+    if clause.chars().any(|ch| BLOCKED_EMOJI.contains(&ch)) {
+        c.blocked = true;
+    }
+    if clause.chars().any(|ch| NOT_DONE_EMOJI.contains(&ch)) {
+        c.not_worked = true;
     }
     if c.done && c.future && !c.progress {
         // "I'll get that done tomorrow": a done word about the future is not done today.

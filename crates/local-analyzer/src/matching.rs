@@ -44,6 +44,8 @@ struct Term {
     /// A rare content word (not generic, not everyday vocabulary): like a high-IDF term, it
     /// identifies the task on its own when the text uses it plainly.
     distinctive: bool,
+    /// Position of the word in the title (0 is usually the verb).
+    pos: usize,
 }
 
 /// A task title prepared for matching.
@@ -279,6 +281,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
             id,
             shared: false,
             distinctive: false,
+            pos,
         });
     }
     // A core made only of generic verbs ("Follow up with Acme on renewal"): the object is
@@ -503,7 +506,7 @@ fn quality(term: &Term, w: &Word) -> f64 {
     let shorter = sa.len().min(sb.len());
     if sa.is_ascii()
         && sb.is_ascii()
-        && common >= 6
+        && common >= 5
         && common * 4 >= shorter * 3
         && !agent_suffix(&sa[common..])
         && !agent_suffix(&sb[common..])
@@ -697,12 +700,24 @@ pub(crate) fn table(
             // The title's own head noun keeps its weight even as a modifier ("webinar topic").
             // A name in the title's qualifier ("plan for Midwest") modifying some other noun
             // ("Midwest hiring") is about something else; a core name ("CRM cleanup") is not.
+            // An everyday noun after the name ("Fresno run", "Miller site") keeps it.
+            let everyday_next = toks
+                .get(j + 1)
+                .is_some_and(|n| is_generic(&n.stem) || concepts::is_common(&n.stem));
             let modifier = discounted
                 && !term.key
-                && (term.kind == Kind::Word || (term.kind == Kind::Name && !term.core));
+                && (term.kind == Kind::Word
+                    || (term.kind == Kind::Name && !term.core && !everyday_next));
             q_row[i] = if modifier { q * MODIFIER_DISCOUNT } else { q };
             // A head noun is not referred to by a past/adjective form ("short staffed").
-            let verb_form_of_noun = term.head && is_past_form(tok);
+            // Nor is a noun that identifies the task on its own referred to by a verb in
+            // -ing ("rain permitting" is not "Submit permit").
+            let ing_of_noun = term.distinctive
+                && term.pos > 0
+                && !is_specific_verb(&term.norm)
+                && tok.norm.ends_with("ing")
+                && !term.norm.ends_with("ing");
+            let verb_form_of_noun = (term.head && is_past_form(tok)) || ing_of_noun;
             p_row[i] = !modifier && q >= 0.75 && !verb_form_of_noun;
         }
         quality.push(q_row);
@@ -786,7 +801,23 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
         .zip(&plain)
         .filter(|(t, &p)| p && specific(t))
         .count();
+    // Two different words of the title, one of them rare ("webhook docs" for "Write API
+    // docs for webhooks"), wherever they sit in the title.
+    let rare = |t: &Term| {
+        matches!(t.kind, Kind::Word | Kind::Name)
+            && t.norm.chars().count() >= 3
+            && !t.shared
+            && !is_generic(&t.stem)
+            && !concepts::is_common(&t.stem)
+            && !concepts::is_common(&t.norm)
+    };
+    let n_plain = plain.iter().filter(|&&p| p).count();
+    let rare_pair = n_plain >= 2 && hit(&rare);
+    // A line of one or two words that names a title word ("- bags" in a bullet list).
+    let short_line = b - a.min(b) <= 2 && n_plain >= 1;
     let pass = id_hit
+        || rare_pair
+        || short_line
         || name_hit
         || distinctive_hit
         || (number_hit && other_hit)

@@ -119,7 +119,7 @@ fn merge(acc: &mut Cues, c: Cues) {
 pub fn decide(c: &Cues) -> TaskStatus {
     if c.blocked {
         TaskStatus::Blocked
-    } else if c.not_worked && !(c.progress || c.done) {
+    } else if c.not_worked && !(c.progress || c.done || (c.weak_done && c.later_day)) {
         TaskStatus::None
     } else if c.progress {
         TaskStatus::Progress
