@@ -773,11 +773,15 @@ pub fn translate_cue(norm: &str) -> &str {
         | "completado" | "completada" | "acabado" | "fini" | "finie" | "finis" | "termine"
         | "terminee" | "fait" | "faite" | "acheve" | "fertig" | "erledigt" | "abgeschlossen"
         | "fatto" | "finito" | "completato" | "pronto" | "feito" | "feita" | "concluido"
-        | "concluida" | "terminei" => "done",
+        | "concluida" | "terminei" | "terminados" | "terminadas" | "hechos" | "hechas"
+        | "listas" | "finies" | "faits" | "faites" | "terminees" | "termines" | "feitos"
+        | "feitas" | "concluidos" | "concluidas" | "zrobione" | "zrobiony" | "zrobiona"
+        | "gotowe" | "gotowy" | "skonczone" => "done",
         "envoye" | "envoyes" | "envoyee" | "enviado" | "enviada" | "enviados" | "gesendet"
         | "verschickt" | "inviato" => "sent",
-        "bloqueado" | "bloqueada" | "bloque" | "bloquee" | "bloques" | "blockiert"
-        | "bloccato" => "blocked",
+        "bloqueado" | "bloqueada" | "bloque" | "bloquee" | "bloques" | "blockiert" | "bloccato" => {
+            "blocked"
+        }
         "esperando" | "aguardando" | "attente" | "attends" | "warte" | "warten" | "wartet"
         | "aspetto" => "awaiting",
         "mitad" | "moitie" | "halb" | "halbe" | "halfte" | "metade" | "meta" => "half",
@@ -789,7 +793,11 @@ pub fn translate_cue(norm: &str) -> &str {
         "tmrw" | "tmr" | "tmrow" | "tomorow" | "tommorow" | "tomm" | "2moro" | "2morrow" => {
             "tomorrow"
         }
-        "nxt" => "next",
+        "nxt" | "prochaine" | "prochain" | "nachste" | "nachsten" | "nachstes" | "proxima"
+        | "proximo" | "siguiente" | "prossima" | "prossimo" => "next",
+        "semaine" | "woche" | "semana" | "settimana" => "week",
+        "mois" | "monat" | "mes" => "month",
+        "toujours" | "todavia" | "aun" | "noch" | "ainda" | "ancora" => "still",
         "wk" | "wks" => "week",
         "todo" | "tbd" => "remaining",
         "wip" => "wip",

@@ -28,6 +28,12 @@ pub struct Cues {
     pub activity: bool,
     /// Index of the token where a blocking cue starts, to quote the blocker.
     pub blocked_at: Option<usize>,
+    /// The obstacle is something other than waiting for an answer (can't, down, stuck).
+    pub hard_block: bool,
+    /// Byte offset of the first waiting cue ("waiting for", "on hold").
+    pub wait_at: Option<usize>,
+    /// Byte offset of the first finished cue ("sent", "done").
+    pub done_at: Option<usize>,
 }
 
 const DONE_WORDS_LIST: &[&str] = &[
@@ -119,6 +125,12 @@ const BLOCK_WORDS_LIST: &[&str] = &[
     "couldnt",
     "unable",
 ];
+/// Progress words that name an early stage of the work, superseded by a later done word.
+const STAGE_WORDS_LIST: &[&str] = &[
+    "started", "starting", "began", "begun", "drafted", "draft", "outline", "outlined", "roughed",
+    "sketched", "wip",
+];
+static STAGE_WORDS: WordSet = WordSet::new(STAGE_WORDS_LIST);
 const NEGATIONS_LIST: &[&str] = &[
     "no", "not", "nothing", "nope", "zero", "none", "nah", "never",
 ];
@@ -234,8 +246,21 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
     };
     let block = |c: &mut Cues, i: usize| {
         c.blocked = true;
+        c.hard_block = true;
         c.blocked_at.get_or_insert(i);
     };
+    // Waiting for someone's answer: an obstacle unless the work was handed over finished.
+    let wait = |c: &mut Cues, i: usize| {
+        c.blocked = true;
+        c.blocked_at.get_or_insert(i);
+        if let Some(t) = toks.get(i) {
+            c.wait_at.get_or_insert(t.start);
+        }
+    };
+    let mut stage_at: Option<usize> = None;
+    // A quantity cue ("half", "mostly") keeps progress even before a done word.
+    let mut partial_seen = false;
+    let mut done_after_stage = false;
     for i in 0..w.len() {
         let x = w[i];
         let prev = if i > 0 { at(i - 1) } else { "" };
@@ -245,12 +270,35 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         });
 
         // Blocked.
-        if matches!(x, "waiting" | "wait" | "waited") && matches!(next, "on" | "for" | "to") {
-            block(&mut c, i);
-        }
-        if (x == "still" && matches!(next, "waiting" | "no" | "blocked" | "stuck"))
+        if matches!(x, "waiting" | "wait" | "waited" | "awaiting")
+            && matches!(next, "on" | "for" | "to" | "till" | "until" | "")
+            || (x == "awaiting" && !matches!(next, "review"))
             || (x == "on" && next == "hold")
             || (x == "depends" && next == "on")
+            || (x == "pending" && !matches!(next, "review"))
+            || (x == "parked" && matches!(next, "on" | "until" | "till" | "waiting"))
+        {
+            wait(&mut c, i);
+        }
+        // "need the plumber to cut them": someone else has to act first.
+        if matches!(x, "need" | "needs")
+            && matches!(
+                next,
+                "the" | "a" | "an" | "someone" | "somebody" | "our" | "their" | "his" | "her"
+            )
+            && (i + 2..(i + 6).min(w.len())).any(|k| at(k) == "to")
+        {
+            block(&mut c, i);
+        }
+        if matches!(x, "nobody" | "noone") && matches!(next, "could" | "can" | "was" | "would")
+            || (x == "no" && next == "one" && matches!(at(i + 2), "could" | "can"))
+            || x == "impossible"
+            || x == "unavailable"
+            || (x == "ran" && next == "out" && at(i + 2) == "of" && at(i + 3) != "time")
+        {
+            block(&mut c, i);
+        }
+        if (x == "still" && matches!(next, "no" | "blocked" | "stuck"))
             || (x == "no"
                 && matches!(
                     next,
@@ -266,7 +314,18 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         {
             block(&mut c, i);
         }
-        if BLOCK_WORDS.contains(x) && !negated && !title_word(i) {
+        // "cleared the stuck jobs": an adjective before a noun describes the thing.
+        let before_noun = matches!(x, "stuck" | "blocked" | "expired" | "offline")
+            && !next.is_empty()
+            && next.chars().all(char::is_alphabetic)
+            && !crate::concepts::is_stopword(next)
+            && !matches!(
+                next,
+                "on" | "by" | "until" | "till" | "waiting" | "again" | "because"
+            );
+        if x == "awaiting" {
+            // Handled with the waiting cues above.
+        } else if BLOCK_WORDS.contains(x) && !negated && !title_word(i) && !before_noun {
             // "couldn't get to it" is just not worked on, not an obstacle.
             if matches!(x, "cant" | "couldnt" | "cannot") && next == "get" && at(i + 2) == "to" {
                 c.not_worked = true;
@@ -344,6 +403,7 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             || (matches!(x, "moved" | "pushed" | "push" | "bumped")
                 && matches!(next, "to" | "back" | "out"))
             || (x == "next"
+                && !title_word(i)
                 && matches!(
                     next,
                     "week"
@@ -370,12 +430,34 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         // Progress.
         if PROGRESS_WORDS.contains(x) && !negated && !title_word(i) {
             c.progress = true;
+            if STAGE_WORDS.contains(x) {
+                stage_at.get_or_insert(i);
+            } else {
+                stage_at = None;
+                partial_seen = true;
+            }
         }
         if (matches!(x, "still" | "need" | "needs")
             && matches!(
                 next,
-                "need" | "needs" | "to" | "have" | "has" | "working" | "more" | "another"
+                "need"
+                    | "needs"
+                    | "to"
+                    | "have"
+                    | "has"
+                    | "working"
+                    | "more"
+                    | "another"
+                    | "gotta"
+                    | "got"
+                    | "must"
+                    | "left"
+                    | "remaining"
+                    | "open"
+                    | "pending"
+                    | "outstanding"
             ))
+            || (matches!(x, "remaining" | "outstanding") && i > 0)
             || (matches!(x, "need" | "needs")
                 && w[i..(i + 4).min(w.len())]
                     .iter()
@@ -402,6 +484,13 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         // Done.
         if DONE_WORDS.contains(x) && !negated && !title_word(i) {
             c.done = true;
+            if let Some(t) = toks.get(i) {
+                c.done_at.get_or_insert(t.start);
+            }
+            // "drafted and sent", "started and finished": the later stage wins.
+            if stage_at.is_some_and(|s| s < i) && !partial_seen {
+                done_after_stage = true;
+            }
         }
         if (x == "went"
             && matches!(
@@ -409,6 +498,12 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
                 "out" | "well" | "great" | "fine" | "smoothly" | "live"
             ))
             || (x == "through" && next == "all")
+            || (x == "through" && prev == "went")
+            || (x == "good" && next == "to" && at(i + 2) == "go")
+            || (x == "up" && next == "and" && at(i + 2) == "running")
+            || (matches!(x, "working" | "running" | "printing" | "flowing") && next == "again")
+            || (x == "all" && next == "good")
+            || (matches!(x, "sorted" | "squared") && !matches!(next, "out" | "by")) && !negated
             || (x == "all" && matches!(next, "done" | "finished" | "set"))
         {
             c.done = true;
@@ -447,6 +542,9 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         }
     }
     read_numbers(text, toks, &w, &mut c);
+    if done_after_stage {
+        c.progress = false;
+    }
     let clause = text.get(range.0..range.1).unwrap_or("");
     if clause.chars().any(|ch| DONE_EMOJI.contains(&ch)) {
         c.done = true;

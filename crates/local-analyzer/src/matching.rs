@@ -235,6 +235,38 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
     let mut terms: Vec<Term> = Vec::new();
     let mut seq = Vec::new();
     let mut in_qualifier = false;
+    // Title Case ("Gutter Installation Block A") says nothing about names.
+    let long_words: Vec<&Token> = toks
+        .iter()
+        .filter(|t| t.norm.chars().count() >= 4 && t.norm.chars().all(char::is_alphabetic))
+        .collect();
+    let title_case = long_words.len() >= 2
+        && long_words.iter().filter(|t| t.capitalized).count() * 10 >= long_words.len() * 7;
+    // Segments: "Brand refresh: typography" is about what follows the colon; "Replace
+    // toner - HR printer", "Endcaps (TVs)" add a place, customer or detail after a dash or
+    // parenthesis. Words outside the main segment are qualifiers.
+    let mut main = vec![true; toks.len()];
+    let mut colon_seen = false;
+    let mut after_dash = false;
+    for (k, t) in toks.iter().enumerate() {
+        let gap = if k == 0 {
+            ""
+        } else {
+            title_raw.get(toks[k - 1].end..t.start).unwrap_or("")
+        };
+        if gap.contains(':') && !colon_seen && !after_dash {
+            colon_seen = true;
+            for m in main.iter_mut().take(k) {
+                *m = false;
+            }
+        }
+        if gap.contains(['–', '—', '(', '[', '|']) || gap.contains(" - ") {
+            after_dash = true;
+        }
+        if after_dash {
+            main[k] = false;
+        }
+    }
     for (pos, t) in toks.iter().enumerate() {
         let norm = concepts::translate_cue(&t.norm).to_string();
         if !FUNCTION_WORDS.contains(&norm.as_str()) {
@@ -259,7 +291,12 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         } else if single_letter {
             Kind::Letter
         } else if (t.acronym && !COMMON_ACRONYMS.contains(norm.as_str()))
-            || (t.capitalized && pos > 0 && !weekday_or_month(&t.stem) && !t.acronym && alphabetic)
+            || (t.capitalized
+                && pos > 0
+                && !title_case
+                && !weekday_or_month(&t.stem)
+                && !t.acronym
+                && alphabetic)
             || camel_case(&title_raw[t.start..t.end])
         {
             Kind::Name
@@ -275,7 +312,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
             groups: groups(&t.stem),
             weight: 0.0,
             kind,
-            core: !in_qualifier,
+            core: !in_qualifier && main[pos],
             key: false,
             head: false,
             id,
@@ -331,19 +368,31 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
     // in "Respond to escalated tickets", "policy" in "Review refund policy draft"... no:
     // "draft"). When it is rare (not everyday vocabulary) it names the task on its own, like
     // a high-IDF term; earlier words only modify it ("refund" in "refund policy draft").
-    let effective_head = terms.iter().rposition(|t| {
-        t.core
-            && t.kind == Kind::Word
+    let rare = |t: &Term| {
+        t.kind == Kind::Word
+            && t.norm.chars().count() >= 3
             && !is_generic(&t.stem)
             && !is_generic(&t.norm)
             && !weekday_or_month(&t.stem)
-    });
-    for (k, t) in terms.iter_mut().enumerate() {
-        let rare = t.norm.chars().count() >= 3
             && !concepts::is_common(&t.stem)
-            && !concepts::is_common(&t.norm);
+            && !concepts::is_common(&t.norm)
+    };
+    // Process nouns ("installation", "testing", "review") act like verbs: the thing they
+    // act on ("Gutter installation", "Croissant lamination") is what names the task.
+    let process = |t: &Term| {
+        ["tion", "sion", "ment", "ing", "ance", "ence", "ure"]
+            .iter()
+            .any(|s| t.norm.ends_with(s))
+    };
+    let effective_head = terms
+        .iter()
+        .rposition(|t| t.core && rare(t) && !process(t))
+        .or_else(|| terms.iter().rposition(|t| t.core && rare(t)));
+    for k in 0..terms.len() {
+        let t = &terms[k];
         let verb = t.key && is_specific_verb(&t.stem) && is_specific_verb(&t.norm);
-        t.distinctive = t.kind == Kind::Word && rare && (effective_head == Some(k) || verb);
+        let distinctive = rare(t) && (effective_head == Some(k) || verb);
+        terms[k].distinctive = distinctive;
     }
     let joined = terms
         .windows(2)
@@ -373,6 +422,14 @@ fn is_abbreviation_of(short: &str, long: &str) -> bool {
         && short.chars().all(char::is_alphabetic)
         && !NOT_ABBREVIATIONS.contains(short)
         && !is_stopword(short)
+}
+
+/// The last part of a compound: "sheet" for "spreadsheet", "board" for "keyboard".
+fn is_compound_tail(short: &str, long: &str) -> bool {
+    short.len() >= 5
+        && long.len() >= short.len() + 3
+        && long.ends_with(short)
+        && short.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 fn is_vowel(c: char) -> bool {
@@ -491,8 +548,9 @@ fn quality(term: &Term, w: &Word) -> f64 {
         }
     }
     if (is_abbreviation_of(&tok.stem, &term.stem) && !w.proper)
-        || is_abbreviation_of(&term.stem, &tok.norm)
+        || (term.norm.chars().count() <= 4 && is_abbreviation_of(&term.stem, &tok.norm))
         || is_contraction(&tok.norm, &term.norm)
+        || is_compound_tail(&tok.stem, &term.stem)
     {
         return 0.75;
     }
@@ -532,9 +590,9 @@ fn initialism_candidate(tok: &Token) -> bool {
 }
 
 /// Marks title terms matched as initials ("AP" = "accounts payable", "T2" = "tier 2").
-fn initials(profile: &Profile, w: &Word, best: &mut [f64]) {
+fn initials(profile: &Profile, w: &Word, best: &mut [f64]) -> bool {
     if !w.initialism {
-        return;
+        return false;
     }
     let target = w.tok.norm.as_str();
     for start in 0..profile.seq.len() {
@@ -554,10 +612,11 @@ fn initials(profile: &Profile, w: &Word, best: &mut [f64]) {
                         best[*i] = best[*i].max(0.9);
                     }
                 }
-                return;
+                return true;
             }
         }
     }
+    false
 }
 
 /// Consecutive text words written as one ("post mortem", "sign in") or one text word
@@ -615,6 +674,8 @@ pub(crate) struct Table {
     quality: Vec<Vec<f64>>,
     /// plain[token][term]: a clear hit, not a modifier of another noun.
     plain: Vec<Vec<bool>>,
+    /// Tokens that stand for the initials of two or more title words ("AR", "QBR").
+    initial_hits: Vec<usize>,
     spans: Vec<(usize, usize)>,
 }
 
@@ -626,12 +687,15 @@ pub(crate) fn table(
     pairs: &[Option<Pair>],
 ) -> Table {
     let n_terms = profile.terms.len();
+    let mut initial_hits = Vec::new();
     let raw: Vec<Vec<f64>> = words
         .iter()
         .enumerate()
         .map(|(j, w)| {
             let mut local: Vec<f64> = profile.terms.iter().map(|t| quality(t, w)).collect();
-            initials(profile, w, &mut local);
+            if initials(profile, w, &mut local) {
+                initial_hits.push(j);
+            }
             if let Some(Some(pair)) = pairs.get(j) {
                 for (i, t) in profile.terms.iter().enumerate() {
                     if t.norm == pair.joined || share_group(pair.groups, t.groups) {
@@ -687,7 +751,14 @@ pub(crate) fn table(
                         "ticket" | "issue" | "bug" | "case" | "pr" | "story" | "card" | "no"
                     )
                 });
-                q = if ticket_word || before.is_some_and(|b| other_hit(b, i)) || other_hit(j + 1, i)
+                let followed_by_word = toks.get(j + 1).is_some_and(|n| {
+                    text.get(tok.end..n.start)
+                        .is_some_and(|gap| gap.chars().all(char::is_whitespace))
+                });
+                q = if ticket_word
+                    || !followed_by_word
+                    || before.is_some_and(|b| other_hit(b, i))
+                    || other_hit(j + 1, i)
                 {
                     1.0
                 } else {
@@ -726,6 +797,7 @@ pub(crate) fn table(
     Table {
         quality,
         plain,
+        initial_hits,
         spans: toks.iter().map(|t| (t.start, t.end)).collect(),
     }
 }
@@ -815,7 +887,9 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
     let rare_pair = n_plain >= 2 && hit(&rare);
     // A line of one or two words that names a title word ("- bags" in a bullet list).
     let short_line = b - a.min(b) <= 2 && n_plain >= 1;
+    let initials_hit = t.initial_hits.iter().any(|&j| j >= a && j < b);
     let pass = id_hit
+        || initials_hit
         || rare_pair
         || short_line
         || name_hit

@@ -44,6 +44,16 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
         }
         for (i, cues) in in_sentence.into_iter().enumerate() {
             let Some(mut cues) = cues else { continue };
+            // "estimate written and emailed, now we wait for a yes": handed over finished.
+            if cues.blocked
+                && !cues.hard_block
+                && cues.done
+                && !cues.progress
+                && cues.done_at < cues.wait_at
+                && cues.done_at.is_some()
+            {
+                cues.blocked = false;
+            }
             // "reconciled Mon–Wed, Thu/Fri tomorrow": finished part, rest planned.
             if (cues.done || cues.weak_done) && cues.later_day && !cues.not_worked {
                 cues.progress = true;
@@ -111,6 +121,17 @@ fn merge(acc: &mut Cues, c: Cues) {
     acc.future |= c.future;
     acc.later_day |= c.later_day;
     acc.activity |= c.activity;
+    acc.hard_block |= c.hard_block;
+    acc.wait_at = min_some(acc.wait_at, c.wait_at);
+    acc.done_at = min_some(acc.done_at, c.done_at);
+}
+
+fn min_some(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
 }
 
 /// Obstacles win; then explicit "not worked on"; partial beats finished; a task named only
@@ -124,6 +145,8 @@ pub fn decide(c: &Cues) -> TaskStatus {
     } else if c.progress {
         TaskStatus::Progress
     } else if c.done {
+        TaskStatus::Done
+    } else if c.weak_done && !c.future {
         TaskStatus::Done
     } else if c.negation || (c.future && !c.activity) {
         TaskStatus::None

@@ -196,6 +196,14 @@ fn english() -> &'static rust_stemmers::Stemmer {
 /// Codes with digits only lose a plural "s" ("W-9s" -> "w9").
 pub fn stem(w: &str) -> String {
     if w.chars().any(|c| c.is_ascii_digit()) {
+        // Ordinals name the same number: "14th" -> "14".
+        for suffix in ["st", "nd", "rd", "th"] {
+            if let Some(n) = w.strip_suffix(suffix) {
+                if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) {
+                    return n.to_string();
+                }
+            }
+        }
         let mut s = w.to_string();
         if s.len() > 1
             && s.ends_with('s')
