@@ -288,10 +288,10 @@ mod tests {
     fn unplanned_work_is_listed() {
         let r = extract_report(
             &tasks(&["Review refund policy draft"]),
-            "Processed a bunch of refunds from the queue.",
+            "Covered the front desk for Mo all afternoon.",
         );
         assert_eq!(r.tasks[0].status, NoWork);
-        assert_eq!(r.unplanned, ["Processed a bunch of refunds from the queue"]);
+        assert_eq!(r.unplanned, ["Covered the front desk for Mo all afternoon"]);
     }
 
     #[test]
