@@ -168,8 +168,25 @@ pub fn attribute(text: &str, profiles: &[Profile]) -> Vec<Sentence> {
                     && prev.mentions.len() == 1
                     && prev.inherited.is_empty()
                     && !has_cue;
-                if heading && !starts_also {
-                    inherited = prev.mentions.clone();
+                // "AR: all pages roughed in. still no final copy, so I can't go on": a
+                // sentence that opens with a connective or points back ("it", "them")
+                // goes on about the one task of the sentence before.
+                let prev_tasks: &[usize] = if prev.mentions.is_empty() {
+                    &prev.inherited
+                } else {
+                    &prev.mentions
+                };
+                let continues = prev_tasks.len() == 1
+                    && (st.first().is_some_and(|t| {
+                        matches!(
+                            t.norm.as_str(),
+                            "still" | "but" | "so" | "though" | "however" | "which" | "its"
+                        )
+                    }) || st.iter().take(6).any(|t| {
+                        matches!(t.norm.as_str(), "it" | "them" | "those" | "itll" | "its")
+                    }));
+                if (heading || continues) && !starts_also {
+                    inherited = prev_tasks.to_vec();
                     for c in &mut clauses {
                         c.tasks = inherited.clone();
                     }

@@ -522,7 +522,11 @@ fn quality(term: &Term, w: &Word) -> f64 {
         };
     }
     if term.kind == Kind::Number || tok.is_number() {
-        return if tok.norm == term.norm { 1.0 } else { 0.0 };
+        return if tok.norm == term.norm || tok.stem == term.stem {
+            1.0
+        } else {
+            0.0
+        };
     }
     if w.stop && term.kind != Kind::Letter {
         return 0.0;

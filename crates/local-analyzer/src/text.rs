@@ -292,6 +292,11 @@ fn last_word(s: &str) -> &str {
         .unwrap_or("")
 }
 
+/// Pictographs and dingbats (✅, ✔, ❌, 🚧, 🎉 ...).
+pub fn is_emoji(c: char) -> bool {
+    matches!(c as u32, 0x2300..=0x23FF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F000..=0x1FAFF)
+}
+
 /// Words that start a new clause inside a sentence.
 const CLAUSE_WORDS: &[&str] = &[
     "but", "then", "so", "while", "although", "though", "because",
@@ -324,6 +329,16 @@ pub fn clauses(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
         };
         if split {
             push_trimmed(text, start + cur, start + i, &mut out);
+            cur = i + c.len_utf8();
+            continue;
+        }
+        // An emoji closes the clause it ends ("toner ✔ reset ✔ boardroom: ...") and stays
+        // in it, so its status goes with the words before it.
+        if is_emoji(c)
+            && next.is_none_or(|n| !is_emoji(n) && n != '\u{fe0f}')
+            && seg[cur..i].chars().any(char::is_alphanumeric)
+        {
+            push_trimmed(text, start + cur, start + i + c.len_utf8(), &mut out);
             cur = i + c.len_utf8();
             continue;
         }
