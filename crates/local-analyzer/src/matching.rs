@@ -241,11 +241,15 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         .filter(|t| t.norm.chars().count() >= 4 && t.norm.chars().all(char::is_alphabetic))
         .collect();
     let title_case = long_words.len() >= 2
-        && long_words.iter().filter(|t| t.capitalized).count() * 10 >= long_words.len() * 7;
+        && long_words.iter().filter(|t| t.capitalized).count() * 10 >= long_words.len() * 9;
     // Segments: "Brand refresh: typography" is about what follows the colon; "Replace
     // toner - HR printer", "Endcaps (TVs)" add a place, customer or detail after a dash or
     // parenthesis. Words outside the main segment are qualifiers.
     let mut main = vec![true; toks.len()];
+    // The first word of the title or of a segment is capitalised as a matter of course
+    // ("#7794 Billing address", "Brand refresh: Typography").
+    let mut segment_start = vec![false; toks.len()];
+    let mut seen_word = false;
     let mut colon_seen = false;
     let mut after_dash = false;
     for (k, t) in toks.iter().enumerate() {
@@ -254,6 +258,13 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         } else {
             title_raw.get(toks[k - 1].end..t.start).unwrap_or("")
         };
+        if gap.contains(':') {
+            seen_word = false;
+        }
+        if !seen_word && t.norm.chars().any(char::is_alphabetic) && id_digits(t).is_none() {
+            segment_start[k] = true;
+            seen_word = true;
+        }
         if gap.contains(':') && !colon_seen && !after_dash {
             colon_seen = true;
             for m in main.iter_mut().take(k) {
@@ -293,6 +304,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         } else if (t.acronym && !COMMON_ACRONYMS.contains(norm.as_str()))
             || (t.capitalized
                 && pos > 0
+                && !segment_start[pos]
                 && !title_case
                 && !weekday_or_month(&t.stem)
                 && !t.acronym
@@ -590,6 +602,7 @@ fn initialism_candidate(tok: &Token) -> bool {
         && tok.norm.chars().all(|c| c.is_ascii_alphanumeric())
         && !is_stopword(&tok.norm)
         && !is_generic(&tok.norm)
+        && !COMMON_ACRONYMS.contains(tok.norm.as_str())
         && (tok.acronym || n >= 3 || tok.norm.chars().any(|c| c.is_ascii_digit()))
 }
 
@@ -779,8 +792,11 @@ pub(crate) fn table(
             let everyday_next = toks
                 .get(j + 1)
                 .is_some_and(|n| is_generic(&n.stem) || concepts::is_common(&n.stem));
+            // Only the head noun keeps its weight as a modifier; a verb of the title used
+            // before a noun ("audit team" for "Audit admin accounts") does not.
+            let verb_key = term.key && !term.head;
             let modifier = discounted
-                && !term.key
+                && (!term.key || verb_key)
                 && (term.kind == Kind::Word
                     || (term.kind == Kind::Name && !term.core && !everyday_next));
             q_row[i] = if modifier { q * MODIFIER_DISCOUNT } else { q };
@@ -793,7 +809,10 @@ pub(crate) fn table(
                 && tok.norm.ends_with("ing")
                 && !term.norm.ends_with("ing");
             let verb_form_of_noun = (term.head && is_past_form(tok)) || ing_of_noun;
-            p_row[i] = !modifier && q >= 0.75 && !verb_form_of_noun;
+            // A title verb is referred to by its own word, not a synonym ("swapping it"
+            // is not "Replace garbage disposal").
+            let loose_verb = verb_key && q < 1.0;
+            p_row[i] = !modifier && q >= 0.75 && !verb_form_of_noun && !loose_verb;
         }
         quality.push(q_row);
         plain.push(p_row);
@@ -887,7 +906,16 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
             && !concepts::is_common(&t.stem)
             && !concepts::is_common(&t.norm)
     };
-    let n_plain = plain.iter().filter(|&&p| p).count();
+    let mut plain_stems: Vec<&str> = profile
+        .terms
+        .iter()
+        .zip(&plain)
+        .filter(|(_, &p)| p)
+        .map(|(t, _)| t.stem.as_str())
+        .collect();
+    plain_stems.sort_unstable();
+    plain_stems.dedup();
+    let n_plain = plain_stems.len();
     let rare_pair = n_plain >= 2 && hit(&rare);
     // A line of one or two words that names a title word ("- bags" in a bullet list).
     let short_line = b - a.min(b) <= 2 && n_plain >= 1;

@@ -299,7 +299,7 @@ pub fn is_emoji(c: char) -> bool {
 
 /// Words that start a new clause inside a sentence.
 const CLAUSE_WORDS: &[&str] = &[
-    "but", "then", "so", "while", "although", "though", "because",
+    "but", "then", "so", "while", "although", "though", "because", "and", "plus", "however",
 ];
 
 /// Byte ranges of clauses inside `text[start..end]`: split on , ; : ( ) = dashes and a few
