@@ -2,7 +2,34 @@
 //! non-English words people mix in. Kept general on purpose: no task titles from any data set.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// FNV-1a: the word tables are looked up for every word of every note, and the keys are
+/// our own short words, so a simple fast hash beats the DoS-resistant default here.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub type FastHash = BuildHasherDefault<Fnv>;
 
 use crate::text::stem;
 
@@ -868,7 +895,7 @@ pub fn translate_cue(norm: &str) -> &str {
 /// A word list with hashed lookup, built on first use (lists are scanned in hot loops).
 pub struct WordSet {
     words: &'static [&'static str],
-    cell: OnceLock<HashSet<&'static str>>,
+    cell: OnceLock<HashSet<&'static str, FastHash>>,
 }
 
 impl WordSet {
@@ -903,8 +930,8 @@ pub fn is_specific_verb(word_or_stem: &str) -> bool {
 }
 
 /// Generic words and their stems.
-fn generic_stems() -> &'static HashSet<String> {
-    static CELL: OnceLock<HashSet<String>> = OnceLock::new();
+fn generic_stems() -> &'static HashSet<String, FastHash> {
+    static CELL: OnceLock<HashSet<String, FastHash>> = OnceLock::new();
     CELL.get_or_init(|| {
         GENERIC
             .iter()
@@ -914,8 +941,8 @@ fn generic_stems() -> &'static HashSet<String> {
 }
 
 /// Everyday words and their stems.
-fn common_stems() -> &'static HashSet<String> {
-    static CELL: OnceLock<HashSet<String>> = OnceLock::new();
+fn common_stems() -> &'static HashSet<String, FastHash> {
+    static CELL: OnceLock<HashSet<String, FastHash>> = OnceLock::new();
     CELL.get_or_init(|| {
         COMMON
             .iter()
@@ -931,8 +958,8 @@ pub fn is_common(stem_or_norm: &str) -> bool {
 }
 
 /// Specific verbs and their stems.
-fn specific_verb_stems() -> &'static HashSet<String> {
-    static CELL: OnceLock<HashSet<String>> = OnceLock::new();
+fn specific_verb_stems() -> &'static HashSet<String, FastHash> {
+    static CELL: OnceLock<HashSet<String, FastHash>> = OnceLock::new();
     CELL.get_or_init(|| {
         SPECIFIC_VERBS
             .iter()
@@ -942,10 +969,10 @@ fn specific_verb_stems() -> &'static HashSet<String> {
 }
 
 /// Stemmed key (words joined by a space) -> group ids.
-fn index() -> &'static HashMap<String, Vec<usize>> {
-    static CELL: OnceLock<HashMap<String, Vec<usize>>> = OnceLock::new();
+fn index() -> &'static HashMap<String, Vec<usize>, FastHash> {
+    static CELL: OnceLock<HashMap<String, Vec<usize>, FastHash>> = OnceLock::new();
     CELL.get_or_init(|| {
-        let mut m: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut m: HashMap<String, Vec<usize>, FastHash> = HashMap::default();
         for (g, words) in GROUPS.iter().enumerate() {
             for w in *words {
                 let key = w.split(' ').map(stem).collect::<Vec<_>>().join(" ");
@@ -954,6 +981,18 @@ fn index() -> &'static HashMap<String, Vec<usize>> {
         }
         m
     })
+}
+
+/// Stems that begin a multi-word entry of a synonym group ("sign" of "sign in").
+pub fn starts_phrase(stem: &str) -> bool {
+    static CELL: OnceLock<HashSet<String, FastHash>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        index()
+            .keys()
+            .filter_map(|k| k.split_once(' ').map(|(first, _)| first.to_string()))
+            .collect()
+    })
+    .contains(stem)
 }
 
 /// Synonym groups of a stemmed word or phrase (words joined by one space).

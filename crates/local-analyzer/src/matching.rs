@@ -6,6 +6,8 @@
 use crate::concepts::{
     self, groups, is_generic, is_specific_verb, is_stopword, share_group, WordSet,
 };
+use std::collections::HashMap;
+
 use crate::text::{edit_distance, tokenize, Token};
 
 /// Coverage of the title's weight that is enough on its own.
@@ -638,17 +640,34 @@ fn initials(profile: &Profile, w: &Word, best: &mut [f64]) -> bool {
 
 /// Consecutive text words written as one ("post mortem", "sign in") or one text word
 /// standing for two title words ("postmortem"); computed once per text.
-pub(crate) struct Pair {
-    joined: String,
+pub(crate) struct Pair<'a> {
+    first: &'a str,
+    second: &'a str,
     groups: &'static [usize],
 }
 
-pub(crate) fn pairs(toks: &[Token]) -> Vec<Option<Pair>> {
+impl Pair<'_> {
+    /// "post" + "mortem" written together is "postmortem".
+    fn joins_to(&self, word: &str) -> bool {
+        word.len() == self.first.len() + self.second.len()
+            && word.starts_with(self.first)
+            && word.ends_with(self.second)
+    }
+}
+
+pub(crate) fn pairs(toks: &[Token]) -> Vec<Option<Pair<'_>>> {
     toks.windows(2)
         .map(|w| {
+            // Only words that start a multi-word synonym need the joined lookup.
+            let groups = if concepts::starts_phrase(&w[0].stem) {
+                groups(&format!("{} {}", w[0].stem, w[1].stem))
+            } else {
+                &[]
+            };
             Some(Pair {
-                joined: format!("{}{}", w[0].norm, w[1].norm),
-                groups: groups(&format!("{} {}", w[0].stem, w[1].stem)),
+                first: &w[0].norm,
+                second: &w[1].norm,
+                groups,
             })
         })
         .chain(std::iter::once(None))
@@ -687,10 +706,11 @@ fn is_verbish(tok: &Token) -> bool {
 /// How each text word refers to each term of one profile, computed once per text so that
 /// sentences and clauses are scored by summing over ranges.
 pub(crate) struct Table {
-    /// quality[token][term], after the modifier discount.
-    quality: Vec<Vec<f64>>,
-    /// plain[token][term]: a clear hit, not a modifier of another noun.
-    plain: Vec<Vec<bool>>,
+    /// quality[token * n_terms + term], after the modifier discount.
+    quality: Vec<f64>,
+    /// plain[token * n_terms + term]: a clear hit, not a modifier of another noun.
+    plain: Vec<bool>,
+    n_terms: usize,
     /// Tokens that stand for the initials of two or more title words ("AR", "QBR").
     initial_hits: Vec<usize>,
     spans: Vec<(usize, usize)>,
@@ -705,39 +725,56 @@ pub(crate) fn table(
 ) -> Table {
     let n_terms = profile.terms.len();
     let mut initial_hits = Vec::new();
-    let raw: Vec<Vec<f64>> = words
-        .iter()
-        .enumerate()
-        .map(|(j, w)| {
+    // Words repeat a lot in a long note: score each distinct spelling once.
+    let mut seen: HashMap<(&str, bool, bool), (usize, bool), concepts::FastHash> =
+        HashMap::default();
+    let mut rows: Vec<f64> = Vec::new();
+    let mut raw: Vec<f64> = Vec::with_capacity(words.len() * n_terms);
+    for (j, w) in words.iter().enumerate() {
+        let key = (w.tok.norm.as_str(), w.proper, w.id.is_some());
+        let (at, init) = *seen.entry(key).or_insert_with(|| {
             let mut local: Vec<f64> = profile.terms.iter().map(|t| quality(t, w)).collect();
-            if initials(profile, w, &mut local) {
-                initial_hits.push(j);
-            }
-            if let Some(Some(pair)) = pairs.get(j) {
-                for (i, t) in profile.terms.iter().enumerate() {
-                    if t.norm == pair.joined || share_group(pair.groups, t.groups) {
-                        local[i] = local[i].max(0.9);
-                    }
+            let init = initials(profile, w, &mut local);
+            let at = rows.len();
+            rows.extend(local);
+            (at, init)
+        });
+        if init {
+            initial_hits.push(j);
+        }
+        raw.extend_from_slice(&rows[at..at + n_terms]);
+        let local = &mut raw[j * n_terms..(j + 1) * n_terms];
+        if let Some(Some(pair)) = pairs.get(j) {
+            for (i, t) in profile.terms.iter().enumerate() {
+                if pair.joins_to(&t.norm) || share_group(pair.groups, t.groups) {
+                    local[i] = local[i].max(0.9);
                 }
             }
-            for (joined, a, b) in &profile.joined {
-                if w.tok.norm == *joined {
-                    local[*a] = local[*a].max(0.9);
-                    local[*b] = local[*b].max(0.9);
-                }
+        }
+        for (joined, a, b) in &profile.joined {
+            if w.tok.norm == *joined {
+                local[*a] = local[*a].max(0.9);
+                local[*b] = local[*b].max(0.9);
             }
-            local
-        })
-        .collect();
-    let mut quality = Vec::with_capacity(toks.len());
-    let mut plain = Vec::with_capacity(toks.len());
+        }
+    }
+    let row = |j: usize| raw.get(j * n_terms..(j + 1) * n_terms).unwrap_or(&[]);
+    let mut quality = Vec::with_capacity(toks.len() * n_terms);
+    let mut plain = Vec::with_capacity(toks.len() * n_terms);
     // A bare short number names the ticket only beside another word of the same title
     // ("the 42 fix"), or after "ticket"/"#"-like words; "12 people" is not JIRA-12.
-    let other_hit = |j: usize, i: usize| {
-        raw.get(j)
-            .is_some_and(|r| r.iter().enumerate().any(|(k, &q)| k != i && q >= 0.75))
-    };
+    let other_hit =
+        |j: usize, i: usize| row(j).iter().enumerate().any(|(k, &q)| k != i && q >= 0.75);
     for (j, tok) in toks.iter().enumerate() {
+        if row(j).iter().all(|&q| q == 0.0) {
+            quality.extend(std::iter::repeat_n(0.0, n_terms));
+            plain.extend(std::iter::repeat_n(false, n_terms));
+            continue;
+        }
+        // An everyday noun after a name ("Fresno run", "Miller site") keeps it.
+        let everyday_next = toks
+            .get(j + 1)
+            .is_some_and(|n| is_generic(&n.stem) || concepts::is_common(&n.stem));
         // A title word right before some other noun is a modifier of that noun
         // ("pricing meeting" for "Update pricing page").
         // A verb form ("bouncing people") is not a noun modifier.
@@ -751,12 +788,12 @@ pub(crate) fn table(
                     && next.norm.chars().all(char::is_alphabetic)
                     // After a name, an -ing word is a noun ("Midwest hiring").
                     && (!is_verbish(next) || (tok.capitalized && next.norm.ends_with("ing")))
-                    && raw[j + 1].iter().all(|&q| q == 0.0)
+                    && row(j + 1).iter().all(|&q| q == 0.0)
             });
         let mut q_row = vec![0.0; n_terms];
         let mut p_row = vec![false; n_terms];
         for (i, term) in profile.terms.iter().enumerate() {
-            let mut q = raw[j][i];
+            let mut q = row(j)[i];
             if q == 0.0 {
                 continue;
             }
@@ -788,10 +825,7 @@ pub(crate) fn table(
             // The title's own head noun keeps its weight even as a modifier ("webinar topic").
             // A name in the title's qualifier ("plan for Midwest") modifying some other noun
             // ("Midwest hiring") is about something else; a core name ("CRM cleanup") is not.
-            // An everyday noun after the name ("Fresno run", "Miller site") keeps it.
-            let everyday_next = toks
-                .get(j + 1)
-                .is_some_and(|n| is_generic(&n.stem) || concepts::is_common(&n.stem));
+            // An everyday noun after the name keeps it (see `everyday_next`).
             // Only the head noun keeps its weight as a modifier; a verb of the title used
             // before a noun ("audit team" for "Audit admin accounts") does not.
             let verb_key = term.key && !term.head;
@@ -814,12 +848,13 @@ pub(crate) fn table(
             let loose_verb = verb_key && q < 1.0;
             p_row[i] = !modifier && q >= 0.75 && !verb_form_of_noun && !loose_verb;
         }
-        quality.push(q_row);
-        plain.push(p_row);
+        quality.extend(q_row);
+        plain.extend(p_row);
     }
     Table {
         quality,
         plain,
+        n_terms,
         initial_hits,
         spans: toks.iter().map(|t| (t.start, t.end)).collect(),
     }
@@ -836,13 +871,13 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
     let mut plain = vec![false; n_terms];
     let mut lo = usize::MAX;
     let mut hi = 0usize;
-    let b = b.min(t.quality.len());
+    let b = b.min(t.spans.len());
     for j in a.min(b)..b {
         for i in 0..n_terms {
-            let q = t.quality[j][i];
+            let q = t.quality[j * t.n_terms + i];
             if q > 0.0 {
                 best[i] = best[i].max(q);
-                plain[i] |= t.plain[j][i];
+                plain[i] |= t.plain[j * t.n_terms + i];
                 lo = lo.min(t.spans[j].0);
                 hi = hi.max(t.spans[j].1);
             }
@@ -1056,7 +1091,10 @@ mod debug_tests {
         for (j, tok) in toks.iter().enumerate() {
             eprintln!(
                 "{} {:?} {:?} {:?}",
-                tok.norm, tok.stem, tb.quality[j], tb.plain[j]
+                tok.norm,
+                tok.stem,
+                &tb.quality[j * tb.n_terms..(j + 1) * tb.n_terms],
+                &tb.plain[j * tb.n_terms..(j + 1) * tb.n_terms]
             );
         }
         eprintln!("{:?}", score(&p[0], &toks, &text));

@@ -2,7 +2,7 @@
 
 use domain::{ReportExtraction, TaskOutcome, TaskStatus};
 
-use crate::attribution::{attribute, clip, tokens_in, MAX_TEXT_BYTES};
+use crate::attribution::{attribute_tokens, clip, tokens_in, MAX_TEXT_BYTES};
 use crate::cues::{read, Cues};
 use crate::matching::profiles;
 use crate::text::tokenize;
@@ -14,8 +14,8 @@ const PHRASE_WORDS: usize = 12;
 pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
     let text = clip(text, MAX_TEXT_BYTES);
     let profiles = profiles(tasks);
-    let sentences = attribute(text, &profiles);
     let toks = tokenize(text);
+    let sentences = attribute_tokens(text, &toks, &profiles);
     let titles: Vec<Vec<crate::text::Token>> = tasks.iter().map(|t| tokenize(t)).collect();
 
     let mut per_task: Vec<(Cues, Vec<(usize, usize)>)> =

@@ -32,6 +32,9 @@ fn is_apostrophe(c: char) -> bool {
 pub fn tokenize(text: &str) -> Vec<Token> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
+    // Words repeat; stem each spelling once per text.
+    let mut stems: std::collections::HashMap<String, String, crate::concepts::FastHash> =
+        Default::default();
     let mut i = 0;
     while i < chars.len() {
         if !chars[i].1.is_alphanumeric() {
@@ -76,7 +79,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         } else {
             None
         };
-        out.push(make_token(raw, start, end, prev));
+        out.push(make_token(raw, start, end, prev, &mut stems));
         i = j;
     }
     out
@@ -89,7 +92,13 @@ fn digits_ahead(chars: &[(usize, char)], from: usize) -> usize {
         .count()
 }
 
-fn make_token(raw: &str, start: usize, end: usize, prev: Option<char>) -> Token {
+fn make_token(
+    raw: &str,
+    start: usize,
+    end: usize,
+    prev: Option<char>,
+    stems: &mut std::collections::HashMap<String, String, crate::concepts::FastHash>,
+) -> Token {
     let capitalized = raw.chars().next().is_some_and(char::is_uppercase);
     let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
     // "PAs", "PRs": an acronym with a plural s.
@@ -104,7 +113,14 @@ fn make_token(raw: &str, start: usize, end: usize, prev: Option<char>) -> Token 
     if acronym && core_letters.len() < letters.len() && norm.ends_with('s') {
         norm.pop();
     }
-    let stem = stem(&norm);
+    let stem = match stems.get(&norm) {
+        Some(s) => s.clone(),
+        None => {
+            let s = stem(&norm);
+            stems.insert(norm.clone(), s.clone());
+            s
+        }
+    };
     Token {
         start,
         end,
