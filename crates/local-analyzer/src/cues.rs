@@ -290,6 +290,13 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         {
             block(&mut c, i);
         }
+        // "need the manager's approval before I can issue it".
+        if x == "before"
+            && matches!(next, "i" | "we" | "they")
+            && matches!(at(i + 2), "can" | "could")
+        {
+            wait(&mut c, i);
+        }
         if matches!(x, "nobody" | "noone") && matches!(next, "could" | "can" | "was" | "would")
             || (x == "no" && next == "one" && matches!(at(i + 2), "could" | "can"))
             || x == "impossible"
@@ -466,7 +473,7 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
                 && (next.starts_with("un") || (next.ends_with("ing") && next != "waiting")))
             || (matches!(x, "working" | "worked") && next == "on")
             || (matches!(x, "in" | "en" | "em") && next == "progress")
-            || (matches!(x, "in" | "under" | "for" | "awaiting") && next == "review")
+            || (matches!(x, "in" | "under") && next == "review")
             || (x == "to" && next == "do" && !matches!(prev, "nothing" | "much"))
             || (x == "more" && matches!(next, "tomorrow" | "to" | "left"))
             || (x == "first" && matches!(next, "pass" | "draft" | "round"))

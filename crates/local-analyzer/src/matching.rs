@@ -48,6 +48,8 @@ struct Term {
     distinctive: bool,
     /// Position of the word in the title (0 is usually the verb).
     pos: usize,
+    /// Before a colon ("Brand refresh: typography"): a label shared by sibling tasks.
+    label: bool,
 }
 
 /// A task title prepared for matching.
@@ -248,6 +250,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
     // toner - HR printer", "Endcaps (TVs)" add a place, customer or detail after a dash or
     // parenthesis. Words outside the main segment are qualifiers.
     let mut main = vec![true; toks.len()];
+    let mut before_colon = vec![false; toks.len()];
     // The first word of the title or of a segment is capitalised as a matter of course
     // ("#7794 Billing address", "Brand refresh: Typography").
     let mut segment_start = vec![false; toks.len()];
@@ -269,8 +272,8 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         }
         if gap.contains(':') && !colon_seen && !after_dash {
             colon_seen = true;
-            for m in main.iter_mut().take(k) {
-                *m = false;
+            for m in before_colon.iter_mut().take(k) {
+                *m = true;
             }
         }
         if gap.contains(['–', '—', '(', '[', '|']) || gap.contains(" - ") {
@@ -333,6 +336,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
             shared: false,
             distinctive: false,
             pos,
+            label: before_colon[pos],
         });
     }
     // A core made only of generic verbs ("Follow up with Acme on renewal"): the object is
@@ -400,12 +404,16 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
     };
     let effective_head = terms
         .iter()
-        .rposition(|t| t.core && rare(t) && !process(t))
+        .rposition(|t| t.core && !t.label && rare(t) && !process(t))
+        .or_else(|| terms.iter().rposition(|t| t.core && rare(t) && !process(t)))
         .or_else(|| terms.iter().rposition(|t| t.core && rare(t)));
     for k in 0..terms.len() {
         let t = &terms[k];
         let verb = t.key && is_specific_verb(&t.stem) && is_specific_verb(&t.norm);
-        let distinctive = rare(t) && (effective_head == Some(k) || verb);
+        // A rare first word is the task's own verb or subject ("Shampoo carpets",
+        // "Croissant lamination").
+        let first = t.pos == 0 && t.norm.chars().count() >= 4 && terms.len() >= 2;
+        let distinctive = rare(t) && (effective_head == Some(k) || verb || first);
         terms[k].distinctive = distinctive;
     }
     let joined = terms
@@ -772,9 +780,12 @@ pub(crate) fn table(
             continue;
         }
         // An everyday noun after a name ("Fresno run", "Miller site") keeps it.
-        let everyday_next = toks
-            .get(j + 1)
-            .is_some_and(|n| is_generic(&n.stem) || concepts::is_common(&n.stem));
+        let everyday_next = toks.get(j + 1).is_some_and(|n| {
+            is_generic(&n.stem)
+                || concepts::is_common(&n.stem)
+                || crate::cues::is_cue_word(&n.norm)
+                || matches!(n.norm.as_str(), "good" | "great" | "fine" | "happy" | "ok")
+        });
         // A title word right before some other noun is a modifier of that noun
         // ("pricing meeting" for "Update pricing page").
         // A verb form ("bouncing people") is not a noun modifier.
