@@ -854,8 +854,12 @@ const COMMON: &[&str] = &[
 /// spellings), mapped to the English cue word they stand for. General vocabulary only.
 pub fn translate_cue(norm: &str) -> &str {
     match norm {
-        "hoy" | "aujourdhui" | "aaj" | "heute" | "oggi" | "hoje" => "today",
-        "manana" | "demain" | "kal" | "morgen" | "domani" | "amanha" => "tomorrow",
+        "hoy" | "aujourdhui" | "aaj" | "heute" | "oggi" | "hoje" | "dzisiaj" | "dzis" => "today",
+        "manana" | "demain" | "kal" | "morgen" | "domani" | "amanha" | "jutro" => "tomorrow",
+        "brakuje" | "manque" | "manquent" | "falta" | "faltan" | "fehlt" | "fehlen" => "lacking",
+        "czekamy" | "czekam" => "awaiting",
+        "nie" => "not",
+        "mozemy" | "moge" | "puedo" | "podemos" | "peux" | "pouvons" | "kann" | "konnen" => "can",
         "listo" | "lista" | "listos" | "hecho" | "hecha" | "terminado" | "terminada"
         | "completado" | "completada" | "acabado" | "fini" | "finie" | "finis" | "termine"
         | "terminee" | "fait" | "faite" | "acheve" | "fertig" | "erledigt" | "abgeschlossen"

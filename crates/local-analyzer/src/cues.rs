@@ -258,6 +258,30 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         }
     };
     let mut stage_at: Option<usize> = None;
+    // Past participles of the other languages people mix in ("nettoyée", "terminado",
+    // "eingelagert", "rozładowany"): something got done.
+    let foreign_participle = |i: usize| {
+        let raw = toks
+            .get(i)
+            .and_then(|t| text.get(t.start..t.end))
+            .unwrap_or("")
+            .to_lowercase();
+        let n = raw.chars().count();
+        let ends = |list: &[&str]| list.iter().any(|e| raw.ends_with(e));
+        let french = n >= 5 && ends(&["é", "ée", "és", "ées"]);
+        let iberian = n >= 7 && ends(&["ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas"]);
+        let german_prefixes = ["ein", "aus", "auf", "ab", "an", "zu", "mit", "vor", "um"];
+        let german = n >= 7
+            && raw.ends_with('t')
+            && (raw.starts_with("ge")
+                || german_prefixes
+                    .iter()
+                    .any(|p| raw.strip_prefix(p).is_some_and(|r| r.starts_with("ge"))));
+        let german_iert = n >= 7 && raw.ends_with("iert");
+        let polish = raw.chars().any(|c| "ąęłśźżćń".contains(c))
+            && ends(&["any", "ana", "ane", "ony", "ona", "one", "łem", "łam"]);
+        french || iberian || german || german_iert || polish
+    };
     // A quantity cue ("half", "mostly") keeps progress even before a done word.
     let mut partial_seen = false;
     let mut done_after_stage = false;
@@ -523,6 +547,18 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             c.done = true;
         } else if is_past(x) && !negated && !NOT_DONE_PAST.contains(x) && !title_has_form {
             c.weak_done = true;
+        } else if !negated && !title_word(i) && foreign_participle(i) {
+            c.weak_done = true;
+            c.activity = true;
+        }
+        if x == "lacking" && !negated && !title_word(i) {
+            block(&mut c, i);
+        }
+        // "nie możemy", "kann ich da nichts machen": cannot.
+        if (x == "not" && next == "can")
+            || (x == "can" && w[i..(i + 4).min(w.len())].contains(&"nothing"))
+        {
+            block(&mut c, i);
         }
 
         if x == "tomorrow"
