@@ -412,7 +412,8 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         let verb = t.key && is_specific_verb(&t.stem) && is_specific_verb(&t.norm);
         // A rare first word is the task's own verb or subject ("Shampoo carpets",
         // "Croissant lamination").
-        let first = t.pos == 0 && t.norm.chars().count() >= 4 && terms.len() >= 2;
+        let first =
+            (t.pos == 0 || segment_start[t.pos]) && t.norm.chars().count() >= 4 && terms.len() >= 2;
         let distinctive = rare(t) && (effective_head == Some(k) || verb || first);
         terms[k].distinctive = distinctive;
     }
@@ -840,10 +841,15 @@ pub(crate) fn table(
             // Only the head noun keeps its weight as a modifier; a verb of the title used
             // before a noun ("audit team" for "Audit admin accounts") does not.
             let verb_key = term.key && !term.head;
+            // A name is a modifier only of an activity noun ("Midwest hiring"); "Dubois
+            // overnight", "Fresno run" still name the person or place of the task.
+            let activity_next = toks
+                .get(j + 1)
+                .is_some_and(|n| n.norm.ends_with("ing") && !everyday_next);
             let modifier = discounted
                 && (!term.key || verb_key)
                 && (term.kind == Kind::Word
-                    || (term.kind == Kind::Name && !term.core && !everyday_next));
+                    || (term.kind == Kind::Name && !term.core && activity_next));
             q_row[i] = if modifier { q * MODIFIER_DISCOUNT } else { q };
             // A head noun is not referred to by a past/adjective form ("short staffed").
             // Nor is a noun that identifies the task on its own referred to by a verb in

@@ -82,6 +82,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         out.push(make_token(raw, start, end, prev, &mut stems));
         i = j;
     }
+    // A note typed in capitals says nothing about acronyms or names.
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = text.chars().filter(|c| c.is_uppercase()).count();
+    if letters >= 12 && upper * 10 >= letters * 7 {
+        for t in &mut out {
+            t.acronym = false;
+            t.capitalized = false;
+        }
+    }
     out
 }
 
