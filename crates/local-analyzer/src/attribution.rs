@@ -188,6 +188,8 @@ pub fn attribute_tokens(text: &str, toks: &[Token], profiles: &[Profile]) -> Vec
                         )
                     }) || st.iter().take(6).any(|t| {
                         matches!(t.norm.as_str(), "it" | "them" | "those" | "itll" | "its")
+                    }) || st.windows(2).any(|w| {
+                        matches!(w[0].norm.as_str(), "till" | "until") && w[1].norm == "then"
                     }));
                 if (heading || continues) && !starts_also {
                     inherited = prev_tasks.to_vec();

@@ -34,6 +34,8 @@ pub struct Cues {
     pub wait_at: Option<usize>,
     /// Byte offset of the first finished cue ("sent", "done").
     pub done_at: Option<usize>,
+    /// Speaks of an earlier day ("finished yesterday").
+    pub earlier_day: bool,
 }
 
 const DONE_WORDS_LIST: &[&str] = &[
@@ -226,8 +228,9 @@ fn is_weekday(w: &str) -> bool {
     )
 }
 
+/// A number, also written roughly ("40ish").
 fn num(w: &str) -> Option<f64> {
-    w.parse::<f64>().ok()
+    w.strip_suffix("ish").unwrap_or(w).parse::<f64>().ok()
 }
 
 /// Reads the cues of one clause. `title` is the task's tokenised title, so the task's own
@@ -240,7 +243,10 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
     // A cue word that is part of the task's own title names the task, it is not a status
     // ("Draft Q4 newsletter", "Escalate SSO outage tickets").
     let title_word = |i: usize| {
-        title
+        !matches!(
+            w[i],
+            "cant" | "cannot" | "couldnt" | "wont" | "not" | "no" | "unable"
+        ) && title
             .iter()
             .any(|t| t.stem == toks[i].stem && t.norm.chars().count() >= 3)
     };
@@ -296,6 +302,8 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         // Blocked.
         if matches!(x, "waiting" | "wait" | "waited" | "awaiting")
             && matches!(next, "on" | "for" | "to" | "till" | "until" | "")
+            // "did the schedule while waiting for the tech": waiting on something else.
+            && prev != "while"
             || (x == "awaiting" && !matches!(next, "review"))
             || (x == "on" && next == "hold")
             || (x == "depends" && next == "on")
@@ -320,6 +328,14 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             && matches!(at(i + 2), "can" | "could")
         {
             wait(&mut c, i);
+        }
+        // "out of stock", "no more 4ft tubes in stock".
+        if (x == "stock" && prev == "of" && i >= 2 && at(i - 2) == "out")
+            || (x == "in"
+                && next == "stock"
+                && (i.saturating_sub(4)..i).any(|k| matches!(at(k), "no" | "not")))
+        {
+            block(&mut c, i);
         }
         if matches!(x, "nobody" | "noone") && matches!(next, "could" | "can" | "was" | "would")
             || (x == "no" && next == "one" && matches!(at(i + 2), "could" | "can"))
@@ -438,6 +454,7 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
                 && matches!(
                     next,
                     "week"
+                        | "shift"
                         | "month"
                         | "monday"
                         | "tuesday"
@@ -489,6 +506,9 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
                     | "outstanding"
             ))
             || (matches!(x, "remaining" | "outstanding") && i > 0)
+            // "done except 215", "chipped away at the exceptions".
+            || (x == "except" && c.done)
+            || (matches!(x, "chipped" | "chipping" | "plugging" | "plugged") && next == "away")
             || (matches!(x, "need" | "needs")
                 && w[i..(i + 4).min(w.len())]
                     .iter()
@@ -565,11 +585,14 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             || (x == "next"
                 && matches!(
                     next,
-                    "week" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday"
+                    "week" | "shift" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday"
                 ))
             || (x == "this" && next == "weekend")
         {
             c.later_day = true;
+        }
+        if x == "yesterday" || (x == "last" && matches!(next, "week" | "night" | "friday")) {
+            c.earlier_day = true;
         }
         if FUTURE_WORDS.contains(x)
             || (is_weekday(x) && !matches!(prev, "last" | "since" | "from"))

@@ -309,6 +309,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         } else if (t.acronym && !COMMON_ACRONYMS.contains(norm.as_str()))
             || (t.capitalized
                 && pos > 0
+                && t.norm.chars().count() >= 3
                 && !segment_start[pos]
                 && !title_case
                 && !weekday_or_month(&t.stem)

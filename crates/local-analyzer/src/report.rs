@@ -122,6 +122,7 @@ fn merge(acc: &mut Cues, c: Cues) {
     acc.later_day |= c.later_day;
     acc.activity |= c.activity;
     acc.hard_block |= c.hard_block;
+    acc.earlier_day |= c.earlier_day;
     acc.wait_at = min_some(acc.wait_at, c.wait_at);
     acc.done_at = min_some(acc.done_at, c.done_at);
 }
@@ -141,6 +142,9 @@ pub fn decide(c: &Cues) -> TaskStatus {
     if c.blocked {
         TaskStatus::Blocked
     } else if c.not_worked && !(c.progress || c.done || (c.weak_done && c.later_day)) {
+        TaskStatus::None
+    } else if c.done && c.earlier_day && !c.progress && !c.later_day {
+        // "finished yesterday": nothing on it today.
         TaskStatus::None
     } else if c.progress {
         TaskStatus::Progress
