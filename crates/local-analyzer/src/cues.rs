@@ -79,7 +79,6 @@ const DONE_WORDS_LIST: &[&str] = &[
     "verified",
     "returned",
     "solved",
-    "tied",
 ];
 const PROGRESS_WORDS_LIST: &[&str] = &[
     "half",
@@ -105,9 +104,6 @@ const PROGRESS_WORDS_LIST: &[&str] = &[
     "roughed",
     "sketched",
     "remaining",
-    "tweaking",
-    "hunting",
-    "another",
     "midway",
     "ongoing",
 ];
