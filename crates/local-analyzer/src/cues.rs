@@ -36,6 +36,11 @@ pub struct Cues {
     pub done_at: Option<usize>,
     /// Speaks of an earlier day ("finished yesterday").
     pub earlier_day: bool,
+    /// Byte offset of an early-stage word ("drafted", "started").
+    pub stage_at: Option<usize>,
+    /// Progress from an amount or remaining work ("half", "3 of 8", "still need"), which a
+    /// later done word does not cancel.
+    pub partial: bool,
 }
 
 const DONE_WORDS_LIST: &[&str] = &[
@@ -450,7 +455,6 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
                 && matches!(
                     next,
                     "week"
-                        | "shift"
                         | "month"
                         | "monday"
                         | "tuesday"
@@ -476,9 +480,13 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             c.progress = true;
             if STAGE_WORDS.contains(x) {
                 stage_at.get_or_insert(i);
+                if let Some(t) = toks.get(i) {
+                    c.stage_at.get_or_insert(t.start);
+                }
             } else {
                 stage_at = None;
                 partial_seen = true;
+                c.partial = true;
             }
         }
         if (matches!(x, "still" | "need" | "needs")
@@ -504,6 +512,9 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             || (matches!(x, "remaining" | "outstanding") && i > 0)
             // "done except 215", "chipped away at the exceptions".
             || (x == "except" && c.done)
+            // "maybe a third done", "two thirds through".
+            || (matches!(x, "third" | "thirds" | "quarter" | "quarters")
+                && matches!(prev, "a" | "one" | "two" | "three" | "about" | "maybe"))
             || (matches!(x, "chipped" | "chipping" | "plugging" | "plugged") && next == "away")
             || (matches!(x, "need" | "needs")
                 && w[i..(i + 4).min(w.len())]
@@ -526,6 +537,7 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             || (x == "about" && next == "half")
         {
             c.progress = true;
+            c.partial = true;
         }
 
         // Done.
@@ -659,6 +671,7 @@ fn read_numbers(text: &str, toks: &[Token], w: &[&str], c: &mut Cues) {
                     })
                 {
                     c.progress = true;
+                    c.partial = true;
                 }
                 continue;
             }
@@ -670,6 +683,7 @@ fn read_numbers(text: &str, toks: &[Token], w: &[&str], c: &mut Cues) {
         if let Some(b) = w.get(j).and_then(|x| num(x)) {
             if a < b {
                 c.progress = true;
+                c.partial = true;
             } else if a == b && b > 0.0 {
                 c.done = true;
             }

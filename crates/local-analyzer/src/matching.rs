@@ -50,6 +50,8 @@ struct Term {
     pos: usize,
     /// Before a colon ("Brand refresh: typography"): a label shared by sibling tasks.
     label: bool,
+    /// The first word of the title or of a colon segment, where the verb usually stands.
+    lead: bool,
 }
 
 /// A task title prepared for matching.
@@ -338,6 +340,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
             distinctive: false,
             pos,
             label: before_colon[pos],
+            lead: pos == 0 || segment_start[pos],
         });
     }
     // A core made only of generic verbs ("Follow up with Acme on renewal"): the object is
@@ -841,7 +844,7 @@ pub(crate) fn table(
             // An everyday noun after the name keeps it (see `everyday_next`).
             // Only the head noun keeps its weight as a modifier; a verb of the title used
             // before a noun ("audit team" for "Audit admin accounts") does not.
-            let verb_key = term.key && !term.head;
+            let verb_key = term.key && !term.head && term.lead;
             // A name is a modifier only of an activity noun ("Midwest hiring"); "Dubois
             // overnight", "Fresno run" still name the person or place of the task.
             let activity_next = toks

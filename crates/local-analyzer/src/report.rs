@@ -54,6 +54,14 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
             {
                 cues.blocked = false;
             }
+            // "drafted, and sent to legal": the later stage wins across clauses too.
+            if cues.progress
+                && !cues.partial
+                && cues.stage_at.is_some()
+                && cues.done_at.is_some_and(|d| Some(d) > cues.stage_at)
+            {
+                cues.progress = false;
+            }
             // "reconciled Mon–Wed, Thu/Fri tomorrow": finished part, rest planned.
             if (cues.done || cues.weak_done) && cues.later_day && !cues.not_worked {
                 cues.progress = true;
@@ -92,6 +100,13 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
                     evidence,
                 };
             }
+            let mut cues = cues;
+            // Part finished, the rest planned for a later day, across sentences too
+            // ("shampooed A and B. C and D tomorrow.").
+            if (cues.done || cues.weak_done) && cues.later_day && !cues.not_worked && !cues.blocked
+            {
+                cues.progress = true;
+            }
             let evidence = spans
                 .iter()
                 .map(|&(a, b)| text[a..b].trim())
@@ -123,6 +138,8 @@ fn merge(acc: &mut Cues, c: Cues) {
     acc.activity |= c.activity;
     acc.hard_block |= c.hard_block;
     acc.earlier_day |= c.earlier_day;
+    acc.partial |= c.partial;
+    acc.stage_at = min_some(acc.stage_at, c.stage_at);
     acc.wait_at = min_some(acc.wait_at, c.wait_at);
     acc.done_at = min_some(acc.done_at, c.done_at);
 }
