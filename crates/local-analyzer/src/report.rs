@@ -335,6 +335,41 @@ mod tests {
     }
 
     #[test]
+    fn general_phrasings_of_status() {
+        let t = [
+            "OPS-42 Fix login timeout",
+            "Replace HVAC unit, Miller Rd",
+            "Invoice the Patterson job",
+            "End-cap display for snacks",
+        ];
+        // Ticket number without its prefix, paraphrase by a distinctive name, emoji,
+        // multi-task sentence split on "and".
+        assert_eq!(
+            statuses(
+                &t,
+                "the 42 fix is merged and the Miller compressor swap is blocked on the part. endcap 🚧"
+            ),
+            [Done, Blocked, NoWork, Progress]
+        );
+        // Mixed languages and a hand-over that is waiting for an answer.
+        assert_eq!(
+            statuses(
+                &t,
+                "Login timeout terminado ✅. Patterson invoice sent, now waiting for them to pay."
+            ),
+            [Done, NoWork, Done, NoWork]
+        );
+        // An early stage superseded by a later one, and deferral.
+        assert_eq!(
+            statuses(
+                &t,
+                "Patterson invoice drafted and sent. Won't get to the Miller unit, moved to Monday."
+            ),
+            [NoWork, NoWork, Done, NoWork]
+        );
+    }
+
+    #[test]
     fn empty_tasks_and_empty_text() {
         let r = extract_report(&[], "shipped everything");
         assert!(r.tasks.is_empty());
