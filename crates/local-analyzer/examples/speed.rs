@@ -43,7 +43,7 @@ fn text(bytes: usize, seed: usize) -> String {
     let mut k = seed;
     while out.len() < bytes {
         out.push_str(SENTENCES[k % SENTENCES.len()]);
-        out.push(if k % 3 == 0 { '\n' } else { ' ' });
+        out.push(if k.is_multiple_of(3) { '\n' } else { ' ' });
         k = k.wrapping_mul(7).wrapping_add(3);
     }
     let mut end = bytes.min(out.len());

@@ -165,9 +165,7 @@ pub fn decide(c: &Cues) -> TaskStatus {
         TaskStatus::None
     } else if c.progress {
         TaskStatus::Progress
-    } else if c.done {
-        TaskStatus::Done
-    } else if c.weak_done && !c.future {
+    } else if c.done || (c.weak_done && !c.future) {
         TaskStatus::Done
     } else if c.negation || (c.future && !c.activity) {
         TaskStatus::None
