@@ -175,10 +175,12 @@ pub fn attribute_tokens(text: &str, toks: &[Token], profiles: &[Profile]) -> Vec
                 // "AR: all pages roughed in. still no final copy, so I can't go on": a
                 // sentence that opens with a connective or points back ("it", "them")
                 // goes on about the one task of the sentence before.
-                let prev_tasks: &[usize] = if prev.mentions.is_empty() {
-                    &prev.inherited
-                } else {
-                    &prev.mentions
+                // The task the previous sentence ended on ("… boardroom: licence not
+                // assigned yet. can't test till then").
+                let prev_tasks: &[usize] = match prev.clauses.last() {
+                    Some(c) if c.tasks.len() == 1 => &c.tasks,
+                    _ if prev.mentions.is_empty() => &prev.inherited,
+                    _ => &prev.mentions,
                 };
                 let continues = prev_tasks.len() == 1
                     && (st.first().is_some_and(|t| {

@@ -103,8 +103,7 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
             let mut cues = cues;
             // Part finished, the rest planned for a later day, across sentences too
             // ("shampooed A and B. C and D tomorrow.").
-            if (cues.done || cues.weak_done) && cues.later_day && !cues.not_worked && !cues.blocked
-            {
+            if !cues.done && cues.weak_done && cues.later_day && !cues.not_worked && !cues.blocked {
                 cues.progress = true;
             }
             let evidence = spans
