@@ -52,6 +52,8 @@ struct Term {
     label: bool,
     /// The first word of the title or of a colon segment, where the verb usually stands.
     lead: bool,
+    /// After a dash or in parentheses ("Packaging redesign - Oat Bar multipack").
+    detail: bool,
 }
 
 /// A task title prepared for matching.
@@ -340,6 +342,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
             distinctive: false,
             pos,
             label: before_colon[pos],
+            detail: !main[pos],
             lead: pos == 0 || segment_start[pos],
         });
     }
@@ -411,6 +414,10 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         .rposition(|t| t.core && !t.label && rare(t) && !process(t))
         .or_else(|| terms.iter().rposition(|t| t.core && rare(t) && !process(t)))
         .or_else(|| terms.iter().rposition(|t| t.core && rare(t)));
+    // The rare head of the detail after a dash names the task too ("multipack").
+    let detail_head = terms
+        .iter()
+        .rposition(|t| t.detail && rare(t) && !process(t));
     for k in 0..terms.len() {
         let t = &terms[k];
         let verb = t.key && is_specific_verb(&t.stem) && is_specific_verb(&t.norm);
@@ -418,7 +425,8 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         // "Croissant lamination").
         let first =
             (t.pos == 0 || segment_start[t.pos]) && t.norm.chars().count() >= 4 && terms.len() >= 2;
-        let distinctive = rare(t) && (effective_head == Some(k) || verb || first);
+        let distinctive =
+            rare(t) && (effective_head == Some(k) || detail_head == Some(k) || verb || first);
         terms[k].distinctive = distinctive;
     }
     let joined = terms
