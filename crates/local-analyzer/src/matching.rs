@@ -626,7 +626,11 @@ fn initialism_candidate(tok: &Token) -> bool {
         && !is_stopword(&tok.norm)
         && !is_generic(&tok.norm)
         && !COMMON_ACRONYMS.contains(tok.norm.as_str())
-        && (tok.acronym || n >= 3 || tok.norm.chars().any(|c| c.is_ascii_digit()))
+        // Written in lowercase, only a vowel-less cluster ("crm", "qbr") is taken as
+        // initials: "far" is a word, not "fixed asset register".
+        && (tok.acronym
+            || tok.norm.chars().any(|c| c.is_ascii_digit())
+            || (n >= 3 && !tok.norm.chars().any(is_vowel)))
 }
 
 /// Marks title terms matched as initials ("AP" = "accounts payable", "T2" = "tier 2").
