@@ -1,5 +1,5 @@
 //! Scores the local analyzer on a JSONL eval file and times it.
-//! `cargo run -p local-analyzer --release --example eval -- FILE [--errors]`
+//! `cargo run -p local-analyzer --release --example eval -- FILE [--table] [--time] [--errors]`
 
 use std::time::Instant;
 
@@ -7,7 +7,9 @@ use local_analyzer::eval::{parse_jsonl, run_local, Kind};
 
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
-    let path = args.get(1).ok_or("usage: eval FILE [--errors]")?;
+    let path = args
+        .get(1)
+        .ok_or("usage: eval FILE [--table] [--time] [--errors]")?;
     let raw = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let items = parse_jsonl(&raw)?;
     let report = run_local(&items);
@@ -16,13 +18,18 @@ fn main() -> Result<(), String> {
         serde_json::to_string(&report).map_err(|e| e.to_string())?
     );
 
-    let rounds = 200;
-    let start = Instant::now();
-    for _ in 0..rounds {
-        std::hint::black_box(run_local(&items));
+    if args.iter().any(|a| a == "--table") {
+        print!("{}", report.report_table());
     }
-    let per_text = start.elapsed().as_secs_f64() * 1e6 / (rounds * items.len()) as f64;
-    println!("{per_text:.1} µs per text");
+    if args.iter().any(|a| a == "--time") {
+        let rounds = 200;
+        let start = Instant::now();
+        for _ in 0..rounds {
+            std::hint::black_box(run_local(&items));
+        }
+        let per_text = start.elapsed().as_secs_f64() * 1e6 / (rounds * items.len()) as f64;
+        println!("{per_text:.1} µs per text");
+    }
 
     if args.iter().any(|a| a == "--errors") {
         for item in &items {

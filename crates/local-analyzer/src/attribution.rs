@@ -73,15 +73,19 @@ fn slice(toks: &[Token], start: usize, end: usize) -> &[Token] {
 
 /// Splits the text into sentences and clauses and finds which task each clause is about.
 pub fn attribute(text: &str, profiles: &[Profile]) -> Vec<Sentence> {
-    let toks = tokenize(text);
-    let pairs = pairs(&toks);
-    let words = words(&toks);
+    attribute_tokens(text, &tokenize(text), profiles)
+}
+
+/// [`attribute`] with the text's tokens already made.
+pub fn attribute_tokens(text: &str, toks: &[Token], profiles: &[Profile]) -> Vec<Sentence> {
+    let pairs = pairs(toks);
+    let words = words(toks, text);
     let tables: Vec<Table> = profiles
         .iter()
-        .map(|p| table(p, &toks, text, &words, &pairs))
+        .map(|p| table(p, toks, text, &words, &pairs))
         .collect();
     let score_at = |i: usize, start: usize, end: usize| {
-        let (a, b) = range(&toks, start, end);
+        let (a, b) = range(toks, start, end);
         score_range(&profiles[i], &tables[i], a, b)
     };
     let mut out: Vec<Sentence> = Vec::new();
@@ -89,7 +93,7 @@ pub fn attribute(text: &str, profiles: &[Profile]) -> Vec<Sentence> {
         if is_injection(&text[s..e]) {
             continue;
         }
-        let st = slice(&toks, s, e);
+        let st = slice(toks, s, e);
         let mentions: Vec<usize> = (0..profiles.len())
             .filter(|&i| score_at(i, s, e).pass)
             .collect();
@@ -159,17 +163,38 @@ pub fn attribute(text: &str, profiles: &[Profile]) -> Vec<Sentence> {
         let mut inherited = Vec::new();
         if mentions.is_empty() {
             if let Some(prev) = out.last() {
-                let prev_words = slice(&toks, prev.start, prev.end).len();
+                let prev_words = slice(toks, prev.start, prev.end).len();
                 let starts_also = st.first().is_some_and(|t| t.norm == "also");
-                let prev_toks = slice(&toks, prev.start, prev.end);
+                let prev_toks = slice(toks, prev.start, prev.end);
                 let c = crate::cues::read(text, (prev.start, prev.end), prev_toks, &[]);
                 let has_cue = c.done || c.progress || c.blocked || c.not_worked || c.negation;
                 let heading = prev_words <= 4
                     && prev.mentions.len() == 1
                     && prev.inherited.is_empty()
                     && !has_cue;
-                if heading && !starts_also {
-                    inherited = prev.mentions.clone();
+                // "AR: all pages roughed in. still no final copy, so I can't go on": a
+                // sentence that opens with a connective or points back ("it", "them")
+                // goes on about the one task of the sentence before.
+                // The task the previous sentence ended on ("… boardroom: licence not
+                // assigned yet. can't test till then").
+                let prev_tasks: &[usize] = match prev.clauses.last() {
+                    Some(c) if c.tasks.len() == 1 => &c.tasks,
+                    _ if prev.mentions.is_empty() => &prev.inherited,
+                    _ => &prev.mentions,
+                };
+                let continues = prev_tasks.len() == 1
+                    && (st.first().is_some_and(|t| {
+                        matches!(
+                            t.norm.as_str(),
+                            "still" | "but" | "so" | "though" | "however" | "which" | "its"
+                        )
+                    }) || st.iter().take(6).any(|t| {
+                        matches!(t.norm.as_str(), "it" | "them" | "those" | "itll" | "its")
+                    }) || st.windows(2).any(|w| {
+                        matches!(w[0].norm.as_str(), "till" | "until") && w[1].norm == "then"
+                    }));
+                if (heading || continues) && !starts_also {
+                    inherited = prev_tasks.to_vec();
                     for c in &mut clauses {
                         c.tasks = inherited.clone();
                     }

@@ -2,7 +2,34 @@
 //! non-English words people mix in. Kept general on purpose: no task titles from any data set.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// FNV-1a: the word tables are looked up for every word of every note, and the keys are
+/// our own short words, so a simple fast hash beats the DoS-resistant default here.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub type FastHash = BuildHasherDefault<Fnv>;
 
 use crate::text::stem;
 
@@ -323,56 +350,147 @@ const SPECIFIC_VERBS: &[&str] = &[
     "assemble",
 ];
 
-/// Synonym groups of common work vocabulary. Multi-word entries match consecutive words.
+/// Synonym / concept groups of general work vocabulary (no titles from any data set).
+/// Multi-word entries match consecutive words. Matching is by stem, so inflections join.
 const GROUPS: &[&[&str]] = &[
-    &["bug", "defect", "glitch", "error"],
-    &["login", "signin", "logon", "sign in", "log in", "sign on"],
-    &["redirect", "bounce", "bounced"],
-    &["migrate", "migration", "move", "port", "cutover"],
-    &["invoice", "bill"],
-    &["upgrade", "bump"],
-    &["email", "mail", "mailer", "outreach", "emails"],
-    &["call", "callback", "ring", "dial", "call back"],
-    &["backlog", "queue", "pile", "inbox"],
-    &["macro", "canned response", "snippet", "saved reply"],
-    &["refund", "reimbursement"],
-    &["immunization", "vaccine", "vaccination", "shot", "jab"],
-    &["photo", "picture", "pic", "image", "shot"],
-    &["deck", "slides", "presentation"],
-    &["forecast", "projection"],
+    // Software and IT.
+    &["bug", "defect", "glitch", "error", "crash"],
     &[
-        "synthesis",
-        "summary",
-        "readout",
-        "recap",
-        "writeup",
-        "write up",
+        "login", "signin", "logon", "sign in", "log in", "sign on", "sso",
     ],
-    &["damaged", "crushed", "broken"],
+    &["password", "pw", "pwd", "passcode", "credentials", "creds"],
     &[
-        "translate",
-        "translation",
-        "traduccion",
-        "traduction",
-        "ubersetzung",
+        "migrate",
+        "migration",
+        "move",
+        "port",
+        "cutover",
+        "transfer",
     ],
-    &["fix", "repair", "patch", "hotfix"],
-    &["documentation", "docs", "document"],
-    &["customer", "client"],
-    &["onboard", "onboarding", "orientation"],
+    &["upgrade", "bump", "update"],
+    &["deploy", "deployment", "release", "rollout", "ship"],
+    &["pull request", "pr", "merge request", "mr"],
+    &["review", "code review", "cr"],
     &["kubernetes", "k8s"],
     &["postgres", "postgresql", "pg"],
     &["database", "db"],
     &["javascript", "js"],
     &["typescript", "ts"],
     &["dashboard", "dash"],
+    &["documentation", "docs", "document", "doc"],
+    &["knowledge base", "kb", "help center", "help article"],
+    &["test", "tests", "testing", "qa", "spec"],
+    &["laptop", "computer", "notebook", "pc", "workstation"],
+    &[
+        "postmortem",
+        "post mortem",
+        "retro",
+        "retrospective",
+        "incident review",
+    ],
+    &["credential", "cert", "certificate"],
+    &["environment", "env"],
+    &["configuration", "config"],
+    &["repository", "repo"],
+    &["application", "app"],
+    &["production", "prod"],
+    // Office, sales and finance.
+    &["email", "mail", "mailer", "emails", "newsletter"],
+    &["outreach", "cold email", "cold call", "prospecting"],
+    &["call", "callback", "ring", "dial", "call back", "phone"],
+    &["backlog", "queue", "pile", "inbox"],
+    &[
+        "macro",
+        "canned response",
+        "snippet",
+        "saved reply",
+        "template",
+    ],
+    &["refund", "reimbursement"],
+    &["invoice", "bill", "billing"],
+    &["payment", "pmt", "remittance"],
+    &["reconcile", "reconciliation", "rec", "recon"],
+    &["receivable", "ar", "collection"],
+    &["payable", "ap"],
+    &["deck", "slides", "presentation"],
+    &["forecast", "projection"],
+    &[
+        "summary",
+        "readout",
+        "recap",
+        "writeup",
+        "write up",
+        "synthesis",
+        "report",
+    ],
+    &["translate", "translation"],
+    &["customer", "client"],
+    &["onboard", "onboarding", "orientation", "induction"],
     &["contract", "agreement"],
-    &["proposal", "quote", "bid"],
-    &["laptop", "computer", "notebook"],
-    &["followup", "follow up", "chase", "nudge"],
-    &["postmortem", "post mortem", "retro", "retrospective"],
-    &["pull request", "pr", "merge request", "mr"],
-    &["manual", "handbook", "handbuch", "guide"],
+    &["proposal", "quote", "bid", "estimate"],
+    &["followup", "follow up", "chase", "nudge", "ping", "remind"],
+    &["manual", "handbook", "guide", "runbook", "playbook"],
+    &["meeting", "sync", "call", "standup"],
+    &["interview", "screen", "phone screen"],
+    &["candidate", "applicant"],
+    &["schedule", "calendar", "rota", "roster"],
+    &["budget", "spend"],
+    &["expense", "expenses", "receipt"],
+    &["tax", "filing", "return"],
+    &["journal entry", "je"],
+    &["purchase order", "po"],
+    &["statement", "stmt"],
+    // Field service, construction, facilities.
+    &[
+        "hvac",
+        "air conditioning",
+        "ac",
+        "heat pump",
+        "furnace",
+        "compressor",
+    ],
+    &["replace", "swap", "swapping", "change out", "changeout"],
+    &["fix", "repair", "patch", "hotfix", "mend"],
+    &["install", "installation", "fit", "mount", "hang"],
+    &[
+        "inspect",
+        "inspection",
+        "walkthrough",
+        "walk through",
+        "check",
+    ],
+    &["site", "location", "job site", "jobsite"],
+    &["paint", "coat", "repaint"],
+    &["leak", "leaking", "drip"],
+    &["faucet", "tap"],
+    &["drywall", "sheetrock", "plasterboard"],
+    &["scaffold", "scaffolding"],
+    &["concrete", "pour"],
+    // Warehouse, logistics, retail.
+    &["inventory", "stock", "count", "stocktake"],
+    &["restock", "replenish", "refill"],
+    &["pallet", "skid"],
+    &["shipment", "delivery", "consignment", "load"],
+    &["deliver", "drop off", "drop"],
+    &["truck", "lorry", "van", "trailer"],
+    &["damaged", "crushed", "broken"],
+    &["return", "returns", "rma"],
+    &["display", "endcap", "end cap", "planogram"],
+    &["register", "till", "cash drawer", "drawer"],
+    &["cooler", "fridge", "refrigerator", "freezer"],
+    // Healthcare.
+    &["immunization", "vaccine", "vaccination", "shot", "jab"],
+    &["patient", "pt", "resident"],
+    &["medication", "med", "meds", "drug", "prescription", "rx"],
+    &["discharge", "dc"],
+    &["admission", "admit", "intake"],
+    &["wound", "dressing"],
+    &["chart", "charting", "record", "documentation"],
+    &["appointment", "appt", "visit"],
+    &["photo", "picture", "pic", "image", "shot"],
+    // People and time.
+    &["train", "training", "coach", "shadow", "teach", "mentor"],
+    &["hire", "new hire", "starter", "new starter"],
     &["monday", "mon"],
     &["tuesday", "tue", "tues"],
     &["wednesday", "wed"],
@@ -391,20 +509,389 @@ const GROUPS: &[&[&str]] = &[
     &["december", "dec"],
 ];
 
-/// Non-English words mapped to the English cue word they stand for.
+/// Everyday words that appear in many contexts: a title word among these does not identify
+/// its task on its own (it needs a second word of the title), like a low-IDF term.
+const COMMON: &[&str] = &[
+    "page",
+    "meeting",
+    "time",
+    "people",
+    "person",
+    "room",
+    "floor",
+    "area",
+    "zone",
+    "list",
+    "order",
+    "file",
+    "form",
+    "site",
+    "office",
+    "account",
+    "customer",
+    "client",
+    "project",
+    "product",
+    "price",
+    "pricing",
+    "store",
+    "shop",
+    "line",
+    "staff",
+    "user",
+    "users",
+    "week",
+    "month",
+    "year",
+    "quarter",
+    "quarterly",
+    "monthly",
+    "weekly",
+    "daily",
+    "annual",
+    "end",
+    "start",
+    "first",
+    "last",
+    "new",
+    "old",
+    "open",
+    "close",
+    "closing",
+    "main",
+    "general",
+    "final",
+    "full",
+    "part",
+    "partial",
+    "small",
+    "large",
+    "big",
+    "local",
+    "public",
+    "internal",
+    "external",
+    "sales",
+    "sale",
+    "market",
+    "marketing",
+    "finance",
+    "financial",
+    "legal",
+    "policy",
+    "process",
+    "program",
+    "plan",
+    "planning",
+    "status",
+    "update",
+    "meeting",
+    "board",
+    "group",
+    "member",
+    "members",
+    "manager",
+    "lead",
+    "owner",
+    "vendor",
+    "vendors",
+    "supplier",
+    "partner",
+    "partners",
+    "contact",
+    "contacts",
+    "company",
+    "business",
+    "team",
+    "department",
+    "dept",
+    "unit",
+    "level",
+    "floor",
+    "building",
+    "call",
+    "calls",
+    "phone",
+    "email",
+    "emails",
+    "message",
+    "messages",
+    "letter",
+    "note",
+    "copy",
+    "version",
+    "draft",
+    "change",
+    "changes",
+    "case",
+    "question",
+    "questions",
+    "answer",
+    "problem",
+    "problems",
+    "project",
+    "projects",
+    "work",
+    "shift",
+    "hour",
+    "hours",
+    "minute",
+    "morning",
+    "evening",
+    "night",
+    "cost",
+    "costs",
+    "money",
+    "amount",
+    "number",
+    "total",
+    "value",
+    "rate",
+    "level",
+    "point",
+    "points",
+    "set",
+    "side",
+    "back",
+    "front",
+    "top",
+    "bottom",
+    "left",
+    "right",
+    "north",
+    "south",
+    "east",
+    "west",
+    "center",
+    "centre",
+    "home",
+    "house",
+    "desk",
+    "table",
+    "door",
+    "window",
+    "wall",
+    "walls",
+    "water",
+    "power",
+    "light",
+    "lights",
+    "paper",
+    "papers",
+    "box",
+    "boxes",
+    "bag",
+    "bags",
+    "card",
+    "cards",
+    "sheet",
+    "sheets",
+    "tool",
+    "tools",
+    "equipment",
+    "supplies",
+    "supply",
+    "material",
+    "materials",
+    "part",
+    "parts",
+    "piece",
+    "pieces",
+    "week",
+    "weekend",
+    "today",
+    "event",
+    "events",
+    "session",
+    "class",
+    "course",
+    "lesson",
+    "training",
+    "review",
+    "check",
+    "test",
+    "tests",
+    "quality",
+    "safety",
+    "security",
+    "health",
+    "care",
+    "support",
+    "help",
+    "service",
+    "services",
+    "customer",
+    "feedback",
+    "survey",
+    "content",
+    "post",
+    "posts",
+    "media",
+    "social",
+    "online",
+    "web",
+    "website",
+    "site",
+    "app",
+    "tool",
+    "data",
+    "info",
+    "information",
+    "access",
+    "setup",
+    "settings",
+    "option",
+    "options",
+    "feature",
+    "features",
+    "flow",
+    "design",
+    "layout",
+    "style",
+    "look",
+    "format",
+    "template",
+    "report",
+    "summary",
+    "story",
+    "stories",
+    "idea",
+    "ideas",
+    "goal",
+    "goals",
+    "target",
+    "targets",
+    "result",
+    "results",
+    "budget",
+    "schedule",
+    "calendar",
+    "date",
+    "dates",
+    "deadline",
+    "invoice",
+    "invoices",
+    "payment",
+    "payments",
+    "bill",
+    "bills",
+    "order",
+    "orders",
+    "stock",
+    "item",
+    "items",
+    "batch",
+    "round",
+    "pass",
+    "stage",
+    "step",
+    "steps",
+    "phase",
+    "task",
+    // Everyday verbs: in a title they describe, they do not name.
+    "keep",
+    "keeps",
+    "ask",
+    "asks",
+    "want",
+    "wants",
+    "try",
+    "say",
+    "says",
+    "show",
+    "shows",
+    "come",
+    "comes",
+    "give",
+    "gives",
+    "find",
+    "think",
+    "know",
+    "use",
+    "uses",
+    "drop",
+    "drops",
+    "break",
+    "breaks",
+    "stop",
+    "stops",
+    "miss",
+    "missing",
+    "wait",
+    "go",
+    "goes",
+    "move",
+    "moves",
+    "turn",
+    "bring",
+    "hold",
+    "leave",
+    "let",
+    "mean",
+    "seem",
+    "feel",
+    "become",
+    "allow",
+    "add",
+    "remove",
+    "save",
+    "saving",
+    "load",
+    "need",
+    "needs",
+    "fail",
+    "fails",
+    "failing",
+    "works",
+    "working",
+    "print",
+    "printing",
+    "sync",
+    "syncing",
+];
+
+/// Common status words of Spanish, French, German, Portuguese and Italian (and a few chat
+/// spellings), mapped to the English cue word they stand for. General vocabulary only.
 pub fn translate_cue(norm: &str) -> &str {
     match norm {
-        "hoy" | "aujourdhui" | "aaj" | "heute" | "oggi" => "today",
-        "manana" | "demain" | "kal" | "morgen" | "domani" => "tomorrow",
-        "listo" | "lista" | "hecho" | "terminado" | "terminada" | "fini" | "finie" | "termine"
-        | "fertig" | "erledigt" | "fatto" | "pronto" => "done",
+        "hoy" | "aujourdhui" | "aaj" | "heute" | "oggi" | "hoje" | "dzisiaj" | "dzis" => "today",
+        "manana" | "demain" | "kal" | "morgen" | "domani" | "amanha" | "jutro" => "tomorrow",
+        "brakuje" | "manque" | "manquent" | "falta" | "faltan" | "fehlt" | "fehlen" => "lacking",
+        "czekamy" | "czekam" => "awaiting",
+        "nie" => "not",
+        "mozemy" | "moge" | "puedo" | "podemos" | "peux" | "pouvons" | "kann" | "konnen" => "can",
+        "listo" | "lista" | "listos" | "hecho" | "hecha" | "terminado" | "terminada"
+        | "completado" | "completada" | "acabado" | "fini" | "finie" | "finis" | "termine"
+        | "terminee" | "fait" | "faite" | "acheve" | "fertig" | "erledigt" | "abgeschlossen"
+        | "fatto" | "finito" | "completato" | "pronto" | "feito" | "feita" | "concluido"
+        | "concluida" | "terminei" | "terminados" | "terminadas" | "hechos" | "hechas"
+        | "listas" | "finies" | "faits" | "faites" | "terminees" | "termines" | "feitos"
+        | "feitas" | "concluidos" | "concluidas" | "zrobione" | "zrobiony" | "zrobiona"
+        | "gotowe" | "gotowy" | "skonczone" => "done",
         "envoye" | "envoyes" | "envoyee" | "enviado" | "enviada" | "enviados" | "gesendet"
-        | "inviato" => "sent",
-        "pas" | "nicht" | "nahi" | "nahin" => "not",
-        "nada" | "rien" | "nichts" | "niente" => "nothing",
-        "tmrw" | "tmr" | "tmrow" | "tomorow" | "tommorow" | "tomm" => "tomorrow",
-        "nxt" => "next",
+        | "verschickt" | "inviato" => "sent",
+        "bloqueado" | "bloqueada" | "bloque" | "bloquee" | "bloques" | "blockiert" | "bloccato" => {
+            "blocked"
+        }
+        "esperando" | "aguardando" | "attente" | "attends" | "warte" | "warten" | "wartet"
+        | "aspetto" => "awaiting",
+        "mitad" | "moitie" | "halb" | "halbe" | "halfte" | "metade" | "meta" => "half",
+        "empece" | "empezado" | "comence" | "commence" | "commencee" | "angefangen"
+        | "begonnen" | "iniciado" | "iniciei" | "comecei" | "iniziato" => "started",
+        "cours" | "curso" | "andamento" | "arbeit" | "progreso" | "progresso" => "progress",
+        "pas" | "nicht" | "nahi" | "nahin" | "nao" | "non" => "not",
+        "nada" | "rien" | "nichts" | "niente" | "kein" | "keine" => "nothing",
+        "tmrw" | "tmr" | "tmrow" | "tomorow" | "tommorow" | "tomm" | "2moro" | "2morrow" => {
+            "tomorrow"
+        }
+        "nxt" | "prochaine" | "prochain" | "nachste" | "nachsten" | "nachstes" | "proxima"
+        | "proximo" | "siguiente" | "prossima" | "prossimo" => "next",
+        "semaine" | "woche" | "semana" | "settimana" => "week",
+        "mois" | "monat" | "mes" => "month",
+        "toujours" | "todavia" | "aun" | "noch" | "ainda" | "ancora" => "still",
         "wk" | "wks" => "week",
+        "todo" | "tbd" => "remaining",
+        "wip" => "wip",
         _ => norm,
     }
 }
@@ -412,7 +899,7 @@ pub fn translate_cue(norm: &str) -> &str {
 /// A word list with hashed lookup, built on first use (lists are scanned in hot loops).
 pub struct WordSet {
     words: &'static [&'static str],
-    cell: OnceLock<HashSet<&'static str>>,
+    cell: OnceLock<HashSet<&'static str, FastHash>>,
 }
 
 impl WordSet {
@@ -447,8 +934,8 @@ pub fn is_specific_verb(word_or_stem: &str) -> bool {
 }
 
 /// Generic words and their stems.
-fn generic_stems() -> &'static HashSet<String> {
-    static CELL: OnceLock<HashSet<String>> = OnceLock::new();
+fn generic_stems() -> &'static HashSet<String, FastHash> {
+    static CELL: OnceLock<HashSet<String, FastHash>> = OnceLock::new();
     CELL.get_or_init(|| {
         GENERIC
             .iter()
@@ -457,9 +944,26 @@ fn generic_stems() -> &'static HashSet<String> {
     })
 }
 
+/// Everyday words and their stems.
+fn common_stems() -> &'static HashSet<String, FastHash> {
+    static CELL: OnceLock<HashSet<String, FastHash>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        COMMON
+            .iter()
+            .chain(GENERIC)
+            .flat_map(|w| [w.to_string(), stem(w)])
+            .collect()
+    })
+}
+
+/// Everyday vocabulary (see `COMMON`), by word or stem.
+pub fn is_common(stem_or_norm: &str) -> bool {
+    common_stems().contains(stem_or_norm)
+}
+
 /// Specific verbs and their stems.
-fn specific_verb_stems() -> &'static HashSet<String> {
-    static CELL: OnceLock<HashSet<String>> = OnceLock::new();
+fn specific_verb_stems() -> &'static HashSet<String, FastHash> {
+    static CELL: OnceLock<HashSet<String, FastHash>> = OnceLock::new();
     CELL.get_or_init(|| {
         SPECIFIC_VERBS
             .iter()
@@ -469,10 +973,10 @@ fn specific_verb_stems() -> &'static HashSet<String> {
 }
 
 /// Stemmed key (words joined by a space) -> group ids.
-fn index() -> &'static HashMap<String, Vec<usize>> {
-    static CELL: OnceLock<HashMap<String, Vec<usize>>> = OnceLock::new();
+fn index() -> &'static HashMap<String, Vec<usize>, FastHash> {
+    static CELL: OnceLock<HashMap<String, Vec<usize>, FastHash>> = OnceLock::new();
     CELL.get_or_init(|| {
-        let mut m: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut m: HashMap<String, Vec<usize>, FastHash> = HashMap::default();
         for (g, words) in GROUPS.iter().enumerate() {
             for w in *words {
                 let key = w.split(' ').map(stem).collect::<Vec<_>>().join(" ");
@@ -481,6 +985,18 @@ fn index() -> &'static HashMap<String, Vec<usize>> {
         }
         m
     })
+}
+
+/// Stems that begin a multi-word entry of a synonym group ("sign" of "sign in").
+pub fn starts_phrase(stem: &str) -> bool {
+    static CELL: OnceLock<HashSet<String, FastHash>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        index()
+            .keys()
+            .filter_map(|k| k.split_once(' ').map(|(first, _)| first.to_string()))
+            .collect()
+    })
+    .contains(stem)
 }
 
 /// Synonym groups of a stemmed word or phrase (words joined by one space).

@@ -28,6 +28,19 @@ pub struct Cues {
     pub activity: bool,
     /// Index of the token where a blocking cue starts, to quote the blocker.
     pub blocked_at: Option<usize>,
+    /// The obstacle is something other than waiting for an answer (can't, down, stuck).
+    pub hard_block: bool,
+    /// Byte offset of the first waiting cue ("waiting for", "on hold").
+    pub wait_at: Option<usize>,
+    /// Byte offset of the first finished cue ("sent", "done").
+    pub done_at: Option<usize>,
+    /// Speaks of an earlier day ("finished yesterday").
+    pub earlier_day: bool,
+    /// Byte offset of an early-stage word ("drafted", "started").
+    pub stage_at: Option<usize>,
+    /// Progress from an amount or remaining work ("half", "3 of 8", "still need"), which a
+    /// later done word does not cancel.
+    pub partial: bool,
 }
 
 const DONE_WORDS_LIST: &[&str] = &[
@@ -71,7 +84,6 @@ const DONE_WORDS_LIST: &[&str] = &[
     "verified",
     "returned",
     "solved",
-    "tied",
 ];
 const PROGRESS_WORDS_LIST: &[&str] = &[
     "half",
@@ -97,9 +109,6 @@ const PROGRESS_WORDS_LIST: &[&str] = &[
     "roughed",
     "sketched",
     "remaining",
-    "tweaking",
-    "hunting",
-    "another",
     "midway",
     "ongoing",
 ];
@@ -119,6 +128,12 @@ const BLOCK_WORDS_LIST: &[&str] = &[
     "couldnt",
     "unable",
 ];
+/// Progress words that name an early stage of the work, superseded by a later done word.
+const STAGE_WORDS_LIST: &[&str] = &[
+    "started", "starting", "began", "begun", "drafted", "draft", "outline", "outlined", "roughed",
+    "sketched", "wip",
+];
+static STAGE_WORDS: WordSet = WordSet::new(STAGE_WORDS_LIST);
 const NEGATIONS_LIST: &[&str] = &[
     "no", "not", "nothing", "nope", "zero", "none", "nah", "never",
 ];
@@ -132,7 +147,8 @@ const FUTURE_WORDS_LIST: &[&str] = &[
 const IRREGULAR_PAST_LIST: &[&str] = &[
     "did", "made", "got", "built", "sent", "wrote", "written", "done", "went", "spent", "ran",
     "met", "took", "gave", "found", "began", "begun", "kept", "brought", "bought", "caught",
-    "taught", "sold", "held", "left", "put", "read", "set",
+    "taught", "sold", "held", "left", "put", "read", "set", "hung", "fed", "led", "swept", "dug",
+    "drew", "drawn", "told", "spoke", "chose", "shot", "cut", "paid", "rewrote", "rebuilt",
 ];
 static DONE_WORDS: WordSet = WordSet::new(DONE_WORDS_LIST);
 static PROGRESS_WORDS: WordSet = WordSet::new(PROGRESS_WORDS_LIST);
@@ -173,7 +189,13 @@ const NOT_DONE_PAST_LIST: &[&str] = &[
     "said",
 ];
 static NOT_DONE_PAST: WordSet = WordSet::new(NOT_DONE_PAST_LIST);
-const DONE_EMOJI: &[char] = &['✅', '✔', '☑', '🚀', '🎉', '🥳'];
+const DONE_EMOJI: &[char] = &['✅', '✔', '☑', '🚀', '🎉', '🥳', '🏁'];
+/// Work under way: construction sign, hourglass, arrows.
+const PROGRESS_EMOJI: &[char] = &['🚧', '⏳', '⌛', '🔄', '🔁', '🏗'];
+/// Stopped: stop sign, no entry.
+const BLOCKED_EMOJI: &[char] = &['🛑', '⛔', '🚫', '🚨'];
+/// A cross: not done today.
+const NOT_DONE_EMOJI: &[char] = &['❌', '✖', '✗', '✘'];
 
 /// Is this a word the status rules react to? (Used so a cue is never taken as a noun.)
 pub fn is_cue_word(w: &str) -> bool {
@@ -185,8 +207,31 @@ fn is_past(w: &str) -> bool {
         || IRREGULAR_PAST.contains(w)
 }
 
+/// A day name: in an end-of-day report it mostly points at a later day.
+fn is_weekday(w: &str) -> bool {
+    matches!(
+        w,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "mon"
+            | "tue"
+            | "tues"
+            | "wed"
+            | "thu"
+            | "thur"
+            | "thurs"
+            | "fri"
+    )
+}
+
+/// A number, also written roughly ("40ish").
 fn num(w: &str) -> Option<f64> {
-    w.parse::<f64>().ok()
+    w.strip_suffix("ish").unwrap_or(w).parse::<f64>().ok()
 }
 
 /// Reads the cues of one clause. `title` is the task's tokenised title, so the task's own
@@ -196,10 +241,57 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
     let w: Vec<&str> = toks.iter().map(|t| translate_cue(&t.norm)).collect();
     let at = |i: usize| w.get(i).copied().unwrap_or("");
     let mut c = Cues::default();
+    // A cue word that is part of the task's own title names the task, it is not a status
+    // ("Draft Q4 newsletter", "Escalate SSO outage tickets").
+    let title_word = |i: usize| {
+        !matches!(
+            w[i],
+            "cant" | "cannot" | "couldnt" | "wont" | "not" | "no" | "unable"
+        ) && title
+            .iter()
+            .any(|t| t.stem == toks[i].stem && t.norm.chars().count() >= 3)
+    };
     let block = |c: &mut Cues, i: usize| {
         c.blocked = true;
+        c.hard_block = true;
         c.blocked_at.get_or_insert(i);
     };
+    // Waiting for someone's answer: an obstacle unless the work was handed over finished.
+    let wait = |c: &mut Cues, i: usize| {
+        c.blocked = true;
+        c.blocked_at.get_or_insert(i);
+        if let Some(t) = toks.get(i) {
+            c.wait_at.get_or_insert(t.start);
+        }
+    };
+    let mut stage_at: Option<usize> = None;
+    // Past participles of the other languages people mix in ("nettoyée", "terminado",
+    // "eingelagert", "rozładowany"): something got done.
+    let foreign_participle = |i: usize| {
+        let raw = toks
+            .get(i)
+            .and_then(|t| text.get(t.start..t.end))
+            .unwrap_or("")
+            .to_lowercase();
+        let n = raw.chars().count();
+        let ends = |list: &[&str]| list.iter().any(|e| raw.ends_with(e));
+        let french = n >= 5 && ends(&["é", "ée", "és", "ées"]);
+        let iberian = n >= 7 && ends(&["ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas"]);
+        let german_prefixes = ["ein", "aus", "auf", "ab", "an", "zu", "mit", "vor", "um"];
+        let german = n >= 7
+            && raw.ends_with('t')
+            && (raw.starts_with("ge")
+                || german_prefixes
+                    .iter()
+                    .any(|p| raw.strip_prefix(p).is_some_and(|r| r.starts_with("ge"))));
+        let german_iert = n >= 7 && raw.ends_with("iert");
+        let polish = raw.chars().any(|c| "ąęłśźżćń".contains(c))
+            && ends(&["any", "ana", "ane", "ony", "ona", "one", "łem", "łam"]);
+        french || iberian || german || german_iert || polish
+    };
+    // A quantity cue ("half", "mostly") keeps progress even before a done word.
+    let mut partial_seen = false;
+    let mut done_after_stage = false;
     for i in 0..w.len() {
         let x = w[i];
         let prev = if i > 0 { at(i - 1) } else { "" };
@@ -209,12 +301,52 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         });
 
         // Blocked.
-        if matches!(x, "waiting" | "wait" | "waited") && matches!(next, "on" | "for" | "to") {
-            block(&mut c, i);
-        }
-        if (x == "still" && matches!(next, "waiting" | "no" | "blocked" | "stuck"))
+        if matches!(x, "waiting" | "wait" | "waited" | "awaiting")
+            && matches!(next, "on" | "for" | "to" | "till" | "until" | "")
+            // "did the schedule while waiting for the tech": waiting on something else.
+            && prev != "while"
+            || (x == "awaiting" && !matches!(next, "review"))
             || (x == "on" && next == "hold")
             || (x == "depends" && next == "on")
+            || (x == "pending" && !matches!(next, "review"))
+            || (x == "parked" && matches!(next, "on" | "until" | "till" | "waiting"))
+        {
+            wait(&mut c, i);
+        }
+        // "need the plumber to cut them": someone else has to act first.
+        if matches!(x, "need" | "needs")
+            && matches!(
+                next,
+                "the" | "a" | "an" | "someone" | "somebody" | "our" | "their" | "his" | "her"
+            )
+            && (i + 2..(i + 6).min(w.len())).any(|k| at(k) == "to")
+        {
+            block(&mut c, i);
+        }
+        // "need the manager's approval before I can issue it".
+        if x == "before"
+            && matches!(next, "i" | "we" | "they")
+            && matches!(at(i + 2), "can" | "could")
+        {
+            wait(&mut c, i);
+        }
+        // "out of stock", "no more 4ft tubes in stock".
+        if (x == "stock" && prev == "of" && i >= 2 && at(i - 2) == "out")
+            || (x == "in"
+                && next == "stock"
+                && (i.saturating_sub(4)..i).any(|k| matches!(at(k), "no" | "not")))
+        {
+            block(&mut c, i);
+        }
+        if matches!(x, "nobody" | "noone") && matches!(next, "could" | "can" | "was" | "would")
+            || (x == "no" && next == "one" && matches!(at(i + 2), "could" | "can"))
+            || x == "impossible"
+            || x == "unavailable"
+            || (x == "ran" && next == "out" && at(i + 2) == "of" && at(i + 3) != "time")
+        {
+            block(&mut c, i);
+        }
+        if (x == "still" && matches!(next, "no" | "blocked" | "stuck"))
             || (x == "no"
                 && matches!(
                     next,
@@ -230,7 +362,18 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         {
             block(&mut c, i);
         }
-        if BLOCK_WORDS.contains(x) && !negated {
+        // "cleared the stuck jobs": an adjective before a noun describes the thing.
+        let before_noun = matches!(x, "stuck" | "blocked" | "expired" | "offline")
+            && !next.is_empty()
+            && next.chars().all(char::is_alphabetic)
+            && !crate::concepts::is_stopword(next)
+            && !matches!(
+                next,
+                "on" | "by" | "until" | "till" | "waiting" | "again" | "because"
+            );
+        if x == "awaiting" {
+            // Handled with the waiting cues above.
+        } else if BLOCK_WORDS.contains(x) && !negated && !title_word(i) && !before_noun {
             // "couldn't get to it" is just not worked on, not an obstacle.
             if matches!(x, "cant" | "couldnt" | "cannot") && next == "get" && at(i + 2) == "to" {
                 c.not_worked = true;
@@ -308,6 +451,7 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             || (matches!(x, "moved" | "pushed" | "push" | "bumped")
                 && matches!(next, "to" | "back" | "out"))
             || (x == "next"
+                && !title_word(i)
                 && matches!(
                     next,
                     "week"
@@ -332,14 +476,46 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         }
 
         // Progress.
-        if PROGRESS_WORDS.contains(x) && !negated {
+        if PROGRESS_WORDS.contains(x) && !negated && !title_word(i) {
             c.progress = true;
+            if STAGE_WORDS.contains(x) {
+                stage_at.get_or_insert(i);
+                if let Some(t) = toks.get(i) {
+                    c.stage_at.get_or_insert(t.start);
+                }
+            } else {
+                stage_at = None;
+                partial_seen = true;
+                c.partial = true;
+            }
         }
         if (matches!(x, "still" | "need" | "needs")
             && matches!(
                 next,
-                "need" | "needs" | "to" | "have" | "has" | "working" | "more" | "another"
+                "need"
+                    | "needs"
+                    | "to"
+                    | "have"
+                    | "has"
+                    | "working"
+                    | "more"
+                    | "another"
+                    | "gotta"
+                    | "got"
+                    | "must"
+                    | "left"
+                    | "remaining"
+                    | "open"
+                    | "pending"
+                    | "outstanding"
             ))
+            || (matches!(x, "remaining" | "outstanding") && i > 0)
+            // "done except 215", "chipped away at the exceptions".
+            || (x == "except" && c.done)
+            // "maybe a third done", "two thirds through".
+            || (matches!(x, "third" | "thirds" | "quarter" | "quarters")
+                && matches!(prev, "a" | "one" | "two" | "three" | "about" | "maybe"))
+            || (matches!(x, "chipped" | "chipping" | "plugging" | "plugged") && next == "away")
             || (matches!(x, "need" | "needs")
                 && w[i..(i + 4).min(w.len())]
                     .iter()
@@ -347,7 +523,10 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             || (x == "still"
                 && (next.starts_with("un") || (next.ends_with("ing") && next != "waiting")))
             || (matches!(x, "working" | "worked") && next == "on")
-            || (x == "in" && next == "progress")
+            || (matches!(x, "in" | "en" | "em") && next == "progress")
+            || (matches!(x, "in" | "under") && next == "review")
+            || (x == "to" && next == "do" && !matches!(prev, "nothing" | "much"))
+            || (x == "more" && matches!(next, "tomorrow" | "to" | "left"))
             || (x == "first" && matches!(next, "pass" | "draft" | "round"))
             || (x == "rest" && !matches!(prev, "to"))
             || (x == "other" && num(next).is_some())
@@ -358,11 +537,19 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             || (x == "about" && next == "half")
         {
             c.progress = true;
+            c.partial = true;
         }
 
         // Done.
-        if DONE_WORDS.contains(x) && !negated {
+        if DONE_WORDS.contains(x) && !negated && !title_word(i) {
             c.done = true;
+            if let Some(t) = toks.get(i) {
+                c.done_at.get_or_insert(t.start);
+            }
+            // "drafted and sent", "started and finished": the later stage wins.
+            if stage_at.is_some_and(|s| s < i) && !partial_seen {
+                done_after_stage = true;
+            }
         }
         if (x == "went"
             && matches!(
@@ -370,6 +557,12 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
                 "out" | "well" | "great" | "fine" | "smoothly" | "live"
             ))
             || (x == "through" && next == "all")
+            || (x == "through" && prev == "went")
+            || (x == "good" && next == "to" && at(i + 2) == "go")
+            || (x == "up" && next == "and" && at(i + 2) == "running")
+            || (matches!(x, "working" | "running" | "printing" | "flowing") && next == "again")
+            || (x == "all" && next == "good")
+            || (matches!(x, "sorted" | "squared") && !matches!(next, "out" | "by")) && !negated
             || (x == "all" && matches!(next, "done" | "finished" | "set"))
         {
             c.done = true;
@@ -382,19 +575,35 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             c.done = true;
         } else if is_past(x) && !negated && !NOT_DONE_PAST.contains(x) && !title_has_form {
             c.weak_done = true;
+        } else if !negated && !title_word(i) && foreign_participle(i) {
+            c.weak_done = true;
+            c.activity = true;
+        }
+        if x == "lacking" && !negated && !title_word(i) {
+            block(&mut c, i);
+        }
+        // "nie możemy", "kann ich da nichts machen": cannot.
+        if (x == "not" && next == "can")
+            || (x == "can" && w[i..(i + 4).min(w.len())].contains(&"nothing"))
+        {
+            block(&mut c, i);
         }
 
         if x == "tomorrow"
             || (x == "next"
                 && matches!(
                     next,
-                    "week" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday"
+                    "week" | "shift" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday"
                 ))
             || (x == "this" && next == "weekend")
         {
             c.later_day = true;
         }
+        if x == "yesterday" || (x == "last" && matches!(next, "week" | "night" | "friday")) {
+            c.earlier_day = true;
+        }
         if FUTURE_WORDS.contains(x)
+            || (is_weekday(x) && !matches!(prev, "last" | "since" | "from"))
             || (x == "going" && next == "to")
             || (x == "this" && next == "weekend")
         {
@@ -407,9 +616,21 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         }
     }
     read_numbers(text, toks, &w, &mut c);
+    if done_after_stage {
+        c.progress = false;
+    }
     let clause = text.get(range.0..range.1).unwrap_or("");
     if clause.chars().any(|ch| DONE_EMOJI.contains(&ch)) {
         c.done = true;
+    }
+    if clause.chars().any(|ch| PROGRESS_EMOJI.contains(&ch)) {
+        c.progress = true;
+    }
+    if clause.chars().any(|ch| BLOCKED_EMOJI.contains(&ch)) {
+        c.blocked = true;
+    }
+    if clause.chars().any(|ch| NOT_DONE_EMOJI.contains(&ch)) {
+        c.not_worked = true;
     }
     if c.done && c.future && !c.progress {
         // "I'll get that done tomorrow": a done word about the future is not done today.
@@ -450,6 +671,7 @@ fn read_numbers(text: &str, toks: &[Token], w: &[&str], c: &mut Cues) {
                     })
                 {
                     c.progress = true;
+                    c.partial = true;
                 }
                 continue;
             }
@@ -461,6 +683,7 @@ fn read_numbers(text: &str, toks: &[Token], w: &[&str], c: &mut Cues) {
         if let Some(b) = w.get(j).and_then(|x| num(x)) {
             if a < b {
                 c.progress = true;
+                c.partial = true;
             } else if a == b && b > 0.0 {
                 c.done = true;
             }

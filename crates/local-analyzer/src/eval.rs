@@ -119,14 +119,25 @@ impl Tally {
         let recall = ratio(self.tp, self.tp + self.fn_);
         let m = &self.confusion;
         let correct: usize = (0..4).map(|k| m[k][k]).sum();
-        let macro_f1 = (0..4)
-            .map(|k| {
-                let predicted: usize = (0..4).map(|l| m[l][k]).sum();
-                let actual: usize = m[k].iter().sum();
-                f1(ratio(m[k][k], predicted), ratio(m[k][k], actual))
-            })
-            .sum::<f64>()
-            / 4.0;
+        let class_metrics = |k: usize| {
+            let predicted: usize = (0..4).map(|l| m[l][k]).sum();
+            let actual: usize = m[k].iter().sum();
+            let (p, r) = (ratio(m[k][k], predicted), ratio(m[k][k], actual));
+            ClassMetrics {
+                precision: p,
+                recall: r,
+                f1: f1(p, r),
+                n: actual,
+                predicted,
+            }
+        };
+        let per_class = PerClass {
+            done: class_metrics(0),
+            progress: class_metrics(1),
+            blocked: class_metrics(2),
+            none: class_metrics(3),
+        };
+        let macro_f1 = per_class.iter().map(|(_, c)| c.f1).sum::<f64>() / 4.0;
         EvalReport {
             standup: StandupMetrics {
                 precision,
@@ -138,6 +149,9 @@ impl Tally {
                 accuracy: ratio(correct, self.report_n),
                 macro_f1,
                 n: self.report_n,
+                per_class,
+                classes: TaskStatus::ALL,
+                confusion: self.confusion,
             },
         }
     }
@@ -157,11 +171,87 @@ pub struct StandupMetrics {
     pub n: usize,
 }
 
+/// Report metrics. The first three keys are the original shape; the rest were added after.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportMetrics {
     pub accuracy: f64,
     pub macro_f1: f64,
     pub n: usize,
+    pub per_class: PerClass,
+    /// Order of the confusion matrix's rows and columns.
+    pub classes: [TaskStatus; 4],
+    /// confusion[label][predicted], rows and columns in `classes` order.
+    pub confusion: [[usize; 4]; 4],
+}
+
+/// One status class: precision and recall of predicting it, `n` labelled, `predicted` times
+/// predicted.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ClassMetrics {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub n: usize,
+    pub predicted: usize,
+}
+
+/// Per-class metrics in `TaskStatus::ALL` order.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PerClass {
+    pub done: ClassMetrics,
+    pub progress: ClassMetrics,
+    pub blocked: ClassMetrics,
+    pub none: ClassMetrics,
+}
+
+impl PerClass {
+    /// (status, metrics) in `TaskStatus::ALL` order.
+    pub fn iter(&self) -> impl Iterator<Item = (TaskStatus, &ClassMetrics)> {
+        TaskStatus::ALL
+            .into_iter()
+            .zip([&self.done, &self.progress, &self.blocked, &self.none])
+    }
+}
+
+impl EvalReport {
+    /// The per-class table and the confusion matrix as plain text (rows = label,
+    /// columns = predicted).
+    pub fn report_table(&self) -> String {
+        use std::fmt::Write;
+        let r = &self.report;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{:<10}{:>10}{:>8}{:>8}{:>8}{:>11}",
+            "status", "precision", "recall", "F1", "n", "predicted"
+        );
+        for (s, c) in r.per_class.iter() {
+            let _ = writeln!(
+                out,
+                "{:<10}{:>10.3}{:>8.3}{:>8.3}{:>8}{:>11}",
+                s.as_str(),
+                c.precision,
+                c.recall,
+                c.f1,
+                c.n,
+                c.predicted
+            );
+        }
+        let _ = writeln!(out, "confusion (rows = label, columns = predicted)");
+        let _ = write!(out, "{:<10}", "");
+        for s in r.classes {
+            let _ = write!(out, "{:>10}", s.as_str());
+        }
+        let _ = writeln!(out);
+        for (s, row) in r.classes.iter().zip(&r.confusion) {
+            let _ = write!(out, "{:<10}", s.as_str());
+            for v in row {
+                let _ = write!(out, "{v:>10}");
+            }
+            let _ = writeln!(out);
+        }
+        out
+    }
 }
 
 /// Runs the local analyzer over the items and scores it.

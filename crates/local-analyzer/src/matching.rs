@@ -6,6 +6,8 @@
 use crate::concepts::{
     self, groups, is_generic, is_specific_verb, is_stopword, share_group, WordSet,
 };
+use std::collections::HashMap;
+
 use crate::text::{edit_distance, tokenize, Token};
 
 /// Coverage of the title's weight that is enough on its own.
@@ -14,6 +16,8 @@ const PASS_COVERAGE: f64 = 0.55;
 const PASS_WITH_KEY: f64 = 0.35;
 /// A title word used as a modifier of some other noun ("pricing meeting") counts this much.
 const MODIFIER_DISCOUNT: f64 = 0.5;
+/// A bare two-digit ticket number ("42" for "OPS-42") before it is confirmed by a neighbour.
+const SHORT_ID: f64 = 0.74;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -39,6 +43,17 @@ struct Term {
     id: Option<String>,
     /// Also appears in another task title of the same list.
     shared: bool,
+    /// A rare content word (not generic, not everyday vocabulary): like a high-IDF term, it
+    /// identifies the task on its own when the text uses it plainly.
+    distinctive: bool,
+    /// Position of the word in the title (0 is usually the verb).
+    pos: usize,
+    /// Before a colon ("Brand refresh: typography"): a label shared by sibling tasks.
+    label: bool,
+    /// The first word of the title or of a colon segment, where the verb usually stands.
+    lead: bool,
+    /// After a dash or in parentheses ("Packaging redesign - Oat Bar multipack").
+    detail: bool,
 }
 
 /// A task title prepared for matching.
@@ -48,6 +63,8 @@ pub struct Profile {
     total: f64,
     /// Title words (minus bare function words) with the term they feed, for initialisms.
     seq: Vec<(String, Option<usize>)>,
+    /// Two consecutive title words written as one ("end-cap" -> "endcap"), with their terms.
+    joined: Vec<(String, usize, usize)>,
 }
 
 /// How well a span of text refers to one task.
@@ -226,6 +243,50 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
     let mut terms: Vec<Term> = Vec::new();
     let mut seq = Vec::new();
     let mut in_qualifier = false;
+    // Title Case ("Gutter Installation Block A") says nothing about names.
+    let long_words: Vec<&Token> = toks
+        .iter()
+        .filter(|t| t.norm.chars().count() >= 4 && t.norm.chars().all(char::is_alphabetic))
+        .collect();
+    let title_case = long_words.len() >= 2
+        && long_words.iter().filter(|t| t.capitalized).count() * 10 >= long_words.len() * 9;
+    // Segments: "Brand refresh: typography" is about what follows the colon; "Replace
+    // toner - HR printer", "Endcaps (TVs)" add a place, customer or detail after a dash or
+    // parenthesis. Words outside the main segment are qualifiers.
+    let mut main = vec![true; toks.len()];
+    let mut before_colon = vec![false; toks.len()];
+    // The first word of the title or of a segment is capitalised as a matter of course
+    // ("#7794 Billing address", "Brand refresh: Typography").
+    let mut segment_start = vec![false; toks.len()];
+    let mut seen_word = false;
+    let mut colon_seen = false;
+    let mut after_dash = false;
+    for (k, t) in toks.iter().enumerate() {
+        let gap = if k == 0 {
+            ""
+        } else {
+            title_raw.get(toks[k - 1].end..t.start).unwrap_or("")
+        };
+        if gap.contains(':') {
+            seen_word = false;
+        }
+        if !seen_word && t.norm.chars().any(char::is_alphabetic) && id_digits(t).is_none() {
+            segment_start[k] = true;
+            seen_word = true;
+        }
+        if gap.contains(':') && !colon_seen && !after_dash {
+            colon_seen = true;
+            for m in before_colon.iter_mut().take(k) {
+                *m = true;
+            }
+        }
+        if gap.contains(['–', '—', '(', '[', '|']) || gap.contains(" - ") {
+            after_dash = true;
+        }
+        if after_dash {
+            main[k] = false;
+        }
+    }
     for (pos, t) in toks.iter().enumerate() {
         let norm = concepts::translate_cue(&t.norm).to_string();
         if !FUNCTION_WORDS.contains(&norm.as_str()) {
@@ -250,7 +311,14 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         } else if single_letter {
             Kind::Letter
         } else if (t.acronym && !COMMON_ACRONYMS.contains(norm.as_str()))
-            || (t.capitalized && pos > 0 && !weekday_or_month(&t.stem) && !t.acronym && alphabetic)
+            || (t.capitalized
+                && pos > 0
+                && t.norm.chars().count() >= 3
+                && !segment_start[pos]
+                && !title_case
+                && !weekday_or_month(&t.stem)
+                && !t.acronym
+                && alphabetic)
             || camel_case(&title_raw[t.start..t.end])
         {
             Kind::Name
@@ -266,11 +334,16 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
             groups: groups(&t.stem),
             weight: 0.0,
             kind,
-            core: !in_qualifier,
+            core: !in_qualifier && main[pos],
             key: false,
             head: false,
             id,
             shared: false,
+            distinctive: false,
+            pos,
+            label: before_colon[pos],
+            detail: !main[pos],
+            lead: pos == 0 || segment_start[pos],
         });
     }
     // A core made only of generic verbs ("Follow up with Acme on renewal"): the object is
@@ -278,7 +351,9 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
     let core_specific = terms
         .iter()
         .any(|t| t.core && t.kind != Kind::Number && !is_generic(&t.stem));
-    if !core_specific {
+    // A one-word core is the verb ("Respond to escalated tickets"): its object follows.
+    let one_word_core = terms.iter().filter(|t| t.core).count() == 1;
+    if !core_specific || one_word_core {
         for t in &mut terms {
             t.core = true;
         }
@@ -302,7 +377,8 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
             Kind::Word if weekday_or_month(&t.stem) => 0.6,
             Kind::Word => 1.0,
             Kind::Name | Kind::Id => 2.0,
-            Kind::Number => 0.5,
+            // A number in a title ("truck 14", "aisle 7") mostly names a place or thing.
+            Kind::Number => 1.0,
             Kind::Letter => 0.3,
         };
         if t.key {
@@ -313,8 +389,59 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         }
         t.weight = w;
     }
+    // The effective head: the last core word that is not a generic work word ("escalated"
+    // in "Respond to escalated tickets", "policy" in "Review refund policy draft"... no:
+    // "draft"). When it is rare (not everyday vocabulary) it names the task on its own, like
+    // a high-IDF term; earlier words only modify it ("refund" in "refund policy draft").
+    let rare = |t: &Term| {
+        t.kind == Kind::Word
+            && t.norm.chars().count() >= 3
+            && !is_generic(&t.stem)
+            && !is_generic(&t.norm)
+            && !weekday_or_month(&t.stem)
+            && !concepts::is_common(&t.stem)
+            && !concepts::is_common(&t.norm)
+    };
+    // Process nouns ("installation", "testing", "review") act like verbs: the thing they
+    // act on ("Gutter installation", "Croissant lamination") is what names the task.
+    let process = |t: &Term| {
+        ["tion", "sion", "ment", "ing", "ance", "ence", "ure"]
+            .iter()
+            .any(|s| t.norm.ends_with(s))
+    };
+    let effective_head = terms
+        .iter()
+        .rposition(|t| t.core && !t.label && rare(t) && !process(t))
+        .or_else(|| terms.iter().rposition(|t| t.core && rare(t) && !process(t)))
+        .or_else(|| terms.iter().rposition(|t| t.core && rare(t)));
+    // The rare head of the detail after a dash names the task too ("multipack").
+    let detail_head = terms
+        .iter()
+        .rposition(|t| t.detail && rare(t) && !process(t));
+    for k in 0..terms.len() {
+        let t = &terms[k];
+        let verb = t.key && is_specific_verb(&t.stem) && is_specific_verb(&t.norm);
+        // A rare first word is the task's own verb or subject ("Shampoo carpets",
+        // "Croissant lamination").
+        let first =
+            (t.pos == 0 || segment_start[t.pos]) && t.norm.chars().count() >= 4 && terms.len() >= 2;
+        let distinctive =
+            rare(t) && (effective_head == Some(k) || detail_head == Some(k) || verb || first);
+        terms[k].distinctive = distinctive;
+    }
+    let joined = terms
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| w[0].kind != Kind::Id && w[1].kind != Kind::Id)
+        .map(|(i, w)| (format!("{}{}", w[0].norm, w[1].norm), i, i + 1))
+        .collect();
     let total = terms.iter().map(|t| t.weight).sum();
-    Profile { terms, total, seq }
+    Profile {
+        terms,
+        total,
+        seq,
+        joined,
+    }
 }
 
 /// "inspector" is the person, not the inspection: agent nouns are different words.
@@ -332,6 +459,45 @@ fn is_abbreviation_of(short: &str, long: &str) -> bool {
         && !is_stopword(short)
 }
 
+/// The last part of a compound: "sheet" for "spreadsheet", "board" for "keyboard".
+fn is_compound_tail(short: &str, long: &str) -> bool {
+    short.len() >= 5
+        && long.len() >= short.len() + 3
+        && long.ends_with(short)
+        && short.chars().all(|c| c.is_ascii_alphabetic())
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')
+}
+
+/// A contraction written without vowels: "rm" = room, "mgmt" = management, "pmts" =
+/// payments, "bldg" = building. The short form keeps the first letter, has no vowel after
+/// it, and is a subsequence of the long word; two-letter ones must also keep the last letter.
+fn is_contraction(short: &str, long: &str) -> bool {
+    let short = short
+        .strip_suffix('s')
+        .filter(|s| s.len() >= 2)
+        .unwrap_or(short);
+    let long_core = long.strip_suffix('s').unwrap_or(long);
+    let n = short.chars().count();
+    if !(2..=5).contains(&n)
+        || long_core.chars().count() < n + 2
+        || !short.chars().all(|c| c.is_ascii_lowercase())
+        || short.chars().skip(1).any(is_vowel)
+        || short.chars().next() != long_core.chars().next()
+        || is_stopword(short)
+        || COMMON_ACRONYMS.contains(short)
+    {
+        return false;
+    }
+    if n == 2 && short.chars().last() != long_core.chars().last() {
+        return false;
+    }
+    let mut rest = long_core.chars();
+    short.chars().all(|c| rest.any(|l| l == c))
+}
+
 /// Quality of a text word as a reference to a title term, 0 when unrelated.
 /// Per-text facts about one word, computed once so matching against many terms is cheap.
 pub(crate) struct Word<'a> {
@@ -342,11 +508,20 @@ pub(crate) struct Word<'a> {
     initialism: bool,
     /// Stem of the word without a negating "un-" ("untagged" -> "tag").
     un_stem: Option<String>,
+    /// Capitalised inside a sentence ("with Ana"): a name, never a clipped word.
+    proper: bool,
 }
 
-pub(crate) fn words(toks: &[Token]) -> Vec<Word<'_>> {
+pub(crate) fn words<'a>(toks: &'a [Token], text: &str) -> Vec<Word<'a>> {
     toks.iter()
-        .map(|tok| Word {
+        .enumerate()
+        .map(|(j, tok)| Word {
+            proper: tok.capitalized
+                && !tok.acronym
+                && j > 0
+                && text
+                    .get(toks[j - 1].end..tok.start)
+                    .is_some_and(|gap| !gap.contains(['.', '!', '?', '\n', ':', '-', '•', '*'])),
             tok,
             stop: is_stopword(concepts::translate_cue(&tok.norm)),
             groups: groups(&tok.stem),
@@ -374,13 +549,19 @@ fn quality(term: &Term, w: &Word) -> f64 {
     if let Some(id) = &term.id {
         return match &w.id {
             Some(d) if d == id => 1.0,
-            // A long id may be typed bare ("412"); short ones need the # or prefix.
+            // A long id may be typed bare ("412"); short ones ("the 42 fix") count only
+            // next to another word of the title (see `table`).
             _ if tok.norm == *id && id.len() >= 3 => 1.0,
+            _ if tok.norm == *id && id.len() == 2 => SHORT_ID,
             _ => 0.0,
         };
     }
     if term.kind == Kind::Number || tok.is_number() {
-        return if tok.norm == term.norm { 1.0 } else { 0.0 };
+        return if tok.norm == term.norm || tok.stem == term.stem {
+            1.0
+        } else {
+            0.0
+        };
     }
     if w.stop && term.kind != Kind::Letter {
         return 0.0;
@@ -405,7 +586,11 @@ fn quality(term: &Term, w: &Word) -> f64 {
             return 0.8;
         }
     }
-    if is_abbreviation_of(&tok.stem, &term.stem) || is_abbreviation_of(&term.stem, &tok.norm) {
+    if (is_abbreviation_of(&tok.stem, &term.stem) && !w.proper)
+        || (term.norm.chars().count() <= 4 && is_abbreviation_of(&term.stem, &tok.norm))
+        || is_contraction(&tok.norm, &term.norm)
+        || is_compound_tail(&tok.stem, &term.stem)
+    {
         return 0.75;
     }
     // Shared root: "synthesizing" / "synthesis", "reconciled" / "reconciliation".
@@ -418,7 +603,7 @@ fn quality(term: &Term, w: &Word) -> f64 {
     let shorter = sa.len().min(sb.len());
     if sa.is_ascii()
         && sb.is_ascii()
-        && common >= 6
+        && common >= 5
         && common * 4 >= shorter * 3
         && !agent_suffix(&sa[common..])
         && !agent_suffix(&sb[common..])
@@ -440,13 +625,18 @@ fn initialism_candidate(tok: &Token) -> bool {
         && tok.norm.chars().all(|c| c.is_ascii_alphanumeric())
         && !is_stopword(&tok.norm)
         && !is_generic(&tok.norm)
-        && (tok.acronym || n >= 3 || tok.norm.chars().any(|c| c.is_ascii_digit()))
+        && !COMMON_ACRONYMS.contains(tok.norm.as_str())
+        // Written in lowercase, only a vowel-less cluster ("crm", "qbr") is taken as
+        // initials: "far" is a word, not "fixed asset register".
+        && (tok.acronym
+            || tok.norm.chars().any(|c| c.is_ascii_digit())
+            || (n >= 3 && !tok.norm.chars().any(is_vowel)))
 }
 
 /// Marks title terms matched as initials ("AP" = "accounts payable", "T2" = "tier 2").
-fn initials(profile: &Profile, w: &Word, best: &mut [f64]) {
+fn initials(profile: &Profile, w: &Word, best: &mut [f64]) -> bool {
     if !w.initialism {
-        return;
+        return false;
     }
     let target = w.tok.norm.as_str();
     for start in 0..profile.seq.len() {
@@ -466,25 +656,43 @@ fn initials(profile: &Profile, w: &Word, best: &mut [f64]) {
                         best[*i] = best[*i].max(0.9);
                     }
                 }
-                return;
+                return true;
             }
         }
     }
+    false
 }
 
 /// Consecutive text words written as one ("post mortem", "sign in") or one text word
 /// standing for two title words ("postmortem"); computed once per text.
-pub(crate) struct Pair {
-    joined: String,
+pub(crate) struct Pair<'a> {
+    first: &'a str,
+    second: &'a str,
     groups: &'static [usize],
 }
 
-pub(crate) fn pairs(toks: &[Token]) -> Vec<Option<Pair>> {
+impl Pair<'_> {
+    /// "post" + "mortem" written together is "postmortem".
+    fn joins_to(&self, word: &str) -> bool {
+        word.len() == self.first.len() + self.second.len()
+            && word.starts_with(self.first)
+            && word.ends_with(self.second)
+    }
+}
+
+pub(crate) fn pairs(toks: &[Token]) -> Vec<Option<Pair<'_>>> {
     toks.windows(2)
         .map(|w| {
+            // Only words that start a multi-word synonym need the joined lookup.
+            let groups = if concepts::starts_phrase(&w[0].stem) {
+                groups(&format!("{} {}", w[0].stem, w[1].stem))
+            } else {
+                &[]
+            };
             Some(Pair {
-                joined: format!("{}{}", w[0].norm, w[1].norm),
-                groups: groups(&format!("{} {}", w[0].stem, w[1].stem)),
+                first: &w[0].norm,
+                second: &w[1].norm,
+                groups,
             })
         })
         .chain(std::iter::once(None))
@@ -523,10 +731,13 @@ fn is_verbish(tok: &Token) -> bool {
 /// How each text word refers to each term of one profile, computed once per text so that
 /// sentences and clauses are scored by summing over ranges.
 pub(crate) struct Table {
-    /// quality[token][term], after the modifier discount.
-    quality: Vec<Vec<f64>>,
-    /// plain[token][term]: a clear hit, not a modifier of another noun.
-    plain: Vec<Vec<bool>>,
+    /// quality[token * n_terms + term], after the modifier discount.
+    quality: Vec<f64>,
+    /// plain[token * n_terms + term]: a clear hit, not a modifier of another noun.
+    plain: Vec<bool>,
+    n_terms: usize,
+    /// Tokens that stand for the initials of two or more title words ("AR", "QBR").
+    initial_hits: Vec<usize>,
     spans: Vec<(usize, usize)>,
 }
 
@@ -538,25 +749,60 @@ pub(crate) fn table(
     pairs: &[Option<Pair>],
 ) -> Table {
     let n_terms = profile.terms.len();
-    let raw: Vec<Vec<f64>> = words
-        .iter()
-        .enumerate()
-        .map(|(j, w)| {
+    let mut initial_hits = Vec::new();
+    // Words repeat a lot in a long note: score each distinct spelling once.
+    let mut seen: HashMap<(&str, bool, bool), (usize, bool), concepts::FastHash> =
+        HashMap::default();
+    let mut rows: Vec<f64> = Vec::new();
+    let mut raw: Vec<f64> = Vec::with_capacity(words.len() * n_terms);
+    for (j, w) in words.iter().enumerate() {
+        let key = (w.tok.norm.as_str(), w.proper, w.id.is_some());
+        let (at, init) = *seen.entry(key).or_insert_with(|| {
             let mut local: Vec<f64> = profile.terms.iter().map(|t| quality(t, w)).collect();
-            initials(profile, w, &mut local);
-            if let Some(Some(pair)) = pairs.get(j) {
-                for (i, t) in profile.terms.iter().enumerate() {
-                    if t.norm == pair.joined || share_group(pair.groups, t.groups) {
-                        local[i] = local[i].max(0.9);
-                    }
+            let init = initials(profile, w, &mut local);
+            let at = rows.len();
+            rows.extend(local);
+            (at, init)
+        });
+        if init {
+            initial_hits.push(j);
+        }
+        raw.extend_from_slice(&rows[at..at + n_terms]);
+        let local = &mut raw[j * n_terms..(j + 1) * n_terms];
+        if let Some(Some(pair)) = pairs.get(j) {
+            for (i, t) in profile.terms.iter().enumerate() {
+                if pair.joins_to(&t.norm) || share_group(pair.groups, t.groups) {
+                    local[i] = local[i].max(0.9);
                 }
             }
-            local
-        })
-        .collect();
-    let mut quality = Vec::with_capacity(toks.len());
-    let mut plain = Vec::with_capacity(toks.len());
+        }
+        for (joined, a, b) in &profile.joined {
+            if w.tok.norm == *joined {
+                local[*a] = local[*a].max(0.9);
+                local[*b] = local[*b].max(0.9);
+            }
+        }
+    }
+    let row = |j: usize| raw.get(j * n_terms..(j + 1) * n_terms).unwrap_or(&[]);
+    let mut quality = Vec::with_capacity(toks.len() * n_terms);
+    let mut plain = Vec::with_capacity(toks.len() * n_terms);
+    // A bare short number names the ticket only beside another word of the same title
+    // ("the 42 fix"), or after "ticket"/"#"-like words; "12 people" is not JIRA-12.
+    let other_hit =
+        |j: usize, i: usize| row(j).iter().enumerate().any(|(k, &q)| k != i && q >= 0.75);
     for (j, tok) in toks.iter().enumerate() {
+        if row(j).iter().all(|&q| q == 0.0) {
+            quality.extend(std::iter::repeat_n(0.0, n_terms));
+            plain.extend(std::iter::repeat_n(false, n_terms));
+            continue;
+        }
+        // An everyday noun after a name ("Fresno run", "Miller site") keeps it.
+        let everyday_next = toks.get(j + 1).is_some_and(|n| {
+            is_generic(&n.stem)
+                || concepts::is_common(&n.stem)
+                || crate::cues::is_cue_word(&n.norm)
+                || matches!(n.norm.as_str(), "good" | "great" | "fine" | "happy" | "ok")
+        });
         // A title word right before some other noun is a modifier of that noun
         // ("pricing meeting" for "Update pricing page").
         // A verb form ("bouncing people") is not a noun modifier.
@@ -568,29 +814,81 @@ pub(crate) fn table(
                     && !next.is_number()
                     && next.norm.chars().count() >= 3
                     && next.norm.chars().all(char::is_alphabetic)
-                    && !is_verbish(next)
-                    && raw[j + 1].iter().all(|&q| q == 0.0)
+                    // After a name, an -ing word is a noun ("Midwest hiring").
+                    && (!is_verbish(next) || (tok.capitalized && next.norm.ends_with("ing")))
+                    && row(j + 1).iter().all(|&q| q == 0.0)
             });
         let mut q_row = vec![0.0; n_terms];
         let mut p_row = vec![false; n_terms];
         for (i, term) in profile.terms.iter().enumerate() {
-            let q = raw[j][i];
+            let mut q = row(j)[i];
             if q == 0.0 {
                 continue;
             }
+            if q == SHORT_ID {
+                let before = j.checked_sub(1);
+                let ticket_word = before.is_some_and(|b| {
+                    matches!(
+                        toks[b].norm.as_str(),
+                        "ticket" | "issue" | "bug" | "case" | "pr" | "story" | "card" | "no"
+                    )
+                });
+                let followed_by_word = toks.get(j + 1).is_some_and(|n| {
+                    text.get(tok.end..n.start)
+                        .is_some_and(|gap| gap.chars().all(char::is_whitespace))
+                });
+                q = if ticket_word
+                    || !followed_by_word
+                    || before.is_some_and(|b| other_hit(b, i))
+                    || other_hit(j + 1, i)
+                {
+                    1.0
+                } else {
+                    0.0
+                };
+                if q == 0.0 {
+                    continue;
+                }
+            }
             // The title's own head noun keeps its weight even as a modifier ("webinar topic").
-            let modifier = discounted && term.kind == Kind::Word && !term.key;
+            // A name in the title's qualifier ("plan for Midwest") modifying some other noun
+            // ("Midwest hiring") is about something else; a core name ("CRM cleanup") is not.
+            // An everyday noun after the name keeps it (see `everyday_next`).
+            // Only the head noun keeps its weight as a modifier; a verb of the title used
+            // before a noun ("audit team" for "Audit admin accounts") does not.
+            let verb_key = term.key && !term.head && term.lead;
+            // A name is a modifier only of an activity noun ("Midwest hiring"); "Dubois
+            // overnight", "Fresno run" still name the person or place of the task.
+            let activity_next = toks
+                .get(j + 1)
+                .is_some_and(|n| n.norm.ends_with("ing") && !everyday_next);
+            let modifier = discounted
+                && (!term.key || verb_key)
+                && (term.kind == Kind::Word
+                    || (term.kind == Kind::Name && !term.core && activity_next));
             q_row[i] = if modifier { q * MODIFIER_DISCOUNT } else { q };
             // A head noun is not referred to by a past/adjective form ("short staffed").
-            let verb_form_of_noun = term.head && is_past_form(tok);
-            p_row[i] = !modifier && q >= 0.75 && !verb_form_of_noun;
+            // Nor is a noun that identifies the task on its own referred to by a verb in
+            // -ing ("rain permitting" is not "Submit permit").
+            let ing_of_noun = term.distinctive
+                && term.pos > 0
+                && !is_specific_verb(&term.norm)
+                && tok.norm.ends_with("ing")
+                && !term.norm.ends_with("ing");
+            let verb_form_of_noun = (term.head && is_past_form(tok)) || ing_of_noun;
+            // A title verb is referred to by its own word, not a synonym ("swapping it"
+            // is not "Replace garbage disposal").
+            let loose_verb = verb_key && q < 1.0;
+            p_row[i] = !modifier && q >= 0.75 && !verb_form_of_noun && !loose_verb;
         }
-        quality.push(q_row);
-        plain.push(p_row);
+        quality.extend(q_row);
+        plain.extend(p_row);
     }
     Table {
         quality,
         plain,
+        n_terms,
+        initial_hits,
         spans: toks.iter().map(|t| (t.start, t.end)).collect(),
     }
 }
@@ -606,13 +904,13 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
     let mut plain = vec![false; n_terms];
     let mut lo = usize::MAX;
     let mut hi = 0usize;
-    let b = b.min(t.quality.len());
+    let b = b.min(t.spans.len());
     for j in a.min(b)..b {
         for i in 0..n_terms {
-            let q = t.quality[j][i];
+            let q = t.quality[j * t.n_terms + i];
             if q > 0.0 {
                 best[i] = best[i].max(q);
-                plain[i] |= t.plain[j][i];
+                plain[i] |= t.plain[j * t.n_terms + i];
                 lo = lo.min(t.spans[j].0);
                 hi = hi.max(t.spans[j].1);
             }
@@ -641,7 +939,19 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
             .any(|(term, &p)| p && pred(term))
     };
     let id_hit = hit(&|t| t.kind == Kind::Id);
-    let name_hit = hit(&|t| t.kind == Kind::Name && t.core && !t.shared);
+    // "truck 14", "release notes for 4.2": a multi-digit number or version names a thing,
+    // but only together with another word of the title.
+    let number_hit = hit(&|t| {
+        t.kind == Kind::Number && (t.norm.len() >= 2 || t.norm.contains('.')) && !t.shared
+    });
+    let other_hit = profile
+        .terms
+        .iter()
+        .zip(&best)
+        .any(|(t, &q)| t.kind != Kind::Number && q >= 0.75);
+    // A name anywhere in the title (a site, customer or person) identifies the task.
+    let name_hit = hit(&|t| t.kind == Kind::Name && !t.shared);
+    let distinctive_hit = hit(&|t| t.distinctive && !t.shared);
     let key_hit = hit(&|t| t.key && !t.shared);
     // Two distinct specific words of the core, at least half of them, is a clear reference.
     let specific = |t: &Term| {
@@ -654,8 +964,37 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
         .zip(&plain)
         .filter(|(t, &p)| p && specific(t))
         .count();
+    // Two different words of the title, one of them rare ("webhook docs" for "Write API
+    // docs for webhooks"), wherever they sit in the title.
+    let rare = |t: &Term| {
+        matches!(t.kind, Kind::Word | Kind::Name)
+            && t.norm.chars().count() >= 3
+            && !t.shared
+            && !is_generic(&t.stem)
+            && !concepts::is_common(&t.stem)
+            && !concepts::is_common(&t.norm)
+    };
+    let mut plain_stems: Vec<&str> = profile
+        .terms
+        .iter()
+        .zip(&plain)
+        .filter(|(_, &p)| p)
+        .map(|(t, _)| t.stem.as_str())
+        .collect();
+    plain_stems.sort_unstable();
+    plain_stems.dedup();
+    let n_plain = plain_stems.len();
+    let rare_pair = n_plain >= 2 && hit(&rare);
+    // A line of one or two words that names a title word ("- bags" in a bullet list).
+    let short_line = b - a.min(b) <= 2 && n_plain >= 1;
+    let initials_hit = t.initial_hits.iter().any(|&j| j >= a && j < b);
     let pass = id_hit
+        || initials_hit
+        || rare_pair
+        || short_line
         || name_hit
+        || distinctive_hit
+        || (number_hit && other_hit)
         || coverage >= PASS_COVERAGE
         || (key_hit && core_coverage >= PASS_WITH_KEY)
         || (n_specific_hit >= 2 && n_specific_hit * 2 >= n_specific);
@@ -669,7 +1008,7 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
 /// Scores a whole text against one task (for tests and one-off checks).
 #[cfg(test)]
 pub fn score(profile: &Profile, toks: &[Token], text: &str) -> Match {
-    let t = table(profile, toks, text, &words(toks), &pairs(toks));
+    let t = table(profile, toks, text, &words(toks, text), &pairs(toks));
     score_range(profile, &t, 0, toks.len())
 }
 
@@ -689,9 +1028,14 @@ mod tests {
             "Fix login redirect loop first"
         ));
         assert!(passes(
-            "Fix login redirect loop",
-            "the sign-in bug bouncing people back to login"
+            "Replace HVAC unit, Miller Rd",
+            "swapping the compressor at the Miller site"
         ));
+        assert!(passes(
+            "Respond to escalated tickets",
+            "working escalations after lunch"
+        ));
+        assert!(passes("Wound care for room 12", "dressing change rm 12"));
         assert!(passes(
             "Update immunization records",
             "updating the shot records"
@@ -705,6 +1049,29 @@ mod tests {
         assert!(passes("Receive inbound PO 88213", "PO 88213 is late"));
         assert!(!passes("JIRA-12 flaky upload", "12 people came"));
         assert!(!passes("#412 Null pointer in export job", "413 is the one"));
+    }
+
+    #[test]
+    fn short_ticket_numbers_need_company() {
+        assert!(passes("OPS-42 Fix login timeout", "the 42 fix is merged"));
+        assert!(passes("OPS-42 Fix login timeout", "did 42, then lunch"));
+        assert!(!passes(
+            "OPS-42 Fix login timeout",
+            "42 people at the all-hands"
+        ));
+    }
+
+    #[test]
+    fn contractions_compounds_and_initials() {
+        assert!(passes(
+            "Update asset inventory spreadsheet",
+            "asset sheet updated"
+        ));
+        assert!(passes("Annual report layout", "AR: all pages roughed in"));
+        assert!(!passes(
+            "Website: careers page refresh",
+            "PR for the launch"
+        ));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use domain::{ReportExtraction, TaskOutcome, TaskStatus};
 
-use crate::attribution::{attribute, clip, tokens_in, MAX_TEXT_BYTES};
+use crate::attribution::{attribute_tokens, clip, tokens_in, MAX_TEXT_BYTES};
 use crate::cues::{read, Cues};
 use crate::matching::profiles;
 use crate::text::tokenize;
@@ -14,8 +14,8 @@ const PHRASE_WORDS: usize = 12;
 pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
     let text = clip(text, MAX_TEXT_BYTES);
     let profiles = profiles(tasks);
-    let sentences = attribute(text, &profiles);
     let toks = tokenize(text);
+    let sentences = attribute_tokens(text, &toks, &profiles);
     let titles: Vec<Vec<crate::text::Token>> = tasks.iter().map(|t| tokenize(t)).collect();
 
     let mut per_task: Vec<(Cues, Vec<(usize, usize)>)> =
@@ -44,6 +44,24 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
         }
         for (i, cues) in in_sentence.into_iter().enumerate() {
             let Some(mut cues) = cues else { continue };
+            // "estimate written and emailed, now we wait for a yes": handed over finished.
+            if cues.blocked
+                && !cues.hard_block
+                && cues.done
+                && !cues.progress
+                && cues.done_at < cues.wait_at
+                && cues.done_at.is_some()
+            {
+                cues.blocked = false;
+            }
+            // "drafted, and sent to legal": the later stage wins across clauses too.
+            if cues.progress
+                && !cues.partial
+                && cues.stage_at.is_some()
+                && cues.done_at.is_some_and(|d| Some(d) > cues.stage_at)
+            {
+                cues.progress = false;
+            }
             // "reconciled Mon–Wed, Thu/Fri tomorrow": finished part, rest planned.
             if (cues.done || cues.weak_done) && cues.later_day && !cues.not_worked {
                 cues.progress = true;
@@ -82,6 +100,12 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
                     evidence,
                 };
             }
+            let mut cues = cues;
+            // Part finished, the rest planned for a later day, across sentences too
+            // ("shampooed A and B. C and D tomorrow.").
+            if !cues.done && cues.weak_done && cues.later_day && !cues.not_worked && !cues.blocked {
+                cues.progress = true;
+            }
             let evidence = spans
                 .iter()
                 .map(|&(a, b)| text[a..b].trim())
@@ -111,6 +135,20 @@ fn merge(acc: &mut Cues, c: Cues) {
     acc.future |= c.future;
     acc.later_day |= c.later_day;
     acc.activity |= c.activity;
+    acc.hard_block |= c.hard_block;
+    acc.earlier_day |= c.earlier_day;
+    acc.partial |= c.partial;
+    acc.stage_at = min_some(acc.stage_at, c.stage_at);
+    acc.wait_at = min_some(acc.wait_at, c.wait_at);
+    acc.done_at = min_some(acc.done_at, c.done_at);
+}
+
+fn min_some(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
 }
 
 /// Obstacles win; then explicit "not worked on"; partial beats finished; a task named only
@@ -119,11 +157,14 @@ fn merge(acc: &mut Cues, c: Cues) {
 pub fn decide(c: &Cues) -> TaskStatus {
     if c.blocked {
         TaskStatus::Blocked
-    } else if c.not_worked && !(c.progress || c.done) {
+    } else if c.not_worked && !(c.progress || c.done || (c.weak_done && c.later_day)) {
+        TaskStatus::None
+    } else if c.done && c.earlier_day && !c.progress && !c.later_day {
+        // "finished yesterday": nothing on it today.
         TaskStatus::None
     } else if c.progress {
         TaskStatus::Progress
-    } else if c.done {
+    } else if c.done || (c.weak_done && !c.future) {
         TaskStatus::Done
     } else if c.negation || (c.future && !c.activity) {
         TaskStatus::None
@@ -265,10 +306,10 @@ mod tests {
     fn unplanned_work_is_listed() {
         let r = extract_report(
             &tasks(&["Review refund policy draft"]),
-            "Processed a bunch of refunds from the queue.",
+            "Covered the front desk for Mo all afternoon.",
         );
         assert_eq!(r.tasks[0].status, NoWork);
-        assert_eq!(r.unplanned, ["Processed a bunch of refunds from the queue"]);
+        assert_eq!(r.unplanned, ["Covered the front desk for Mo all afternoon"]);
     }
 
     #[test]
@@ -288,6 +329,41 @@ mod tests {
             "Upgrade React to 18.3",
         ];
         assert_eq!(statuses(&t, "412 merged ✅. started on 418, parser changes half done. react upgrade not started"), [Done, Progress, NoWork]);
+    }
+
+    #[test]
+    fn general_phrasings_of_status() {
+        let t = [
+            "OPS-42 Fix login timeout",
+            "Replace HVAC unit, Miller Rd",
+            "Invoice the Patterson job",
+            "End-cap display for snacks",
+        ];
+        // Ticket number without its prefix, paraphrase by a distinctive name, emoji,
+        // multi-task sentence split on "and".
+        assert_eq!(
+            statuses(
+                &t,
+                "the 42 fix is merged and the Miller compressor swap is blocked on the part. endcap 🚧"
+            ),
+            [Done, Blocked, NoWork, Progress]
+        );
+        // Mixed languages and a hand-over that is waiting for an answer.
+        assert_eq!(
+            statuses(
+                &t,
+                "Login timeout terminado ✅. Patterson invoice sent, now waiting for them to pay."
+            ),
+            [Done, NoWork, Done, NoWork]
+        );
+        // An early stage superseded by a later one, and deferral.
+        assert_eq!(
+            statuses(
+                &t,
+                "Patterson invoice drafted and sent. Won't get to the Miller unit, moved to Monday."
+            ),
+            [NoWork, NoWork, Done, NoWork]
+        );
     }
 
     #[test]

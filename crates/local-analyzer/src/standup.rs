@@ -70,6 +70,27 @@ mod tests {
     }
 
     #[test]
+    fn deferral_paraphrase_and_mixed_languages_are_mentions() {
+        let t = [
+            "Replace HVAC unit, Miller Rd",
+            "Quarterly boiler check at Eastgate School",
+            "Invoice the Patterson job",
+            "Traducir el manual al inglés",
+        ];
+        assert_eq!(
+            mentioned(
+                &t,
+                "Swapping the compressor at the Miller site all morning. Eastgate boiler if that goes fast."
+            ),
+            [true, true, false, false]
+        );
+        assert_eq!(
+            mentioned(&t, "Hoy: el manual, then the Patterson invoice"),
+            [false, false, true, true]
+        );
+    }
+
+    #[test]
     fn bullet_lists_are_read_line_by_line() {
         let t = [
             "Add rate limiting to public API",

@@ -32,6 +32,9 @@ fn is_apostrophe(c: char) -> bool {
 pub fn tokenize(text: &str) -> Vec<Token> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
+    // Words repeat; stem each spelling once per text.
+    let mut stems: std::collections::HashMap<String, String, crate::concepts::FastHash> =
+        Default::default();
     let mut i = 0;
     while i < chars.len() {
         if !chars[i].1.is_alphanumeric() {
@@ -76,8 +79,17 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         } else {
             None
         };
-        out.push(make_token(raw, start, end, prev));
+        out.push(make_token(raw, start, end, prev, &mut stems));
         i = j;
+    }
+    // A note typed in capitals says nothing about acronyms or names.
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = text.chars().filter(|c| c.is_uppercase()).count();
+    if letters >= 12 && upper * 10 >= letters * 7 {
+        for t in &mut out {
+            t.acronym = false;
+            t.capitalized = false;
+        }
     }
     out
 }
@@ -89,7 +101,13 @@ fn digits_ahead(chars: &[(usize, char)], from: usize) -> usize {
         .count()
 }
 
-fn make_token(raw: &str, start: usize, end: usize, prev: Option<char>) -> Token {
+fn make_token(
+    raw: &str,
+    start: usize,
+    end: usize,
+    prev: Option<char>,
+    stems: &mut std::collections::HashMap<String, String, crate::concepts::FastHash>,
+) -> Token {
     let capitalized = raw.chars().next().is_some_and(char::is_uppercase);
     let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
     // "PAs", "PRs": an acronym with a plural s.
@@ -104,7 +122,14 @@ fn make_token(raw: &str, start: usize, end: usize, prev: Option<char>) -> Token 
     if acronym && core_letters.len() < letters.len() && norm.ends_with('s') {
         norm.pop();
     }
-    let stem = stem(&norm);
+    let stem = match stems.get(&norm) {
+        Some(s) => s.clone(),
+        None => {
+            let s = stem(&norm);
+            stems.insert(norm.clone(), s.clone());
+            s
+        }
+    };
     Token {
         start,
         end,
@@ -135,19 +160,24 @@ fn fold(c: char) -> char {
         'í' | 'ì' | 'î' | 'ï' => 'i',
         'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
         'ú' | 'ù' | 'û' | 'ü' => 'u',
-        'ñ' => 'n',
-        'ç' => 'c',
+        'ñ' | 'ń' => 'n',
+        'ç' | 'ć' => 'c',
+        'ą' => 'a',
+        'ę' => 'e',
+        'ł' => 'l',
+        'ś' => 's',
+        'ź' | 'ż' => 'z',
         _ => c,
     }
 }
 
-/// Irregular past forms that carry meaning for status and matching.
+/// Irregular verb forms, mapped to their base form before stemming.
 fn irregular(w: &str) -> Option<&'static str> {
     Some(match w {
-        "written" | "wrote" => "writ",
+        "written" | "wrote" => "write",
         "sent" => "send",
         "built" => "build",
-        "made" => "mak",
+        "made" => "make",
         "got" | "gotten" => "get",
         "ran" => "run",
         "met" => "meet",
@@ -161,26 +191,49 @@ fn irregular(w: &str) -> Option<&'static str> {
         "sold" => "sell",
         "held" => "hold",
         "brought" => "bring",
-        "proofread" => "proofread",
+        "caught" => "catch",
+        "found" => "find",
+        "gave" | "given" => "give",
+        "took" | "taken" => "take",
+        "kept" => "keep",
+        "drove" | "driven" => "drive",
+        "chose" | "chosen" => "choose",
+        "spoke" | "spoken" => "speak",
+        "told" => "tell",
+        "thought" => "think",
+        "fed" => "feed",
+        "led" => "lead",
+        "hung" => "hang",
+        "dug" => "dig",
+        "swept" => "sweep",
+        "fought" => "fight",
+        "drew" | "drawn" => "draw",
+        "rewrote" | "rewritten" => "rewrite",
+        "rebuilt" => "rebuild",
+        "resent" => "resend",
+        "redid" | "redone" => "redo",
+        "undid" | "undone" => "undo",
         _ => return None,
     })
 }
 
-fn undouble(s: &mut String) {
-    let b = s.as_bytes();
-    let n = b.len();
-    if n >= 2 && b[n - 1] == b[n - 2] && b"bdgmnprt".contains(&b[n - 1]) {
-        s.pop();
-    }
+fn english() -> &'static rust_stemmers::Stemmer {
+    static CELL: std::sync::OnceLock<rust_stemmers::Stemmer> = std::sync::OnceLock::new();
+    CELL.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English))
 }
 
-/// A light suffix stripper: enough to join "updating/updated/update" or
-/// "inspection/inspect", not a full Porter stemmer.
+/// The Snowball (Porter2) English stem, after mapping irregular verb forms to their base.
+/// Codes with digits only lose a plural "s" ("W-9s" -> "w9").
 pub fn stem(w: &str) -> String {
-    if let Some(s) = irregular(w) {
-        return s.to_string();
-    }
     if w.chars().any(|c| c.is_ascii_digit()) {
+        // Ordinals name the same number: "14th" -> "14".
+        for suffix in ["st", "nd", "rd", "th"] {
+            if let Some(n) = w.strip_suffix(suffix) {
+                if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) {
+                    return n.to_string();
+                }
+            }
+        }
         let mut s = w.to_string();
         if s.len() > 1
             && s.ends_with('s')
@@ -190,41 +243,11 @@ pub fn stem(w: &str) -> String {
         }
         return s;
     }
-    let n = w.chars().count();
-    if n <= 3 || !w.is_ascii() {
-        return w.to_string();
+    let base = irregular(w).unwrap_or(w);
+    if base.chars().count() <= 2 {
+        return base.to_string();
     }
-    let mut s = w.to_string();
-    if s.ends_with("ies") && n > 4 {
-        s.truncate(s.len() - 3);
-        s.push('y');
-    } else if s.ends_with("sses") {
-        s.truncate(s.len() - 2);
-    } else if s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") {
-        s.pop();
-    }
-    let strip = |s: &mut String, suf: &str, min_rest: usize| -> bool {
-        if s.ends_with(suf) && s.len() - suf.len() >= min_rest {
-            s.truncate(s.len() - suf.len());
-            true
-        } else {
-            false
-        }
-    };
-    if strip(&mut s, "ing", 3) {
-        undouble(&mut s);
-    } else if s.ends_with("ied") && s.len() > 4 {
-        s.truncate(s.len() - 3);
-        s.push('y');
-    } else if strip(&mut s, "ed", 3) {
-        undouble(&mut s);
-    } else if !strip(&mut s, "ion", 4) && !strip(&mut s, "ment", 4) && !strip(&mut s, "age", 5) {
-        strip(&mut s, "al", 5);
-    }
-    if s.len() >= 4 && s.ends_with('e') {
-        s.pop();
-    }
-    s
+    english().stem(base).into_owned()
 }
 
 /// Optimal-string-alignment distance (edits + adjacent swaps), giving up above `max`.
@@ -299,9 +322,14 @@ fn last_word(s: &str) -> &str {
         .unwrap_or("")
 }
 
+/// Pictographs and dingbats (✅, ✔, ❌, 🚧, 🎉 ...).
+pub fn is_emoji(c: char) -> bool {
+    matches!(c as u32, 0x2300..=0x23FF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F000..=0x1FAFF)
+}
+
 /// Words that start a new clause inside a sentence.
 const CLAUSE_WORDS: &[&str] = &[
-    "but", "then", "so", "while", "although", "though", "because",
+    "but", "then", "so", "while", "although", "though", "because", "and", "plus", "however",
 ];
 
 /// Byte ranges of clauses inside `text[start..end]`: split on , ; : ( ) = dashes and a few
@@ -331,6 +359,16 @@ pub fn clauses(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
         };
         if split {
             push_trimmed(text, start + cur, start + i, &mut out);
+            cur = i + c.len_utf8();
+            continue;
+        }
+        // An emoji closes the clause it ends ("toner ✔ reset ✔ boardroom: ...") and stays
+        // in it, so its status goes with the words before it.
+        if is_emoji(c)
+            && next.is_none_or(|n| !is_emoji(n) && n != '\u{fe0f}')
+            && seg[cur..i].chars().any(char::is_alphanumeric)
+        {
+            push_trimmed(text, start + cur, start + i + c.len_utf8(), &mut out);
             cur = i + c.len_utf8();
             continue;
         }
@@ -377,8 +415,9 @@ mod tests {
             ("planned", "plan"),
             ("repacking", "repack"),
             ("renewal", "renew"),
-            ("coverage", "cover"),
             ("written", "write"),
+            ("escalations", "escalated"),
+            ("reconciled", "reconciling"),
         ] {
             assert_eq!(stem(a), stem(b), "{a} vs {b}");
         }

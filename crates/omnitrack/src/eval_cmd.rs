@@ -1,6 +1,10 @@
 //! `omnitrack eval FILE`: scores an analyzer against a labelled JSONL set (see
 //! `shared/eval/README.md` for the format). With `--json` it prints exactly one object:
-//! `{"standup":{"precision","recall","f1","n"},"report":{"accuracy","macro_f1","n"}}`.
+//! `{"standup":{"precision","recall","f1","n"},"report":{"accuracy","macro_f1","n",
+//! "per_class":{"done":{"precision","recall","f1","n","predicted"},"progress",…},
+//! "classes":["done","progress","blocked","none"],"confusion":[[…4]…4]}}`;
+//! `confusion[label][predicted]` follows the `classes` order. The text output shows the same
+//! per-class table and confusion matrix.
 
 use analysis::{Analyzer, AnalyzerConfig};
 use clap::ValueEnum;
@@ -69,6 +73,7 @@ pub async fn run(file: &Path, which: Which, json: bool) -> anyhow::Result<()> {
             "report   accuracy  {:.3}  macro-F1 {:.3}  (n = {})",
             r.accuracy, r.macro_f1, r.n
         );
+        print!("{}", report.report_table());
     }
     Ok(())
 }
