@@ -4,10 +4,10 @@
 
 use crate::billing_support::{spawn, Setup};
 use crate::e2e::{
-    assert_no_console_errors, click, path_of, text_of, type_into, wait_for, wait_for_text, Driver,
-    Screen, DESKTOP, WAIT,
+    assert_no_console_errors, click, confirm_dialog, path_of, text_of, type_into, wait_for,
+    wait_for_text, Driver, Screen, DESKTOP, WAIT,
 };
-use crate::helpers::PASSWORD;
+use crate::helpers::{spawn_app, PASSWORD};
 use fantoccini::Client;
 use serde_json::{json, Value};
 use std::time::Instant;
@@ -270,4 +270,41 @@ async fn navigation_fits_a_desktop_and_a_phone() {
     click(&p, "nav.site-nav a[href='/kiosks']").await;
     wait_for_text(&p, "h1", "Kiosks").await;
     p.close().await.unwrap();
+}
+
+/// A browser enrolled as a kiosk, left alone past the supervisor's idle (12 h) and
+/// absolute (14 days) limits, still shows the code screen; the supervisor's browser of the
+/// same age is back at the login.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kiosk_left_idle_stays_enrolled() {
+    let Some(mut driver) = Driver::start("kiosk_left_idle_stays_enrolled").await else {
+        return;
+    };
+    let Some(app) = spawn_app(StoreKind::Sqlite).await else {
+        return;
+    };
+    app.signup(OWNER).await;
+    let boss = driver.session().await;
+    log_in(&boss, &app.base, OWNER).await;
+    let k = driver.session().await;
+    log_in(&k, &app.base, OWNER).await;
+    click(&k, "nav.site-nav a[href='/kiosks']").await;
+    type_into(&k, "form[action='/kiosks/enrol'] #name", "Front door").await;
+    click(&k, "form[action='/kiosks/enrol'] button[type=submit]").await;
+    confirm_dialog(&k).await;
+    wait_for(&k, "form[action='/kiosk/identify'] #id_code").await;
+
+    for days in [0, 15] {
+        app.clock
+            .advance(jiff::SignedDuration::from_hours(13 + 24 * days));
+        k.goto(&app.url("/kiosk")).await.unwrap();
+        wait_for(&k, "form[action='/kiosk/identify'] #id_code").await;
+        assert_eq!(path_of(&k).await, "/kiosk", "after {days} days and 13 h");
+    }
+    boss.goto(&app.url("/dashboard")).await.unwrap();
+    wait_for(&boss, "form[action='/login']").await;
+    assert_eq!(path_of(&boss).await, "/login");
+    assert_no_console_errors(&k, "the kiosk").await;
+    k.close().await.unwrap();
+    boss.close().await.unwrap();
 }
