@@ -9,6 +9,11 @@ use crate::signature::{verify_signature, SignatureError, DEFAULT_TOLERANCE_SECS}
 /// Where Stripe lives unless `STRIPE_API_BASE` says otherwise (tests point it at a fake).
 pub const DEFAULT_API_BASE: &str = "https://api.stripe.com";
 
+/// Where Stripe's hosted pages live: Checkout and the Customer Portal. The browser is
+/// redirected there from a form post, so the pages' `form-action` must allow them.
+pub const HOSTED_PAGE_ORIGINS: [&str; 2] =
+    ["https://checkout.stripe.com", "https://billing.stripe.com"];
+
 /// Everything needed to talk to Stripe. `Debug` is safe: the secrets print as `[REDACTED]`.
 #[derive(Debug, Clone)]
 pub struct StripeConfig {
@@ -70,6 +75,17 @@ impl StripeConfig {
             price_id: price,
             api_base,
         }))
+    }
+
+    /// The origins the browser may be sent to for Checkout and the Portal: Stripe's own,
+    /// plus the API base when it is not Stripe's (a fake or `stripe-mock` serves its
+    /// hosted pages from its own origin).
+    pub fn hosted_page_origins(&self) -> Vec<String> {
+        let mut origins: Vec<String> = HOSTED_PAGE_ORIGINS.iter().map(|o| o.to_string()).collect();
+        if self.api_base != DEFAULT_API_BASE {
+            origins.push(self.api_base.clone());
+        }
+        origins
     }
 
     /// Verifies a webhook's `Stripe-Signature` header with this endpoint's secret and the
@@ -221,5 +237,29 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(c.api_base, "http://localhost:1234");
+    }
+
+    #[test]
+    fn hosted_pages_are_stripes_plus_a_fake_base() {
+        let real = StripeConfig::from_env_values(s("sk_test_1"), s("whsec_x"), s("price_1"), None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(real.hosted_page_origins(), HOSTED_PAGE_ORIGINS);
+        let fake = StripeConfig::from_env_values(
+            s("sk_test_1"),
+            s("whsec_x"),
+            s("price_1"),
+            s("http://127.0.0.1:4010"),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            fake.hosted_page_origins(),
+            [
+                HOSTED_PAGE_ORIGINS[0],
+                HOSTED_PAGE_ORIGINS[1],
+                "http://127.0.0.1:4010"
+            ]
+        );
     }
 }

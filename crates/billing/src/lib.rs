@@ -97,7 +97,7 @@ mod subscription;
 pub use client::{
     CheckoutSession, ClientOptions, PortalSession, StripeClient, MAX_RETRIES, STRIPE_API_VERSION,
 };
-pub use config::{StripeConfig, DEFAULT_API_BASE};
+pub use config::{StripeConfig, DEFAULT_API_BASE, HOSTED_PAGE_ORIGINS};
 pub use error::{BillingError, StripeApiError, StripeErrorType};
 pub use events::{parse_event, Event, EventKind};
 pub use seats::{seat_decision, SeatDecision};

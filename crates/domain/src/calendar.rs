@@ -45,10 +45,90 @@ pub fn local_time(at: Timestamp, tz: &TimeZone) -> String {
         .to_string()
 }
 
+/// The value of an `<input type="datetime-local">` showing `at` in `tz`: `2026-03-29T09:05`.
+pub fn input_value(at: Timestamp, tz: &TimeZone) -> String {
+    at.to_zoned(tz.clone())
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// Reads a local date and time as a `datetime-local` field sends it (`2026-05-01T08:00`,
+/// seconds optional) in the company's zone `tz`. Around a DST change:
+///
+/// * a time the clocks skip (spring forward, e.g. 02:30 on 29 March in Berlin) does not
+///   exist: an error that says so;
+/// * a time the clocks pass twice (fall back) means its **first** occurrence, still on
+///   summer time — the documented choice; enter a later minute for the second.
+pub fn parse_local_input(
+    field: &'static str,
+    value: &str,
+    tz: &TimeZone,
+) -> Result<Timestamp, crate::ValidationError> {
+    let malformed =
+        || crate::ValidationError::new(field, "must be a date and time like 2026-05-01T08:00");
+    let value = value.trim();
+    // A date alone would parse as midnight; the field always sends a time.
+    if !value.contains('T') {
+        return Err(malformed());
+    }
+    let dt: jiff::civil::DateTime = value.parse().map_err(|_| malformed())?;
+    let ambiguous = tz.to_ambiguous_timestamp(dt);
+    if let jiff::tz::AmbiguousOffset::Gap { .. } = ambiguous.offset() {
+        return Err(crate::ValidationError::new(
+            field,
+            format!(
+                "{} does not exist in {}: the clocks go forward at that hour",
+                dt.strftime("%Y-%m-%d %H:%M"),
+                tz.iana_name().unwrap_or("the company's time zone"),
+            ),
+        ));
+    }
+    ambiguous
+        .earlier()
+        .map_err(|_| crate::ValidationError::new(field, "is outside the supported range of dates"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn local_input_round_trips_and_handles_dst() {
+        let berlin = tz("Europe/Berlin");
+        let at = ts("2026-05-04T06:30:00Z");
+        assert_eq!(input_value(at, &berlin), "2026-05-04T08:30");
+        assert_eq!(
+            parse_local_input("f", "2026-05-04T08:30", &berlin).unwrap(),
+            at
+        );
+        assert_eq!(
+            parse_local_input("f", "2026-01-05T08:30:15", &berlin).unwrap(),
+            ts("2026-01-05T07:30:15Z")
+        );
+        let gap = parse_local_input("f", "2026-03-29T02:30", &berlin).unwrap_err();
+        assert_eq!(gap.field, "f");
+        assert!(
+            gap.message
+                .contains("2026-03-29 02:30 does not exist in Europe/Berlin"),
+            "{}",
+            gap.message
+        );
+        // Fall back: 02:30 happens twice; the first is still summer time (+02:00).
+        assert_eq!(
+            parse_local_input("f", "2026-10-25T02:30", &berlin).unwrap(),
+            ts("2026-10-25T00:30:00Z")
+        );
+        for bad in [
+            "",
+            "2026-05-04",
+            "08:30",
+            "2026-05-04T08:30:00Z",
+            "yesterday",
+        ] {
+            assert!(parse_local_input("f", bad, &berlin).is_err(), "{bad}");
+        }
+    }
 
     fn tz(name: &str) -> TimeZone {
         TimeZone::get(name).unwrap()

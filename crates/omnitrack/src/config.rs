@@ -53,6 +53,10 @@ pub struct ServeArgs {
     /// The From address of outgoing mail.
     #[arg(long, env = "OMNITRACK_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// The address the privacy policy names for questions and data-protection requests
+    /// (default: the address of --mail-from).
+    #[arg(long, env = "OMNITRACK_PRIVACY_CONTACT")]
+    pub privacy_contact: Option<String>,
     /// How long a clock request waits for its analysis (ms; default 3000). 0: the request
     /// does not try it; the background worker does.
     #[arg(long, env = "OMNITRACK_ANALYSIS_WAIT_MS")]
@@ -80,6 +84,7 @@ struct FileConfig {
     stripe_api_base: Option<String>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
+    privacy_contact: Option<String>,
     analysis_wait_ms: Option<u64>,
     read_cache_ms: Option<u64>,
 }
@@ -98,6 +103,8 @@ pub struct Config {
     /// SMTP server for mail; `None`: `.eml` files under `<data-dir>/outbox/`.
     pub smtp_url: Option<SecretString>,
     pub mail_from: String,
+    /// Named on the privacy page as the operator's contact.
+    pub privacy_contact: domain::Email,
     /// Claude when `ANTHROPIC_API_KEY` is set, an OpenAI-compatible server when
     /// `OPENAI_BASE_URL` is, else the built-in local analyzer.
     pub analyzer: analysis::AnalyzerConfig,
@@ -157,6 +164,23 @@ impl Config {
             (None, None) => None,
             _ => anyhow::bail!("TLS needs both a certificate and a key"),
         };
+        let mail_from = args
+            .mail_from
+            .or(file.mail_from)
+            .unwrap_or_else(|| "OmniTrack <no-reply@omnitrack.local>".to_string());
+        let privacy_contact = match args.privacy_contact.or(file.privacy_contact) {
+            Some(c) => domain::Email::parse(&c)
+                .map_err(|e| anyhow::anyhow!("privacy contact {c:?}: {}", e.message))?,
+            None => {
+                let address = mail_address(&mail_from);
+                tracing::warn!(
+                    %address,
+                    "no OMNITRACK_PRIVACY_CONTACT: the privacy policy names the From address of mail"
+                );
+                domain::Email::parse(address)
+                    .map_err(|e| anyhow::anyhow!("mail from {mail_from:?}: {}", e.message))?
+            }
+        };
         Ok(Self {
             bind,
             data_dir,
@@ -178,10 +202,8 @@ impl Config {
                 .smtp_url
                 .or(file.smtp_url.map(SecretString::from))
                 .filter(|s| !s.expose_secret().trim().is_empty()),
-            mail_from: args
-                .mail_from
-                .or(file.mail_from)
-                .unwrap_or_else(|| "OmniTrack <no-reply@omnitrack.local>".to_string()),
+            mail_from,
+            privacy_contact,
             analyzer: analysis::AnalyzerConfig::from_env_values(|k| {
                 std::env::var(k).ok().filter(|v| !v.is_empty())
             })?,
@@ -196,6 +218,14 @@ impl Config {
                 .unwrap_or(app::read_cache::DEFAULT_TTL),
         })
     }
+}
+
+/// The address in a From value: `Name <a@b.c>` or `a@b.c`.
+fn mail_address(from: &str) -> &str {
+    from.rsplit_once('<')
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .map_or(from, |(address, _)| address)
+        .trim()
 }
 
 #[cfg(test)]
@@ -256,6 +286,30 @@ mod tests {
         })
         .unwrap();
         assert_eq!(c.read_cache_ttl, std::time::Duration::ZERO);
+    }
+
+    #[test]
+    fn privacy_contact_is_configured_or_the_mail_from_address() {
+        let c = Config::resolve(ServeArgs::default()).unwrap();
+        assert_eq!(c.privacy_contact.as_str(), "no-reply@omnitrack.local");
+        let c = Config::resolve(ServeArgs {
+            mail_from: Some("Acme Time <time@acme.example>".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(c.privacy_contact.as_str(), "time@acme.example");
+        let c = Config::resolve(ServeArgs {
+            privacy_contact: Some("Privacy@Acme.example".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(c.privacy_contact.as_str(), "privacy@acme.example");
+        let err = Config::resolve(ServeArgs {
+            privacy_contact: Some("nobody".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("privacy contact"), "{err}");
     }
 
     #[test]

@@ -39,7 +39,7 @@ impl Application {
         if config.bind.port() == 0 && base_url.port() == Some(0) {
             let _ = base_url.set_port(Some(listener.local_addr()?.port()));
         }
-        let mut web = WebConfig::new(base_url.clone());
+        let mut web = WebConfig::new(base_url.clone(), config.privacy_contact.clone());
         web.trust_proxy = config.trust_proxy;
         let mut app_config = app::Config::new(base_url);
         if let Some(wait) = config.analysis_wait {

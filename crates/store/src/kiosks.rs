@@ -13,6 +13,8 @@ pub struct Kiosk {
     pub id: KioskId,
     pub name: String,
     pub created_at: Timestamp,
+    /// The latest use of its browser session or API token (minute granularity).
+    pub last_used_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone)]
@@ -41,6 +43,10 @@ fn kiosk<R: AnyRow>(r: &R) -> Result<Kiosk> {
         id: KioskId(r.uuid("id")?),
         name: r.string("name")?,
         created_at: from_ms(r.int("created_at")?),
+        last_used_at: r
+            .opt_int("session_seen")?
+            .max(r.opt_int("token_used")?)
+            .map(from_ms),
     })
 }
 
@@ -59,7 +65,10 @@ impl Store {
 
     pub async fn kiosks(&self, t: &Tenant) -> Result<Vec<Kiosk>> {
         on_pool!(self, p => {
-            sqlx::query("SELECT id, name, created_at FROM kiosks WHERE company_id = $1 ORDER BY created_at")
+            sqlx::query("SELECT k.id, k.name, k.created_at,
+                           (SELECT MAX(s.last_seen_at) FROM sessions s WHERE s.kiosk_id = k.id AND s.company_id = k.company_id) AS session_seen,
+                           (SELECT MAX(a.last_used_at) FROM api_tokens a WHERE a.kiosk_id = k.id AND a.company_id = k.company_id) AS token_used
+                         FROM kiosks k WHERE k.company_id = $1 ORDER BY k.created_at")
                 .bind(t.company_id().0).fetch_all(p).await?.iter().map(kiosk).collect()
         })
     }

@@ -9,7 +9,8 @@ use jiff::{SignedDuration, Timestamp};
 use sqlx::Row;
 use uuid::Uuid;
 
-/// How long a session lives: idle expiry since last use, absolute expiry since login.
+/// How long a user's session lives: idle expiry since last use, absolute expiry since
+/// login. Kiosk sessions do not expire; revoking the kiosk ends them.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionPolicy {
     pub idle: SignedDuration,
@@ -58,6 +59,7 @@ impl Store {
     }
 
     /// The live session for a token hash, or `None` when unknown, expired or revoked.
+    /// A user's session expires under `policy`; a kiosk's only when the kiosk is revoked.
     /// Expired rows are deleted on sight.
     pub async fn session(
         &self,
@@ -74,12 +76,15 @@ impl Store {
                 .bind(&token_hash[..]).fetch_optional(p).await? else { return Ok(None) };
             let created: i64 = r.try_get("created_at")?;
             let seen: i64 = r.try_get("last_seen_at")?;
-            if now_ms - seen > policy.idle.as_millis() as i64 || now_ms - created > policy.absolute.as_millis() as i64 {
+            let (user, kiosk) = (r.try_get::<Option<Uuid>, _>("user_id")?, r.try_get::<Option<Uuid>, _>("kiosk_id")?);
+            // A kiosk stays enrolled until revoked: nobody is at a shared tablet to sign in again.
+            let expires = user.is_some() || kiosk.is_none();
+            if expires && (now_ms - seen > policy.idle.as_millis() as i64 || now_ms - created > policy.absolute.as_millis() as i64) {
                 sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&token_hash[..]).execute(p).await?;
                 return Ok(None);
             }
             let tenant = Tenant::new(CompanyId(r.try_get("company_id")?));
-            let kind = match (r.try_get::<Option<Uuid>, _>("user_id")?, r.try_get::<Option<Uuid>, _>("kiosk_id")?) {
+            let kind = match (user, kiosk) {
                 (Some(user), _) => {
                     let Some(email) = r.try_get::<Option<String>, _>("email")? else { return Ok(None) };
                     let role = Role::parse(r.try_get::<Option<&str>, _>("role")?.unwrap_or("viewer")).unwrap_or(Role::Viewer);

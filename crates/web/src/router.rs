@@ -1,5 +1,7 @@
 use crate::middleware::{
-    access_log::access_log, origin::check_origin, security_headers::security_headers,
+    access_log::access_log,
+    origin::check_origin,
+    security_headers::{security_headers, SecurityHeaders},
 };
 use crate::{api, pages, static_files, AppState};
 use axum::extract::{DefaultBodyLimit, State};
@@ -131,7 +133,10 @@ pub fn router(state: AppState) -> Router {
             crate::middleware::bump_generation::bump_after_writes,
         ))
         .layer(from_fn_with_state(state.clone(), check_origin))
-        .layer(from_fn_with_state(state.clone(), security_headers))
+        .layer(from_fn_with_state(
+            SecurityHeaders::new(&state),
+            security_headers,
+        ))
         .layer(from_fn_with_state(state.clone(), access_log))
         .with_state(state)
 }

@@ -16,12 +16,15 @@ pub struct WebConfig {
     /// Trust `X-Forwarded-For` for the client IP (only behind a proxy you control).
     pub trust_proxy: bool,
     pub session: SessionPolicy,
+    /// The operator's address for privacy questions and data requests, on the privacy page.
+    pub privacy_contact: domain::Email,
 }
 
 impl WebConfig {
-    pub fn new(base_url: Url) -> Self {
+    pub fn new(base_url: Url, privacy_contact: domain::Email) -> Self {
         Self {
             base_url,
+            privacy_contact,
             trust_proxy: false,
             session: SessionPolicy::default(),
         }

@@ -146,4 +146,18 @@
     if (!navigator.clipboard || !window.isSecureContext) return fallback();
     navigator.clipboard.writeText(text).then(function () { flash(btn, 'Copied'); }, fallback);
   });
+
+  /* 6. Narrow screens: the main navigation folds behind its Menu button (style.css shows
+   *    it unfolded on wide screens; without JS it is always unfolded). */
+  var toggle = d.querySelector('button.nav-toggle[aria-controls]');
+  var siteNav = toggle && d.getElementById(toggle.getAttribute('aria-controls'));
+  if (siteNav) {
+    toggle.hidden = false;
+    d.documentElement.classList.add('nav-folds');
+    toggle.addEventListener('click', function () {
+      var open = toggle.getAttribute('aria-expanded') !== 'true';
+      toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+      siteNav.classList.toggle('open', open);
+    });
+  }
 })();

@@ -274,3 +274,41 @@ async fn password_reset_by_mailed_link(app: TestApp) {
         .await;
     assert_eq!(new.status(), StatusCode::CREATED);
 }
+
+/// The privacy policy names the operator's configured address wherever it says "contact
+/// us", and its section 11 is not left empty.
+mod privacy_page_names_the_operators_contact {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(store::StoreKind::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        run(store::StoreKind::Postgres).await
+    }
+    async fn run(kind: store::StoreKind) {
+        let Some(app) = crate::helpers::spawn_app_with(kind, |c| {
+            c.privacy_contact = domain::Email::parse("privacy@acme-ops.example").unwrap();
+        })
+        .await
+        else {
+            return;
+        };
+        let (status, html) = app.page("/privacy").await;
+        assert_eq!(status, reqwest::StatusCode::OK);
+        let mailto = r#"<a href="mailto:privacy@acme-ops.example">privacy@acme-ops.example</a>"#;
+        assert!(!html.contains("[email"), "no placeholder address left");
+        let contact = html.split("<h2>11. Contact Us</h2>").nth(1).unwrap();
+        assert!(contact.contains(mailto), "section 11 names it: {contact}");
+        for section in ["<h2>5. Data Retention</h2>", "<h2>7. Your Rights</h2>"] {
+            let text = html
+                .split(section)
+                .nth(1)
+                .unwrap()
+                .split("<h2>")
+                .next()
+                .unwrap();
+            assert!(text.contains(mailto), "{section}: {text}");
+        }
+    }
+}

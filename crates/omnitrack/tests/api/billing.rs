@@ -17,6 +17,7 @@ both_with!(Setup::Billing =>
     bad_or_old_signatures_are_refused,
     past_due_keeps_access_for_seven_days_then_read_only,
     cancel_with_billing_cancels_the_stripe_subscription,
+    pages_may_send_forms_on_to_stripes_hosted_pages,
 );
 
 both_with!(Setup::Plain => billing_off_means_no_billing_and_full_access);
@@ -417,8 +418,39 @@ async fn cancel_with_billing_cancels_the_stripe_subscription(c: Ctx) {
     assert_eq!(res.status(), StatusCode::OK);
 }
 
+fn form_action(res: &reqwest::Response) -> String {
+    let csp = res.headers()["content-security-policy"].to_str().unwrap();
+    csp.split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("form-action "))
+        .unwrap_or_else(|| panic!("no form-action in {csp}"))
+        .to_string()
+}
+
+/// `/billing/subscribe` and `/billing/portal` answer a form post with a 303 to Stripe;
+/// browsers check that redirect against `form-action` (the browser test proves it).
+async fn pages_may_send_forms_on_to_stripes_hosted_pages(c: Ctx) {
+    let fake = c.stripe.as_ref().unwrap().uri();
+    for page in ["/login", "/billing"] {
+        let res = c.app.api.get(c.app.url(page)).send().await.unwrap();
+        assert_eq!(
+            form_action(&res),
+            format!(
+                "form-action 'self' https://checkout.stripe.com https://billing.stripe.com {fake}"
+            ),
+            "{page}"
+        );
+    }
+}
+
 async fn billing_off_means_no_billing_and_full_access(c: Ctx) {
     let co = c.app.signup("owner@acme.test").await;
+    let res = c.app.api.get(c.app.url("/login")).send().await.unwrap();
+    assert_eq!(
+        form_action(&res),
+        "form-action 'self'",
+        "no Stripe to go to"
+    );
     let b = c.billing(&co.token).await;
     assert_eq!(b["enabled"], false);
     assert_eq!(b["write_allowed"], true);

@@ -119,6 +119,29 @@ impl Ctx {
             .status()
     }
 
+    /// Stripe's webhooks for a finished Checkout: the customer linked, the subscription
+    /// active with `seats`.
+    pub async fn subscribed(&self, company: &str, seats: u32) {
+        let t = self.app.clock.now().as_second();
+        assert_eq!(
+            self.webhook(&checkout_completed("evt_c1", t, company))
+                .await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            self.webhook(&subscription(
+                "evt_s1",
+                "updated",
+                t + 1,
+                company,
+                "active",
+                seats
+            ))
+            .await,
+            StatusCode::OK
+        );
+    }
+
     pub async fn billing(&self, token: &str) -> Value {
         let res = self.app.get_api("/api/v1/billing", token).await;
         assert_eq!(res.status(), StatusCode::OK);

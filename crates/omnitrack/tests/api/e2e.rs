@@ -24,16 +24,31 @@ use store::StoreKind;
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// Upper bound for any single wait; the whole journey takes a few seconds.
-const WAIT: Duration = Duration::from_secs(15);
+pub(crate) const WAIT: Duration = Duration::from_secs(15);
 
 const OWNER: &str = "owner@acme.test";
 const ADA_TASK_1: &str = "Fix login redirect loop";
 const ADA_TASK_2: &str = "Write onboarding guide";
 const GRACE_TASK: &str = "Count the inventory";
 
+/// The browser window a session gets.
+#[derive(Clone, Copy)]
+pub(crate) struct Screen {
+    pub width: u32,
+    pub height: u32,
+    /// Emulates a phone (touch, device metrics) instead of a desktop window.
+    pub phone: bool,
+}
+
+pub(crate) const DESKTOP: Screen = Screen {
+    width: 1280,
+    height: 900,
+    phone: false,
+};
+
 /// A `chromedriver` child process on a free port, plus the browser profiles it handed out.
 /// Dropping it kills chromedriver (and any Chromium it started) and removes the profiles.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
     dir: PathBuf,
@@ -43,7 +58,7 @@ struct Driver {
 impl Driver {
     /// `None` (after a loud SKIPPING line) when chromedriver is not installed and no
     /// browser is required here.
-    async fn start(test: &str) -> Option<Driver> {
+    pub(crate) async fn start(test: &str) -> Option<Driver> {
         if !Path::new(CHROMEDRIVER).exists() {
             let required = std::env::var_os("CI").is_some()
                 || std::env::var_os("OMNITRACK_REQUIRE_BROWSER").is_some();
@@ -104,18 +119,25 @@ impl Driver {
         })
     }
 
-    /// A new browser session (its own Chromium, its own fresh profile: no shared cookies).
-    async fn session(&mut self) -> Client {
+    /// A new desktop browser session (its own Chromium, its own fresh profile: no shared
+    /// cookies).
+    pub(crate) async fn session(&mut self) -> Client {
+        self.session_on(DESKTOP).await
+    }
+
+    /// A new browser session on `screen`.
+    pub(crate) async fn session_on(&mut self, screen: Screen) -> Client {
         self.sessions += 1;
         let profile = self.dir.join(format!("profile-{}", self.sessions));
-        let caps = json!({
+        let mut caps = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--window-size=1280,900",
+                    "--disable-sync", "--no-first-run",
+                    format!("--window-size={},{}", screen.width, screen.height),
                     // style.css scrolls smoothly unless motion is reduced; WebDriver clicks
                     // would land mid-scroll ("element click intercepted").
                     "--force-prefers-reduced-motion",
@@ -124,6 +146,11 @@ impl Driver {
             },
             "goog:loggingPrefs": { "browser": "ALL" },
         });
+        let options = &mut caps["goog:chromeOptions"];
+        if screen.phone {
+            options["mobileEmulation"] = json!({"deviceMetrics": {
+                "width": screen.width, "height": screen.height, "pixelRatio": 3.0, "touch": true}});
+        }
         let Value::Object(caps) = caps else {
             unreachable!()
         };
@@ -186,7 +213,7 @@ async fn console_errors(c: &Client) -> Option<Vec<String>> {
     )
 }
 
-async fn assert_no_console_errors(c: &Client, who: &str) {
+pub(crate) async fn assert_no_console_errors(c: &Client, who: &str) {
     match console_errors(c).await {
         Some(errors) => assert!(errors.is_empty(), "console errors in {who}: {errors:#?}"),
         None => eprintln!("note: chromedriver offers no console log; not checked for {who}"),
@@ -195,7 +222,7 @@ async fn assert_no_console_errors(c: &Client, who: &str) {
 
 // ---- small helpers: act like a person, wait like a machine ---------------------------------
 
-async fn wait_for(c: &Client, css: &str) -> Element {
+pub(crate) async fn wait_for(c: &Client, css: &str) -> Element {
     c.wait()
         .at_most(WAIT)
         .for_element(Locator::Css(css))
@@ -204,7 +231,7 @@ async fn wait_for(c: &Client, css: &str) -> Element {
 }
 
 /// Waits for an element of `tag` whose text contains `text` (XPath; `text` has no quotes).
-async fn wait_for_text(c: &Client, tag: &str, text: &str) -> Element {
+pub(crate) async fn wait_for_text(c: &Client, tag: &str, text: &str) -> Element {
     let xpath = format!("//{tag}[contains(normalize-space(.), '{text}')]");
     c.wait()
         .at_most(WAIT)
@@ -213,18 +240,18 @@ async fn wait_for_text(c: &Client, tag: &str, text: &str) -> Element {
         .unwrap_or_else(|e| panic!("waiting for <{tag}> with {text:?}: {e}"))
 }
 
-async fn type_into(c: &Client, css: &str, text: &str) {
+pub(crate) async fn type_into(c: &Client, css: &str, text: &str) {
     let field = wait_for(c, css).await;
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
 }
 
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     wait_for(c, css).await.click().await.unwrap();
 }
 
 /// Accepts the `data-confirm` dialog the last click opened and returns its text.
-async fn confirm_dialog(c: &Client) -> String {
+pub(crate) async fn confirm_dialog(c: &Client) -> String {
     let deadline = Instant::now() + WAIT;
     loop {
         match c.get_alert_text().await {
@@ -238,16 +265,16 @@ async fn confirm_dialog(c: &Client) -> String {
     }
 }
 
-async fn text_of(c: &Client, css: &str) -> String {
+pub(crate) async fn text_of(c: &Client, css: &str) -> String {
     wait_for(c, css).await.text().await.unwrap()
 }
 
-async fn path_of(c: &Client) -> String {
+pub(crate) async fn path_of(c: &Client) -> String {
     c.current_url().await.unwrap().path().to_string()
 }
 
 /// Saves the viewport as `docs/screenshots/{name}.png` when `OMNITRACK_SCREENSHOTS=1`.
-async fn screenshot(c: &Client, name: &str) {
+pub(crate) async fn screenshot(c: &Client, name: &str) {
     if std::env::var("OMNITRACK_SCREENSHOTS").as_deref() != Ok("1") {
         return;
     }

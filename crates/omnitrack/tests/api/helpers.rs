@@ -152,6 +152,33 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A GET carrying a given session cookie (`omnitrack_session=…`), not the jar's.
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Response {
+        self.api
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A same-origin form post carrying a given session cookie, not the jar's.
+    pub async fn form_with_cookie(
+        &self,
+        path: &str,
+        cookie: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        self.api
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .header("sec-fetch-site", "same-origin")
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn page(&self, path: &str) -> (StatusCode, String) {
         let res = self.browser.get(self.url(path)).send().await.unwrap();
         (res.status(), res.text().await.unwrap())

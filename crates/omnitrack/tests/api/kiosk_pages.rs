@@ -2,9 +2,11 @@
 //! personal links.
 
 use crate::both;
-use crate::helpers::{csrf_in, TestApp, PASSWORD};
+use crate::helpers::{csrf_in, spawn_pair_with, TestApp, PASSWORD};
+use jiff::SignedDuration;
 use reqwest::StatusCode;
 use serde_json::Value;
+use store::StoreKind;
 
 both!(
     supervisor_sets_up_and_the_kiosk_clocks,
@@ -12,6 +14,111 @@ both!(
     personal_link_clocks_without_a_code,
     forgotten_clock_out_is_closed_and_confirmed_at_next_visit,
 );
+
+/// One test per database on two instances of one database: the second stands in for the
+/// app after a restart (nothing of the first one's memory).
+mod kiosk_stays_enrolled_until_revoked {
+    use super::*;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        if let Some((a, b)) = spawn_pair_with(StoreKind::Sqlite, |_| {}).await {
+            kiosk_stays_enrolled(a, b).await
+        }
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if let Some((a, b)) = spawn_pair_with(StoreKind::Postgres, |_| {}).await {
+            kiosk_stays_enrolled(a, b).await
+        }
+    }
+}
+
+fn cookie_of(res: &reqwest::Response) -> (String, String) {
+    let set = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    (set.split(';').next().unwrap().to_string(), set)
+}
+
+/// Enrolled on one instance, the kiosk is idle past the 12-hour idle and the 14-day
+/// absolute limit of a user's session, then used on the other instance; a supervisor's
+/// session of the same age has expired. `/kiosks` shows its last use; revoking ends it.
+async fn kiosk_stays_enrolled(a: TestApp, b: TestApp) {
+    let set_both = |at: &str| {
+        a.set_clock(at);
+        b.set_clock(at);
+    };
+    let advance_both = |by: SignedDuration| {
+        a.clock.advance(by);
+        b.clock.advance(by);
+    };
+    set_both("2026-05-04T06:00:00Z");
+    a.signup("boss@acme.test").await;
+    let (boss, _) = cookie_of(&a.browser_login("boss@acme.test", PASSWORD).await);
+    let csrf = a.csrf().await;
+    let res = a
+        .form("/kiosks/enrol", &[("csrf", &csrf), ("name", "Front door")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (kiosk, set) = cookie_of(&res);
+    assert!(
+        set.contains("Max-Age=34560000"),
+        "the browser keeps it 400 days: {set}"
+    );
+    assert_eq!(
+        a.get_with_cookie("/kiosk", &kiosk).await.status(),
+        StatusCode::OK
+    );
+    let (boss_b, _) = cookie_of(&b.browser_login("boss@acme.test", PASSWORD).await);
+
+    // Idle past 12 hours, then past 14 days since enrolment; the other instance answers.
+    advance_both(SignedDuration::from_hours(13));
+    let res = b.get_with_cookie("/kiosk", &kiosk).await;
+    assert_eq!(res.status(), StatusCode::OK, "idle 13 h: still a kiosk");
+    advance_both(SignedDuration::from_hours(24 * 15));
+    let res = b.get_with_cookie("/kiosk", &kiosk).await;
+    assert_eq!(res.status(), StatusCode::OK, "15 days later: still a kiosk");
+    let (renewed, set) = cookie_of(&res);
+    assert_eq!(renewed, kiosk, "the same enrolment");
+    assert!(set.contains("Max-Age=34560000"), "renewed: {set}");
+    assert!(res.text().await.unwrap().contains("id=\"id_code\""));
+    for old in [&boss, &boss_b] {
+        let res = b.get_with_cookie("/dashboard", old).await;
+        assert_eq!(
+            (res.status(), res.headers()["location"].to_str().unwrap()),
+            (StatusCode::SEE_OTHER, "/login"),
+            "a supervisor's session expires"
+        );
+    }
+
+    // The supervisor sees it with its last use (company time, Europe/Berlin), and revokes it.
+    let (boss, _) = cookie_of(&b.browser_login("boss@acme.test", PASSWORD).await);
+    let html = b
+        .get_with_cookie("/kiosks", &boss)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Front door"), "{html}");
+    assert!(
+        html.contains("enrolled 2026-05-04")
+            && html.contains("last used <span class=\"kiosk-last-used\">2026-05-19 21:00</span>"),
+        "{html}"
+    );
+    let revoke = html
+        .split("action=\"")
+        .map(|s| s.split('"').next().unwrap())
+        .find(|a| a.ends_with("/revoke"))
+        .unwrap()
+        .to_string();
+    let csrf = csrf_in(&html).unwrap();
+    let res = b
+        .form_with_cookie(&revoke, &boss, &[("csrf", csrf.as_str())])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    for app in [&a, &b] {
+        let res = app.get_with_cookie("/kiosk", &kiosk).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "revoked: signed out");
+    }
+}
 
 fn field(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");

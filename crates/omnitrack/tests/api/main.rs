@@ -15,6 +15,7 @@ mod cli;
 mod clock;
 mod dashboard;
 mod e2e;
+mod e2e_pages;
 mod exports;
 mod kiosk_pages;
 mod lifecycle;

@@ -2,14 +2,15 @@
 
 use crate::both;
 use crate::clock::employee;
-use crate::helpers::{TestApp, PASSWORD};
+use crate::helpers::{csrf_in, TestApp, PASSWORD};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 both!(
     overnight_shift_over_the_spring_change_in_berlin,
     fall_back_in_new_york,
-    half_hour_zone_day_boundary
+    half_hour_zone_day_boundary,
+    corrections_form_takes_local_time_in_the_company_zone,
 );
 
 async fn company_in(app: &TestApp, tz: &str) -> String {
@@ -104,4 +105,83 @@ async fn half_hour_zone_day_boundary(app: TestApp) {
     .await;
     assert_eq!(s["workday"], "2026-06-02");
     assert_eq!(s["worked_minutes"], 90);
+}
+
+async fn correct_times(
+    app: &TestApp,
+    shift: &str,
+    clock_in: &str,
+    clock_out: &str,
+) -> reqwest::Response {
+    let csrf = csrf_in(&app.page(&format!("/shifts/{shift}")).await.1).unwrap();
+    app.form(
+        &format!("/shifts/{shift}"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("clock_in_at", clock_in),
+            ("clock_out_at", clock_out),
+            ("standup", "night shift"),
+            ("report", "done"),
+            ("reason", "forgot to clock out"),
+        ],
+    )
+    .await
+}
+
+/// The shift page's correction form shows and takes local date and time in the company's
+/// zone (`datetime-local`), not UTC; a skipped time is refused with a clear message, a
+/// repeated one means its first occurrence.
+async fn corrections_form_takes_local_time_in_the_company_zone(app: TestApp) {
+    let token = company_in(&app, "Europe/Berlin").await;
+    employee(&app, &token, "Nacht", "NIGHT-1").await;
+    app.browser_login("europe-berlin@tz.test", PASSWORD).await;
+    let spring = punch(
+        &app,
+        &token,
+        "NIGHT-1",
+        "2026-03-28T21:00:00Z",
+        "2026-03-29T05:00:00Z",
+    )
+    .await;
+    let id = spring["id"].as_str().unwrap();
+    let (_, html) = app.page(&format!("/shifts/{id}")).await;
+    assert!(
+        html.contains(r#"name="clock_in_at" type="datetime-local" value="2026-03-28T22:00""#)
+            && html
+                .contains(r#"name="clock_out_at" type="datetime-local" value="2026-03-29T07:00""#),
+        "local values in the form: {html}"
+    );
+    assert!(html.contains("Clock-in (Europe/Berlin)"));
+
+    let res = correct_times(&app, id, "2026-03-28T22:00", "2026-03-29T02:30").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("2026-03-29 02:30 does not exist in Europe/Berlin"),
+        "the gap is named: {page}"
+    );
+    let res = correct_times(&app, id, "2026-03-28T22:00", "2026-03-29T06:15").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let s: Value = app.get_json(&format!("/api/v1/shifts/{id}"), &token).await;
+    assert_eq!(s["clock_in_at"], "2026-03-28T21:00:00Z", "unchanged");
+    assert_eq!(s["clock_out_at"], "2026-03-29T04:15:00Z", "06:15 CEST");
+
+    // Fall back: 02:30 on 25 October happens twice; the first is still summer time.
+    let autumn = punch(
+        &app,
+        &token,
+        "NIGHT-1",
+        "2026-10-24T20:00:00Z",
+        "2026-10-25T05:00:00Z",
+    )
+    .await;
+    let id = autumn["id"].as_str().unwrap();
+    let res = correct_times(&app, id, "2026-10-24T22:00", "2026-10-25T02:30").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let s: Value = app.get_json(&format!("/api/v1/shifts/{id}"), &token).await;
+    assert_eq!(s["clock_in_at"], "2026-10-24T20:00:00Z");
+    assert_eq!(s["clock_out_at"], "2026-10-25T00:30:00Z", "02:30 CEST");
+    let res = correct_times(&app, id, "not a time", "").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("like 2026-05-01T08:00"));
 }

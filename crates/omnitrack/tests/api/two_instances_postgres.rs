@@ -4,7 +4,7 @@
 //! server's file); in CI `OMNITRACK_REQUIRE_PG` makes these fail instead of skipping.
 
 use crate::clock::{employee, kiosk, task};
-use crate::helpers::{csrf_in, spawn_pair_with, TestApp, PASSWORD};
+use crate::helpers::{csrf_in, spawn_pair_with, PASSWORD};
 use analysis::{AnalyzerConfig, RetryPolicy};
 use reqwest::StatusCode;
 use secrecy::SecretString;
@@ -17,15 +17,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Enough jobs that both workers' batches (20 jobs each) overlap.
 const EMPLOYEES: usize = 24;
-
-async fn get_with_cookie(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
-    app.api
-        .get(app.url(path))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sessions_work_across_instances_postgres() {
@@ -40,7 +31,7 @@ async fn sessions_work_across_instances_postgres() {
     assert!(cookie.starts_with("omnitrack_session=ots_"), "{cookie}");
 
     // The session and the API token made on A are good on B.
-    let res = get_with_cookie(&b, "/dashboard", &cookie).await;
+    let res = b.get_with_cookie("/dashboard", &cookie).await;
     assert_eq!(res.status(), StatusCode::OK, "A's session works on B");
     assert_eq!(
         b.get_api("/api/v1/me", &company.token).await.status(),
@@ -48,26 +39,21 @@ async fn sessions_work_across_instances_postgres() {
     );
 
     // Log out on B, with the CSRF token B's page carries.
-    let html = get_with_cookie(&b, "/settings", &cookie)
+    let html = b
+        .get_with_cookie("/settings", &cookie)
         .await
         .text()
         .await
         .unwrap();
     let csrf = csrf_in(&html).expect("csrf token on B's settings page");
     let res = b
-        .api
-        .post(b.url("/logout"))
-        .header("cookie", &cookie)
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+        .form_with_cookie("/logout", &cookie, &[("csrf", csrf.as_str())])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     // Dead on both instances.
     for app in [&a, &b] {
-        let res = get_with_cookie(app, "/dashboard", &cookie).await;
+        let res = app.get_with_cookie("/dashboard", &cookie).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", app.base);
         assert_eq!(res.headers()["location"], "/login");
     }

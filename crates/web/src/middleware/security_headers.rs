@@ -4,17 +4,58 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// No inline script or style anywhere, so the policy can forbid both.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+/// The headers every response gets, worked out once from the configuration.
+#[derive(Clone)]
+pub struct SecurityHeaders {
+    csp: HeaderValue,
+    https: bool,
+}
 
-pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+impl SecurityHeaders {
+    pub fn new(state: &AppState) -> Self {
+        let form_targets = state
+            .billing
+            .as_ref()
+            .map(|b| b.config().hosted_page_origins())
+            .unwrap_or_default();
+        Self {
+            csp: content_security_policy(&form_targets),
+            https: state.config.https(),
+        }
+    }
+}
+
+/// No inline script or style anywhere, so the policy can forbid both. Forms post to this
+/// origin only; `form_targets` are the origins a form's redirect may lead to (Stripe's
+/// Checkout and Portal, which `/billing/subscribe` and `/billing/portal` answer with a
+/// 303): browsers apply `form-action` to every redirect of a form submission.
+pub fn content_security_policy(form_targets: &[String]) -> HeaderValue {
+    let mut form_action = String::from("'self'");
+    for origin in form_targets
+        .iter()
+        .filter_map(|o| url::Url::parse(o).ok())
+        .map(|u| u.origin())
+        .filter(|o| o.is_tuple())
+    {
+        form_action.push(' ');
+        form_action.push_str(&origin.ascii_serialization());
+    }
+    let csp = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         form-action {form_action}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    );
+    // Serialised origins are ASCII without control characters.
+    HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"))
+}
+
+pub async fn security_headers(
+    State(sh): State<SecurityHeaders>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    h.insert(header::CONTENT_SECURITY_POLICY, sh.csp.clone());
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -33,7 +74,7 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),
     );
-    if state.config.https() {
+    if sh.https {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
@@ -44,4 +85,26 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_action_lists_only_well_formed_origins() {
+        let csp = content_security_policy(&[]);
+        assert!(csp.to_str().unwrap().contains("form-action 'self';"));
+        let csp = content_security_policy(&[
+            "https://checkout.stripe.com".into(),
+            "http://127.0.0.1:4010".into(),
+            "not a url; script-src *".into(),
+        ]);
+        let csp = csp.to_str().unwrap();
+        assert!(
+            csp.contains("form-action 'self' https://checkout.stripe.com http://127.0.0.1:4010;"),
+            "{csp}"
+        );
+        assert!(!csp.contains("script-src *"), "{csp}");
+    }
 }

@@ -4,6 +4,7 @@
 //! enrolment and revocation, the supervisor's side, are [`super::kiosks`].)
 //! No employee list is ever shown; the screen resets for the next person.
 
+use crate::auth::session::{cookie_token, set_cookie};
 use crate::auth::PageSession;
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
@@ -13,9 +14,11 @@ use app::clocking::ClockSource;
 use app::credentials::token;
 use askama::Template;
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::KioskId;
+use jiff::SignedDuration;
 use serde::Deserialize;
 use store::{Employee, PrincipalKind, Tenant};
 
@@ -73,16 +76,31 @@ fn first_name(name: &str) -> String {
 
 // ---- the kiosk screen --------------------------------------------------------------------
 
-pub async fn screen(s: PageSession) -> Result<Response, PageError> {
+/// A kiosk stays enrolled until revoked (its session never expires), but browsers keep a
+/// cookie at most 400 days: the code screen, shown after every employee, renews it.
+const KIOSK_COOKIE_MAX_AGE: SignedDuration = SignedDuration::from_hours(400 * 24);
+
+pub(super) fn kiosk_cookie(state: &AppState, raw: &str) -> String {
+    set_cookie(raw, state.config.https(), KIOSK_COOKIE_MAX_AGE.as_secs())
+}
+
+pub async fn screen(
+    State(state): State<AppState>,
+    s: PageSession,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
     kiosk_of(&s)?;
-    Ok(render(&KioskScreen {
+    let page = render(&KioskScreen {
         csrf: s.csrf.clone(),
         base: "/kiosk".into(),
         step: Step::EnterCode,
         errors: FieldErrors::default(),
         reset_after: RESET_AFTER,
-    })?
-    .into_response())
+    })?;
+    Ok(match cookie_token(&headers) {
+        Some(raw) => ([(SET_COOKIE, kiosk_cookie(&state, raw))], page).into_response(),
+        None => page.into_response(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -192,7 +210,10 @@ async fn identified(
         .into_response())
 }
 
-async fn company_tz(state: &AppState, t: &Tenant) -> Result<jiff::tz::TimeZone, PageError> {
+pub(super) async fn company_tz(
+    state: &AppState,
+    t: &Tenant,
+) -> Result<jiff::tz::TimeZone, PageError> {
     let c = state.store.company(t).await?;
     Ok(domain::TimeZoneName::parse(&c.timezone)
         .map(|z| z.tz())

@@ -1,7 +1,7 @@
 //! Kiosks, the supervisor's side: the list, enrolling this browser as a kiosk, revoking
 //! one. (The kiosk screen itself is [`super::kiosk`].)
 
-use crate::auth::session::set_cookie;
+use super::kiosk::{company_tz, kiosk_cookie};
 use crate::auth::PageSession;
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
@@ -21,8 +21,16 @@ use uuid::Uuid;
 #[template(path = "kiosks.html")]
 struct KiosksPage {
     nav: Nav,
-    kiosks: Vec<(String, String, String)>,
+    kiosks: Vec<KioskRow>,
     errors: FieldErrors,
+}
+
+struct KioskRow {
+    id: String,
+    name: String,
+    since: String,
+    /// Local date and time of the last use, or "never".
+    last_used: String,
 }
 
 pub async fn list(State(state): State<AppState>, s: PageSession) -> Result<Response, PageError> {
@@ -35,17 +43,24 @@ async fn kiosks_page(
     s: &PageSession,
     errors: FieldErrors,
 ) -> Result<KiosksPage, PageError> {
+    let tz = company_tz(state, &s.principal.tenant).await?;
     let kiosks = state
         .store
         .kiosks(&s.principal.tenant)
         .await?
         .into_iter()
-        .map(|k| {
-            (
-                k.id.to_string(),
-                k.name,
-                k.created_at.strftime("%Y-%m-%d").to_string(),
-            )
+        .map(|k| KioskRow {
+            id: k.id.to_string(),
+            name: k.name,
+            since: k
+                .created_at
+                .to_zoned(tz.clone())
+                .strftime("%Y-%m-%d")
+                .to_string(),
+            last_used: k.last_used_at.map_or_else(
+                || "never".to_string(),
+                |t| domain::calendar::local_time(t, &tz),
+            ),
         })
         .collect();
     Ok(KiosksPage {
@@ -86,12 +101,7 @@ pub async fn enrol(
         }
         Err(e) => return Err(e.into()),
     };
-    // A kiosk stays enrolled for the absolute session lifetime.
-    let cookie = set_cookie(
-        &raw,
-        state.config.https(),
-        state.config.session.absolute.as_secs(),
-    );
+    let cookie = kiosk_cookie(&state, &raw);
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/kiosk")).into_response())
 }
 

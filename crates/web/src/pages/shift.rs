@@ -113,8 +113,11 @@ async fn page(
         employee_id: employee.id.to_string(),
         employee: employee.name,
         day: sh.workday.clone(),
-        clock_in: sh.clock_in_at.to_string(),
-        clock_out: sh.clock_out_at.map(|t| t.to_string()).unwrap_or_default(),
+        clock_in: domain::calendar::input_value(sh.clock_in_at, &tz),
+        clock_out: sh
+            .clock_out_at
+            .map(|t| domain::calendar::input_value(t, &tz))
+            .unwrap_or_default(),
         clock_in_local: domain::calendar::local_time(sh.clock_in_at, &tz),
         clock_out_local: sh
             .clock_out_at
@@ -185,24 +188,24 @@ pub async fn correct(
     let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     let t = &s.principal.tenant;
     let id = ShiftId(id);
+    let old = state.store.shift(t, id, state.clock.now()).await?;
+    let tz = app::reports::Calendar::of(&state, t).await?.tz;
     let parsed = (|| -> Result<_, crate::error::ApiError> {
+        // Local time in the company's zone, to the minute, as the form showed it: a field
+        // left as shown is no change (the stored instant keeps its seconds).
         let time = |field: &'static str,
-                    v: &str|
+                    v: &str,
+                    shown: Option<jiff::Timestamp>|
          -> Result<Option<jiff::Timestamp>, domain::ValidationError> {
             let v = v.trim();
-            if v.is_empty() {
+            if v.is_empty() || shown.is_some_and(|at| domain::calendar::input_value(at, &tz) == v) {
                 return Ok(None);
             }
-            v.parse().map(Some).map_err(|_| {
-                domain::ValidationError::new(
-                    field,
-                    "must be an RFC 3339 time like 2026-05-01T08:00:00Z",
-                )
-            })
+            domain::calendar::parse_local_input(field, v, &tz).map(Some)
         };
         let c = ShiftCorrection {
-            clock_in_at: time("clock_in_at", &f.clock_in_at)?,
-            clock_out_at: time("clock_out_at", &f.clock_out_at)?,
+            clock_in_at: time("clock_in_at", &f.clock_in_at, Some(old.clock_in_at))?,
+            clock_out_at: time("clock_out_at", &f.clock_out_at, old.clock_out_at)?,
             standup: Some(StandupText::parse(&f.standup)?.into_inner()),
             report: if f.report.trim().is_empty() {
                 None
