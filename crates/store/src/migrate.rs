@@ -29,7 +29,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_billing_lifecycle"),
     migration!(4, "0004_reports"),
     migration!(5, "0005_board_figures"),
-    migration!(8, "0008_provisional_analyses"),
+    migration!(7, "0007_provisional_analyses"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
