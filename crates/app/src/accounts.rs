@@ -222,13 +222,9 @@ impl App {
             return Ok(());
         };
         let raw = token::generate("otl_");
+        let expires = now + SignedDuration::from_hours(1);
         self.store
-            .create_password_reset(
-                &user,
-                &token::hash(&raw),
-                now,
-                now + SignedDuration::from_hours(1),
-            )
+            .create_password_reset(&user, &token::hash(&raw), now, expires)
             .await?;
         let link = self.link(&format!("/password-reset/{raw}"));
         let p = user.into_principal();
@@ -242,7 +238,8 @@ impl App {
                      Choose a new password here within the next hour:\n{link}\n\n\
                      If it was not you, ignore this message; your password stays as it is."
                 ),
-            ),
+            )
+            .with_secret_until(expires),
         )
         .await;
         self.audit(&p.tenant, p.user_id(), "password_reset_requested", "", ip)
@@ -291,6 +288,7 @@ impl App {
         self.ensure_writable(&inviter.tenant).await?;
         let raw = token::generate("otl_");
         let now = self.clock.now();
+        let expires = now + SignedDuration::from_hours(72);
         self.store
             .create_invite(
                 &inviter.tenant,
@@ -299,7 +297,7 @@ impl App {
                     role,
                     token_hash: &token::hash(&raw),
                     invited_by: inviter_id,
-                    expires_at: now + SignedDuration::from_hours(72),
+                    expires_at: expires,
                 },
                 now,
             )
@@ -316,7 +314,8 @@ impl App {
                     company.name,
                     role.as_str()
                 ),
-            ),
+            )
+            .with_secret_until(expires),
         )
         .await;
         self.audit(

@@ -37,6 +37,10 @@ pub async fn hash_pin(pin: &str) -> Result<String> {
         .map_err(|_| Error::Internal)
 }
 
+/// How long a personal clock link works. A supervisor rotates it by making a new one (the
+/// old one stops at once); a lost phone is a revoke.
+pub const CLOCK_LINK_TTL: jiff::SignedDuration = jiff::SignedDuration::from_hours(90 * 24);
+
 impl App {
     /// Adds an employee from raw input (an ID code is generated when none is given);
     /// audited, seats synced.
@@ -164,8 +168,9 @@ impl App {
         Ok(e)
     }
 
-    /// Erases an employee and everything held about them (shifts, notes, scores, tasks);
-    /// audit entries keep only the opaque id.
+    /// Erases an employee and everything held about them (shifts, notes, scores, tasks,
+    /// lockouts, stored answers); audit entries keep who did what and when, with the
+    /// person's ids replaced by `erased` (see `Store::delete_employee`).
     pub async fn erase_employee(
         &self,
         t: &Tenant,
@@ -174,14 +179,14 @@ impl App {
         ip: &str,
     ) -> Result<()> {
         self.store.delete_employee(t, id).await?;
-        self.audit(t, Some(actor), "employee_erased", &id.to_string(), ip)
-            .await;
+        self.audit(t, Some(actor), "employee_erased", "", ip).await;
         self.seats_changed(t).await;
         Ok(())
     }
 
     /// A personal clock link for the employee (the same flow as the kiosk, on their own
-    /// phone); replaces any earlier one. Returns the URL, shown once. Audited.
+    /// phone), valid for [`CLOCK_LINK_TTL`]; replaces any earlier one (rotation). Returns
+    /// the URL, shown once. Audited.
     pub async fn create_clock_link(
         &self,
         t: &Tenant,
@@ -190,8 +195,9 @@ impl App {
         ip: &str,
     ) -> Result<String> {
         let raw = token::generate("otl_");
+        let now = self.clock.now();
         self.store
-            .create_clock_link(t, id, &token::hash(&raw), self.clock.now())
+            .create_clock_link(t, id, &token::hash(&raw), now, now + CLOCK_LINK_TTL)
             .await?;
         self.audit(t, Some(actor), "clock_link_created", &id.to_string(), ip)
             .await;

@@ -147,6 +147,9 @@ impl App {
             .rate_reset(&format!("delete:user:{user}"))
             .await?;
         self.remove_company_files(t).await;
+        if let Err(e) = self.sweep_mail_copies().await {
+            tracing::warn!(error = %e, "mail files of a deleted company stay until the next mail round");
+        }
         tracing::info!(company = %t.company_id(), "company deleted at the owner's request");
         Ok(())
     }
@@ -185,15 +188,7 @@ impl App {
             let mails = self
                 .owner_mails(&t, "Your OmniTrack data will be deleted in 7 days", &text)
                 .await?;
-            let rows: Vec<NewMail<'_>> = mails
-                .iter()
-                .map(|m| NewMail {
-                    to: &m.to,
-                    subject: &m.subject,
-                    text: &m.text,
-                    html: m.html.as_deref(),
-                })
-                .collect();
+            let rows: Vec<NewMail<'_>> = mails.iter().map(Mail::queued).collect();
             if self.store.send_purge_reminder(&t, &rows, now).await? {
                 report.reminded += 1;
             }
@@ -217,6 +212,10 @@ impl App {
             }
         }
         self.sweep_purged_files().await;
+        if report.purged > 0 {
+            // The purged companies' mail files (their outbox rows are gone).
+            self.sweep_mail_copies().await?;
+        }
         if report.reminded > 0 && self.mailer.immediate() {
             self.deliver_mail(None).await?;
         }

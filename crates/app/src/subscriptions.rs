@@ -415,15 +415,7 @@ impl App {
             .into_iter()
             .map(|to| Mail::new(to, subject, text))
             .collect();
-        let rows: Vec<NewMail<'_>> = mails
-            .iter()
-            .map(|m| NewMail {
-                to: &m.to,
-                subject: &m.subject,
-                text: &m.text,
-                html: m.html.as_deref(),
-            })
-            .collect();
+        let rows: Vec<NewMail<'_>> = mails.iter().map(Mail::queued).collect();
         self.store
             .record_stripe_event(id, Some(t), &rows, now)
             .await

@@ -7,6 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use web::middleware::client_ip::TrustedProxies;
 
 #[derive(Debug, Clone, Args, Default)]
 pub struct ServeArgs {
@@ -22,9 +23,14 @@ pub struct ServeArgs {
     /// Public URL of the service (links in mail, cookie `Secure` flag, Origin check).
     #[arg(long, env = "OMNITRACK_BASE_URL")]
     pub base_url: Option<url::Url>,
-    /// Trust X-Forwarded-For (only behind your own reverse proxy).
+    /// Trust X-Forwarded-For from the peer, whatever its address: one proxy hop. Prefer
+    /// --trusted-proxies.
     #[arg(long, env = "OMNITRACK_TRUST_PROXY")]
     pub trust_proxy: Option<bool>,
+    /// Your reverse proxies' addresses (comma-separated CIDRs or IPs): X-Forwarded-For is
+    /// read only from them, and the client is its right-most address not in this list.
+    #[arg(long, env = "OMNITRACK_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<String>>,
     /// PEM certificate chain: serve HTTPS directly.
     #[arg(long, env = "OMNITRACK_TLS_CERT", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
@@ -76,6 +82,7 @@ struct FileConfig {
     database_url: Option<String>,
     base_url: Option<url::Url>,
     trust_proxy: Option<bool>,
+    trusted_proxies: Option<Vec<String>>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
     stripe_secret_key: Option<String>,
@@ -96,7 +103,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: SecretString,
     pub base_url: url::Url,
-    pub trust_proxy: bool,
+    /// Whose `X-Forwarded-For` is believed.
+    pub proxies: TrustedProxies,
     pub tls: Option<(PathBuf, PathBuf)>,
     /// Stripe, when `STRIPE_SECRET_KEY` is set; `None`: billing off.
     pub billing: Option<billing::StripeConfig>,
@@ -186,7 +194,16 @@ impl Config {
             data_dir,
             database_url,
             base_url,
-            trust_proxy: args.trust_proxy.or(file.trust_proxy).unwrap_or(false),
+            proxies: TrustedProxies {
+                nets: TrustedProxies::parse_list(
+                    &args
+                        .trusted_proxies
+                        .or(file.trusted_proxies)
+                        .unwrap_or_default(),
+                )
+                .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?,
+                trust_peer: args.trust_proxy.or(file.trust_proxy).unwrap_or(false),
+            },
             tls,
             billing: billing::StripeConfig::from_env_values(
                 args.stripe_secret_key
@@ -310,6 +327,29 @@ mod tests {
         })
         .unwrap_err();
         assert!(err.to_string().contains("privacy contact"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_a_comma_list_or_the_file() {
+        let c = Config::resolve(ServeArgs::default()).unwrap();
+        assert_eq!(c.proxies, TrustedProxies::none());
+        let c = Config::resolve(ServeArgs {
+            trusted_proxies: Some(vec!["10.0.0.0/8".into(), "::1".into()]),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(c.proxies.nets.len(), 2);
+        assert!(!c.proxies.trust_peer);
+        let dir = std::env::temp_dir().join(format!("ot-cfg-tp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("c.toml");
+        std::fs::write(&path, "trusted_proxies = [\"192.168.0.0/16\", \"nope\"]\n").unwrap();
+        let err = Config::resolve(ServeArgs {
+            config: Some(path),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("nope"), "{err}");
     }
 
     #[test]

@@ -40,7 +40,7 @@ impl Application {
             let _ = base_url.set_port(Some(listener.local_addr()?.port()));
         }
         let mut web = WebConfig::new(base_url.clone(), config.privacy_contact.clone());
-        web.trust_proxy = config.trust_proxy;
+        web.proxies = config.proxies.clone();
         let mut app_config = app::Config::new(base_url);
         if let Some(wait) = config.analysis_wait {
             app_config.analysis_wait = wait;

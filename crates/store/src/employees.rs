@@ -164,12 +164,80 @@ impl Store {
 
     /// Erasure: the employee and everything about them (tasks, shifts, notes, analyses,
     /// links) goes, through the foreign keys' cascades. Audit entries keep only opaque ids.
+    /// Erases an employee: their row and, through the foreign keys, their shifts, breaks,
+    /// corrections, analyses, jobs, tasks, clock link, tickets, approvals and stored
+    /// idempotent answers. What no foreign key reaches goes in the same transaction: the
+    /// wrong-code lockout keyed by their ID code, and their ids in the audit log's details
+    /// (the entries stay — who did what, when — but no longer point at the person).
     pub async fn delete_employee(&self, t: &Tenant, id: EmployeeId) -> Result<()> {
+        let company = t.company_id().0;
         on_pool!(self, p => {
-            let n = sqlx::query("DELETE FROM employees WHERE id = $1 AND company_id = $2")
-                .bind(id.0).bind(t.company_id().0).execute(p).await?.rows_affected();
-            if n == 0 { return Err(StoreError::NotFound); }
+            let mut tx = p.begin().await?;
+            let code: Option<String> = sqlx::query_scalar("SELECT id_code FROM employees WHERE id = $1 AND company_id = $2")
+                .bind(id.0).bind(company).fetch_optional(&mut *tx).await?;
+            let Some(code) = code else { return Err(StoreError::NotFound); };
+            let shifts: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM shifts WHERE employee_id = $1 AND company_id = $2")
+                .bind(id.0).bind(company).fetch_all(&mut *tx).await?;
+            sqlx::query("DELETE FROM lockouts WHERE key = $1")
+                .bind(crate::kiosks::code_lock_key(t, &code)).execute(&mut *tx).await?;
+            let mut ids: std::collections::HashSet<String> = shifts.iter().map(|s| s.to_string()).collect();
+            ids.insert(id.0.to_string());
+            let audit: Vec<(uuid::Uuid, String)> = sqlx::query_as("SELECT id, detail FROM audit_log WHERE company_id = $1 AND detail <> ''")
+                .bind(company).fetch_all(&mut *tx).await?;
+            for (entry, detail) in audit {
+                let scrubbed = scrub_ids(&detail, &ids);
+                if scrubbed != detail {
+                    sqlx::query("UPDATE audit_log SET detail = $1 WHERE id = $2")
+                        .bind(scrubbed).bind(entry).execute(&mut *tx).await?;
+                }
+            }
+            sqlx::query("DELETE FROM employees WHERE id = $1 AND company_id = $2")
+                .bind(id.0).bind(company).execute(&mut *tx).await?;
+            tx.commit().await?;
         });
+        self.cache.forget_all();
         Ok(())
+    }
+}
+
+/// `detail` with every word that is one of `ids` replaced by `erased`.
+fn scrub_ids(detail: &str, ids: &std::collections::HashSet<String>) -> String {
+    let mut out = String::with_capacity(detail.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if ids.contains(word.as_str()) {
+            out.push_str("erased");
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in detail.chars() {
+        if c.is_ascii_hexdigit() || c == '-' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod scrub_tests {
+    #[test]
+    fn only_whole_ids_are_scrubbed() {
+        let ids = ["0192f0aa-0000-7000-8000-000000000001".to_string()]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            super::scrub_ids("0192f0aa-0000-7000-8000-000000000001 -> done", &ids),
+            "erased -> done"
+        );
+        assert_eq!(
+            super::scrub_ids("0192f0aa-0000-7000-8000-0000000000012", &ids),
+            "0192f0aa-0000-7000-8000-0000000000012"
+        );
     }
 }

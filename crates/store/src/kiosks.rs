@@ -38,6 +38,12 @@ const MAX_LOCK_MS: i64 = 15 * 60_000;
 /// A lockout key forgets old failures after this long without new ones.
 const FORGET_AFTER_MS: i64 = 15 * 60_000;
 
+/// The lockout key of an ID code in a company (wrong codes and PINs count against it).
+/// Erasing the employee who has the code removes it.
+pub fn code_lock_key(t: &Tenant, id_code: &str) -> String {
+    format!("code:{}:{id_code}", t.company_id())
+}
+
 fn kiosk<R: AnyRow>(r: &R) -> Result<Kiosk> {
     Ok(Kiosk {
         id: KioskId(r.uuid("id")?),
@@ -88,23 +94,38 @@ impl Store {
         Ok(())
     }
 
-    /// A personal clock link for one employee (replaces any earlier link).
+    /// A personal clock link for one employee, valid until `expires_at`. It replaces any
+    /// earlier link: making a new one is how a link is rotated.
     pub async fn create_clock_link(
         &self,
         t: &Tenant,
         employee: EmployeeId,
         token_hash: &TokenHash,
         now: Timestamp,
+        expires_at: Timestamp,
     ) -> Result<()> {
         self.employee(t, employee).await?;
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("DELETE FROM clock_links WHERE company_id = $1 AND employee_id = $2").bind(t.company_id().0).bind(employee.0).execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO clock_links (token_hash, company_id, employee_id, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(&token_hash[..]).bind(t.company_id().0).bind(employee.0).bind(to_ms(now)).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO clock_links (token_hash, company_id, employee_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(&token_hash[..]).bind(t.company_id().0).bind(employee.0).bind(to_ms(now)).bind(to_ms(expires_at)).execute(&mut *tx).await?;
             tx.commit().await?;
         });
         Ok(())
+    }
+
+    /// When the employee's personal clock link expires (`None`: they have none).
+    pub async fn clock_link_expiry(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+    ) -> Result<Option<Timestamp>> {
+        on_pool!(self, p => {
+            let at: Option<i64> = sqlx::query_scalar("SELECT expires_at FROM clock_links WHERE company_id = $1 AND employee_id = $2")
+                .bind(t.company_id().0).bind(employee.0).fetch_optional(p).await?;
+            Ok(at.map(from_ms))
+        })
     }
 
     pub async fn revoke_clock_link(&self, t: &Tenant, employee: EmployeeId) -> Result<()> {
@@ -114,12 +135,17 @@ impl Store {
         Ok(())
     }
 
-    /// Who a personal clock link belongs to (only while the employee is active).
-    pub async fn clock_link(&self, token_hash: &TokenHash) -> Result<Option<(Tenant, EmployeeId)>> {
+    /// Who a personal clock link belongs to (only while the employee is active and the
+    /// link has not expired).
+    pub async fn clock_link(
+        &self,
+        token_hash: &TokenHash,
+        now: Timestamp,
+    ) -> Result<Option<(Tenant, EmployeeId)>> {
         on_pool!(self, p => {
             let row = sqlx::query("SELECT l.company_id, l.employee_id FROM clock_links l JOIN employees e ON e.id = l.employee_id
-                                   WHERE l.token_hash = $1 AND e.active")
-                .bind(&token_hash[..]).fetch_optional(p).await?;
+                                   WHERE l.token_hash = $1 AND e.active AND l.expires_at > $2")
+                .bind(&token_hash[..]).bind(to_ms(now)).fetch_optional(p).await?;
             row.map(|r| -> Result<(Tenant, EmployeeId)> { Ok((Tenant::new(domain::CompanyId(r.uuid("company_id")?)), EmployeeId(r.uuid("employee_id")?))) }).transpose()
         })
     }

@@ -47,7 +47,7 @@ pub use company::{AnalysisSettings, Company};
 pub use employees::{ClockIdentity, Employee, EmployeeChanges};
 pub use error::StoreError;
 pub use jobs::{backoff, DeadJob, Job, JobKind, MAX_ATTEMPTS};
-pub use kiosks::{Kiosk, KioskAlert, Lockout};
+pub use kiosks::{code_lock_key, Kiosk, KioskAlert, Lockout};
 pub use lifecycle::{Announcement, OwnerContact, PurgeWhen, Tombstone, PURGE_KEEPS};
 pub use outbox::{NewMail, OutboxMail};
 pub use rate_limit::RateCount;
@@ -56,7 +56,7 @@ pub use reports::{
     DEFAULT_WEEKLY_TARGET_MINUTES,
 };
 pub use sessions::{Session, SessionPolicy};
-pub use shifts::{Shift, ShiftChange, ShiftCorrection, ShiftFilter};
+pub use shifts::{IdempotencyKey, Shift, ShiftChange, ShiftCorrection, ShiftFilter, StoredAnswer};
 pub use tasks::{Task, TaskChanges, TaskState};
 pub use team_figures::{DayTotals, EmployeeTotals, TeamFigures, TopDay};
 pub use tenant::{Principal, PrincipalKind, Tenant};

@@ -362,7 +362,7 @@ impl Store {
                 .bind(id).bind(effective_date).bind(summary).bind(to_ms(now)).execute(&mut *tx).await?;
             for o in &owners {
                 let (to, subject, text, html) = build(o);
-                let m = NewMail { to: &to, subject: &subject, text: &text, html: html.as_deref() };
+                let m = NewMail { to: &to, subject: &subject, text: &text, html: html.as_deref(), secret_until: None };
                 insert_mail!(&mut *tx, Some(o.tenant.company_id().0), &m, now)?;
             }
             tx.commit().await?;

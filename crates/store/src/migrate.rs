@@ -29,6 +29,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_billing_lifecycle"),
     migration!(4, "0004_reports"),
     migration!(5, "0005_board_figures"),
+    migration!(6, "0006_security"),
     migration!(7, "0007_provisional_analyses"),
 ];
 

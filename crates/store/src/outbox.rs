@@ -20,6 +20,9 @@ pub struct NewMail<'a> {
     pub subject: &'a str,
     pub text: &'a str,
     pub html: Option<&'a str>,
+    /// The message carries a one-time link that works until then (a reset or invitation):
+    /// its body is blanked once delivered, and the row is deleted once the link expired.
+    pub secret_until: Option<Timestamp>,
 }
 
 /// A queued (or sent) message.
@@ -38,9 +41,10 @@ pub struct OutboxMail {
     pub sent_at: Option<Timestamp>,
     pub last_error: Option<String>,
     pub created_at: Timestamp,
+    pub secret_until: Option<Timestamp>,
 }
 
-const COLUMNS: &str = "id, company_id, recipient, subject, text_body, html_body, attempts, next_attempt_at, sent_at, last_error, created_at";
+const COLUMNS: &str = "id, company_id, recipient, subject, text_body, html_body, attempts, next_attempt_at, sent_at, last_error, created_at, secret_until";
 
 macro_rules! mail_from_row {
     ($r:expr) => {{
@@ -57,6 +61,7 @@ macro_rules! mail_from_row {
             sent_at: r.try_get::<Option<i64>, _>("sent_at")?.map(from_ms),
             last_error: r.try_get("last_error")?,
             created_at: from_ms(r.try_get("created_at")?),
+            secret_until: r.try_get::<Option<i64>, _>("secret_until")?.map(from_ms),
         }
     }};
 }
@@ -68,8 +73,8 @@ macro_rules! insert_mail {
         let id = uuid::Uuid::now_v7();
         let m: &$crate::outbox::NewMail<'_> = $m;
         sqlx::query(
-            "INSERT INTO outbox (id, company_id, recipient, subject, text_body, html_body, attempts, next_attempt_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)",
+            "INSERT INTO outbox (id, company_id, recipient, subject, text_body, html_body, attempts, next_attempt_at, created_at, secret_until)
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, $8)",
         )
         .bind(id)
         .bind($company)
@@ -78,6 +83,7 @@ macro_rules! insert_mail {
         .bind(m.text)
         .bind(m.html)
         .bind($crate::time::to_ms($now))
+        .bind(m.secret_until.map($crate::time::to_ms))
         .execute($ex)
         .await
         .map(|_| id)
@@ -134,10 +140,15 @@ impl Store {
         })
     }
 
-    /// Marks a claimed message delivered: it is never sent again.
+    /// Marks a claimed message delivered: it is never sent again. A message with a one-time
+    /// link keeps only its envelope (recipient, subject, dates): the link was for the
+    /// recipient, and the database has no business holding a working copy of it.
     pub async fn mail_sent(&self, id: Uuid, now: Timestamp) -> Result<()> {
         on_pool!(self, p => {
-            sqlx::query("UPDATE outbox SET sent_at = $1, next_attempt_at = NULL, locked_until = NULL, last_error = NULL WHERE id = $2")
+            sqlx::query("UPDATE outbox SET sent_at = $1, next_attempt_at = NULL, locked_until = NULL, last_error = NULL,
+                           text_body = CASE WHEN secret_until IS NULL THEN text_body ELSE '' END,
+                           html_body = CASE WHEN secret_until IS NULL THEN html_body ELSE NULL END
+                         WHERE id = $2")
                 .bind(to_ms(now)).bind(id).execute(p).await?;
         });
         Ok(())
@@ -160,12 +171,38 @@ impl Store {
     }
 
     /// Deletes delivered messages sent before `before` (they hold addresses and text that
-    /// have no business staying around once delivered).
-    pub async fn prune_sent_mail(&self, before: Timestamp) -> Result<u64> {
+    /// have no business staying around once delivered), and every message whose one-time
+    /// link has expired by `now`, delivered or not (a dead link is worth nothing to its
+    /// recipient). Returns the ids, so copies kept elsewhere (mail files) can go too.
+    pub async fn prune_sent_mail(&self, before: Timestamp, now: Timestamp) -> Result<Vec<Uuid>> {
         on_pool!(self, p => {
-            Ok(sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1")
-                .bind(to_ms(before)).execute(p).await?.rows_affected())
+            Ok(sqlx::query_scalar("DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < $1)
+                                     OR (secret_until IS NOT NULL AND secret_until < $2 AND (locked_until IS NULL OR locked_until <= $2))
+                                   RETURNING id")
+                .bind(to_ms(before)).bind(to_ms(now)).fetch_all(p).await?)
         })
+    }
+
+    /// Which of `ids` are still in the outbox (a mail file whose row is gone — pruned, or
+    /// purged with its company — is deleted by the caller).
+    pub async fn mail_known(&self, ids: &[Uuid]) -> Result<Vec<Uuid>> {
+        let mut known = Vec::new();
+        for chunk in ids.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id FROM outbox WHERE id IN ({})",
+                placeholders.join(", ")
+            );
+            let found: Vec<Uuid> = on_pool!(self, p => {
+                let mut q = sqlx::query_scalar(&sql);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(p).await?
+            });
+            known.extend(found);
+        }
+        Ok(known)
     }
 
     /// The whole outbox, oldest first (operators and tests).

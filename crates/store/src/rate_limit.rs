@@ -21,6 +21,12 @@ const HIT: &str = "INSERT INTO rate_limits (key, window_start, count) VALUES ($1
       window_start = excluded.window_start
     RETURNING count, window_start";
 
+/// The start of the fixed window of length `window` that holds `now`, and the length (ms).
+fn window_of(window: SignedDuration, now: Timestamp) -> (i64, i64) {
+    let win = window.as_millis() as i64;
+    (to_ms(now) - to_ms(now).rem_euclid(win.max(1)), win)
+}
+
 impl Store {
     /// Counts one hit against `key` in a window of length `window` and returns the count.
     pub async fn rate_hit(
@@ -29,8 +35,7 @@ impl Store {
         window: SignedDuration,
         now: Timestamp,
     ) -> Result<RateCount> {
-        let win = window.as_millis() as i64;
-        let start = to_ms(now) - to_ms(now).rem_euclid(win.max(1));
+        let (start, win) = window_of(window, now);
         let (count, ws): (i64, i64) = if let Some(w) = self.writer() {
             let key = key.to_owned();
             w.write(move |c| {
@@ -49,6 +54,30 @@ impl Store {
         Ok(RateCount {
             count: count.clamp(0, u32::MAX as i64) as u32,
             resets_at: from_ms(ws + win),
+        })
+    }
+
+    /// The count of `key` in its current window, without counting a hit: a check that
+    /// must not itself use up the allowance (the per-account login limit counts failures
+    /// only, so a stranger's requests alone cannot lock the owner out).
+    pub async fn rate_peek(
+        &self,
+        key: &str,
+        window: SignedDuration,
+        now: Timestamp,
+    ) -> Result<RateCount> {
+        let (start, win) = window_of(window, now);
+        let row: Option<(i64, i64)> = on_pool!(self, p => {
+            sqlx::query_as("SELECT count, window_start FROM rate_limits WHERE key = $1")
+                .bind(key).fetch_optional(p).await?
+        });
+        let count = match row {
+            Some((count, ws)) if ws == start => count.clamp(0, u32::MAX as i64) as u32,
+            _ => 0,
+        };
+        Ok(RateCount {
+            count,
+            resets_at: from_ms(start + win),
         })
     }
 

@@ -120,3 +120,73 @@ impl Store {
         Ok(())
     }
 }
+
+/// Every `table.column` (from the live schema, so tables added later are searched too)
+/// whose value contains one of `texts`, or holds one of `ids` in any form (a UUID column,
+/// a 16-byte blob, or the hyphenated text inside a longer string). What erasure and purge
+/// tests use to prove nothing about a person is left.
+pub async fn find_anywhere(
+    store: &Store,
+    texts: &[&str],
+    ids: &[uuid::Uuid],
+) -> crate::Result<Vec<String>> {
+    use crate::backend::Backend;
+    let mut needles: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+    needles.extend(ids.iter().map(|i| i.to_string()));
+    let mut hits = Vec::new();
+    for (table, columns) in store.schema().await? {
+        for column in columns {
+            let q = format!("\"{table}\".\"{column}\"");
+            let mut found = false;
+            match &store.backend {
+                Backend::Sqlite(p) => {
+                    // hex() sees text and blobs alike.
+                    let mut forms: Vec<String> = needles
+                        .iter()
+                        .map(|n| hex(n.as_bytes()).to_uppercase())
+                        .collect();
+                    forms.extend(ids.iter().map(|i| hex(i.as_bytes()).to_uppercase()));
+                    for f in forms {
+                        let sql =
+                            format!("SELECT COUNT(*) FROM \"{table}\" WHERE hex({q}) LIKE $1");
+                        let n: i64 = sqlx::query_scalar(&sql)
+                            .bind(format!("%{f}%"))
+                            .fetch_one(&p.pool)
+                            .await?;
+                        found |= n > 0;
+                    }
+                }
+                Backend::Postgres(p) => {
+                    for n in &needles {
+                        let sql = format!(
+                            "SELECT COUNT(*) FROM \"{table}\" WHERE CAST({q} AS TEXT) LIKE $1"
+                        );
+                        let c: i64 = sqlx::query_scalar(&sql)
+                            .bind(format!("%{n}%"))
+                            .fetch_one(p)
+                            .await?;
+                        found |= c > 0;
+                    }
+                    for i in ids {
+                        let sql = format!(
+                            "SELECT COUNT(*) FROM \"{table}\" WHERE CAST({q} AS TEXT) LIKE $1"
+                        );
+                        let c: i64 = sqlx::query_scalar(&sql)
+                            .bind(format!("%{}%", hex(i.as_bytes())))
+                            .fetch_one(p)
+                            .await?;
+                        found |= c > 0;
+                    }
+                }
+            }
+            if found {
+                hits.push(format!("{table}.{column}"));
+            }
+        }
+    }
+    Ok(hits)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -13,8 +13,8 @@ use url::Url;
 pub struct WebConfig {
     /// Public URL: the origin the Origin check expects, and https for `Secure` cookies.
     pub base_url: Url,
-    /// Trust `X-Forwarded-For` for the client IP (only behind a proxy you control).
-    pub trust_proxy: bool,
+    /// Which peers' `X-Forwarded-For` is believed (see [`crate::middleware::client_ip`]).
+    pub proxies: crate::middleware::client_ip::TrustedProxies,
     pub session: SessionPolicy,
     /// The operator's address for privacy questions and data requests, on the privacy page.
     pub privacy_contact: domain::Email,
@@ -25,7 +25,7 @@ impl WebConfig {
         Self {
             base_url,
             privacy_contact,
-            trust_proxy: false,
+            proxies: Default::default(),
             session: SessionPolicy::default(),
         }
     }

@@ -84,7 +84,7 @@ impl App {
         let now = self.clock.now();
         let code = IdCode::parse(code).map_err(|_| Error::WrongCode)?;
         let device_key = source.lock_key();
-        let code_key = format!("code:{}:{}", t.company_id(), code.as_str());
+        let code_key = store::code_lock_key(t, code.as_str());
         let keys: Vec<&str> = device_key
             .iter()
             .chain(std::iter::once(&code_key))

@@ -16,6 +16,9 @@ pub struct Mail {
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    /// Set when the message carries a one-time link: when the link stops working (see
+    /// [`store::NewMail::secret_until`]).
+    pub secret_until: Option<jiff::Timestamp>,
 }
 
 impl Mail {
@@ -28,6 +31,24 @@ impl Mail {
             subject: subject.into(),
             text,
             html,
+            secret_until: None,
+        }
+    }
+
+    /// Marks the message as carrying a one-time link that works until `until`.
+    pub fn with_secret_until(mut self, until: jiff::Timestamp) -> Self {
+        self.secret_until = Some(until);
+        self
+    }
+
+    /// The outbox row for this message.
+    pub fn queued(&self) -> store::NewMail<'_> {
+        store::NewMail {
+            to: &self.to,
+            subject: &self.subject,
+            text: &self.text,
+            html: self.html.as_deref(),
+            secret_until: self.secret_until,
         }
     }
 }
@@ -52,6 +73,15 @@ pub trait Mailer: Send + Sync {
     /// as they are queued instead of waiting for the worker's next round.
     fn immediate(&self) -> bool {
         false
+    }
+
+    /// Deletes the copy of a message this transport keeps, if it keeps one (mail files do:
+    /// they are the delivery). Called when the message's outbox row goes.
+    fn forget(&self, _message_id: &str) {}
+
+    /// The message ids this transport keeps copies of.
+    fn kept(&self) -> Vec<String> {
+        Vec::new()
     }
 }
 
@@ -120,6 +150,32 @@ impl Mailer for FileMailer {
 
     fn immediate(&self) -> bool {
         true
+    }
+
+    fn forget(&self, message_id: &str) {
+        // Ids are UUIDs from the outbox; anything else names no file of ours.
+        if uuid::Uuid::parse_str(message_id).is_err() {
+            return;
+        }
+        match std::fs::remove_file(self.dir.join(format!("{message_id}.eml"))) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot delete a mail file; the next round retries")
+            }
+        }
+    }
+
+    fn kept(&self) -> Vec<String> {
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        dir.filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().to_str()?.to_string();
+                name.strip_suffix(".eml").map(str::to_string)
+            })
+            .collect()
     }
 }
 

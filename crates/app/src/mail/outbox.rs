@@ -7,7 +7,7 @@
 use crate::mail::{Mail, SendError};
 use crate::App;
 use jiff::{SignedDuration, Timestamp};
-use store::{NewMail, StoreError, Tenant};
+use store::{StoreError, Tenant};
 use uuid::Uuid;
 
 /// How long a claimed message is reserved for the worker that claimed it.
@@ -34,13 +34,11 @@ impl App {
     /// Queues a message (tied to `tenant`, so it is purged with the company). Mail failures
     /// are logged, never shown as a failed request: the action itself worked.
     pub async fn send_mail(&self, tenant: Option<&Tenant>, mail: Mail) {
-        let m = NewMail {
-            to: &mail.to,
-            subject: &mail.subject,
-            text: &mail.text,
-            html: mail.html.as_deref(),
-        };
-        match self.store.enqueue_mail(tenant, &m, self.clock.now()).await {
+        match self
+            .store
+            .enqueue_mail(tenant, &mail.queued(), self.clock.now())
+            .await
+        {
             Ok(id) if self.mailer.immediate() => {
                 if let Err(e) = self.deliver_mail(Some(id)).await {
                     tracing::error!(error = %e, "mail delivery failed; it stays queued");
@@ -64,6 +62,7 @@ impl App {
                     subject: row.subject,
                     text: row.text,
                     html: row.html,
+                    secret_until: row.secret_until,
                 };
                 match self.mailer.send(&mail, &row.id.to_string()).await {
                     Ok(()) => {
@@ -90,11 +89,38 @@ impl App {
         Ok(report)
     }
 
-    /// Deletes delivered mail older than [`KEEP_SENT`].
+    /// Deletes delivered mail older than [`KEEP_SENT`] and mail whose one-time link has
+    /// expired, with the transport's copies (mail files); then any copy whose outbox row is
+    /// gone for another reason (a company purge). A mail file lives exactly as long as its
+    /// row. Returns how many rows went.
     pub async fn prune_mail(&self) -> Result<u64, StoreError> {
-        self.store
-            .prune_sent_mail(self.clock.now() - KEEP_SENT)
-            .await
+        let now = self.clock.now();
+        let gone = self.store.prune_sent_mail(now - KEEP_SENT, now).await?;
+        for id in &gone {
+            self.mailer.forget(&id.to_string());
+        }
+        self.sweep_mail_copies().await?;
+        Ok(gone.len() as u64)
+    }
+
+    /// Deletes the transport's copies of messages that are no longer in the outbox. Rows
+    /// are written before their copies, so a copy without a row is always an orphan.
+    pub async fn sweep_mail_copies(&self) -> Result<(), StoreError> {
+        let kept: Vec<Uuid> = self
+            .mailer
+            .kept()
+            .iter()
+            .filter_map(|s| Uuid::parse_str(s).ok())
+            .collect();
+        if kept.is_empty() {
+            return Ok(());
+        }
+        let known: std::collections::HashSet<Uuid> =
+            self.store.mail_known(&kept).await?.into_iter().collect();
+        for id in kept.iter().filter(|id| !known.contains(id)) {
+            self.mailer.forget(&id.to_string());
+        }
+        Ok(())
     }
 }
 

@@ -302,21 +302,30 @@ async fn csv_import_reports_each_bad_row(app: TestApp) {
     assert!(html.contains("Smith, Jo"));
 }
 
+/// Makes a new personal clock link on the employee page (signed in as a supervisor):
+/// its path (`/c/otl_…`) and the page that shows it.
+pub async fn new_clock_link(app: &TestApp, csrf: &str, eid: &str) -> (String, String) {
+    let html = app
+        .form(&format!("/employees/{eid}/link"), &[("csrf", csrf)])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let start = html.find("/c/otl_").unwrap();
+    let path = html[start..]
+        .chars()
+        .take_while(|c| *c != '<' && *c != '"')
+        .collect();
+    (path, html)
+}
+
 async fn personal_link_clocks_without_a_code(app: TestApp) {
     let c = app.signup("boss@acme.test").await;
     let e = crate::clock::employee(&app, &c.token, "Bea", "BEA-001").await;
     let eid = e["id"].as_str().unwrap();
     app.browser_login("boss@acme.test", PASSWORD).await;
     let csrf = app.csrf().await;
-    let res = app
-        .form(&format!("/employees/{eid}/link"), &[("csrf", &csrf)])
-        .await;
-    let html = res.text().await.unwrap();
-    let start = html.find("/c/otl_").unwrap();
-    let path: String = html[start..]
-        .chars()
-        .take_while(|c| *c != '<' && *c != '"')
-        .collect();
+    let (path, _) = new_clock_link(&app, &csrf, eid).await;
     let phone = reqwest::Client::new();
     let screen = phone
         .get(app.url(&path))
@@ -355,17 +364,7 @@ async fn forgotten_clock_out_is_closed_and_confirmed_at_next_visit(app: TestApp)
     let eid = e["id"].as_str().unwrap();
     app.browser_login("boss@acme.test", PASSWORD).await;
     let csrf = app.csrf().await;
-    let html = app
-        .form(&format!("/employees/{eid}/link"), &[("csrf", &csrf)])
-        .await
-        .text()
-        .await
-        .unwrap();
-    let start = html.find("/c/otl_").unwrap();
-    let path: String = html[start..]
-        .chars()
-        .take_while(|c| *c != '<' && *c != '"')
-        .collect();
+    let (path, _) = new_clock_link(&app, &csrf, eid).await;
     app.clock.set("2026-05-04T08:00:00Z".parse().unwrap());
     let phone = reqwest::Client::new();
     phone

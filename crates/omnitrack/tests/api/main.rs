@@ -22,6 +22,7 @@ mod lifecycle;
 mod mail_outbox;
 mod members;
 mod openapi;
+mod security;
 mod smtp_peer;
 mod summaries;
 mod tenancy;

@@ -7,6 +7,8 @@ mod corrections;
 mod idempotency;
 mod punch;
 
+pub use idempotency::{IdempotencyKey, StoredAnswer};
+
 use crate::backend::on_pool;
 use crate::row::RowGet;
 use crate::time::{from_ms, to_ms};

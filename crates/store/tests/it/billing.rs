@@ -130,6 +130,7 @@ async fn subscription_events_are_deduplicated_and_ordered(s: Store) {
         subject: "Receipt",
         text: "paid",
         html: None,
+        secret_until: None,
     };
     for _ in 0..3 {
         s.record_stripe_event("evt_inv", Some(t), std::slice::from_ref(&mail), now())
@@ -189,6 +190,7 @@ async fn outbox_claims_retries_and_marks_sent(s: Store) {
         subject,
         text: "t",
         html: Some("<p>t</p>"),
+        secret_until: None,
     };
     let first = s.enqueue_mail(None, &m("one"), now()).await.unwrap();
     let second = s.enqueue_mail(None, &m("two"), now()).await.unwrap();
@@ -246,6 +248,12 @@ async fn outbox_claims_retries_and_marks_sent(s: Store) {
         .is_empty());
     let all = s.outbox().await.unwrap();
     assert_eq!(all.iter().filter(|m| m.sent_at.is_some()).count(), 2);
-    assert_eq!(s.prune_sent_mail(later + lease).await.unwrap(), 2);
+    assert_eq!(
+        s.prune_sent_mail(later + lease, later + lease)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     assert_eq!(s.outbox().await.unwrap().len(), 1);
 }

@@ -85,6 +85,7 @@ async fn fill(s: &Store, p: &Principal, tag: u8) {
             subject: "hello",
             text: "text",
             html: None,
+            secret_until: None,
         },
         now(),
     )
@@ -266,6 +267,7 @@ async fn purge_reminder_is_sent_once(s: Store) {
         subject: "reminder",
         text: "t",
         html: Some("<p>t</p>"),
+        secret_until: None,
     };
     assert!(s
         .send_purge_reminder(&a.tenant, std::slice::from_ref(&mail), at)

@@ -8,6 +8,7 @@ mod clock;
 mod lifecycle;
 mod reports;
 mod schema;
+mod security;
 
 use store::{Store, StoreKind};
 

@@ -1,7 +1,8 @@
 //! The clock endpoints: a kiosk token or a supervisor's token, plus the employee's ID code
-//! (and PIN). Retries with the same `Idempotency-Key` get the first answer again.
+//! (and PIN). Retries with the same `Idempotency-Key` get the first answer again — from the
+//! same kiosk or user only, after the employee is identified, and only for the same body.
 
-use super::json::ApiJson;
+use super::json::{ApiJson, HashedJson};
 use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
 use crate::middleware::client_ip::ClientIp;
@@ -11,9 +12,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use domain::{Role, StandupCheck};
+use domain::{EmployeeId, Role, StandupCheck};
 use serde::{Deserialize, Serialize};
-use store::PrincipalKind;
+use store::{Employee, IdempotencyKey, PrincipalKind};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -105,46 +106,135 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     }
 }
 
-/// Runs `op` once per idempotency key: a retry returns the stored first answer.
+/// What [`once`] needs to know about a clock request.
+struct Retryable<'a> {
+    /// The client's `Idempotency-Key`, if it sent one.
+    key: Option<String>,
+    route: &'static str,
+    body_sha256: &'a [u8; 32],
+    employee: EmployeeId,
+}
+
+/// The employee fields of a punch.
+trait Punch {
+    fn id_code(&self) -> &str;
+    fn pin(&self) -> Option<&str>;
+}
+
+impl Punch for ClockInRequest {
+    fn id_code(&self) -> &str {
+        &self.id_code
+    }
+    fn pin(&self) -> Option<&str> {
+        self.pin.as_deref()
+    }
+}
+
+impl Punch for ClockOutRequest {
+    fn id_code(&self) -> &str {
+        &self.id_code
+    }
+    fn pin(&self) -> Option<&str> {
+        self.pin.as_deref()
+    }
+}
+
+/// What every punch checks first — the caller may clock, the company may write, the key is
+/// well-formed — and the employee, identified before any stored answer is looked at.
+async fn identified<'a, R: Punch>(
+    state: &AppState,
+    who: &ApiPrincipal,
+    ip: &str,
+    headers: &HeaderMap,
+    route: &'static str,
+    body: &'a HashedJson<R>,
+) -> Result<(Employee, Retryable<'a>), ApiError> {
+    let src = source(who)?;
+    state.clock_writable(who.tenant()).await?;
+    let key = idempotency_key(headers)?;
+    let req = &body.value;
+    let employee = state
+        .identify(who.tenant(), src, req.id_code(), req.pin(), ip)
+        .await?;
+    let retry = Retryable {
+        key,
+        route,
+        body_sha256: &body.sha256,
+        employee: employee.id,
+    };
+    Ok((employee, retry))
+}
+
+/// Who an idempotency record belongs to: the kiosk or the user that sent the request.
+fn scope(who: &ApiPrincipal) -> String {
+    match &who.0.kind {
+        PrincipalKind::Kiosk { kiosk_id } => format!("kiosk:{kiosk_id}"),
+        PrincipalKind::User { user_id, .. } => format!("user:{user_id}"),
+    }
+}
+
+/// Runs `op` once per idempotency key of the calling principal: a retry (same key, same
+/// body) returns the stored first answer; the same key with another body is a 422. Called
+/// after the employee is identified, so a stored answer is only ever given to a request
+/// that could have made it.
 async fn once<T: Serialize>(
     state: &AppState,
     who: &ApiPrincipal,
-    key: Option<String>,
-    route: &str,
+    req: Retryable<'_>,
     status: StatusCode,
     op: impl std::future::Future<Output = Result<T, ApiError>>,
 ) -> Result<Response, ApiError> {
-    let key = key.map(|k| format!("{route}:{k}"));
-    if let Some(k) = &key {
-        if let Some((code, body)) = state.store.idempotent_response(who.tenant(), k).await? {
-            let code = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
-            return Ok((
-                code,
-                [(axum::http::header::CONTENT_TYPE, "application/json")],
-                body,
-            )
-                .into_response());
+    let principal = scope(who);
+    let request_hash = req.body_sha256;
+    let key = req.key.map(|k| format!("{}:{k}", req.route));
+    let id = key.as_deref().map(|key| IdempotencyKey {
+        principal: &principal,
+        key,
+        request_hash,
+    });
+    if let Some(id) = id {
+        if let Some(stored) = state.store.idempotent_response(who.tenant(), id).await? {
+            if !stored.same_request {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idempotency_key_reused",
+                    "this Idempotency-Key was used for a different request; use a new key",
+                ));
+            }
+            let code = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+            return Ok(json_response(code, stored.body));
         }
     }
     let value = op.await?;
     let body = serde_json::to_string(&value).map_err(|_| ApiError::internal())?;
-    if let Some(k) = &key {
+    if let Some(id) = id {
         state
             .store
-            .store_idempotent_response(who.tenant(), k, status.as_u16(), &body, state.clock.now())
+            .store_idempotent_response(
+                who.tenant(),
+                id,
+                Some(req.employee),
+                status.as_u16(),
+                &body,
+                state.clock.now(),
+            )
             .await?;
     }
-    Ok((
+    Ok(json_response(status, body))
+}
+
+fn json_response(status: StatusCode, body: String) -> Response {
+    (
         status,
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         body,
     )
-        .into_response())
+        .into_response()
 }
 
 /// Clocks an employee in with their standup note.
 #[utoipa::path(post, path = "/api/v1/clock-in", tag = "clock", security(("bearer" = [])), request_body = ClockInRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer", min_length = 1, max_length = 200, pattern = "^[!-~](?:[ -~]{0,198}[!-~])?$")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key (from the same device or user, with the same body) return the first answer; the same key with another body is a 422", min_length = 1, max_length = 200, pattern = "^[!-~](?:[ -~]{0,198}[!-~])?$")),
     responses((status = 201, body = ClockInResponse), (status = 409, body = ErrorBody, description = "already clocked in"),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn clock_in(
@@ -152,16 +242,11 @@ pub async fn clock_in(
     who: ApiPrincipal,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    ApiJson(req): ApiJson<ClockInRequest>,
+    body: HashedJson<ClockInRequest>,
 ) -> Result<Response, ApiError> {
-    let src = source(&who)?;
-    state.clock_writable(who.tenant()).await?;
-    let key = idempotency_key(&headers)?;
-    let t = *who.tenant();
-    once(&state, &who, key, "clock-in", StatusCode::CREATED, async {
-        let employee = state
-            .identify(&t, src, &req.id_code, req.pin.as_deref(), &ip)
-            .await?;
+    let (employee, retry) = identified(&state, &who, &ip, &headers, "clock-in", &body).await?;
+    let (t, req) = (*who.tenant(), &body.value);
+    once(&state, &who, retry, StatusCode::CREATED, async {
         let r = state.clock_in(&t, &employee, &req.standup).await?;
         Ok::<_, ApiError>(ClockInResponse {
             shift_id: r.shift.id.0,
@@ -177,7 +262,7 @@ pub async fn clock_in(
 
 /// Clocks an employee out with their end-of-day report.
 #[utoipa::path(post, path = "/api/v1/clock-out", tag = "clock", security(("bearer" = [])), request_body = ClockOutRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer", min_length = 1, max_length = 200, pattern = "^[!-~](?:[ -~]{0,198}[!-~])?$")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key (from the same device or user, with the same body) return the first answer; the same key with another body is a 422", min_length = 1, max_length = 200, pattern = "^[!-~](?:[ -~]{0,198}[!-~])?$")),
     responses((status = 200, body = ClockOutResponse), (status = 409, body = ErrorBody, description = "no open shift"),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn clock_out(
@@ -185,16 +270,11 @@ pub async fn clock_out(
     who: ApiPrincipal,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    ApiJson(req): ApiJson<ClockOutRequest>,
+    body: HashedJson<ClockOutRequest>,
 ) -> Result<Response, ApiError> {
-    let src = source(&who)?;
-    state.clock_writable(who.tenant()).await?;
-    let key = idempotency_key(&headers)?;
-    let t = *who.tenant();
-    once(&state, &who, key, "clock-out", StatusCode::OK, async {
-        let employee = state
-            .identify(&t, src, &req.id_code, req.pin.as_deref(), &ip)
-            .await?;
+    let (employee, retry) = identified(&state, &who, &ip, &headers, "clock-out", &body).await?;
+    let (t, req) = (*who.tenant(), &body.value);
+    once(&state, &who, retry, StatusCode::OK, async {
         let r = state.clock_out(&t, &employee, &req.report).await?;
         Ok::<_, ApiError>(ClockOutResponse {
             shift_id: r.shift.id.0,

@@ -137,8 +137,9 @@ pub async fn update(
     Ok(Json(e.into()))
 }
 
-/// Erases an employee and everything held about them: shifts, notes, scores, tasks. Audit
-/// entries keep only the opaque id. Deactivate instead to keep their history.
+/// Erases an employee and everything held about them: shifts, notes, scores, tasks, lockouts,
+/// stored answers. Audit entries keep who did what and when, with the person's ids replaced
+/// by `erased`. Deactivate instead to keep their history.
 #[utoipa::path(delete, path = "/api/v1/employees/{id}", tag = "employees", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete(

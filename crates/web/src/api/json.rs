@@ -17,6 +17,33 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// [`ApiJson`] that also keeps the SHA-256 of the raw body: an idempotent endpoint tells
+/// a retry (same body) from a reused key (another body) by it.
+pub struct HashedJson<T> {
+    pub value: T,
+    pub sha256: [u8; 32],
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for HashedJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use sha2::{Digest, Sha256};
+        let (parts, body) = req.into_parts();
+        let headers = parts.headers.clone();
+        // Through `Bytes`' extractor, so the body limit applies as for any JSON body.
+        let bytes = axum::body::Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| ApiError::new(e.status(), "bad_request", e.body_text()))?;
+        let sha256 = Sha256::digest(&bytes).into();
+        // The same request again, so the rejections are exactly `ApiJson`'s.
+        let mut again = Request::new(axum::body::Body::from(bytes));
+        *again.headers_mut() = headers;
+        let ApiJson(value) = ApiJson::<T>::from_request(again, state).await?;
+        Ok(Self { value, sha256 })
+    }
+}
+
 /// `axum::extract::Path` where a malformed id is simply "not found".
 pub struct ApiPath<T>(pub T);
 

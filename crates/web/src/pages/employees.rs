@@ -73,6 +73,8 @@ struct EmployeePage {
     can_edit: bool,
     errors: FieldErrors,
     new_link: Option<String>,
+    /// When the current personal clock link stops working (local date), if there is one.
+    link_expires: Option<String>,
 }
 
 async fn list_page(
@@ -291,6 +293,12 @@ async fn detail_page(
             }
         })
         .collect();
+    let link_expires = state
+        .store
+        .clock_link_expiry(t, id)
+        .await?
+        .filter(|at| *at > now)
+        .map(|at| at.to_zoned(tz.clone()).date().to_string());
     Ok(EmployeePage {
         nav: s.nav(state, "employees").await?,
         id: e.id.to_string(),
@@ -304,6 +312,7 @@ async fn detail_page(
         can_edit: s.user(Role::Supervisor).is_ok(),
         errors,
         new_link,
+        link_expires,
     })
 }
 

@@ -419,7 +419,7 @@ async fn last_shift(
 async fn link_owner(state: &AppState, raw: &str) -> Result<(Tenant, Employee), PageError> {
     let (t, id) = state
         .store
-        .clock_link(&token::hash(raw))
+        .clock_link(&token::hash(raw), state.clock.now())
         .await?
         .ok_or(PageError::NotFound)?;
     Ok((t, state.store.employee(&t, id).await?))
@@ -441,7 +441,8 @@ pub async fn link_screen(
     .await
 }
 
-/// The personal link is itself the credential (it stays valid until revoked); the ticket
+/// The personal link is itself the credential (valid until it expires, is revoked or is
+/// replaced by a new one); the ticket
 /// is not needed there, and the Origin check guards against cross-site posts.
 pub async fn link_act(
     State(state): State<AppState>,

@@ -1,0 +1,324 @@
+//! Issue 14 over HTTP: forwarded addresses, idempotency scope, erasure and purge leaving
+//! nothing, one-time links in mail, expiring clock links.
+
+use crate::both;
+use crate::clock::{employee, kiosk};
+use crate::helpers::{error_of, link_in, TestApp, PASSWORD};
+use jiff::SignedDuration;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+both!(
+    a_forged_forwarded_for_does_not_escape_the_ip_limit,
+    idempotency_keys_belong_to_one_device_and_one_body,
+    erasure_leaves_nothing_about_the_person,
+    deleting_the_company_leaves_no_row_and_no_mail_file,
+    reset_links_leave_the_outbox_once_delivered_and_expired,
+    personal_clock_links_expire,
+);
+
+async fn a_forged_forwarded_for_does_not_escape_the_ip_limit(app: TestApp) {
+    // The app sits behind "our proxy" 127.0.0.1 (the test client's address).
+    let app = crate::helpers::spawn_app_with(app.kind, |c| {
+        c.proxies.nets =
+            web::middleware::client_ip::TrustedProxies::parse_list(&["127.0.0.1"]).unwrap();
+    })
+    .await
+    .unwrap();
+    let mut last = StatusCode::OK;
+    for i in 0..31 {
+        // The client puts a fresh address in front each time; our proxy appends the
+        // address it really saw.
+        last = app
+            .api
+            .post(app.url("/password-reset"))
+            .header("sec-fetch-site", "same-origin")
+            .header(
+                "x-forwarded-for",
+                format!("10.9.{}.{}, 198.51.100.7", i / 250, i % 250),
+            )
+            .form(&[("email", "nobody@x.test")])
+            .send()
+            .await
+            .unwrap()
+            .status();
+    }
+    assert_eq!(
+        last,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the 31st request from 198.51.100.7 is limited, whatever it claims to be"
+    );
+    // Another client behind the same proxy is not.
+    let other = app
+        .api
+        .post(app.url("/password-reset"))
+        .header("sec-fetch-site", "same-origin")
+        .header("x-forwarded-for", "198.51.100.8")
+        .form(&[("email", "nobody@x.test")])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(other.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn idempotency_keys_belong_to_one_device_and_one_body(app: TestApp) {
+    let c = app.signup("boss@acme.test").await;
+    employee(&app, &c.token, "Di", "DI-0001").await;
+    employee(&app, &c.token, "Ed", "ED-0001").await;
+    let front = kiosk(&app, &c.token).await;
+    let back = kiosk(&app, &c.token).await;
+    let punch = |token: String, code: &'static str, standup: &'static str| {
+        app.api
+            .post(app.url("/api/v1/clock-in"))
+            .bearer_auth(token)
+            .header("idempotency-key", "1")
+            .json(&json!({"id_code": code, "standup": standup}))
+            .send()
+    };
+    let di = punch(front.clone(), "DI-0001", "hello").await.unwrap();
+    assert_eq!(di.status(), StatusCode::CREATED);
+    let di: Value = di.json().await.unwrap();
+    // Another kiosk that picks the same key gets its own punch, not Di's answer.
+    let ed = punch(back.clone(), "ED-0001", "hi").await.unwrap();
+    assert_eq!(ed.status(), StatusCode::CREATED);
+    let ed: Value = ed.json().await.unwrap();
+    assert_ne!(ed["employee_id"], di["employee_id"]);
+    // A retry is answered from the record; the same key with another body is refused.
+    let again: Value = punch(front.clone(), "DI-0001", "hello")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again, di);
+    let (status, code, _) = error_of(
+        punch(front.clone(), "DI-0001", "changed my mind")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
+    );
+    // Nobody is identified by a key: a wrong code with a used key is a wrong code.
+    let (status, code, _) = error_of(punch(front, "NOPE-1", "hello").await.unwrap()).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "wrong_code")
+    );
+    let list: Value = app.get_json("/api/v1/shifts", &c.token).await;
+    assert_eq!(list["shifts"].as_array().unwrap().len(), 2);
+}
+
+async fn erasure_leaves_nothing_about_the_person(app: TestApp) {
+    let c = app.signup("boss@acme.test").await;
+    let e = employee(&app, &c.token, "Zelda Quuxington", "ZQ-4711").await;
+    let eid = e["id"].as_str().unwrap().to_string();
+    let k = kiosk(&app, &c.token).await;
+    let clock_in = app
+        .api
+        .post(app.url("/api/v1/clock-in"))
+        .bearer_auth(&k)
+        .header("idempotency-key", "in-1")
+        .json(&json!({"id_code": "ZQ-4711", "standup": "Inventory"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(clock_in.status(), StatusCode::CREATED);
+    let shift: Value = clock_in.json().await.unwrap();
+    let sid = shift["shift_id"].as_str().unwrap().to_string();
+    // A correction (audited with the shift id) and a lockout row on the code.
+    let res = app
+        .api
+        .patch(app.url(&format!("/api/v1/shifts/{sid}")))
+        .bearer_auth(&c.token)
+        .json(&json!({"standup": "Inventory count", "reason": "typo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let t = tenant(&app, &c.company_id).await;
+    app.state
+        .store
+        .record_failure(&t, &store::code_lock_key(&t, "ZQ-4711"), app.clock.now())
+        .await
+        .unwrap();
+    let ids = [
+        uuid::Uuid::parse_str(&eid).unwrap(),
+        uuid::Uuid::parse_str(&sid).unwrap(),
+    ];
+    let needles = ["Zelda Quuxington", "ZQ-4711"];
+    assert!(
+        !store::testing::find_anywhere(&app.state.store, &needles, &ids)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let res = app
+        .api
+        .delete(app.url(&format!("/api/v1/employees/{eid}")))
+        .bearer_auth(&c.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let left = store::testing::find_anywhere(&app.state.store, &needles, &ids)
+        .await
+        .unwrap();
+    assert!(left.is_empty(), "left after erasure: {left:?}");
+    assert!(files_containing(&app.data_dir, &needles, &[&eid, &sid]).is_empty());
+}
+
+async fn tenant(app: &TestApp, company_id: &str) -> store::Tenant {
+    app.state
+        .store
+        .tenant_for_stripe(Some(company_id), None, None)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Files under `dir` whose text contains any of the needles.
+fn files_containing(dir: &std::path::Path, texts: &[&str], ids: &[&str]) -> Vec<String> {
+    let mut hits = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p
+                .extension()
+                .is_some_and(|x| x == "db" || x == "db-wal" || x == "db-shm")
+            {
+                // The database is searched table by table instead.
+            } else if let Ok(text) = std::fs::read(&p) {
+                let text = String::from_utf8_lossy(&text);
+                if texts.iter().chain(ids).any(|n| text.contains(n)) {
+                    hits.push(p.display().to_string());
+                }
+            }
+        }
+    }
+    hits
+}
+
+async fn deleting_the_company_leaves_no_row_and_no_mail_file(app: TestApp) {
+    let res = app
+        .post_json(
+            "/api/v1/signup",
+            None,
+            &json!({"company_name": "Quuxcorp Unlimited", "email": "zed.owner@purge.test",
+                    "password": PASSWORD, "timezone": "Europe/Berlin"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let v: Value = res.json().await.unwrap();
+    let token = v["token"].as_str().unwrap().to_string();
+    let user_id = v["user_id"].as_str().unwrap().to_string();
+    let company_id = v["company_id"].as_str().unwrap().to_string();
+    let e = employee(&app, &token, "Zelda Quuxington", "ZQ-4711").await;
+    let eid = e["id"].as_str().unwrap().to_string();
+    // Mail that names the company: an invitation and a cancellation notice.
+    let res = app
+        .post_json(
+            "/api/v1/invites",
+            Some(&token),
+            &json!({"email": "invitee@purge.test", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    app.post_json("/api/v1/account/cancel", Some(&token), &json!({}))
+        .await;
+    let texts = [
+        "Quuxcorp Unlimited",
+        "zed.owner@purge.test",
+        "invitee@purge.test",
+        "Zelda Quuxington",
+    ];
+    let ids = [&eid[..], &user_id, &company_id];
+    assert!(
+        !files_containing(&app.data_dir, &texts, &ids).is_empty(),
+        "mail files exist"
+    );
+
+    let res = app
+        .api
+        .delete(app.url("/api/v1/account"))
+        .bearer_auth(&token)
+        .json(&json!({"password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let uuids: Vec<uuid::Uuid> = [&eid, &user_id]
+        .iter()
+        .map(|s| uuid::Uuid::parse_str(s).unwrap())
+        .collect();
+    let left = store::testing::find_anywhere(&app.state.store, &texts, &uuids)
+        .await
+        .unwrap();
+    assert!(left.is_empty(), "rows left after the purge: {left:?}");
+    let files = files_containing(&app.data_dir, &texts, &ids);
+    assert!(files.is_empty(), "files left after the purge: {files:?}");
+}
+
+async fn reset_links_leave_the_outbox_once_delivered_and_expired(app: TestApp) {
+    app.signup("boss@acme.test").await;
+    let res = app
+        .form("/password-reset", &[("email", "boss@acme.test")])
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let mail = app
+        .outbox()
+        .into_iter()
+        .find(|m| m.contains("/password-reset/"))
+        .unwrap();
+    let link = link_in(&mail, "/password-reset/").unwrap();
+    let token = link.rsplit('/').next().unwrap().to_string();
+    // Delivered (a file): the database keeps the envelope only.
+    let rows = app.state.store.outbox().await.unwrap();
+    let row = rows.iter().find(|m| m.subject.contains("Reset")).unwrap();
+    assert!(row.sent_at.is_some());
+    assert!(!row.text.contains(&token) && row.html.is_none(), "{row:?}");
+    // Past the link's hour the row and the file go.
+    app.clock.advance(SignedDuration::from_mins(61));
+    app.state.prune_mail().await.unwrap();
+    assert!(app.outbox().iter().all(|m| !m.contains(&token)));
+    assert!(app
+        .state
+        .store
+        .outbox()
+        .await
+        .unwrap()
+        .iter()
+        .all(|m| !m.subject.contains("Reset")));
+}
+
+async fn personal_clock_links_expire(app: TestApp) {
+    let c = app.signup("boss@acme.test").await;
+    let e = employee(&app, &c.token, "Bea", "BEA-001").await;
+    let eid = e["id"].as_str().unwrap();
+    app.browser_login("boss@acme.test", PASSWORD).await;
+    let csrf = app.csrf().await;
+    let (path, html) = crate::kiosk_pages::new_clock_link(&app, &csrf, eid).await;
+    assert!(
+        html.contains("it works until"),
+        "the page says when it ends"
+    );
+    let phone = reqwest::Client::new();
+    assert_eq!(
+        phone.get(app.url(&path)).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    app.clock.advance(SignedDuration::from_hours(24 * 91));
+    assert_eq!(
+        phone.get(app.url(&path)).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,0 +1,348 @@
+//! Issue 14's storage parts: erasure and purge leave nothing about a person, clock links
+//! expire, one-time links do not outlive their mail, idempotency records are per principal
+//! and per body, and a rate-limit check that does not count.
+
+use crate::{both, now};
+use domain::{Email, EmployeeName, IdCode};
+use jiff::civil::date;
+use jiff::SignedDuration;
+use store::{AuditEvent, IdempotencyKey, NewCompany, NewMail, Principal, PurgeWhen, Store};
+
+const DAY: SignedDuration = SignedDuration::from_hours(24);
+
+async fn company(s: &Store, email: &str, name: &str) -> Principal {
+    s.create_company(
+        NewCompany {
+            name,
+            timezone: "UTC",
+            owner_email: &Email::parse(email).unwrap(),
+            owner_password_hash: "h",
+        },
+        now(),
+    )
+    .await
+    .unwrap()
+}
+
+async fn person(s: &Store, p: &Principal, name: &str, code: &str) -> store::Employee {
+    s.create_employee(
+        &p.tenant,
+        &EmployeeName::parse(name).unwrap(),
+        &IdCode::parse(code).unwrap(),
+        None,
+        now(),
+    )
+    .await
+    .unwrap()
+}
+
+both!(
+    erasure_leaves_nothing_about_the_person_in_any_table,
+    purge_leaves_nothing_about_the_company_in_any_table,
+    clock_links_expire_and_a_new_one_replaces_the_old,
+    mail_with_a_one_time_link_is_blanked_once_sent_and_dropped_once_expired,
+    idempotency_records_belong_to_one_principal_and_one_body,
+    peeking_at_a_rate_limit_does_not_count,
+);
+
+async fn erasure_leaves_nothing_about_the_person_in_any_table(s: Store) {
+    let a = company(&s, "owner@a.test", "Acme").await;
+    let t = &a.tenant;
+    let e = person(&s, &a, "Zelda Quuxington", "ZQ-4711").await;
+    let other = person(&s, &a, "Otto Other", "OO-1000").await;
+    let kiosk = s.create_kiosk(t, "Door", now()).await.unwrap();
+    let shift = s
+        .clock_in(t, e.id, "standup", date(2026, 5, 1), now())
+        .await
+        .unwrap();
+    s.clock_out(t, e.id, "report", now() + SignedDuration::from_hours(8))
+        .await
+        .unwrap();
+    s.clock_in(t, other.id, "kept", date(2026, 5, 1), now())
+        .await
+        .unwrap();
+    // Wrong PINs against their code, a stored punch answer, their clock link, audit
+    // entries naming them and their shift.
+    s.record_failure(t, &store::code_lock_key(t, "ZQ-4711"), now())
+        .await
+        .unwrap();
+    let body = format!(
+        "{{\"shift_id\":\"{}\",\"employee_id\":\"{}\"}}",
+        shift.id, e.id
+    );
+    s.store_idempotent_response(
+        t,
+        IdempotencyKey {
+            principal: &format!("kiosk:{}", kiosk_id(&kiosk)),
+            key: "clock-in:k1",
+            request_hash: &[7; 32],
+        },
+        Some(e.id),
+        201,
+        &body,
+        now(),
+    )
+    .await
+    .unwrap();
+    s.create_clock_link(t, e.id, &[9; 32], now(), now() + DAY)
+        .await
+        .unwrap();
+    for detail in [
+        e.id.to_string(),
+        shift.id.to_string(),
+        format!("{} -> viewer", e.id),
+    ] {
+        s.audit(
+            Some(t),
+            AuditEvent {
+                action: "employee_updated",
+                detail: &detail,
+                actor: a.user_id(),
+                ip: Some("192.0.2.1"),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    }
+    let needles = ["Zelda Quuxington", "ZQ-4711"];
+    let ids = [e.id.0, shift.id.0];
+    assert!(
+        !store::testing::find_anywhere(&s, &needles, &ids)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the search finds the person before the erasure"
+    );
+
+    s.delete_employee(t, e.id).await.unwrap();
+
+    let left = store::testing::find_anywhere(&s, &needles, &ids)
+        .await
+        .unwrap();
+    assert!(left.is_empty(), "left after erasure: {left:?}");
+    // The colleague and the audit entries themselves stay.
+    assert!(
+        !store::testing::find_anywhere(&s, &["Otto Other"], &[other.id.0])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(s
+        .audit_log(t, 10)
+        .await
+        .unwrap()
+        .iter()
+        .any(|a| a.detail == "erased -> viewer"));
+}
+
+fn kiosk_id(p: &Principal) -> String {
+    match p.kind {
+        store::PrincipalKind::Kiosk { kiosk_id } => kiosk_id.to_string(),
+        _ => unreachable!(),
+    }
+}
+
+async fn purge_leaves_nothing_about_the_company_in_any_table(s: Store) {
+    let a = company(&s, "zed.owner@purge.test", "Quuxcorp Unlimited").await;
+    let keep = company(&s, "b@b.test", "Bystander").await;
+    let t = &a.tenant;
+    let e = person(&s, &a, "Zelda Quuxington", "ZQ-4711").await;
+    s.clock_in(t, e.id, "standup", date(2026, 5, 1), now())
+        .await
+        .unwrap();
+    s.record_failure(t, &store::code_lock_key(t, "ZQ-4711"), now())
+        .await
+        .unwrap();
+    s.rate_hit("login:acct:zed.owner@purge.test", DAY, now())
+        .await
+        .unwrap();
+    s.enqueue_mail(
+        Some(t),
+        &NewMail {
+            to: "zed.owner@purge.test",
+            subject: "Quuxcorp Unlimited",
+            text: "hello Zelda Quuxington",
+            html: None,
+            secret_until: None,
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    assert!(s
+        .purge_company(t, PurgeWhen::OwnerRequest, now())
+        .await
+        .unwrap());
+    let left = store::testing::find_anywhere(
+        &s,
+        &[
+            "Quuxcorp Unlimited",
+            "zed.owner@purge.test",
+            "Zelda Quuxington",
+            "ZQ-4711",
+        ],
+        &[e.id.0, a.user_id().unwrap().0],
+    )
+    .await
+    .unwrap();
+    assert!(left.is_empty(), "left after purge: {left:?}");
+    assert_eq!(s.company(&keep.tenant).await.unwrap().name, "Bystander");
+}
+
+async fn clock_links_expire_and_a_new_one_replaces_the_old(s: Store) {
+    let a = company(&s, "a@a.test", "Acme").await;
+    let e = person(&s, &a, "Ada", "E-001").await;
+    s.create_clock_link(&a.tenant, e.id, &[1; 32], now(), now() + DAY)
+        .await
+        .unwrap();
+    assert!(s.clock_link(&[1; 32], now()).await.unwrap().is_some());
+    assert!(
+        s.clock_link(&[1; 32], now() + DAY).await.unwrap().is_none(),
+        "expired"
+    );
+    assert_eq!(
+        s.clock_link_expiry(&a.tenant, e.id).await.unwrap(),
+        Some(now() + DAY)
+    );
+    // Rotation: the new link works, the old one no longer.
+    s.create_clock_link(&a.tenant, e.id, &[2; 32], now(), now() + DAY * 90)
+        .await
+        .unwrap();
+    assert!(s.clock_link(&[1; 32], now()).await.unwrap().is_none());
+    assert!(s
+        .clock_link(&[2; 32], now() + DAY * 89)
+        .await
+        .unwrap()
+        .is_some());
+}
+
+async fn mail_with_a_one_time_link_is_blanked_once_sent_and_dropped_once_expired(s: Store) {
+    let mail = |subject: &'static str, secret| NewMail {
+        to: "x@y.test",
+        subject,
+        text: "Choose a password: https://ot.test/invite/otl_secret",
+        html: Some("<a href=\"https://ot.test/invite/otl_secret\">link</a>"),
+        secret_until: secret,
+    };
+    let plain = s
+        .enqueue_mail(None, &mail("receipt", None), now())
+        .await
+        .unwrap();
+    let secret = s
+        .enqueue_mail(None, &mail("invite", Some(now() + DAY * 3)), now())
+        .await
+        .unwrap();
+    let unsent = s
+        .enqueue_mail(
+            None,
+            &mail("reset", Some(now() + SignedDuration::from_hours(1))),
+            now(),
+        )
+        .await
+        .unwrap();
+    for id in [plain, secret] {
+        let claimed = s
+            .claim_mail(now(), SignedDuration::from_secs(60), 10, Some(id))
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 1);
+        s.mail_sent(id, now()).await.unwrap();
+    }
+    let all = s.outbox().await.unwrap();
+    let row = |id| all.iter().find(|m| m.id == id).unwrap();
+    assert!(
+        row(plain).text.contains("otl_secret"),
+        "ordinary mail keeps its text"
+    );
+    assert_eq!(row(secret).text, "");
+    assert_eq!(row(secret).html, None);
+    assert_eq!(row(secret).subject, "invite", "the envelope stays");
+    assert!(row(unsent).text.contains("otl_secret"), "not delivered yet");
+
+    // Two hours on: the reset link is dead, delivered or not; the rest stays for a week.
+    let later = now() + SignedDuration::from_hours(2);
+    let gone = s.prune_sent_mail(later - DAY * 7, later).await.unwrap();
+    assert_eq!(gone, vec![unsent]);
+    let gone = s
+        .prune_sent_mail(now() + DAY * 4 - DAY * 7, now() + DAY * 4)
+        .await
+        .unwrap();
+    assert_eq!(gone, vec![secret]);
+    assert_eq!(
+        s.mail_known(&[plain, secret, unsent]).await.unwrap(),
+        vec![plain]
+    );
+}
+
+async fn idempotency_records_belong_to_one_principal_and_one_body(s: Store) {
+    let a = company(&s, "a@a.test", "Acme").await;
+    let t = &a.tenant;
+    let e = person(&s, &a, "Ada", "E-001").await;
+    let key = |principal, hash| IdempotencyKey {
+        principal,
+        key: "clock-in:same",
+        request_hash: hash,
+    };
+    s.store_idempotent_response(
+        t,
+        key("kiosk:1", &[1; 32]),
+        Some(e.id),
+        201,
+        "{\"a\":1}",
+        now(),
+    )
+    .await
+    .unwrap();
+    // Another device with the same key: its own record, not the first one's answer.
+    assert_eq!(
+        s.idempotent_response(t, key("kiosk:2", &[1; 32]))
+            .await
+            .unwrap(),
+        None
+    );
+    s.store_idempotent_response(
+        t,
+        key("kiosk:2", &[2; 32]),
+        Some(e.id),
+        201,
+        "{\"b\":2}",
+        now(),
+    )
+    .await
+    .unwrap();
+    let first = s
+        .idempotent_response(t, key("kiosk:1", &[1; 32]))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(first.same_request);
+    assert_eq!((first.status, first.body.as_str()), (201, "{\"a\":1}"));
+    let reused = s
+        .idempotent_response(t, key("kiosk:1", &[3; 32]))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!reused.same_request, "another body under the same key");
+    // Erasing the employee removes the answers about them.
+    s.delete_employee(t, e.id).await.unwrap();
+    assert_eq!(
+        s.idempotent_response(t, key("kiosk:1", &[1; 32]))
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+async fn peeking_at_a_rate_limit_does_not_count(s: Store) {
+    let w = SignedDuration::from_secs(900);
+    assert_eq!(s.rate_peek("k", w, now()).await.unwrap().count, 0);
+    s.rate_hit("k", w, now()).await.unwrap();
+    s.rate_hit("k", w, now()).await.unwrap();
+    for _ in 0..5 {
+        assert_eq!(s.rate_peek("k", w, now()).await.unwrap().count, 2);
+    }
+    assert_eq!(s.rate_hit("k", w, now()).await.unwrap().count, 3);
+    // A new window starts at zero.
+    assert_eq!(s.rate_peek("k", w, now() + w).await.unwrap().count, 0);
+}
