@@ -56,7 +56,9 @@ pub use reports::{
     DEFAULT_WEEKLY_TARGET_MINUTES,
 };
 pub use sessions::{Session, SessionPolicy};
-pub use shifts::{IdempotencyKey, Shift, ShiftChange, ShiftCorrection, ShiftFilter, StoredAnswer};
+pub use shifts::{
+    IdempotencyKey, Shift, ShiftChange, ShiftCorrection, ShiftCursor, ShiftFilter, StoredAnswer,
+};
 pub use tasks::{Task, TaskChanges, TaskState};
 pub use team_figures::{DayTotals, EmployeeTotals, TeamFigures, TopDay};
 pub use tenant::{Principal, PrincipalKind, Tenant};

@@ -15,6 +15,7 @@ both!(
     deleting_the_company_leaves_no_row_and_no_mail_file,
     reset_links_leave_the_outbox_once_delivered_and_expired,
     personal_clock_links_expire,
+    shift_listing_comes_in_pages_of_at_most_a_thousand,
 );
 
 async fn a_forged_forwarded_for_does_not_escape_the_ip_limit(app: TestApp) {
@@ -321,4 +322,67 @@ async fn personal_clock_links_expire(app: TestApp) {
         phone.get(app.url(&path)).send().await.unwrap().status(),
         StatusCode::NOT_FOUND
     );
+}
+
+async fn shift_listing_comes_in_pages_of_at_most_a_thousand(app: TestApp) {
+    let c = app.signup("boss@acme.test").await;
+    employee(&app, &c.token, "Di", "DI-0001").await;
+    for _ in 0..5 {
+        let res = app
+            .post_json(
+                "/api/v1/clock-in",
+                Some(&c.token),
+                &json!({"id_code": "DI-0001", "standup": "hello"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        app.clock.advance(SignedDuration::from_mins(5));
+        let res = app
+            .post_json(
+                "/api/v1/clock-out",
+                Some(&c.token),
+                &json!({"id_code": "DI-0001", "report": "done"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        app.clock.advance(SignedDuration::from_mins(5));
+    }
+    let all: Value = app.get_json("/api/v1/shifts", &c.token).await;
+    assert_eq!(all["shifts"].as_array().unwrap().len(), 5);
+    assert_eq!(all["next_cursor"], Value::Null);
+    let mut seen = Vec::new();
+    let mut url = "/api/v1/shifts?limit=2".to_string();
+    let mut pages = 0;
+    loop {
+        let page: Value = app.get_json(&url, &c.token).await;
+        pages += 1;
+        let shifts = page["shifts"].as_array().unwrap();
+        assert!(shifts.len() <= 2);
+        seen.extend(shifts.iter().map(|s| s["id"].clone()));
+        match page["next_cursor"].as_str() {
+            Some(cur) => url = format!("/api/v1/shifts?limit=2&cursor={cur}"),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    let ids: Vec<Value> = all["shifts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].clone())
+        .collect();
+    assert_eq!(seen, ids, "every shift once, in order");
+    for bad in [
+        "limit=0",
+        "limit=1001",
+        "cursor=nonsense",
+        "cursor=5:not-a-uuid",
+    ] {
+        let (status, _, message) = error_of(
+            app.get_api(&format!("/api/v1/shifts?{bad}"), &c.token)
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {message}");
+    }
 }

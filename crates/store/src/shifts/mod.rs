@@ -70,6 +70,22 @@ pub struct ShiftFilter {
     pub employee: Option<EmployeeId>,
 }
 
+/// Where a page of shifts ends: the last shift's clock-in (ms) and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShiftCursor {
+    pub clock_in_ms: i64,
+    pub id: ShiftId,
+}
+
+impl ShiftCursor {
+    pub fn after(s: &Shift) -> Self {
+        Self {
+            clock_in_ms: to_ms(s.clock_in_at),
+            id: s.id,
+        }
+    }
+}
+
 pub(crate) const SELECT: &str = "SELECT s.id, s.employee_id, s.workday, s.clock_in_at, s.clock_out_at, s.standup, s.report,
     s.auto_closed, s.end_confirmed, s.corrected, s.locked,
     CAST(COALESCE((SELECT SUM(COALESCE(b.end_at, $1) - b.start_at) FROM breaks b WHERE b.shift_id = s.id), 0) AS BIGINT) AS break_ms,
@@ -122,12 +138,48 @@ impl Store {
 
     /// Shifts that started in `[from, to)`, oldest first.
     pub async fn shifts(&self, t: &Tenant, f: ShiftFilter, now: Timestamp) -> Result<Vec<Shift>> {
+        self.shifts_page(t, f, None, u32::MAX, now).await
+    }
+
+    /// At most `limit` shifts matching `f` that come after `after`, in keyset order
+    /// (clock-in, id): one page of a listing that may be of any length.
+    pub async fn shifts_page(
+        &self,
+        t: &Tenant,
+        f: ShiftFilter,
+        after: Option<ShiftCursor>,
+        limit: u32,
+        now: Timestamp,
+    ) -> Result<Vec<Shift>> {
+        let after = after.unwrap_or(ShiftCursor {
+            clock_in_ms: i64::MIN,
+            id: ShiftId(uuid::Uuid::nil()),
+        });
         on_pool!(self, p => {
             sqlx::query(&format!("{SELECT} WHERE s.company_id = $2 AND s.clock_in_at >= $3 AND s.clock_in_at < $4
-                                  AND ($5 IS NULL OR s.employee_id = $5) ORDER BY s.clock_in_at, s.id"))
+                                  AND ($5 IS NULL OR s.employee_id = $5)
+                                  AND (s.clock_in_at > $6 OR (s.clock_in_at = $6 AND s.id > $7))
+                                  ORDER BY s.clock_in_at, s.id LIMIT $8"))
                 .bind(to_ms(now)).bind(t.company_id().0)
                 .bind(f.from.map(to_ms).unwrap_or(i64::MIN)).bind(f.to.map(to_ms).unwrap_or(i64::MAX))
                 .bind(f.employee.map(|e| e.0))
+                .bind(after.clock_in_ms).bind(after.id.0).bind(i64::from(limit))
+                .fetch_all(p).await?.iter().map(shift).collect()
+        })
+    }
+
+    /// An employee's newest `limit` shifts, newest first.
+    pub async fn recent_shifts(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        limit: u32,
+        now: Timestamp,
+    ) -> Result<Vec<Shift>> {
+        on_pool!(self, p => {
+            sqlx::query(&format!("{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3
+                                  ORDER BY s.clock_in_at DESC, s.id DESC LIMIT $4"))
+                .bind(to_ms(now)).bind(t.company_id().0).bind(employee.0).bind(i64::from(limit))
                 .fetch_all(p).await?.iter().map(shift).collect()
         })
     }

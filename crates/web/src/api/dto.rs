@@ -149,12 +149,11 @@ pub struct ShiftDto {
 }
 
 impl ShiftDto {
-    pub fn new(s: Shift, analyses: &[Analysis], now: jiff::Timestamp) -> Self {
-        let mine = |kind: &str| analyses.iter().find(|a| a.shift == s.id && a.kind == kind);
-        let standup = mine("standup");
+    pub fn new(s: Shift, analyses: &app::reports::AnalysisIndex<'_>, now: jiff::Timestamp) -> Self {
+        let standup = analyses.standup(s.id);
         let standup_check = standup.and_then(|a| serde_json::from_str(&a.result).ok());
         let standup_check_provisional = standup.is_some_and(|a| a.provisional);
-        let score = mine("report").and_then(ScoreDto::from_analysis);
+        let score = analyses.report(s.id).and_then(ScoreDto::from_analysis);
         Self {
             id: s.id.0,
             employee_id: s.employee_id.0,

@@ -4,13 +4,14 @@ use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
 use crate::middleware::client_ip::ClientIp;
 use crate::AppState;
+use app::reports::AnalysisIndex;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use domain::{EmployeeId, Reason, ReportText, Role, ShiftId, StandupText, ValidationError};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use store::{ShiftCorrection, ShiftFilter};
+use store::{ShiftCorrection, ShiftCursor, ShiftFilter};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -24,11 +25,37 @@ pub struct ShiftQuery {
     #[param(schema_with = super::input_schemas::day_or_instant)]
     pub to: Option<String>,
     pub employee_id: Option<Uuid>,
+    /// At most this many shifts (1–1,000; default 200).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u32>,
+    /// Where to continue: the `next_cursor` of the previous page.
+    #[param(
+        pattern = r"^-?[0-9]{1,18}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    )]
+    pub cursor: Option<String>,
 }
+
+/// Shifts per page when the request does not say.
+pub const DEFAULT_PAGE: u32 = 200;
+/// The most shifts one request may ask for.
+pub const MAX_PAGE: u32 = 1000;
 
 #[derive(Serialize, ToSchema)]
 pub struct ShiftList {
+    /// Oldest first (by clock-in).
     pub shifts: Vec<ShiftDto>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+fn page_cursor(s: Option<&str>) -> Result<Option<ShiftCursor>, ValidationError> {
+    let Some(s) = s else { return Ok(None) };
+    let bad = || ValidationError::new("cursor", "is not a next_cursor of this listing");
+    let (ms, id) = s.split_once(':').ok_or_else(bad)?;
+    Ok(Some(ShiftCursor {
+        clock_in_ms: ms.parse().map_err(|_| bad())?,
+        id: ShiftId(Uuid::parse_str(id).map_err(|_| bad())?),
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -93,7 +120,8 @@ async fn company_tz(state: &AppState, who: &ApiPrincipal) -> Result<jiff::tz::Ti
     Ok(domain::TimeZoneName::parse(&c.timezone)?.tz())
 }
 
-/// Shifts in a time range, with their standup check and score when analysed.
+/// Shifts in a time range, with their standup check and score when analysed, a page at a
+/// time (oldest first; follow `next_cursor` until it is null).
 #[utoipa::path(get, path = "/api/v1/shifts", tag = "shifts", security(("bearer" = [])), params(ShiftQuery),
     responses((status = 200, body = ShiftList), (status = 422, body = ErrorBody)))]
 pub async fn list(
@@ -116,15 +144,33 @@ pub async fn list(
             .transpose()?,
         employee: q.employee_id.map(EmployeeId),
     };
+    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ValidationError::new("limit", "must be 1 to 1000").into());
+    }
+    let after = page_cursor(q.cursor.as_deref())?;
     let now = state.clock.now();
-    let shifts = state.store.shifts(who.tenant(), filter, now).await?;
+    // One more than asked tells whether there is a next page.
+    let mut shifts = state
+        .store
+        .shifts_page(who.tenant(), filter, after, limit + 1, now)
+        .await?;
+    let more = shifts.len() > limit as usize;
+    shifts.truncate(limit as usize);
+    let next_cursor = shifts
+        .last()
+        .filter(|_| more)
+        .map(ShiftCursor::after)
+        .map(|c| format!("{}:{}", c.clock_in_ms, c.id.0));
     let ids: Vec<ShiftId> = shifts.iter().map(|s| s.id).collect();
     let analyses = state.store.analyses_for(who.tenant(), &ids).await?;
+    let index = AnalysisIndex::new(&analyses);
     Ok(Json(ShiftList {
         shifts: shifts
             .into_iter()
-            .map(|s| ShiftDto::new(s, &analyses, now))
+            .map(|s| ShiftDto::new(s, &index, now))
             .collect(),
+        next_cursor,
     }))
 }
 
@@ -256,7 +302,7 @@ pub async fn override_score(
 /// A shift with its analyses and corrections, as the API shows it.
 async fn shift_dto(state: &AppState, t: &store::Tenant, id: ShiftId) -> Result<ShiftDto, ApiError> {
     let d = state.shift_detail(t, id).await?;
-    let mut dto = ShiftDto::new(d.shift, &d.analyses, d.now);
+    let mut dto = ShiftDto::new(d.shift, &AnalysisIndex::new(&d.analyses), d.now);
     dto.changes = d.changes.into_iter().map(ChangeDto::from).collect();
     Ok(dto)
 }

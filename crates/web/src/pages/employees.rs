@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{EmployeeId, Role, TaskDetails, TaskId, TaskTitle};
 use serde::Deserialize;
-use store::{ShiftFilter, TaskState};
+use store::TaskState;
 use uuid::Uuid;
 
 pub struct EmployeeRow {
@@ -253,19 +253,7 @@ async fn detail_page(
         })
         .collect();
     let now = state.clock.now();
-    let mut shifts = state
-        .store
-        .shifts(
-            t,
-            ShiftFilter {
-                employee: Some(id),
-                ..Default::default()
-            },
-            now,
-        )
-        .await?;
-    shifts.reverse();
-    shifts.truncate(30);
+    let shifts = state.store.recent_shifts(t, id, 30, now).await?;
     let shifts = shifts
         .into_iter()
         .map(|sh| {

@@ -402,16 +402,9 @@ async fn last_shift(
 ) -> Result<domain::ShiftId, PageError> {
     let shifts = state
         .store
-        .shifts(
-            t,
-            store::ShiftFilter {
-                employee: Some(e.id),
-                ..Default::default()
-            },
-            state.clock.now(),
-        )
+        .recent_shifts(t, e.id, 1, state.clock.now())
         .await?;
-    shifts.last().map(|s| s.id).ok_or(PageError::NotFound)
+    shifts.first().map(|s| s.id).ok_or(PageError::NotFound)
 }
 
 // ---- personal clock link -------------------------------------------------------------------
