@@ -167,8 +167,9 @@ impl Store {
     /// Erases an employee: their row and, through the foreign keys, their shifts, breaks,
     /// corrections, analyses, jobs, tasks, clock link, tickets, approvals and stored
     /// idempotent answers. What no foreign key reaches goes in the same transaction: the
-    /// wrong-code lockout keyed by their ID code, and their ids in the audit log's details
-    /// (the entries stay — who did what, when — but no longer point at the person).
+    /// wrong-code lockout keyed by their ID code, and their ids in the details of the audit
+    /// log and the board's alerts (the entries stay — who did what, when — but no longer
+    /// point at the person).
     pub async fn delete_employee(&self, t: &Tenant, id: EmployeeId) -> Result<()> {
         let company = t.company_id().0;
         on_pool!(self, p => {
@@ -182,13 +183,15 @@ impl Store {
                 .bind(crate::kiosks::code_lock_key(t, &code)).execute(&mut *tx).await?;
             let mut ids: std::collections::HashSet<String> = shifts.iter().map(|s| s.to_string()).collect();
             ids.insert(id.0.to_string());
-            let audit: Vec<(uuid::Uuid, String)> = sqlx::query_as("SELECT id, detail FROM audit_log WHERE company_id = $1 AND detail <> ''")
-                .bind(company).fetch_all(&mut *tx).await?;
-            for (entry, detail) in audit {
-                let scrubbed = scrub_ids(&detail, &ids);
-                if scrubbed != detail {
-                    sqlx::query("UPDATE audit_log SET detail = $1 WHERE id = $2")
-                        .bind(scrubbed).bind(entry).execute(&mut *tx).await?;
+            for table in ["audit_log", "kiosk_alerts"] {
+                let rows: Vec<(uuid::Uuid, String)> = sqlx::query_as(&format!("SELECT id, detail FROM {table} WHERE company_id = $1 AND detail <> ''"))
+                    .bind(company).fetch_all(&mut *tx).await?;
+                for (entry, detail) in rows {
+                    let scrubbed = scrub_ids(&detail, &ids);
+                    if scrubbed != detail {
+                        sqlx::query(&format!("UPDATE {table} SET detail = $1 WHERE id = $2"))
+                            .bind(scrubbed).bind(entry).execute(&mut *tx).await?;
+                    }
                 }
             }
             sqlx::query("DELETE FROM employees WHERE id = $1 AND company_id = $2")

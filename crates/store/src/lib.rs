@@ -57,7 +57,8 @@ pub use reports::{
 };
 pub use sessions::{Session, SessionPolicy};
 pub use shifts::{
-    IdempotencyKey, Shift, ShiftChange, ShiftCorrection, ShiftCursor, ShiftFilter, StoredAnswer,
+    ConfirmedEnd, IdempotencyKey, Shift, ShiftChange, ShiftCorrection, ShiftCursor, ShiftFilter,
+    StoredAnswer, SELF_CORRECTION_MARGIN,
 };
 pub use tasks::{Task, TaskChanges, TaskState};
 pub use team_figures::{DayTotals, EmployeeTotals, TeamFigures, TopDay};

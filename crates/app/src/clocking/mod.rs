@@ -54,14 +54,16 @@ const BURST_COUNT: u32 = 4;
 
 impl App {
     /// The employee confirms (or corrects) the end of an automatically closed shift. A
-    /// time the rules refuse (before the clock-in, in the future) is `Rejected`.
+    /// time the rules refuse (before the clock-in, in the future) is `Rejected`; one much
+    /// later than the automatic end is left to a supervisor (see
+    /// `Store::confirm_shift_end`).
     pub async fn confirm_shift_end(
         &self,
         t: &Tenant,
         employee: EmployeeId,
         shift: domain::ShiftId,
         end: Option<jiff::Timestamp>,
-    ) -> Result<Shift, Error> {
+    ) -> Result<store::ConfirmedEnd, Error> {
         self.store
             .confirm_shift_end(t, employee, shift, end, self.clock.now())
             .await

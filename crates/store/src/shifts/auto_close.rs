@@ -81,7 +81,11 @@ impl Store {
         })
     }
 
-    /// The employee confirms (or corrects) the end of an auto-closed shift.
+    /// The employee confirms (or corrects) the end of an auto-closed shift. An earlier end,
+    /// or one at most [`SELF_CORRECTION_MARGIN`] after the automatic one, is applied. A
+    /// later one is not: the automatic end stays, the request is recorded in the shift's
+    /// changes and raised as an alert on the board, and a supervisor corrects the shift if
+    /// it is right — an employee cannot add hours to their own timesheet unchecked.
     pub async fn confirm_shift_end(
         &self,
         t: &Tenant,
@@ -89,7 +93,7 @@ impl Store {
         id: ShiftId,
         end: Option<Timestamp>,
         now: Timestamp,
-    ) -> Result<Shift> {
+    ) -> Result<ConfirmedEnd> {
         let s = self.shift(t, id, now).await?;
         if s.employee_id != employee || !s.auto_closed {
             return Err(StoreError::NotFound);
@@ -105,20 +109,59 @@ impl Store {
                 "the end must be after the start and not in the future".into(),
             ));
         }
+        let cap = s
+            .clock_out_at
+            .map(|auto| auto + SELF_CORRECTION_MARGIN)
+            .unwrap_or(now);
+        let needs_approval = new_end > cap;
+        let (applied, field, reason) = if needs_approval {
+            (
+                s.clock_out_at.unwrap_or(new_end),
+                "clock_out_at_requested",
+                "employee asked for a later end than the automatic clock-out allows; a supervisor decides",
+            )
+        } else {
+            (
+                new_end,
+                "clock_out_at",
+                "employee corrected an automatic clock-out",
+            )
+        };
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE shifts SET clock_out_at = $1, end_confirmed = TRUE WHERE id = $2 AND company_id = $3")
-                .bind(to_ms(new_end)).bind(id.0).bind(t.company_id().0).execute(&mut *tx).await?;
+                .bind(to_ms(applied)).bind(id.0).bind(t.company_id().0).execute(&mut *tx).await?;
             if Some(new_end) != s.clock_out_at {
                 sqlx::query("INSERT INTO shift_changes (id, company_id, shift_id, changed_by, field, old_value, new_value, reason, created_at)
-                             VALUES ($1, $2, $3, NULL, 'clock_out_at', $4, $5, 'employee corrected an automatic clock-out', $6)")
-                    .bind(uuid::Uuid::now_v7()).bind(t.company_id().0).bind(id.0)
-                    .bind(ms_text(s.clock_out_at)).bind(ms_text(Some(new_end))).bind(to_ms(now)).execute(&mut *tx).await?;
+                             VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8)")
+                    .bind(uuid::Uuid::now_v7()).bind(t.company_id().0).bind(id.0).bind(field)
+                    .bind(ms_text(s.clock_out_at)).bind(ms_text(Some(new_end))).bind(reason).bind(to_ms(now)).execute(&mut *tx).await?;
+            }
+            if needs_approval {
+                sqlx::query("INSERT INTO kiosk_alerts (id, company_id, kiosk_id, kind, detail, created_at) VALUES ($1, $2, NULL, 'end_correction', $3, $4)")
+                    .bind(uuid::Uuid::now_v7()).bind(t.company_id().0)
+                    .bind(format!("A later end was asked for an automatically closed shift; correct /shifts/{id} if it is right"))
+                    .bind(to_ms(now)).execute(&mut *tx).await?;
             }
             tx.commit().await?;
         });
-        self.shift(t, id, now).await
+        Ok(ConfirmedEnd {
+            shift: self.shift(t, id, now).await?,
+            needs_approval,
+        })
     }
+}
+
+/// How much later than its automatic clock-out an employee may set a shift's end on their
+/// own (the automatic end is the usual length, so this is "usual length plus a margin").
+pub const SELF_CORRECTION_MARGIN: SignedDuration = SignedDuration::from_hours(2);
+
+/// What confirming an automatic clock-out did.
+#[derive(Debug, Clone)]
+pub struct ConfirmedEnd {
+    pub shift: Shift,
+    /// The asked-for end was too late to apply unchecked: a supervisor decides.
+    pub needs_approval: bool,
 }
 
 /// The median of recent shift lengths, ignoring nonsense values.

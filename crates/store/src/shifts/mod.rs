@@ -7,6 +7,7 @@ mod corrections;
 mod idempotency;
 mod punch;
 
+pub use auto_close::{ConfirmedEnd, SELF_CORRECTION_MARGIN};
 pub use idempotency::{IdempotencyKey, StoredAnswer};
 
 use crate::backend::on_pool;

@@ -263,7 +263,7 @@ async fn overdue_shifts_are_auto_closed_at_the_usual_length(s: Store) {
         )
         .await
         .unwrap();
-    assert!(fixed.end_confirmed);
+    assert!(fixed.shift.end_confirmed && !fixed.needs_approval);
     assert!(s
         .unconfirmed_shift(&a.tenant, e.id, later)
         .await

@@ -43,6 +43,7 @@ both!(
     mail_with_a_one_time_link_is_blanked_once_sent_and_dropped_once_expired,
     idempotency_records_belong_to_one_principal_and_one_body,
     peeking_at_a_rate_limit_does_not_count,
+    employees_cannot_lengthen_an_auto_closed_shift_unchecked,
 );
 
 async fn erasure_leaves_nothing_about_the_person_in_any_table(s: Store) {
@@ -345,4 +346,52 @@ async fn peeking_at_a_rate_limit_does_not_count(s: Store) {
     assert_eq!(s.rate_hit("k", w, now()).await.unwrap().count, 3);
     // A new window starts at zero.
     assert_eq!(s.rate_peek("k", w, now() + w).await.unwrap().count, 0);
+}
+
+async fn employees_cannot_lengthen_an_auto_closed_shift_unchecked(s: Store) {
+    let a = company(&s, "a@a.test", "Acme").await;
+    let t = &a.tenant;
+    let e = person(&s, &a, "Ada", "E-001").await;
+    let h = SignedDuration::from_hours;
+    let start = now();
+    // Forgotten twice; closed at the default 8 hours each time.
+    let mut auto_closed = Vec::new();
+    for day in 0..2 {
+        let at = start + h(24 * day);
+        s.clock_in(t, e.id, "s", date(2026, 5, 1), at)
+            .await
+            .unwrap();
+        let closed = s.auto_close_overdue(at + h(17), h(16), h(8)).await.unwrap();
+        auto_closed.push(closed[0].1);
+    }
+    let later = start + h(48);
+    // Up to two hours past the automatic end: applied.
+    let ok = s
+        .confirm_shift_end(t, e.id, auto_closed[0], Some(start + h(10)), later)
+        .await
+        .unwrap();
+    assert!(!ok.needs_approval);
+    assert_eq!(ok.shift.clock_out_at, Some(start + h(10)));
+    // "23:59": not applied; recorded and raised for a supervisor.
+    let second = start + h(24);
+    let asked = s
+        .confirm_shift_end(
+            t,
+            e.id,
+            auto_closed[1],
+            Some(second + h(15) + SignedDuration::from_mins(59)),
+            later,
+        )
+        .await
+        .unwrap();
+    assert!(asked.needs_approval);
+    assert!(asked.shift.end_confirmed, "the employee is not asked again");
+    assert_eq!(asked.shift.clock_out_at, Some(second + h(8)));
+    let changes = s.shift_changes(t, auto_closed[1]).await.unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].field, "clock_out_at_requested");
+    let alerts = s.kiosk_alerts(t, later, h(24)).await.unwrap();
+    assert!(alerts
+        .iter()
+        .any(|a| a.kind == "end_correction" && a.detail.contains(&auto_closed[1].to_string())));
 }

@@ -504,6 +504,12 @@ async fn confirm_end(
         }
     };
     match state.confirm_shift_end(t, e.id, shift.id, end).await {
+        Ok(done) if done.needs_approval => {
+            let note = "That is much later than the automatic clock-out. The shift keeps the \
+                        automatic end for now; your supervisor has been told and will correct it \
+                        if it is right.";
+            identified(state, t, e, csrf, base, FieldErrors::one("form", note)).await
+        }
         Ok(_) => identified(state, t, e, csrf, base, FieldErrors::default()).await,
         Err(app::Error::Rejected(m)) => {
             identified(state, t, e, csrf, base, FieldErrors::one("end_time", m)).await
