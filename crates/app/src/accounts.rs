@@ -20,6 +20,37 @@ const LOGIN_IP_WINDOW: SignedDuration = SignedDuration::from_secs(300);
 const LOGIN_ACCOUNT_WINDOW: SignedDuration = SignedDuration::from_secs(900);
 const SIGNUP_WINDOW: SignedDuration = SignedDuration::from_secs(3600);
 const SIGNUPS_PER_IP: u32 = 20;
+/// While an account is locked, tries per address before that address is refused too.
+const LOCKED_TRIES_PER_IP: u32 = 3;
+/// Wrong current passwords in a password change per user and window.
+const PASSWORD_CHECKS: u32 = 5;
+const INVITE_WINDOW: SignedDuration = SignedDuration::from_hours(24);
+/// Invitations a company may send per day.
+pub const INVITES_PER_DAY: u32 = 30;
+
+/// The login throttling key of an address (a purge deletes it and the keys under it).
+fn login_account_key(email: &Email) -> String {
+    format!("login:acct:{}", email.as_str())
+}
+
+fn invalid_invite() -> Error {
+    Error::Invalid(ValidationError::new(
+        "token",
+        "this invitation is invalid, used or expired",
+    ))
+}
+
+/// Text a customer chose, made safe to quote in mail: no line breaks (one line, so it
+/// cannot pose as our own paragraph or link line), no quotes that would end the quotation.
+fn quoted(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            c if c.is_control() => ' ',
+            '“' | '”' | '"' => '\'',
+            c => c,
+        })
+        .collect()
+}
 
 impl App {
     fn secs_until(&self, t: jiff::Timestamp) -> u64 {
@@ -85,18 +116,34 @@ impl App {
         let Ok(email) = Email::parse(email) else {
             return Err(Error::BadCredentials);
         };
-        let account_key = format!("login:acct:{}", email.as_str());
-        let acct_hit = self
+        // The per-account counter holds failures only (a check does not count), so requests
+        // alone cannot lock the owner out; and a locked account still lets the right
+        // password through from an address that has not used up its own few tries against
+        // it — the owner gets in, a guesser spread over many addresses gets a handful each.
+        let account_key = login_account_key(&email);
+        let failures = self
             .store
-            .rate_hit(&account_key, LOGIN_ACCOUNT_WINDOW, now)
+            .rate_peek(&account_key, LOGIN_ACCOUNT_WINDOW, now)
             .await?;
-        if acct_hit.count > self.config.login_account_limit {
-            return Err(Error::RateLimited {
-                retry_after: self.secs_until(acct_hit.resets_at),
-            });
+        if failures.count >= self.config.login_account_limit {
+            let tries = self
+                .store
+                .rate_hit(&format!("{account_key}:ip:{ip}"), LOGIN_ACCOUNT_WINDOW, now)
+                .await?;
+            if tries.count > LOCKED_TRIES_PER_IP {
+                return Err(Error::RateLimited {
+                    retry_after: self.secs_until(failures.resets_at),
+                });
+            }
         }
+        let failed = || async {
+            self.store
+                .rate_hit(&account_key, LOGIN_ACCOUNT_WINDOW, now)
+                .await
+        };
         let Some(user) = self.store.login_user(&email).await? else {
             password::verify_nothing(pw.to_string()).await;
+            failed().await?;
             self.store
                 .audit(
                     None,
@@ -112,12 +159,16 @@ impl App {
             return Err(Error::BadCredentials);
         };
         if !password::verify(pw.to_string(), user.password_hash.clone()).await {
+            failed().await?;
             let p = user.into_principal();
             self.audit(&p.tenant, p.user_id(), "login_failed", "wrong password", ip)
                 .await;
             return Err(Error::BadCredentials);
         }
         self.store.rate_reset(&account_key).await?;
+        self.store
+            .rate_reset(&format!("{account_key}:ip:{ip}"))
+            .await?;
         let p = user.into_principal();
         self.audit(&p.tenant, p.user_id(), "login", "", ip).await;
         Ok(p)
@@ -186,13 +237,28 @@ impl App {
         ip: &str,
     ) -> Result<(), Error> {
         let new = NewPassword::parse(new)?;
+        // A stolen session must not become a password oracle: wrong current passwords
+        // count against the user, as failed logins count against the account.
+        let key = format!("pwcheck:user:{user}");
+        let now = self.clock.now();
+        let failures = self
+            .store
+            .rate_peek(&key, LOGIN_ACCOUNT_WINDOW, now)
+            .await?;
+        if failures.count >= PASSWORD_CHECKS {
+            return Err(Error::RateLimited {
+                retry_after: self.secs_until(failures.resets_at),
+            });
+        }
         let stored = self.store.password_hash(tenant, user).await?;
         if !password::verify(current.to_string(), stored).await {
+            self.store.rate_hit(&key, LOGIN_ACCOUNT_WINDOW, now).await?;
             return Err(Error::Invalid(ValidationError::new(
                 "current_password",
                 "is not your current password",
             )));
         }
+        self.store.rate_reset(&key).await?;
         let hash = password::hash(new.expose().to_string())
             .await
             .map_err(|_| Error::Internal)?;
@@ -286,8 +352,23 @@ impl App {
         }
         let inviter_id = inviter.user_id().ok_or(Error::Internal)?;
         self.ensure_writable(&inviter.tenant).await?;
-        let raw = token::generate("otl_");
         let now = self.clock.now();
+        // Invitations carry text the company chose (its name) to addresses it chose: capped
+        // per company and day, so an account cannot be made into a mailing machine.
+        let sent = self
+            .store
+            .rate_hit(
+                &format!("invite:company:{}", inviter.tenant.company_id()),
+                INVITE_WINDOW,
+                now,
+            )
+            .await?;
+        if sent.count > INVITES_PER_DAY {
+            return Err(Error::RateLimited {
+                retry_after: self.secs_until(sent.resets_at),
+            });
+        }
+        let raw = token::generate("otl_");
         let expires = now + SignedDuration::from_hours(72);
         self.store
             .create_invite(
@@ -308,11 +389,11 @@ impl App {
             Some(&inviter.tenant),
             Mail::new(
                 email.as_str(),
-                format!("You are invited to {} on OmniTrack", company.name),
+                format!("Invitation to join the company “{}” on OmniTrack", quoted(&company.name)),
                 format!(
-                    "You have been invited to join {} on OmniTrack as {}.\n\nAccept within 72 hours and choose your password here:\n{link}\n",
-                    company.name,
-                    role.as_str()
+                    "You have been invited as {} to the OmniTrack account of the company named “{}” (a name its owner chose; OmniTrack has not checked it).\n\nAccept within 72 hours and choose your password here:\n{link}\n\nIf you do not know this company, ignore this message.",
+                    role.as_str(),
+                    quoted(&company.name),
                 ),
             )
             .with_secret_until(expires),
@@ -335,19 +416,39 @@ impl App {
         pw: &str,
         ip: &str,
     ) -> Result<Principal, Error> {
+        // Cheap checks before the expensive one: the address's allowance, the password's
+        // rules, and whether the link is a live invitation at all. Only then is the
+        // password hashed (19 MiB and a core for a while), so nobody without an invitation
+        // can make the server hash.
+        let now = self.clock.now();
+        let hit = self
+            .store
+            .rate_hit(&format!("invite:ip:{ip}"), LOGIN_IP_WINDOW, now)
+            .await?;
+        if hit.count > self.config.login_ip_limit {
+            return Err(Error::RateLimited {
+                retry_after: self.secs_until(hit.resets_at),
+            });
+        }
         let pw = NewPassword::parse(pw)?;
+        let token_hash = token::hash(raw_token);
+        if self
+            .store
+            .invite_by_token(&token_hash, now)
+            .await?
+            .is_none()
+        {
+            return Err(invalid_invite());
+        }
         let hash = password::hash(pw.expose().to_string())
             .await
             .map_err(|_| Error::Internal)?;
         let p = self
             .store
-            .accept_invite(&token::hash(raw_token), &hash, self.clock.now())
+            .accept_invite(&token_hash, &hash, self.clock.now())
             .await
             .map_err(|e| match e {
-                StoreError::NotFound => Error::Invalid(ValidationError::new(
-                    "token",
-                    "this invitation is invalid, used or expired",
-                )),
+                StoreError::NotFound => invalid_invite(),
                 StoreError::Conflict(_) => Error::Invalid(ValidationError::new(
                     "email",
                     "this email already has an account",

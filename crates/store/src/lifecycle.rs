@@ -275,9 +275,14 @@ impl Store {
             let emails: Vec<String> = sqlx::query_scalar("SELECT email FROM users WHERE company_id = $1")
                 .bind(company).fetch_all(&mut *tx).await?;
             for email in &emails {
-                sqlx::query("DELETE FROM rate_limits WHERE key = $1")
-                    .bind(format!("login:acct:{email}")).execute(&mut *tx).await?;
+                // The account's failure counter and its per-address counters under it.
+                let key = format!("login:acct:{email}");
+                let under = format!("{key}:");
+                sqlx::query("DELETE FROM rate_limits WHERE key = $1 OR substr(key, 1, $2) = $3")
+                    .bind(&key).bind(i32::try_from(under.chars().count()).unwrap_or(i32::MAX)).bind(&under).execute(&mut *tx).await?;
             }
+            sqlx::query("DELETE FROM rate_limits WHERE key = $1")
+                .bind(format!("invite:company:{company}")).execute(&mut *tx).await?;
             for table in &tables {
                 let sql = format!("DELETE FROM {} WHERE company_id = $1", quote_ident(table)?);
                 sqlx::query(&sql).bind(company).execute(&mut *tx).await?;

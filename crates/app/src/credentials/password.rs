@@ -43,8 +43,24 @@ pub fn peak_concurrent() -> usize {
     PEAK.load(Ordering::Relaxed)
 }
 
+tokio::task_local! {
+    static STARTED: std::cell::Cell<usize>;
+}
+
+/// Runs `f` and counts the Argon2 runs it starts (on this task): which paths hash, and
+/// which refuse before hashing, is part of their contract.
+pub async fn counting<F: std::future::Future>(f: F) -> (F::Output, usize) {
+    STARTED
+        .scope(std::cell::Cell::new(0), async {
+            let out = f.await;
+            (out, STARTED.with(std::cell::Cell::get))
+        })
+        .await
+}
+
 /// Runs `f` on the blocking pool once a permit is free; the permit is held until `f` ends.
 async fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let _ = STARTED.try_with(|n| n.set(n.get() + 1));
     // The semaphore is never closed, so acquiring only waits.
     let permit = PERMITS.clone().acquire_owned().await.ok()?;
     tokio::task::spawn_blocking(move || {

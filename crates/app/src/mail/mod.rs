@@ -195,8 +195,11 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// Simple HTML for a plain-text message: paragraphs, line breaks, and `http(s)://` words
-/// as links. Everything is escaped.
+/// Simple HTML for a plain-text message: paragraphs, line breaks, and links. Only a line
+/// that is nothing but one `http(s)://` address becomes a link — that is how our own
+/// messages put their links. A URL inside a sentence stays text: sentences quote what
+/// customers typed (a company name), and a mail from us must not turn their words into
+/// links. Everything is escaped.
 pub fn html_from_text(text: &str) -> String {
     let mut html = String::from(
         "<!doctype html><html><body style=\"font-family: system-ui, sans-serif; line-height: 1.5\">",
@@ -206,17 +209,15 @@ pub fn html_from_text(text: &str) -> String {
         let lines: Vec<String> = para
             .lines()
             .map(|line| {
-                line.split(' ')
-                    .map(|w| {
-                        if w.starts_with("https://") || w.starts_with("http://") {
-                            let e = escape_html(w);
-                            format!("<a href=\"{e}\">{e}</a>")
-                        } else {
-                            escape_html(w)
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                let t = line.trim();
+                let url = (t.starts_with("https://") || t.starts_with("http://"))
+                    && !t.contains(char::is_whitespace);
+                if url {
+                    let e = escape_html(t);
+                    format!("<a href=\"{e}\">{e}</a>")
+                } else {
+                    escape_html(line)
+                }
             })
             .collect();
         html.push_str(&lines.join("<br>\n"));
@@ -232,13 +233,24 @@ mod tests {
 
     #[test]
     fn html_is_escaped_and_links_work() {
-        let h = html_from_text("Hi <b>&\n\nGo to https://x.test/a?b=1&c=2 now");
+        let h = html_from_text("Hi <b>&\n\nGo here:\nhttps://x.test/a?b=1&c=2\n");
         assert!(h.contains("Hi &lt;b&gt;&amp;"), "{h}");
         assert!(
             h.contains("<a href=\"https://x.test/a?b=1&amp;c=2\">"),
             "{h}"
         );
         assert_eq!(h.matches("<p>").count(), 2);
+    }
+
+    /// A company named "Win a prize at https://evil.test" must not become a link in a
+    /// mail from us.
+    #[test]
+    fn addresses_inside_sentences_are_not_linked() {
+        let h = html_from_text(
+            "Join “Win a prize at https://evil.test now” on OmniTrack.\n\nhttps://ours.test/invite/x",
+        );
+        assert!(!h.contains("href=\"https://evil.test"), "{h}");
+        assert!(h.contains("<a href=\"https://ours.test/invite/x\">"), "{h}");
     }
 
     #[tokio::test]

@@ -16,16 +16,25 @@ both!(
     reset_links_leave_the_outbox_once_delivered_and_expired,
     personal_clock_links_expire,
     shift_listing_comes_in_pages_of_at_most_a_thousand,
+    invite_links_are_checked_before_any_hashing_and_limited_per_address,
+    invitations_are_capped_per_company_and_quote_the_name_as_data,
+    the_right_password_gets_through_an_account_lock,
+    wrong_current_passwords_are_limited,
 );
 
-async fn a_forged_forwarded_for_does_not_escape_the_ip_limit(app: TestApp) {
-    // The app sits behind "our proxy" 127.0.0.1 (the test client's address).
-    let app = crate::helpers::spawn_app_with(app.kind, |c| {
+/// The same app behind "our proxy" 127.0.0.1 (the test client's own address), so a test
+/// can speak for many clients through `X-Forwarded-For`.
+async fn behind_a_proxy(app: TestApp) -> TestApp {
+    crate::helpers::spawn_app_with(app.kind, |c| {
         c.proxies.nets =
             web::middleware::client_ip::TrustedProxies::parse_list(&["127.0.0.1"]).unwrap();
     })
     .await
-    .unwrap();
+    .unwrap()
+}
+
+async fn a_forged_forwarded_for_does_not_escape_the_ip_limit(app: TestApp) {
+    let app = behind_a_proxy(app).await;
     let mut last = StatusCode::OK;
     for i in 0..31 {
         // The client puts a fresh address in front each time; our proxy appends the
@@ -385,4 +394,169 @@ async fn shift_listing_comes_in_pages_of_at_most_a_thousand(app: TestApp) {
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {message}");
     }
+}
+
+async fn invite_links_are_checked_before_any_hashing_and_limited_per_address(app: TestApp) {
+    let c = app.signup("boss@acme.test").await;
+    let (res, hashes) = app::credentials::password::counting(app.state.accept_invite(
+        "otl_not-an-invitation",
+        "correct horse battery staple",
+        "192.0.2.1",
+    ))
+    .await;
+    assert!(res.is_err());
+    assert_eq!(hashes, 0, "no invitation, no Argon2");
+    // A real one hashes once.
+    let res = app
+        .post_json(
+            "/api/v1/invites",
+            Some(&c.token),
+            &json!({"email": "new@acme.test", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let mail = app
+        .outbox()
+        .into_iter()
+        .find(|m| m.contains("/invite/"))
+        .unwrap();
+    let token = link_in(&mail, "/invite/")
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let (res, hashes) = app::credentials::password::counting(app.state.accept_invite(
+        &token,
+        "correct horse battery staple",
+        "192.0.2.1",
+    ))
+    .await;
+    assert!(res.is_ok());
+    assert_eq!(hashes, 1);
+    // Guessing links from one address runs into its limit.
+    let mut last = StatusCode::OK;
+    for i in 0..31 {
+        last = app
+            .form(
+                &format!("/invite/otl_guess{i}"),
+                &[("password", "correct horse battery staple")],
+            )
+            .await
+            .status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn invitations_are_capped_per_company_and_quote_the_name_as_data(app: TestApp) {
+    let res = app
+        .post_json(
+            "/api/v1/signup",
+            None,
+            &json!({"company_name": "Win a prize at https://evil.test", "email": "spam@evil.test",
+                    "password": PASSWORD, "timezone": "Europe/Berlin"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let token = res.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let invite = |i: u32| {
+        app.api
+            .post(app.url("/api/v1/invites"))
+            .bearer_auth(&token)
+            .json(&json!({"email": format!("victim{i}@x.test"), "role": "viewer"}))
+            .send()
+    };
+    assert_eq!(invite(0).await.unwrap().status(), StatusCode::ACCEPTED);
+    let mail = app
+        .outbox()
+        .into_iter()
+        .find(|m| m.contains("victim0"))
+        .unwrap();
+    assert!(
+        !mail.contains("href=\"https://evil.test"),
+        "the company's words are not a link: {mail}"
+    );
+    assert!(
+        mail.contains("“Win a prize at https://evil.test”"),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("<a href=\"http://127.0.0.1"),
+        "our own link is"
+    );
+    for i in 1..app::accounts::INVITES_PER_DAY {
+        assert_eq!(invite(i).await.unwrap().status(), StatusCode::ACCEPTED);
+    }
+    let res = invite(999).await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    // The next day the company may invite again.
+    app.clock.advance(SignedDuration::from_hours(24));
+    assert_eq!(invite(1000).await.unwrap().status(), StatusCode::ACCEPTED);
+}
+
+async fn the_right_password_gets_through_an_account_lock(app: TestApp) {
+    let app = behind_a_proxy(app).await;
+    app.signup("boss@acme.test").await;
+    let login = |ip: &'static str, password: &'static str| {
+        app.api
+            .post(app.url("/api/v1/tokens"))
+            .header("x-forwarded-for", ip)
+            .json(&json!({"email": "boss@acme.test", "password": password}))
+            .send()
+    };
+    // A stranger spread over addresses fails ten times: the account locks.
+    for i in 0..10 {
+        let ip: &'static str = Box::leak(format!("203.0.113.{i}").into_boxed_str());
+        assert_eq!(
+            login(ip, "wrong password!").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Another address keeps guessing: a few tries, then refused.
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(
+            login("203.0.113.99", "wrong password!")
+                .await
+                .unwrap()
+                .status(),
+        );
+    }
+    assert_eq!(statuses[0], StatusCode::UNAUTHORIZED);
+    assert_eq!(statuses[4], StatusCode::TOO_MANY_REQUESTS);
+    // The owner, from their own address, with the right password: in.
+    assert_eq!(
+        login("198.51.100.20", PASSWORD).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+}
+
+async fn wrong_current_passwords_are_limited(app: TestApp) {
+    let c = app.signup("boss@acme.test").await;
+    let t = tenant(&app, &c.company_id).await;
+    let user = domain::UserId(uuid::Uuid::parse_str(&c.user_id).unwrap());
+    let change = |current: &'static str| {
+        app.state.change_password(
+            &t,
+            user,
+            current,
+            "a brand new passphrase",
+            None,
+            "192.0.2.1",
+        )
+    };
+    for _ in 0..5 {
+        assert!(matches!(
+            change("not it at all").await,
+            Err(app::Error::Invalid(_))
+        ));
+    }
+    assert!(matches!(
+        change(PASSWORD).await,
+        Err(app::Error::RateLimited { .. })
+    ));
 }

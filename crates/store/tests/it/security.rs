@@ -155,9 +155,12 @@ async fn purge_leaves_nothing_about_the_company_in_any_table(s: Store) {
     s.record_failure(t, &store::code_lock_key(t, "ZQ-4711"), now())
         .await
         .unwrap();
-    s.rate_hit("login:acct:zed.owner@purge.test", DAY, now())
-        .await
-        .unwrap();
+    for key in [
+        "login:acct:zed.owner@purge.test",
+        "login:acct:zed.owner@purge.test:ip:192.0.2.1",
+    ] {
+        s.rate_hit(key, DAY, now()).await.unwrap();
+    }
     s.enqueue_mail(
         Some(t),
         &NewMail {
