@@ -249,7 +249,7 @@ impl App {
         let t = &work.job.tenant;
         let written = self.store.save_analysis(t, row.as_new(work), now).await?;
         if written {
-            self.read_cache.bump();
+            self.read_cache.bump(work.job.tenant.company_id());
             return Ok(Some(row.as_new(work).saved(now)));
         }
         Ok(self
@@ -271,7 +271,7 @@ impl App {
         self.store
             .save_analysis_finishing(&work.job, row.as_new(work), now)
             .await?;
-        self.read_cache.bump();
+        self.read_cache.bump(work.job.tenant.company_id());
         Ok(row.as_new(work).saved(now))
     }
 
@@ -327,8 +327,8 @@ impl App {
                     .await?;
             }
         }
-        if !jobs.is_empty() {
-            self.read_cache.bump();
+        for job in &jobs {
+            self.read_cache.bump(job.tenant.company_id());
         }
         Ok(jobs.len())
     }

@@ -5,11 +5,14 @@
 //! controls. (The timesheet's table rows and charts, which carry neither, are kept rendered:
 //! for a thousand people they are most of the work.)
 //!
-//! **Staying correct.** Every entry carries the write *generation* that was current when
-//! its computation started. Every request that may change data (any method but GET, HEAD
-//! and OPTIONS) bumps the generation when its handler has finished, before the response
-//! goes out (the web edge's `bump_generation` middleware); so do the background writers (analysis jobs, the
-//! auto-close of forgotten shifts, weekly summaries). An entry is served only while its
+//! **Staying correct.** Every entry carries its company's write *generation* that was
+//! current when its computation started. Every successful authenticated request that may
+//! change data (any method but GET, HEAD and OPTIONS) bumps its company's generation when
+//! its handler has finished, before the response goes out (the web edge's
+//! `bump_generation` middleware); so do the background writers (analysis jobs, the
+//! auto-close of forgotten shifts, weekly summaries), for the companies they wrote to. A
+//! failed or anonymous request bumps nothing, and one company's writes never cost another
+//! company its cached views. An entry is served only while its
 //! generation is current, so once a write has been answered, no request on this instance
 //! sees data from before it. What the generation cannot see is bounded by the TTL: writes
 //! made by another instance on the same PostgreSQL, and figures that move with the clock
@@ -45,7 +48,11 @@ pub struct ReadCache {
 }
 
 struct Inner {
-    generation: AtomicU64,
+    /// Moves for writes whose company is not known: every entry goes stale.
+    epoch: AtomicU64,
+    /// Per company: moves after each write to that company's data, so one company's
+    /// writes never make another company's entries stale.
+    companies: Mutex<HashMap<domain::CompanyId, u64>>,
     ttl_ms: i64,
     /// One permit per CPU: computations running at once.
     computing: Semaphore,
@@ -62,7 +69,8 @@ impl ReadCache {
     pub fn new(ttl: Duration) -> Self {
         Self {
             inner: Arc::new(Inner {
-                generation: AtomicU64::new(0),
+                epoch: AtomicU64::new(0),
+                companies: Mutex::new(HashMap::new()),
                 ttl_ms: i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX),
                 computing: Semaphore::new(
                     std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
@@ -72,9 +80,20 @@ impl ReadCache {
         }
     }
 
-    /// Something may have changed: nothing computed before now is served again.
-    pub fn bump(&self) {
-        self.inner.generation.fetch_add(1, Ordering::SeqCst);
+    /// The company's data may have changed: nothing of it computed before now is served
+    /// again. Other companies' entries stay.
+    pub fn bump(&self, company: domain::CompanyId) {
+        let mut map = self
+            .inner
+            .companies
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *map.entry(company).or_default() += 1;
+    }
+
+    /// Anything may have changed: nothing computed before now is served again.
+    pub fn bump_all(&self) {
+        self.inner.epoch.fetch_add(1, Ordering::SeqCst);
     }
 
     /// The company's board, from the cache or from `compute`.
@@ -88,7 +107,8 @@ impl ReadCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Board, E>>,
     {
-        self.cached(&self.inner.boards, company, now, compute).await
+        self.cached(&self.inner.boards, company, company, now, compute)
+            .await
     }
 
     /// A value of `memo` (which its owner keeps: the web edge holds the rendered team
@@ -98,6 +118,7 @@ impl ReadCache {
         &self,
         memo: &Memo<K, V>,
         key: K,
+        company: domain::CompanyId,
         now: Timestamp,
         compute: F,
     ) -> Result<Arc<V>, E>
@@ -112,11 +133,22 @@ impl ReadCache {
             let _permit = i.computing.acquire().await.ok();
             compute().await
         };
-        memo.get(self.generation(), i.ttl_ms, key, now, gated).await
+        memo.get(self.generation(company), i.ttl_ms, key, now, gated)
+            .await
     }
 
-    fn generation(&self) -> u64 {
-        self.inner.generation.load(Ordering::SeqCst)
+    /// The company's write generation: the epoch and the company's own count in one
+    /// number (the count in the low 40 bits), which moves whenever either does.
+    pub fn generation(&self, company: domain::CompanyId) -> u64 {
+        let own = self
+            .inner
+            .companies
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&company)
+            .copied()
+            .unwrap_or(0);
+        (self.inner.epoch.load(Ordering::SeqCst) << 40) ^ (own & ((1 << 40) - 1))
     }
 }
 
@@ -268,6 +300,18 @@ mod tests {
             assert_eq!(t.await.unwrap(), 0);
         }
         assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_write_stales_only_its_own_company() {
+        let cache = ReadCache::default();
+        let (a, b) = (domain::CompanyId::new(), domain::CompanyId::new());
+        let (ga, gb) = (cache.generation(a), cache.generation(b));
+        cache.bump(a);
+        assert_ne!(cache.generation(a), ga);
+        assert_eq!(cache.generation(b), gb, "another company's write");
+        cache.bump_all();
+        assert_ne!(cache.generation(b), gb);
     }
 
     #[test]

@@ -215,15 +215,15 @@ pub async fn run_for(app: &App, day: Option<Date>) -> Result<usize, StoreError> 
         };
         // One company's failure must not stop the others.
         match summarize_week(app, &tenant, target).await {
-            Ok(Outcome::Created(_)) => created += 1,
+            Ok(Outcome::Created(_)) => {
+                created += 1;
+                app.read_cache.bump(tenant.company_id());
+            }
             Ok(_) => {}
             Err(e) => {
                 tracing::error!(error = %e, company = %tenant.company_id(), "weekly summary failed")
             }
         }
-    }
-    if created > 0 {
-        app.read_cache.bump();
     }
     Ok(created)
 }

@@ -34,8 +34,10 @@ impl App {
         self.store
             .rate_prune(now - SignedDuration::from_hours(2))
             .await?;
+        for (tenant, _) in &closed {
+            self.read_cache.bump(tenant.company_id());
+        }
         if !closed.is_empty() {
-            self.read_cache.bump();
             tracing::info!(
                 count = closed.len(),
                 "forgotten shifts closed automatically"

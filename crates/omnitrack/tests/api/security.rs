@@ -20,6 +20,7 @@ both!(
     invitations_are_capped_per_company_and_quote_the_name_as_data,
     the_right_password_gets_through_an_account_lock,
     wrong_current_passwords_are_limited,
+    only_a_successful_authenticated_write_moves_its_own_companys_cache,
 );
 
 /// The same app behind "our proxy" 127.0.0.1 (the test client's own address), so a test
@@ -559,4 +560,45 @@ async fn wrong_current_passwords_are_limited(app: TestApp) {
         change(PASSWORD).await,
         Err(app::Error::RateLimited { .. })
     ));
+}
+
+async fn only_a_successful_authenticated_write_moves_its_own_companys_cache(app: TestApp) {
+    let a = app.signup("a@a.test").await;
+    let b = app.signup("b@b.test").await;
+    employee(&app, &a.token, "Di", "DI-0001").await;
+    let company = |c: &crate::helpers::Company| {
+        domain::CompanyId(uuid::Uuid::parse_str(&c.company_id).unwrap())
+    };
+    let (ca, cb) = (company(&a), company(&b));
+    let cache = &app.state.read_cache;
+    let (ga, gb) = (cache.generation(ca), cache.generation(cb));
+    // Anonymous and failed requests change nothing.
+    let res = app
+        .post_json(
+            "/api/v1/tokens",
+            None,
+            &json!({"email": "a@a.test", "password": "wrong password!"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = app
+        .post_json(
+            "/api/v1/clock-in",
+            Some(&a.token),
+            &json!({"id_code": "NOPE-1", "standup": "x"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!((cache.generation(ca), cache.generation(cb)), (ga, gb));
+    // A's punch moves A's generation only.
+    let res = app
+        .post_json(
+            "/api/v1/clock-in",
+            Some(&a.token),
+            &json!({"id_code": "DI-0001", "standup": "x"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_ne!(cache.generation(ca), ga);
+    assert_eq!(cache.generation(cb), gb, "B's cached views stay");
 }

@@ -39,7 +39,10 @@ impl FromRequestParts<AppState> for ApiPrincipal {
             .principal_by_token(&token::hash(raw), state.clock.now())
             .await?
         {
-            Some(p) => Ok(Self(p)),
+            Some(p) => {
+                crate::middleware::bump_generation::ActingFor::note(parts, p.tenant.company_id());
+                Ok(Self(p))
+            }
             None => Err(ApiError::unauthorized(
                 "the API token is invalid or was revoked",
             )),

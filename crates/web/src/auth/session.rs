@@ -84,6 +84,10 @@ impl FromRequestParts<AppState> for OptionalSession {
             token_hash,
         });
         if let Some(s) = &session {
+            crate::middleware::bump_generation::ActingFor::note(
+                parts,
+                s.principal.tenant.company_id(),
+            );
             parts.extensions.insert(s.clone());
         }
         Ok(Self(session))

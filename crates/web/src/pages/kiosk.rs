@@ -7,6 +7,7 @@
 use crate::auth::session::{cookie_token, set_cookie};
 use crate::auth::PageSession;
 use crate::error::PageError;
+use crate::middleware::bump_generation::ActingFor;
 use crate::middleware::client_ip::ClientIp;
 use crate::pages::{render, FieldErrors};
 use crate::AppState;
@@ -439,10 +440,12 @@ pub async fn link_screen(
 /// is not needed there, and the Origin check guards against cross-site posts.
 pub async fn link_act(
     State(state): State<AppState>,
+    acting: ActingFor,
     Path(raw): Path<String>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
     let (t, e) = link_owner(&state, &raw).await?;
+    acting.set(t.company_id());
     state
         .clock_writable(&t)
         .await

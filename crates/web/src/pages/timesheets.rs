@@ -87,6 +87,7 @@ pub async fn team(
         .cached(
             &state.timesheets,
             (t.company_id(), period, date),
+            t.company_id(),
             now,
             || team_view(&state, t, &cal, period, date),
         )
