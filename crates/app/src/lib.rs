@@ -77,4 +77,6 @@ pub struct App {
     pub data_dir: std::path::PathBuf,
     /// Computed boards and timesheets; writers call `bump()` (see [`read_cache`]).
     pub read_cache: read_cache::ReadCache,
+    /// Exports running at once (see [`exports::ExportSlots`]).
+    pub exports: exports::ExportSlots,
 }

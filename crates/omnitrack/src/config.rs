@@ -71,6 +71,10 @@ pub struct ServeArgs {
     /// default 1500). Writes on this instance invalidate it at once. 0: off.
     #[arg(long, env = "OMNITRACK_READ_CACHE_MS")]
     pub read_cache_ms: Option<u64>,
+    /// CSV and zip exports running at once (default: two per core); one more is answered
+    /// 429 with Retry-After.
+    #[arg(long, env = "OMNITRACK_MAX_EXPORTS")]
+    pub max_exports: Option<usize>,
 }
 
 /// The TOML file's shape; every key optional.
@@ -94,6 +98,7 @@ struct FileConfig {
     privacy_contact: Option<String>,
     analysis_wait_ms: Option<u64>,
     read_cache_ms: Option<u64>,
+    max_exports: Option<usize>,
 }
 
 /// The resolved configuration.
@@ -120,6 +125,8 @@ pub struct Config {
     pub analysis_wait: Option<std::time::Duration>,
     /// How long computed boards and timesheets are served from memory; zero: not at all.
     pub read_cache_ttl: std::time::Duration,
+    /// Exports running at once.
+    pub max_exports: usize,
 }
 
 impl Config {
@@ -233,6 +240,10 @@ impl Config {
                 .or(file.read_cache_ms)
                 .map(std::time::Duration::from_millis)
                 .unwrap_or(app::read_cache::DEFAULT_TTL),
+            max_exports: args
+                .max_exports
+                .or(file.max_exports)
+                .unwrap_or_else(app::exports::ExportSlots::default_max),
         })
     }
 }

@@ -79,6 +79,7 @@ impl Application {
             billing,
             data_dir: config.data_dir.clone(),
             read_cache: app::read_cache::ReadCache::new(config.read_cache_ttl),
+            exports: app::exports::ExportSlots::new(config.max_exports),
         };
         Ok(Self {
             listener,

@@ -7,28 +7,32 @@ use axum::body::{Body, Bytes};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
+/// The export's slot travels with the body stream, so it is given back when the last
+/// byte is out or the client goes away (the stream is dropped), not when the handler
+/// returns.
 pub fn response(d: Download) -> Response {
+    let slot = d.slot;
     let body = match d.content {
         Content::Whole(bytes) => Body::from(bytes),
-        Content::Chunks(rx) => {
-            Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
-                rx.recv().await.map(|c| (c.map(Bytes::from), rx))
-            }))
-        }
-        Content::File(file) => {
-            Body::from_stream(futures_util::stream::unfold(file, |mut f| async move {
+        Content::Chunks(rx) => Body::from_stream(futures_util::stream::unfold(
+            (rx, slot),
+            |(mut rx, slot)| async move { rx.recv().await.map(|c| (c.map(Bytes::from), (rx, slot))) },
+        )),
+        Content::File(file) => Body::from_stream(futures_util::stream::unfold(
+            (file, slot),
+            |(mut f, slot)| async move {
                 use tokio::io::AsyncReadExt;
                 let mut buf = vec![0u8; 64 * 1024];
                 match f.read(&mut buf).await {
                     Ok(0) => None,
                     Ok(n) => {
                         buf.truncate(n);
-                        Some((Ok::<_, std::io::Error>(Bytes::from(buf)), f))
+                        Some((Ok::<_, std::io::Error>(Bytes::from(buf)), (f, slot)))
                     }
-                    Err(e) => Some((Err(e), f)),
+                    Err(e) => Some((Err(e), (f, slot))),
                 }
-            }))
-        }
+            },
+        )),
     };
     (
         [

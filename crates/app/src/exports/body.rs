@@ -30,6 +30,9 @@ pub struct Download {
     pub file_name: String,
     pub content_type: &'static str,
     pub content: Content,
+    /// The export's slot (see [`super::ExportSlots`]): whoever serves the download keeps it
+    /// until the last byte is out or the client is gone.
+    pub slot: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl Download {
@@ -38,6 +41,7 @@ impl Download {
             file_name: file_name.to_string(),
             content_type: "text/csv; charset=utf-8",
             content,
+            slot: None,
         }
     }
 
@@ -46,6 +50,7 @@ impl Download {
             file_name,
             content_type: "application/zip",
             content,
+            slot: None,
         }
     }
 }

@@ -43,6 +43,41 @@ impl CsvFile {
     }
 }
 
+/// How many exports may run at once. Each holds a database reader (on SQLite two blocking
+/// threads: the reader and the formatter) for as long as the client takes to download, so
+/// slow or stalled clients could otherwise take the whole blocking pool. One more is
+/// refused at once — `RateLimited` (429 with `Retry-After`) — instead of queued.
+#[derive(Clone, Debug)]
+pub struct ExportSlots(std::sync::Arc<tokio::sync::Semaphore>);
+
+/// Seconds a refused export is told to wait.
+pub const EXPORT_RETRY_AFTER: u64 = 10;
+
+impl ExportSlots {
+    pub fn new(max: usize) -> Self {
+        Self(std::sync::Arc::new(tokio::sync::Semaphore::new(max.max(1))))
+    }
+
+    /// The default: two per core.
+    pub fn default_max() -> usize {
+        2 * std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+    }
+
+    pub fn take(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
+        self.0
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| crate::Error::RateLimited {
+                retry_after: EXPORT_RETRY_AFTER,
+            })
+    }
+
+    /// Slots free now (tests, diagnostics).
+    pub fn free(&self) -> usize {
+        self.0.available_permits()
+    }
+}
+
 impl App {
     /// A CSV export of `t`'s data in the query's range (audited). An employee filter naming
     /// no employee of the company is `NotFound`, not an empty file.
@@ -59,20 +94,26 @@ impl App {
         if let Some(e) = filter.employee {
             self.store.employee(&t, e).await?;
         }
+        let slot = self.exports.take()?;
         self.audit(&t, Some(actor), "export_csv", file.file_name(), ip)
             .await;
-        Ok(match file {
+        let mut d = match file {
             CsvFile::Shifts => stream_shifts(self.clone(), t, cal, filter, Kind::Shifts),
             CsvFile::Scores => stream_shifts(self.clone(), t, cal, filter, Kind::Scores),
             CsvFile::Tasks => tasks_csv(self, &t, filter).await?,
-        })
+        };
+        d.slot = Some(slot);
+        Ok(d)
     }
 
     /// Everything the company holds, as one zip (audited).
     pub async fn export_company(&self, t: &Tenant, actor: UserId, ip: &str) -> Result<Download> {
+        let slot = self.exports.take()?;
         self.audit(t, Some(actor), "export_company", "export.zip", ip)
             .await;
-        Ok(company_zip(self, t).await?)
+        let mut d = company_zip(self, t).await?;
+        d.slot = Some(slot);
+        Ok(d)
     }
 
     /// Everything about one employee, as one zip: an access request (audited).
@@ -83,9 +124,11 @@ impl App {
         id: EmployeeId,
         ip: &str,
     ) -> Result<Download> {
-        let d = employee_zip(self, t, id).await?;
+        let slot = self.exports.take()?;
+        let mut d = employee_zip(self, t, id).await?;
         self.audit(t, Some(actor), "export_employee", &id.to_string(), ip)
             .await;
+        d.slot = Some(slot);
         Ok(d)
     }
 }

@@ -21,6 +21,7 @@ both!(
     the_right_password_gets_through_an_account_lock,
     wrong_current_passwords_are_limited,
     only_a_successful_authenticated_write_moves_its_own_companys_cache,
+    exports_beyond_the_cap_are_429_with_retry_after,
 );
 
 /// The same app behind "our proxy" 127.0.0.1 (the test client's own address), so a test
@@ -601,4 +602,33 @@ async fn only_a_successful_authenticated_write_moves_its_own_companys_cache(app:
     assert_eq!(res.status(), StatusCode::CREATED);
     assert_ne!(cache.generation(ca), ga);
     assert_eq!(cache.generation(cb), gb, "B's cached views stay");
+}
+
+async fn exports_beyond_the_cap_are_429_with_retry_after(app: TestApp) {
+    let app = crate::helpers::spawn_app_with(app.kind, |c| c.max_exports = 2)
+        .await
+        .unwrap();
+    let c = app.signup("boss@acme.test").await;
+    let get = |path: &'static str| app.get_api(path, &c.token);
+    // A finished download gives its slot back.
+    let res = get("/api/v1/exports/shifts.csv").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.bytes().await.unwrap();
+    assert_eq!(app.state.exports.free(), 2);
+    // Two exports in progress (held here as a slow client would hold them): the third waits.
+    let held = [
+        app.state.exports.take().unwrap(),
+        app.state.exports.take().unwrap(),
+    ];
+    for path in [
+        "/api/v1/exports/shifts.csv",
+        "/api/v1/exports/tasks.csv",
+        "/api/v1/export.zip",
+    ] {
+        let res = get(path).await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "{path}");
+        assert_eq!(res.headers()["retry-after"], "10");
+    }
+    drop(held);
+    assert_eq!(get("/api/v1/export.zip").await.status(), StatusCode::OK);
 }
