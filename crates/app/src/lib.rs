@@ -77,6 +77,6 @@ pub struct App {
     pub data_dir: std::path::PathBuf,
     /// Computed boards and timesheets; writers call `bump()` (see [`read_cache`]).
     pub read_cache: read_cache::ReadCache,
-    /// Exports running at once (see [`exports::ExportSlots`]).
-    pub exports: exports::ExportSlots,
+    /// Exports running at once (see [`exports::slots`]).
+    pub exports: exports::slots::ExportSlots,
 }

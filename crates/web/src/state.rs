@@ -14,7 +14,7 @@ pub struct WebConfig {
     /// Public URL: the origin the Origin check expects, and https for `Secure` cookies.
     pub base_url: Url,
     /// Which peers' `X-Forwarded-For` is believed (see [`crate::middleware::client_ip`]).
-    pub proxies: crate::middleware::client_ip::TrustedProxies,
+    pub proxies: crate::middleware::trusted_proxies::TrustedProxies,
     pub session: SessionPolicy,
     /// The operator's address for privacy questions and data requests, on the privacy page.
     pub privacy_contact: domain::Email,

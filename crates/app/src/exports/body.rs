@@ -30,7 +30,7 @@ pub struct Download {
     pub file_name: String,
     pub content_type: &'static str,
     pub content: Content,
-    /// The export's slot (see [`super::ExportSlots`]): whoever serves the download keeps it
+    /// The export's slot (see [`super::slots`]): whoever serves the download keeps it
     /// until the last byte is out or the client is gone.
     pub slot: Option<tokio::sync::OwnedSemaphorePermit>,
 }

@@ -6,3 +6,4 @@ pub mod bump_generation;
 pub mod client_ip;
 pub mod origin;
 pub mod security_headers;
+pub mod trusted_proxies;
