@@ -10,6 +10,7 @@ mod attribution;
 mod concepts;
 mod cues;
 pub mod eval;
+mod fast_hash;
 mod matching;
 mod report;
 mod standup;

@@ -751,7 +751,7 @@ pub(crate) fn table(
     let n_terms = profile.terms.len();
     let mut initial_hits = Vec::new();
     // Words repeat a lot in a long note: score each distinct spelling once.
-    let mut seen: HashMap<(&str, bool, bool), (usize, bool), concepts::FastHash> =
+    let mut seen: HashMap<(&str, bool, bool), (usize, bool), crate::fast_hash::FastHash> =
         HashMap::default();
     let mut rows: Vec<f64> = Vec::new();
     let mut raw: Vec<f64> = Vec::with_capacity(words.len() * n_terms);

@@ -33,7 +33,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
     // Words repeat; stem each spelling once per text.
-    let mut stems: std::collections::HashMap<String, String, crate::concepts::FastHash> =
+    let mut stems: std::collections::HashMap<String, String, crate::fast_hash::FastHash> =
         Default::default();
     let mut i = 0;
     while i < chars.len() {
@@ -106,7 +106,7 @@ fn make_token(
     start: usize,
     end: usize,
     prev: Option<char>,
-    stems: &mut std::collections::HashMap<String, String, crate::concepts::FastHash>,
+    stems: &mut std::collections::HashMap<String, String, crate::fast_hash::FastHash>,
 ) -> Token {
     let capitalized = raw.chars().next().is_some_and(char::is_uppercase);
     let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
