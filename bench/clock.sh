@@ -197,3 +197,6 @@ done
 
 log "summary: $SUMMARY"
 python3 bench/report.py "$SUMMARY" | tee "$OUT/report.md"
+# The last line: punches/s (clock-ins + clock-outs) as a ratio to /healthz of the same run,
+# p99 and errors, per backend at the largest connection count.
+python3 bench/report.py --headline "$SUMMARY" | tee -a "$OUT/report.md"

@@ -9,8 +9,10 @@ def kv(s):
     return dict(re.findall(r"(\w+)=([^\s]+)", s))
 
 
+headline_only = "--headline" in sys.argv[1:]
+path = [a for a in sys.argv[1:] if a != "--headline"][0]
 rows, extra = [], []
-for line in open(sys.argv[1]):
+for line in open(path):
     parts = line.split()
     if len(parts) >= 4 and parts[2].startswith("c=") and parts[3] == "RESULT":
         rows.append((parts[0], parts[1], int(parts[2][2:]), kv(" ".join(parts[4:]))))
@@ -21,6 +23,41 @@ health = {}
 for b, sc, c, d in rows:
     if sc.endswith("healthz"):
         health[(b, sc.replace("-healthz", ""), c)] = d
+
+
+def headline():
+    """One line: per backend, the largest connection count of the one-instance run (and the
+    two-instance sum on PostgreSQL) as punches/s (clock-ins + clock-outs), its ratio to
+    /healthz in the same run, p99 and errors: the issue's headline figures."""
+    parts = []
+    for b in dict.fromkeys(r[0] for r in rows):
+        one = [(c, d) for bb, sc, c, d in rows if bb == b and sc == "one-clock"]
+        if one:
+            c, d = max(one, key=lambda x: x[0])
+            h = health.get((b, "one", c), {})
+            r, hr = float(d.get("rps", "nan")), float(h.get("rps", "nan"))
+            errs = int(d.get("non2xx", 0)) + int(d.get("socket_errors", 0))
+            parts.append(f"{b} c={c}: {r:.0f} punches/s = {r / hr:.3f} of /healthz ({hr:.0f}/s), "
+                         f"p99 {float(d.get('p99_ms', 'nan')):.1f} ms, {errs} errors")
+        two_c = sorted({c for bb, sc, c, _ in rows if bb == b and sc == "two-a-clock"})
+        if two_c:
+            c = two_c[-1]
+            cl = [d for bb, sc, cc, d in rows if bb == b and cc == c and sc in ("two-a-clock", "two-b-clock")]
+            hz = [d for bb, sc, cc, d in rows if bb == b and cc == c and sc in ("two-a-healthz", "two-b-healthz")]
+            r = sum(float(d["rps"]) for d in cl)
+            hr = sum(float(d["rps"]) for d in hz) or float("nan")
+            one_r = next((float(d["rps"]) for bb, sc, cc, d in rows
+                          if bb == b and sc == "one-clock" and cc == 2 * c), float("nan"))
+            errs = sum(int(d.get("non2xx", 0)) + int(d.get("socket_errors", 0)) for d in cl)
+            parts.append(f"{b} two instances 2x{c}: {r:.0f} punches/s = {r / hr:.3f} of /healthz ({hr:.0f}/s), "
+                         f"{r / one_r:.2f}x one instance, p99 {max(float(d['p99_ms']) for d in cl):.1f} ms, "
+                         f"{errs} errors")
+    return "HEADLINE " + ("; ".join(parts) if parts else "no clock runs")
+
+
+if headline_only:
+    print(headline())
+    sys.exit(0)
 
 print("| backend | scenario | conns | req/s | clock-ins/s | p50 ms | p99 ms | non-2xx | server CPU µs/req | /healthz req/s | /healthz p99 ms | /healthz CPU µs/req | req/s ÷ healthz |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
