@@ -49,6 +49,75 @@ impl NewAnalysis<'_> {
     }
 }
 
+/// An analysis result that owns its texts: what a punch carries into its own write when
+/// the result is known before the write (the built-in analyzer; see
+/// [`crate::PunchAnalysis::Store`]).
+#[derive(Debug, Clone)]
+pub struct AnalysisRow {
+    pub analyzer: String,
+    pub model: String,
+    pub prompt_version: u32,
+    pub fallback: bool,
+    /// Stands in until the external model answers (see [`NewAnalysis::provisional`]); a
+    /// result a punch carries into its own write is final (`false`).
+    pub provisional: bool,
+    /// JSON of the extracted variables.
+    pub result: String,
+    pub score: Option<u8>,
+    /// JSON of the score breakdown.
+    pub breakdown: Option<String>,
+}
+
+impl AnalysisRow {
+    /// The row to store for `shift`'s analysis of `kind`.
+    pub fn of(&self, shift: ShiftId, kind: JobKind) -> NewAnalysis<'_> {
+        NewAnalysis {
+            shift,
+            kind,
+            analyzer: &self.analyzer,
+            model: &self.model,
+            prompt_version: self.prompt_version,
+            fallback: self.fallback,
+            provisional: self.provisional,
+            result: &self.result,
+            score: self.score,
+            breakdown: self.breakdown.as_deref(),
+        }
+    }
+}
+
+/// Stores `a` on SQLite's write connection `c` (inside the caller's transaction): a final
+/// result replaces whatever the shift had, a provisional one is written only where no final
+/// one stands. Returns whether a row was written.
+pub(crate) fn save_on(
+    c: &rusqlite::Connection,
+    company: uuid::Uuid,
+    a: &NewAnalysis<'_>,
+    now: Timestamp,
+) -> Result<bool> {
+    let sql = if a.provisional {
+        SAVE_PROVISIONAL
+    } else {
+        SAVE
+    };
+    let n = c.prepare_cached(sql)?.execute(rusqlite::params![
+        uuid::Uuid::now_v7().as_bytes(),
+        company.as_bytes(),
+        a.shift.0.as_bytes(),
+        a.kind.as_str(),
+        a.analyzer,
+        a.model,
+        i64::from(a.prompt_version),
+        a.fallback,
+        a.result,
+        a.score.map(i64::from),
+        a.breakdown,
+        to_ms(now),
+        a.provisional
+    ])?;
+    Ok(n > 0)
+}
+
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub shift: ShiftId,
@@ -92,20 +161,29 @@ fn analysis<R: AnyRow>(r: &R) -> Result<Analysis> {
     })
 }
 
-/// Inserts a result or replaces the shift's result of that kind, override columns untouched.
+/// The upsert of one analysis row with `$values` for its columns (a `VALUES` list, or a
+/// `SELECT` in a statement that also writes the shift): one text for every writer. It
+/// inserts a result or replaces the shift's result of that kind, override columns untouched.
 macro_rules! save_sql {
-    () => {
-        "INSERT INTO analyses (id, company_id, shift_id, kind, analyzer, model, prompt_version, fallback, result, score, breakdown, created_at, provisional)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-     ON CONFLICT (shift_id, kind) DO UPDATE SET analyzer = excluded.analyzer, model = excluded.model,
+    ($values:literal) => {
+        concat!(
+            "INSERT INTO analyses (id, company_id, shift_id, kind, analyzer, model, prompt_version, fallback, result, score, breakdown, created_at, provisional) ",
+            $values,
+            " ON CONFLICT (shift_id, kind) DO UPDATE SET analyzer = excluded.analyzer, model = excluded.model,
        prompt_version = excluded.prompt_version, fallback = excluded.fallback, result = excluded.result,
        score = excluded.score, breakdown = excluded.breakdown, created_at = excluded.created_at,
        provisional = excluded.provisional"
+        )
     };
 }
-const SAVE: &str = save_sql!();
+pub(crate) use save_sql;
+
+const SAVE: &str = save_sql!("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
 /// A provisional result never replaces a final one (the external answer may land first).
-const SAVE_PROVISIONAL: &str = concat!(save_sql!(), " WHERE analyses.provisional");
+const SAVE_PROVISIONAL: &str = concat!(
+    save_sql!("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"),
+    " WHERE analyses.provisional"
+);
 
 /// The number of placeholders in [`SAVE`] (`$1`…`$13`); statements that extend it number on.
 const SAVE_PARAMS: usize = 13;
@@ -193,24 +271,25 @@ impl Store {
     ) -> Result<()> {
         if let Some(w) = self.writer() {
             let (company, job_id) = (job.tenant.company_id().0, job.id.0);
-            let row = (
-                a.shift.0,
-                a.kind.as_str(),
-                a.analyzer.to_owned(),
-                a.model.to_owned(),
-                i64::from(a.prompt_version),
-                a.fallback,
-                a.result.to_owned(),
-                a.score.map(i64::from),
-                a.breakdown.map(str::to_owned),
-            );
-            return w.write(move |c| {
-                let (shift, kind, analyzer, model, version, fallback, result, score, breakdown) = row;
-                c.prepare_cached(SAVE)?.execute(rusqlite::params![uuid::Uuid::now_v7().as_bytes(), company.as_bytes(), shift.as_bytes(), kind,
-                    analyzer, model, version, fallback, result, score, breakdown, to_ms(now), false])?;
-                c.prepare_cached(crate::jobs::FINISH)?.execute([job_id.as_bytes()])?;
-                Ok(())
-            }).await;
+            let (shift, kind) = (a.shift, a.kind);
+            let row = AnalysisRow {
+                analyzer: a.analyzer.to_owned(),
+                model: a.model.to_owned(),
+                prompt_version: a.prompt_version,
+                fallback: a.fallback,
+                provisional: false,
+                result: a.result.to_owned(),
+                score: a.score,
+                breakdown: a.breakdown.map(str::to_owned),
+            };
+            return w
+                .write(move |c| {
+                    save_on(c, company, &row.of(shift, kind), now)?;
+                    c.prepare_cached(crate::jobs::FINISH)?
+                        .execute([job_id.as_bytes()])?;
+                    Ok(())
+                })
+                .await;
         }
         if let Backend::Postgres(p) = &self.backend {
             // One statement, one round trip: a data-modifying CTE is atomic with its query.

@@ -25,6 +25,8 @@ pub(crate) struct HotCache {
     pub(crate) principals: Ttl<TokenHash, Principal>,
     pub(crate) companies: Ttl<CompanyId, Company>,
     pub(crate) settings: Ttl<CompanyId, AnalysisSettings>,
+    /// Burst windows already full on this instance (see [`crate::burst`]).
+    pub(crate) full_windows: FullWindows,
 }
 
 impl HotCache {
@@ -68,6 +70,31 @@ impl<K: Eq + Hash, V: Clone> Ttl<K, V> {
     pub(crate) fn clear(&self) {
         if let Ok(mut map) = self.map.lock() {
             map.clear();
+        }
+    }
+}
+
+/// Kiosk burst windows that reached their threshold on this instance, by counter key
+/// (window start); see [`crate::burst`].
+#[derive(Default)]
+pub(crate) struct FullWindows(Mutex<HashMap<String, i64>>);
+
+/// Burst keys remembered at most; a full map is emptied (the next hits are then written again).
+const FULL_WINDOWS_CAPACITY: usize = 10_000;
+
+impl FullWindows {
+    pub(crate) fn is_full(&self, key: &str, window_start: i64) -> bool {
+        self.0
+            .lock()
+            .is_ok_and(|m| m.get(key) == Some(&window_start))
+    }
+
+    pub(crate) fn mark(&self, key: &str, window_start: i64) {
+        if let Ok(mut m) = self.0.lock() {
+            if m.len() >= FULL_WINDOWS_CAPACITY {
+                m.clear();
+            }
+            m.insert(key.to_owned(), window_start);
         }
     }
 }

@@ -84,13 +84,22 @@ impl Store {
             .bind(now_ms).bind(until).bind(i64::from(limit)).fetch_all(p).await?
             .iter().map(job_of).collect::<Result<Vec<_>>>()?,
             // SQLite has one writer at a time, so the sub-select and update cannot interleave.
-            Backend::Sqlite(db) => sqlx::query(
-                "UPDATE jobs SET status = 'running', lease_until = $2 WHERE id IN (
-                    SELECT id FROM jobs WHERE (status = 'queued' AND run_at <= $1) OR (status = 'running' AND lease_until < $1)
-                    ORDER BY run_at LIMIT $3)
-                 RETURNING id, company_id, shift_id, kind, attempts")
-            .bind(now_ms).bind(until).bind(i64::from(limit)).fetch_all(&db.pool).await?
-            .iter().map(job_of).collect::<Result<Vec<_>>>()?,
+            // The claim goes through the group-commit writer like the punches: a poll on a
+            // pooled connection would take the write lock (even when nothing is due) and
+            // send the writer into SQLite's busy-wait sleeps every round.
+            Backend::Sqlite(db) => db.writer.write(move |c| {
+                let mut st = c.prepare_cached(
+                    "UPDATE jobs SET status = 'running', lease_until = $2 WHERE id IN (
+                        SELECT id FROM jobs WHERE (status = 'queued' AND run_at <= $1) OR (status = 'running' AND lease_until < $1)
+                        ORDER BY run_at LIMIT $3)
+                     RETURNING id, company_id, shift_id, kind, attempts")?;
+                let mut rows = st.query(rusqlite::params![now_ms, until, i64::from(limit)])?;
+                let mut jobs = Vec::new();
+                while let Some(r) = rows.next()? {
+                    jobs.push(job_of(r)?);
+                }
+                Ok(jobs)
+            }).await?,
         };
         Ok(rows.into_iter().flatten().collect())
     }
@@ -194,7 +203,7 @@ impl Store {
     }
 }
 
-fn job_of<R: crate::row::AnyRow>(r: &R) -> Result<Option<Job>> {
+fn job_of<R: RowGet>(r: &R) -> Result<Option<Job>> {
     let Some(kind) = JobKind::parse(&r.string("kind")?) else {
         return Ok(None);
     };

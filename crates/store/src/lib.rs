@@ -13,6 +13,7 @@ mod audit;
 mod backend;
 mod billing;
 mod board;
+mod burst;
 mod company;
 mod employees;
 mod error;
@@ -38,11 +39,12 @@ mod time;
 mod tokens;
 
 pub use accounts::{InviteInfo, LoginUser, NewCompany, NewInvite, User};
-pub use analyses::{Analysis, NewAnalysis};
+pub use analyses::{Analysis, AnalysisRow, NewAnalysis};
 pub use audit::{AuditEntry, AuditEvent};
 pub use backend::{Store, StoreKind};
 pub use billing::{EventOutcome, SubscriptionRecord, SubscriptionUpdate};
 pub use board::{MissedStandup, NamedShift, ProvisionalResult};
+pub use burst::BurstHit;
 pub use company::{AnalysisSettings, Company};
 pub use employees::{ClockIdentity, Employee, EmployeeChanges};
 pub use error::StoreError;
@@ -57,8 +59,8 @@ pub use reports::{
 };
 pub use sessions::{Session, SessionPolicy};
 pub use shifts::{
-    ConfirmedEnd, IdempotencyKey, Shift, ShiftChange, ShiftCorrection, ShiftCursor, ShiftFilter,
-    StoredAnswer, SELF_CORRECTION_MARGIN,
+    ConfirmedEnd, IdempotencyKey, PunchAnalysis, Shift, ShiftChange, ShiftCorrection, ShiftCursor,
+    ShiftFilter, StoredAnswer, SELF_CORRECTION_MARGIN,
 };
 pub use tasks::{Task, TaskChanges, TaskState};
 pub use team_figures::{DayTotals, EmployeeTotals, TeamFigures, TopDay};

@@ -15,7 +15,8 @@ pub struct RateCount {
     pub resets_at: Timestamp,
 }
 
-const HIT: &str = "INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+/// One hit in the current window of a key (`$1`, window start `$2`): the new count first.
+pub(crate) const HIT: &str = "INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
     ON CONFLICT (key) DO UPDATE SET
       count = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.count + 1 ELSE 1 END,
       window_start = excluded.window_start

@@ -4,6 +4,7 @@
 //! analysis runs after, with a short wait for the standup check when someone is watching.
 
 mod housekeeping;
+mod inline_analysis;
 
 pub use housekeeping::{DEFAULT_SHIFT, MAX_OPEN_SHIFT};
 
@@ -11,7 +12,7 @@ use crate::credentials::password;
 use crate::{App, Error};
 use domain::{EmployeeId, IdCode, KioskId, ReportText, StandupCheck, StandupText};
 use jiff::SignedDuration;
-use store::{Analysis, Employee, Job, Shift, StoreError, Task, Tenant};
+use store::{Analysis, BurstHit, Employee, Job, Shift, StoreError, Task, Tenant};
 
 /// Who is at the clock: a kiosk device, a supervisor (API), or a personal link.
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +47,14 @@ pub struct ClockOut {
     pub score: Option<i64>,
     /// The score is the built-in analyzer's, standing in until the external model answers.
     pub score_provisional: bool,
+}
+
+/// An identified employee whose kiosk burst-counter hit is still to be written: by the
+/// punch's own write ([`App::clock_in_identified`], [`App::clock_out_identified`]), so an
+/// identification and its punch cost one write, not two.
+pub struct Identified {
+    pub employee: Employee,
+    burst: Option<BurstHit>,
 }
 
 /// Bursts of identifications on one kiosk in a short window look like buddy punching.
@@ -83,6 +92,21 @@ impl App {
         pin: Option<&str>,
         ip: &str,
     ) -> Result<Employee, Error> {
+        let who = self.identify_for_punch(t, source, code, pin, ip).await?;
+        self.store.count_burst(who.burst).await?;
+        Ok(who.employee)
+    }
+
+    /// [`identify`](Self::identify) for a punch that follows at once: the kiosk's
+    /// burst-counter hit is left to the punch's write (unless identifying fails).
+    pub async fn identify_for_punch(
+        &self,
+        t: &Tenant,
+        source: ClockSource,
+        code: &str,
+        pin: Option<&str>,
+        ip: &str,
+    ) -> Result<Identified, Error> {
         let now = self.clock.now();
         let code = IdCode::parse(code).map_err(|_| Error::WrongCode)?;
         let device_key = source.lock_key();
@@ -103,27 +127,29 @@ impl App {
             }
         }
         let code_has_failures = lockouts.iter().any(|(k, _)| *k == code_key);
-        if let ClockSource::Kiosk(kiosk) = source {
-            let hit = self
-                .store
-                .rate_hit(&format!("burst:{kiosk}"), BURST_WINDOW, now)
-                .await?;
-            if hit.count == BURST_COUNT {
-                self.store
-                    .add_kiosk_alert(
-                        t,
-                        Some(kiosk),
-                        "burst",
-                        &format!(
-                            "{BURST_COUNT} ID codes entered within {} seconds",
-                            BURST_WINDOW.as_secs()
-                        ),
-                        now,
+        let burst = match source {
+            ClockSource::Kiosk(kiosk) => self.store.burst_hit(
+                t,
+                kiosk,
+                BURST_WINDOW,
+                BURST_COUNT,
+                || {
+                    format!(
+                        "{BURST_COUNT} ID codes entered within {} seconds",
+                        BURST_WINDOW.as_secs()
                     )
-                    .await?;
+                },
+                now,
+            ),
+            _ => None,
+        };
+        let found = match self.store.employee_by_code(t, &code).await {
+            Ok(found) => found,
+            Err(e) => {
+                self.store.count_burst(burst).await?;
+                return Err(e.into());
             }
-        }
-        let found = self.store.employee_by_code(t, &code).await?;
+        };
         let ok = match (&found, pin) {
             (Some(id), _) if id.pin_hash.is_none() => true,
             (Some(id), Some(pin)) => {
@@ -136,9 +162,13 @@ impl App {
                 if code_has_failures {
                     self.store.clear_failures(&code_key).await?;
                 }
-                Ok(id.employee)
+                Ok(Identified {
+                    employee: id.employee,
+                    burst,
+                })
             }
             _ => {
+                self.store.count_burst(burst).await?;
                 let mut locked = false;
                 for key in device_key.iter().chain(std::iter::once(&code_key)) {
                     locked |= self
@@ -181,23 +211,59 @@ impl App {
         employee: &Employee,
         standup: &str,
     ) -> Result<ClockIn, Error> {
-        let standup = StandupText::parse(standup)?;
+        self.punch_in(t, employee, standup, None).await
+    }
+
+    /// [`clock_in`](Self::clock_in) right after [`identify_for_punch`](Self::identify_for_punch).
+    pub async fn clock_in_identified(
+        &self,
+        t: &Tenant,
+        who: Identified,
+        standup: &str,
+    ) -> Result<ClockIn, Error> {
+        self.punch_in(t, &who.employee, standup, who.burst).await
+    }
+
+    /// One write: the shift, its standup analysis (or job) and the kiosk's burst hit.
+    async fn punch_in(
+        &self,
+        t: &Tenant,
+        employee: &Employee,
+        standup: &str,
+        burst: Option<BurstHit>,
+    ) -> Result<ClockIn, Error> {
         let now = self.clock.now();
-        let company = self.store.company(t).await?;
-        let workday =
-            domain::calendar::workday(now, &domain::TimeZoneName::parse(&company.timezone)?.tz());
-        let punch = match self.analysis_lease() {
-            Some(lease) => {
-                self.store
-                    .clock_in_claiming(t, employee.id, standup.as_str(), workday, now, lease)
-                    .await
-            }
-            None => self
-                .store
-                .clock_in(t, employee.id, standup.as_str(), workday, now)
-                .await
-                .map(|s| (s, None)),
+        let prepared = async {
+            let standup = StandupText::parse(standup)?;
+            let company = self.store.company(t).await?;
+            let zone = domain::TimeZoneName::parse(&company.timezone)?.tz();
+            let (analysis, check) = self.standup_analysis(t, employee, standup.as_str()).await?;
+            Ok::<_, Error>((
+                standup,
+                domain::calendar::workday(now, &zone),
+                analysis,
+                check,
+            ))
         };
+        let (standup, workday, analysis, check) = match prepared.await {
+            Ok(p) => p,
+            Err(e) => {
+                self.store.count_burst(burst).await?;
+                return Err(e);
+            }
+        };
+        let punch = self
+            .store
+            .punch_in(
+                t,
+                employee.id,
+                standup.as_str(),
+                workday,
+                now,
+                analysis,
+                burst,
+            )
+            .await;
         let (shift, job) = match punch {
             Ok(s) => s,
             Err(StoreError::Conflict(_)) => {
@@ -214,10 +280,20 @@ impl App {
             Err(e) => return Err(e.into()),
         };
         let unconfirmed = self.store.unconfirmed_shift(t, employee.id, now).await?;
-        let analysed = self.analyse_now(job, &shift, employee).await;
-        let check_provisional = analysed.as_ref().is_some_and(|a| a.provisional);
-        let standup_check =
-            analysed.and_then(|a| serde_json::from_str::<StandupCheck>(&a.result).ok());
+        let (standup_check, check_provisional) = match check {
+            Some(check) => {
+                // Stored with the punch, final: boards and timesheets learn of it now.
+                self.read_cache.bump(t.company_id());
+                (Some(check), false)
+            }
+            None => {
+                let analysed = self.analyse_now(job, &shift, employee).await;
+                let provisional = analysed.as_ref().is_some_and(|a| a.provisional);
+                let check =
+                    analysed.and_then(|a| serde_json::from_str::<StandupCheck>(&a.result).ok());
+                (check, provisional)
+            }
+        };
         Ok(ClockIn {
             shift,
             standup_check,
@@ -232,30 +308,67 @@ impl App {
         employee: &Employee,
         report: &str,
     ) -> Result<ClockOut, Error> {
-        let report = ReportText::parse(report)?;
+        self.punch_out(t, employee, report, None).await
+    }
+
+    /// [`clock_out`](Self::clock_out) right after [`identify_for_punch`](Self::identify_for_punch).
+    pub async fn clock_out_identified(
+        &self,
+        t: &Tenant,
+        who: Identified,
+        report: &str,
+    ) -> Result<ClockOut, Error> {
+        self.punch_out(t, &who.employee, report, who.burst).await
+    }
+
+    /// One write: the closed shift, its report analysis (or job) and the kiosk's burst hit.
+    async fn punch_out(
+        &self,
+        t: &Tenant,
+        employee: &Employee,
+        report: &str,
+        burst: Option<BurstHit>,
+    ) -> Result<ClockOut, Error> {
         let now = self.clock.now();
-        let punch = match self.analysis_lease() {
-            Some(lease) => {
-                self.store
-                    .clock_out_claiming(t, employee.id, report.as_str(), now, lease)
-                    .await
-            }
-            None => self
-                .store
-                .clock_out(t, employee.id, report.as_str(), now)
-                .await
-                .map(|s| (s, None)),
+        let prepared = async {
+            let report = ReportText::parse(report)?;
+            let (analysis, score) = self.report_analysis(t, employee, report.as_str()).await?;
+            Ok::<_, Error>((report, analysis, score))
         };
+        let (report, analysis, score) = match prepared.await {
+            Ok(p) => p,
+            Err(e) => {
+                self.store.count_burst(burst).await?;
+                return Err(e);
+            }
+        };
+        let punch = self
+            .store
+            .punch_out(t, employee.id, report.as_str(), now, analysis, burst)
+            .await;
         let (shift, job) = match punch {
             Ok(s) => s,
             Err(StoreError::NotFound) => return Err(Error::NotIn),
             Err(e) => return Err(e.into()),
         };
-        let analysed = self.analyse_now(job, &shift, employee).await;
+        let (score, score_provisional) = match score {
+            Some(score) => {
+                // Stored with the punch, final: boards and timesheets learn of it now.
+                self.read_cache.bump(t.company_id());
+                (Some(score), false)
+            }
+            None => {
+                let analysed = self.analyse_now(job, &shift, employee).await;
+                (
+                    analysed.as_ref().and_then(Analysis::effective_score),
+                    analysed.is_some_and(|a| a.provisional),
+                )
+            }
+        };
         Ok(ClockOut {
             shift,
-            score: analysed.as_ref().and_then(Analysis::effective_score),
-            score_provisional: analysed.is_some_and(|a| a.provisional),
+            score,
+            score_provisional,
         })
     }
 
@@ -289,7 +402,7 @@ impl App {
 
     /// The lease of an analysis job the request runs itself: the wait plus a margin.
     /// `None` when the wait is zero: the request leaves the job to the background worker.
-    fn analysis_lease(&self) -> Option<SignedDuration> {
+    pub(crate) fn analysis_lease(&self) -> Option<SignedDuration> {
         let wait = self.config.analysis_wait;
         if wait.is_zero() {
             return None;

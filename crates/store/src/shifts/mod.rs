@@ -9,6 +9,7 @@ mod punch;
 
 pub use auto_close::{ConfirmedEnd, SELF_CORRECTION_MARGIN};
 pub use idempotency::{IdempotencyKey, StoredAnswer};
+pub use punch::PunchAnalysis;
 
 use crate::backend::on_pool;
 use crate::row::RowGet;

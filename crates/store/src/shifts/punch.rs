@@ -1,17 +1,19 @@
-//! The punches: clock-in and clock-out, each committed together with its analysis job
-//! (SQLite through the group-commit writer, PostgreSQL in one statement).
+//! The punches: clock-in and clock-out, each committed together with its analysis job or
+//! its analysis (SQLite through the group-commit writer, PostgreSQL in one statement).
 
 use super::{shift, Shift, SELECT};
 use crate::backend::Backend;
 use crate::row::RowGet;
 use crate::time::{from_ms, to_ms};
-use crate::{Job, JobKind, Result, Store, StoreError, Tenant};
+use crate::{AnalysisRow, BurstHit, Job, JobKind, Result, Store, StoreError, Tenant};
 use domain::{EmployeeId, ShiftId};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::OptionalExtension;
+use std::sync::LazyLock;
 
-/// SQLite (in one writer batch with [`JOB_INSERT`]): the punch in.
+/// SQLite (in one writer batch with [`JOB_INSERT`]): the punch in. The same text on
+/// PostgreSQL for a punch with nothing to analyse.
 const CLOCK_IN: &str =
     "INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at)
     VALUES ($1, $2, $3, $4, $5, $6, $5)";
@@ -25,16 +27,60 @@ const CLOCK_IN_PG: &str = "WITH s AS (
     INSERT INTO jobs (id, company_id, shift_id, kind, status, attempts, run_at, lease_until, created_at)
     SELECT $7, $2, s.id, 'standup', $8, 0, $5, $9, $5 FROM s
     ON CONFLICT DO NOTHING RETURNING id";
-/// PostgreSQL: [`CLOCK_OUT`], [`CLOSE_BREAKS`] and [`JOB_INSERT`] as one statement; no row
-/// when no shift is open.
-const CLOCK_OUT_PG: &str = "WITH s AS (
+/// PostgreSQL: [`CLOCK_IN`] and its standup analysis (`$7`…`$15`) as one statement.
+const CLOCK_IN_ANALYSED_PG: &str = concat!(
+    "WITH s AS (
+      INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $5) RETURNING id),
+    a AS (",
+    crate::analyses::save_sql!(
+        "SELECT $7, $2, s.id, 'standup', $8, $9, $10, $11, $12, $13, $14, $5, $15 FROM s"
+    ),
+    ") SELECT id FROM s"
+);
+/// PostgreSQL: the punch out with its open breaks closed, then (in [`clock_out_pg`]) its job
+/// or its analysis; the closed shift is the statement's row (no row when none was open).
+const CLOCK_OUT_PG_HEAD: &str = "WITH s AS (
       UPDATE shifts SET clock_out_at = $1, report = $2
-      WHERE company_id = $3 AND employee_id = $4 AND clock_out_at IS NULL RETURNING id),
-    b AS (UPDATE breaks SET end_at = $1 WHERE shift_id IN (SELECT id FROM s) AND end_at IS NULL),
+      WHERE company_id = $3 AND employee_id = $4 AND clock_out_at IS NULL
+      RETURNING id, employee_id, workday, clock_in_at, clock_out_at, standup, report, auto_closed, end_confirmed, corrected, locked),
+    b AS (UPDATE breaks SET end_at = $1 WHERE shift_id IN (SELECT id FROM s) AND end_at IS NULL)";
+/// The closed shift as [`shift`] reads it. The statement's snapshot predates `b`, so an open
+/// break still has no end here: counting it up to `$1` gives the total `b` leaves behind.
+const CLOCK_OUT_PG_SHIFT: &str = "SELECT s.*,
+      CAST(COALESCE((SELECT SUM(COALESCE(x.end_at, $1) - x.start_at) FROM breaks x WHERE x.shift_id = s.id), 0) AS BIGINT) AS break_ms,
+      CAST(0 AS BIGINT) AS on_break";
+const CLOSE_BREAKS: &str = "UPDATE breaks SET end_at = $1 WHERE shift_id = $2 AND end_at IS NULL";
+
+/// The PostgreSQL clock-out statement for `analysis`: [`CLOCK_OUT_PG_HEAD`], then the job
+/// (`$5`…`$7`, its id as the row's `job`) or the report's analysis (`$5`…`$13`).
+fn clock_out_pg(analysis: &PunchAnalysis) -> &'static str {
+    static JOB: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "{CLOCK_OUT_PG_HEAD},
     j AS (INSERT INTO jobs (id, company_id, shift_id, kind, status, attempts, run_at, lease_until, created_at)
       SELECT $5, $3, s.id, 'report', $6, 0, $1, $7, $1 FROM s ON CONFLICT DO NOTHING RETURNING id)
-    SELECT s.id, (SELECT j.id FROM j) AS job FROM s";
-const CLOSE_BREAKS: &str = "UPDATE breaks SET end_at = $1 WHERE shift_id = $2 AND end_at IS NULL";
+    {CLOCK_OUT_PG_SHIFT}, (SELECT j.id FROM j) AS job FROM s"
+        )
+    });
+    static ANALYSED: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "{CLOCK_OUT_PG_HEAD},
+    a AS ({})
+    {CLOCK_OUT_PG_SHIFT} FROM s",
+            crate::analyses::save_sql!(
+                "SELECT $5, $3, s.id, 'report', $6, $7, $8, $9, $10, $11, $12, $1, $13 FROM s"
+            )
+        )
+    });
+    static BARE: LazyLock<String> =
+        LazyLock::new(|| format!("{CLOCK_OUT_PG_HEAD} {CLOCK_OUT_PG_SHIFT} FROM s"));
+    match analysis {
+        PunchAnalysis::Queue | PunchAnalysis::Claim(_) => &JOB,
+        PunchAnalysis::Store(_) => &ANALYSED,
+        PunchAnalysis::Skip => &BARE,
+    }
+}
 
 /// The punch's analysis job: `queued` for the worker, or `running` with a lease when the
 /// caller claims it right away. Returns the id when inserted.
@@ -42,12 +88,89 @@ const JOB_INSERT: &str =
     "INSERT INTO jobs (id, company_id, shift_id, kind, status, attempts, run_at, lease_until, created_at)
     VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $6) ON CONFLICT DO NOTHING RETURNING id";
 
-/// Status and lease of a job inserted with a punch (see [`JOB_INSERT`]).
-fn job_claim(now: Timestamp, lease: Option<SignedDuration>) -> (&'static str, Option<i64>) {
-    match lease {
-        Some(l) => ("running", Some(to_ms(now) + l.as_millis() as i64)),
-        None => ("queued", None),
+/// What a punch's own write does about its analysis.
+#[derive(Debug, Clone)]
+pub enum PunchAnalysis {
+    /// Nothing: an objecting employee whose company chose no analysis at all.
+    Skip,
+    /// Stores this result, computed before the write (the built-in analyzer needs only the
+    /// note and the open tasks): no job, no second write.
+    Store(AnalysisRow),
+    /// Queues the analysis job for the background worker.
+    Queue,
+    /// Inserts the job already claimed by the caller (`running`, leased for this long),
+    /// which saves the separate claim of [`Store::claim_job_for`]. If the caller never
+    /// finishes it, the lease expires and the worker runs it, exactly as after a claim.
+    Claim(SignedDuration),
+}
+
+impl PunchAnalysis {
+    /// Status and lease of the job, when the punch inserts one (see [`JOB_INSERT`]).
+    fn job(&self, now: Timestamp) -> Option<(&'static str, Option<i64>)> {
+        match self {
+            Self::Claim(l) => Some(("running", Some(to_ms(now) + l.as_millis() as i64))),
+            Self::Queue => Some(("queued", None)),
+            Self::Skip | Self::Store(_) => None,
+        }
     }
+
+    fn lease(&self) -> Option<SignedDuration> {
+        match self {
+            Self::Claim(l) => Some(*l),
+            _ => None,
+        }
+    }
+}
+
+/// Runs the punch's job insert or analysis on SQLite's write connection, for the shift
+/// whose id is `shift`. Returns whether a job was inserted.
+fn analysis_on(
+    c: &rusqlite::Connection,
+    company: uuid::Uuid,
+    shift: ShiftId,
+    kind: JobKind,
+    analysis: &PunchAnalysis,
+    job_id: domain::JobId,
+    now: Timestamp,
+) -> Result<bool> {
+    if let PunchAnalysis::Store(row) = analysis {
+        crate::analyses::save_on(c, company, &row.of(shift, kind), now)?;
+    }
+    let Some((status, lease_until)) = analysis.job(now) else {
+        return Ok(false);
+    };
+    Ok(c.prepare_cached(JOB_INSERT)?
+        .query_row(
+            rusqlite::params![
+                job_id.0.as_bytes(),
+                company.as_bytes(),
+                shift.0.as_bytes(),
+                kind.as_str(),
+                status,
+                to_ms(now),
+                lease_until
+            ],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Binds a new analysis row's id and `row`'s columns, in the order of the punch statements'
+/// analysis placeholders.
+fn bind_analysis<'q>(
+    q: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    row: &'q AnalysisRow,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    q.bind(uuid::Uuid::now_v7())
+        .bind(&row.analyzer)
+        .bind(&row.model)
+        .bind(i64::from(row.prompt_version))
+        .bind(row.fallback)
+        .bind(&row.result)
+        .bind(row.score.map(i64::from))
+        .bind(row.breakdown.as_deref())
+        .bind(row.provisional)
 }
 
 impl Store {
@@ -62,15 +185,21 @@ impl Store {
         now: Timestamp,
     ) -> Result<Shift> {
         Ok(self
-            .clock_in_with_job(t, employee, standup, workday, now, None)
+            .punch_in(
+                t,
+                employee,
+                standup,
+                workday,
+                now,
+                PunchAnalysis::Queue,
+                None,
+            )
             .await?
             .0)
     }
 
     /// [`clock_in`](Self::clock_in) whose standup job is inserted already claimed by the
-    /// caller (`running`, leased until `now + lease`) in the punch's own transaction, which
-    /// saves the separate claim commit of [`Store::claim_job_for`]. If the caller never
-    /// finishes it, the lease expires and the worker runs it, exactly as after a claim.
+    /// caller (see [`PunchAnalysis::Claim`]).
     pub async fn clock_in_claiming(
         &self,
         t: &Tenant,
@@ -80,75 +209,116 @@ impl Store {
         now: Timestamp,
         lease: SignedDuration,
     ) -> Result<(Shift, Option<Job>)> {
-        self.clock_in_with_job(t, employee, standup, workday, now, Some(lease))
-            .await
+        self.punch_in(
+            t,
+            employee,
+            standup,
+            workday,
+            now,
+            PunchAnalysis::Claim(lease),
+            None,
+        )
+        .await
     }
 
-    async fn clock_in_with_job(
+    /// [`clock_in`](Self::clock_in) in one write with whatever else the punch records: its
+    /// analysis (or job, see [`PunchAnalysis`]) and the kiosk's burst-counter hit. The punch
+    /// and its job or analysis commit together: neither exists without the other. The hit
+    /// counts even when the punch is refused (`Conflict`): it was an identification. Returns
+    /// the job when the caller claimed one.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn punch_in(
         &self,
         t: &Tenant,
         employee: EmployeeId,
         standup: &str,
         workday: Date,
         now: Timestamp,
-        lease: Option<SignedDuration>,
+        analysis: PunchAnalysis,
+        burst: Option<BurstHit>,
     ) -> Result<(Shift, Option<Job>)> {
         let id = ShiftId::new();
         let job_id = domain::JobId::new();
-        let (status, lease_until) = job_claim(now, lease);
         let company = t.company_id().0;
         let day = workday.to_string();
-        // The punch and its analysis job commit together: neither exists without the other.
+        let lease = analysis.lease();
         let job: Option<uuid::Uuid> = match &self.backend {
             Backend::Sqlite(db) => {
                 let standup = standup.to_owned();
                 let day = day.clone();
+                let cache = self.cache.clone();
                 db.writer
                     .write(move |c| {
-                        c.prepare_cached(CLOCK_IN)?
-                            .execute(rusqlite::params![
-                                id.0.as_bytes(),
-                                company.as_bytes(),
-                                employee.0.as_bytes(),
-                                day,
-                                to_ms(now),
-                                standup
-                            ])
-                            .map_err(crate::sqlite::writer::unique("open shift"))?;
-                        let inserted = c
-                            .prepare_cached(JOB_INSERT)?
-                            .query_row(
-                                rusqlite::params![
-                                    job_id.0.as_bytes(),
-                                    company.as_bytes(),
-                                    id.0.as_bytes(),
-                                    "standup",
-                                    status,
-                                    to_ms(now),
-                                    lease_until
-                                ],
-                                |_| Ok(()),
-                            )
-                            .optional()?;
-                        Ok(inserted.map(|()| job_id.0))
+                        if let Some(hit) = &burst {
+                            hit.count_on(c, &cache.full_windows)?;
+                        }
+                        let punched = c.prepare_cached(CLOCK_IN)?.execute(rusqlite::params![
+                            id.0.as_bytes(),
+                            company.as_bytes(),
+                            employee.0.as_bytes(),
+                            day,
+                            to_ms(now),
+                            standup
+                        ]);
+                        // A refused insert undoes only itself: the hit above stays counted.
+                        if let Err(e) = punched.map_err(crate::sqlite::writer::unique("open shift"))
+                        {
+                            return Ok(Err(e));
+                        }
+                        let job =
+                            analysis_on(c, company, id, JobKind::Standup, &analysis, job_id, now)?;
+                        Ok(Ok(job.then_some(job_id.0)))
                     })
-                    .await?
+                    .await??
             }
             Backend::Postgres(p) => {
-                // Shift and job in one statement (one round trip, atomic).
-                sqlx::query_scalar(CLOCK_IN_PG)
-                    .bind(id.0)
-                    .bind(company)
-                    .bind(employee.0)
-                    .bind(&day)
-                    .bind(to_ms(now))
-                    .bind(standup)
-                    .bind(job_id.0)
-                    .bind(status)
-                    .bind(lease_until)
-                    .fetch_optional(p)
-                    .await
-                    .map_err(StoreError::unique("open shift"))?
+                self.count_burst(burst).await?;
+                match &analysis {
+                    PunchAnalysis::Queue | PunchAnalysis::Claim(_) => {
+                        let (status, lease_until) = analysis.job(now).unwrap_or(("queued", None));
+                        // Shift and job in one statement (one round trip, atomic).
+                        sqlx::query_scalar(CLOCK_IN_PG)
+                            .bind(id.0)
+                            .bind(company)
+                            .bind(employee.0)
+                            .bind(&day)
+                            .bind(to_ms(now))
+                            .bind(standup)
+                            .bind(job_id.0)
+                            .bind(status)
+                            .bind(lease_until)
+                            .fetch_optional(p)
+                            .await
+                            .map_err(StoreError::unique("open shift"))?
+                    }
+                    PunchAnalysis::Store(row) => {
+                        let q = sqlx::query(CLOCK_IN_ANALYSED_PG)
+                            .bind(id.0)
+                            .bind(company)
+                            .bind(employee.0)
+                            .bind(&day)
+                            .bind(to_ms(now))
+                            .bind(standup);
+                        bind_analysis(q, row)
+                            .execute(p)
+                            .await
+                            .map_err(StoreError::unique("open shift"))?;
+                        None
+                    }
+                    PunchAnalysis::Skip => {
+                        sqlx::query(CLOCK_IN)
+                            .bind(id.0)
+                            .bind(company)
+                            .bind(employee.0)
+                            .bind(&day)
+                            .bind(to_ms(now))
+                            .bind(standup)
+                            .execute(p)
+                            .await
+                            .map_err(StoreError::unique("open shift"))?;
+                        None
+                    }
+                }
             }
         };
         // What the insert wrote, as a re-read would return it (instants are stored in ms).
@@ -179,7 +349,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Shift> {
         Ok(self
-            .clock_out_with_job(t, employee, report, now, None)
+            .punch_out(t, employee, report, now, PunchAnalysis::Queue, None)
             .await?
             .0)
     }
@@ -194,28 +364,35 @@ impl Store {
         now: Timestamp,
         lease: SignedDuration,
     ) -> Result<(Shift, Option<Job>)> {
-        self.clock_out_with_job(t, employee, report, now, Some(lease))
+        self.punch_out(t, employee, report, now, PunchAnalysis::Claim(lease), None)
             .await
     }
 
-    async fn clock_out_with_job(
+    /// [`clock_out`](Self::clock_out) in one write with its analysis (or job) and the
+    /// kiosk's burst-counter hit, as [`punch_in`](Self::punch_in) does.
+    pub async fn punch_out(
         &self,
         t: &Tenant,
         employee: EmployeeId,
         report: &str,
         now: Timestamp,
-        lease: Option<SignedDuration>,
+        analysis: PunchAnalysis,
+        burst: Option<BurstHit>,
     ) -> Result<(Shift, Option<Job>)> {
-        let (status, lease_until) = job_claim(now, lease);
         let job_id = domain::JobId::new();
         let company = t.company_id().0;
+        let lease = analysis.lease();
         let (shift, job) = match &self.backend {
             Backend::Sqlite(db) => {
                 let report = report.to_owned();
+                let cache = self.cache.clone();
                 let (shift, inserted) = db
                     .writer
                     .write(move |c| {
-                        let id: Vec<u8> = c
+                        if let Some(hit) = &burst {
+                            hit.count_on(c, &cache.full_windows)?;
+                        }
+                        let id: Option<Vec<u8>> = c
                             .prepare_cached(CLOCK_OUT)?
                             .query_row(
                                 rusqlite::params![
@@ -226,55 +403,65 @@ impl Store {
                                 ],
                                 |r| r.get(0),
                             )
-                            .optional()?
-                            .ok_or(StoreError::NotFound)?;
+                            .optional()?;
+                        // No open shift: nothing written but the hit, which stays counted.
+                        let Some(id) = id else {
+                            return Ok(Err(StoreError::NotFound));
+                        };
+                        let id = uuid::Uuid::from_slice(&id).map_err(|e| {
+                            StoreError::Rule(format!("a shift id is not a UUID: {e}"))
+                        })?;
                         c.prepare_cached(CLOSE_BREAKS)?
-                            .execute(rusqlite::params![to_ms(now), id])?;
-                        let inserted = c
-                            .prepare_cached(JOB_INSERT)?
-                            .query_row(
-                                rusqlite::params![
-                                    job_id.0.as_bytes(),
-                                    company.as_bytes(),
-                                    id,
-                                    "report",
-                                    status,
-                                    to_ms(now),
-                                    lease_until
-                                ],
-                                |_| Ok(()),
-                            )
-                            .optional()?
-                            .is_some();
+                            .execute(rusqlite::params![to_ms(now), id.as_bytes()])?;
+                        let inserted = analysis_on(
+                            c,
+                            company,
+                            ShiftId(id),
+                            JobKind::Report,
+                            &analysis,
+                            job_id,
+                            now,
+                        )?;
                         // Re-read inside the batch: the closed shift with its break totals.
                         let shift = c
                             .prepare_cached(&format!(
                                 "{SELECT} WHERE s.id = $2 AND s.company_id = $3"
                             ))?
-                            .query(rusqlite::params![to_ms(now), id, company.as_bytes()])?
+                            .query(rusqlite::params![
+                                to_ms(now),
+                                id.as_bytes(),
+                                company.as_bytes()
+                            ])?
                             .next()?
                             .map(shift)
                             .transpose()?
                             .ok_or(StoreError::NotFound)?;
-                        Ok((shift, inserted))
+                        Ok(Ok((shift, inserted)))
                     })
-                    .await?;
+                    .await??;
                 (shift, inserted.then_some(job_id.0))
             }
             Backend::Postgres(p) => {
-                let r = sqlx::query(CLOCK_OUT_PG)
+                self.count_burst(burst).await?;
+                let q = sqlx::query(clock_out_pg(&analysis))
                     .bind(to_ms(now))
                     .bind(report)
                     .bind(company)
-                    .bind(employee.0)
-                    .bind(job_id.0)
-                    .bind(status)
-                    .bind(lease_until)
-                    .fetch_optional(p)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                let shift = self.shift(t, ShiftId(r.uuid("id")?), now).await?;
-                (shift, r.opt_uuid("job")?)
+                    .bind(employee.0);
+                let q = match &analysis {
+                    PunchAnalysis::Queue | PunchAnalysis::Claim(_) => {
+                        let (status, lease_until) = analysis.job(now).unwrap_or(("queued", None));
+                        q.bind(job_id.0).bind(status).bind(lease_until)
+                    }
+                    PunchAnalysis::Store(row) => bind_analysis(q, row),
+                    PunchAnalysis::Skip => q,
+                };
+                let r = q.fetch_optional(p).await?.ok_or(StoreError::NotFound)?;
+                let job = match analysis.job(now) {
+                    Some(_) => r.opt_uuid("job")?,
+                    None => None,
+                };
+                (shift(&r)?, job)
             }
         };
         let id = shift.id;

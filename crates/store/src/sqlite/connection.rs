@@ -26,11 +26,14 @@ pub(crate) enum Role {
     ExportRead,
     /// Bulk inserts of demo and benchmark data (read-write, patient with the lock).
     Seeder,
+    /// The WAL checkpointer's connection (see [`super::checkpointer`]).
+    Checkpointer,
 }
 
 /// The sqlx pool's connections: created if missing, WAL, `synchronous=FULL` (an
 /// acknowledged punch survives power loss, not just a process crash), busy timeout, foreign
-/// keys, memory-mapped reads.
+/// keys, memory-mapped reads, and no automatic checkpoint in a commit (the checkpointer
+/// thread does them; see [`super::checkpointer`]).
 pub(crate) fn pool_options(path: &str) -> SqliteConnectOptions {
     SqliteConnectOptions::new()
         .filename(path)
@@ -40,6 +43,7 @@ pub(crate) fn pool_options(path: &str) -> SqliteConnectOptions {
         .busy_timeout(BUSY)
         .foreign_keys(true)
         .pragma("mmap_size", MMAP_BYTES.to_string())
+        .pragma("wal_autocheckpoint", "0")
 }
 
 /// Opens a synchronous connection to the database file at `path` for `role`. The
@@ -47,7 +51,7 @@ pub(crate) fn pool_options(path: &str) -> SqliteConnectOptions {
 pub(crate) fn open(path: &Path, role: Role) -> Result<Connection> {
     let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let c = match role {
-        Role::Writer | Role::Seeder => {
+        Role::Writer | Role::Seeder | Role::Checkpointer => {
             let c = Connection::open(path)?;
             c.pragma_update(None, "journal_mode", "WAL")?;
             c.pragma_update(None, "synchronous", "FULL")?;
@@ -58,6 +62,8 @@ pub(crate) fn open(path: &Path, role: Role) -> Result<Connection> {
     };
     match role {
         Role::Writer => {
+            // Commits never checkpoint; the checkpointer thread does (off the write path).
+            c.pragma_update(None, "wal_autocheckpoint", 0)?;
             c.busy_timeout(BUSY)?;
             c.pragma_update(None, "mmap_size", MMAP_BYTES)?;
             c.set_prepared_statement_cache_capacity(64);
@@ -71,6 +77,10 @@ pub(crate) fn open(path: &Path, role: Role) -> Result<Connection> {
         }
         Role::ExportRead => c.busy_timeout(BUSY)?,
         Role::Seeder => c.busy_timeout(Duration::from_secs(30))?,
+        Role::Checkpointer => {
+            c.pragma_update(None, "wal_autocheckpoint", 0)?;
+            c.busy_timeout(Duration::from_millis(100))?;
+        }
     }
     Ok(c)
 }

@@ -13,12 +13,14 @@
 //! | employee by ID code, open tasks, kiosk lockouts, unconfirmed shift, team-timesheet figures | [`inline_read`]: a read-only connection per calling thread |
 //! | the shifts / scores CSV exports | [`export_reader`]: a read-only connection on a blocking thread |
 //! | demo and benchmark data | [`seeder`]: one transaction per batch |
+//! | WAL checkpoints | [`checkpointer`]: its own thread, never inside a commit |
 //! | everything else (and everything on PostgreSQL) | the sqlx pool |
 //!
 //! PostgreSQL needs none of this: its server groups concurrent commits and its client
 //! does not hand statements between threads. Every connection's settings come from
 //! [`connection`], the one place that knows the pragmas.
 
+mod checkpointer;
 mod connection;
 pub mod export_reader;
 pub(crate) mod inline_read;
@@ -44,6 +46,8 @@ pub(crate) struct Sqlite {
     pub(crate) inline: Arc<InlineReader>,
     /// The database file, for the connections opened per use (exports, seeding).
     pub(crate) file: Arc<Path>,
+    /// Copies the WAL back into the file off the write path; stops with the last clone.
+    _checkpointer: Arc<checkpointer::Checkpointer>,
 }
 
 /// Opens the SQLite database file at `path`, creating it (and its directory) if missing.
@@ -75,6 +79,7 @@ pub(crate) async fn connect(path: &str) -> Result<Sqlite> {
         pool,
         writer: Arc::new(Writer::open(&file)?),
         inline: Arc::new(InlineReader::new(file.to_path_buf())),
+        _checkpointer: Arc::new(checkpointer::Checkpointer::start(&file)?),
         file,
     })
 }

@@ -10,7 +10,7 @@ use store::{
     Store, StoreError, TaskState,
 };
 
-async fn company(s: &Store, email: &str) -> Principal {
+pub(crate) async fn company(s: &Store, email: &str) -> Principal {
     let email = Email::parse(email).unwrap();
     s.create_company(
         NewCompany {
@@ -25,7 +25,7 @@ async fn company(s: &Store, email: &str) -> Principal {
     .unwrap()
 }
 
-async fn employee(s: &Store, p: &Principal, code: &str) -> store::Employee {
+pub(crate) async fn employee(s: &Store, p: &Principal, code: &str) -> store::Employee {
     s.create_employee(
         &p.tenant,
         &EmployeeName::parse("Ada").unwrap(),

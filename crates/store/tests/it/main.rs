@@ -6,6 +6,7 @@ mod billing;
 mod board_figures;
 mod clock;
 mod lifecycle;
+mod punch;
 mod reports;
 mod schema;
 mod security;

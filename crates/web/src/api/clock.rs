@@ -7,14 +7,14 @@ use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
 use crate::middleware::client_ip::ClientIp;
 use crate::AppState;
-use app::clocking::ClockSource;
+use app::clocking::{ClockSource, Identified};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::{EmployeeId, Role, StandupCheck};
 use serde::{Deserialize, Serialize};
-use store::{Employee, IdempotencyKey, PrincipalKind};
+use store::{IdempotencyKey, PrincipalKind};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -148,19 +148,20 @@ async fn identified<'a, R: Punch>(
     headers: &HeaderMap,
     route: &'static str,
     body: &'a HashedJson<R>,
-) -> Result<(Employee, Retryable<'a>), ApiError> {
+) -> Result<(Identified, Retryable<'a>), ApiError> {
     let src = source(who)?;
     state.clock_writable(who.tenant()).await?;
     let key = idempotency_key(headers)?;
     let req = &body.value;
+    // The kiosk's burst hit is left to the punch's own write.
     let employee = state
-        .identify(who.tenant(), src, req.id_code(), req.pin(), ip)
+        .identify_for_punch(who.tenant(), src, req.id_code(), req.pin(), ip)
         .await?;
     let retry = Retryable {
         key,
         route,
         body_sha256: &body.sha256,
-        employee: employee.id,
+        employee: employee.employee.id,
     };
     Ok((employee, retry))
 }
@@ -247,10 +248,12 @@ pub async fn clock_in(
     let (employee, retry) = identified(&state, &who, &ip, &headers, "clock-in", &body).await?;
     let (t, req) = (*who.tenant(), &body.value);
     once(&state, &who, retry, StatusCode::CREATED, async {
-        let r = state.clock_in(&t, &employee, &req.standup).await?;
+        let r = state
+            .clock_in_identified(&t, employee, &req.standup)
+            .await?;
         Ok::<_, ApiError>(ClockInResponse {
             shift_id: r.shift.id.0,
-            employee_id: employee.id.0,
+            employee_id: r.shift.employee_id.0,
             clock_in_at: r.shift.clock_in_at.to_string(),
             standup_check: r.standup_check,
             check_provisional: r.check_provisional,
@@ -275,7 +278,9 @@ pub async fn clock_out(
     let (employee, retry) = identified(&state, &who, &ip, &headers, "clock-out", &body).await?;
     let (t, req) = (*who.tenant(), &body.value);
     once(&state, &who, retry, StatusCode::OK, async {
-        let r = state.clock_out(&t, &employee, &req.report).await?;
+        let r = state
+            .clock_out_identified(&t, employee, &req.report)
+            .await?;
         Ok::<_, ApiError>(ClockOutResponse {
             shift_id: r.shift.id.0,
             clock_out_at: r.shift.clock_out_at.map(|t| t.to_string()),
