@@ -41,11 +41,14 @@ impl WebConfig {
     }
 }
 
-/// Shared by every handler. Cheap to clone. It dereferences to [`App`], so a handler calls
-/// a use case as `state.clock_in(…)` and reads `state.store` / `state.clock` directly.
+/// Shared by every handler. Cheap to clone: axum clones the state for every middleware
+/// and extractor of every request, so the [`App`] (a dozen `Arc`s and a path) sits behind
+/// one `Arc` — one counter to bump instead of a dozen and an allocation. It dereferences to
+/// [`App`], so a handler calls a use case as `state.clock_in(…)` and reads `state.store` /
+/// `state.clock` directly.
 #[derive(Clone)]
 pub struct AppState {
-    pub app: App,
+    pub app: Arc<App>,
     pub config: Arc<WebConfig>,
     /// Rendered team timesheets, kept under the app's read-cache generation (see
     /// [`app::read_cache`]); they are HTML, so they live at the edge.
@@ -55,7 +58,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(app: App, config: WebConfig) -> Self {
         Self {
-            app,
+            app: Arc::new(app),
             config: Arc::new(config),
             timesheets: Arc::default(),
         }
