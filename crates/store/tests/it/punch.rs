@@ -57,6 +57,10 @@ async fn a_punch_stores_its_analysis_in_its_own_write(s: Store) {
         ),
         (standup, "local", t0)
     );
+    assert!(
+        !saved.provisional,
+        "a result stored with the punch is final"
+    );
     assert_eq!(s.pending_jobs().await.unwrap(), 0);
 
     // Out while on a break: the break ends with the shift, and the answer counts it.
@@ -89,6 +93,10 @@ async fn a_punch_stores_its_analysis_in_its_own_write(s: Store) {
     assert_eq!(
         (report.score, report.effective_score()),
         (Some(87), Some(87))
+    );
+    assert!(
+        !report.provisional,
+        "a result stored with the punch is final"
     );
     assert_eq!(s.pending_jobs().await.unwrap(), 0);
 
