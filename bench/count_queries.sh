@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Counts the SQL statements of one clock-in and one clock-out (SQLite), from sqlx's own
+# Counts the SQL statements of one clock-in and one clock-out (SQLite; PostgreSQL with
+# DATABASE_URL=postgres://…/EMPTY_DB in the environment), from sqlx's own
 # statement log (OMNITRACK_LOG=info,sqlx::query=debug; only statements inside the request's span),
 # plus, on SQLite, the store's own hot paths: point reads on the request thread
 # (`store::inline_read`) and writes handed to the group-commit writer (`store::writer`).
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 BIN=${1:-target/release/omnitrack}
 OUT=$(mktemp -d /tmp/ot-count-XXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-NO_COLOR=1 OMNITRACK_LOG='info,sqlx::query=debug,store::inline_read=debug,store::writer=debug' OMNITRACK_BIND=127.0.0.1:$port OMNITRACK_DATA_DIR=$OUT/data \
+NO_COLOR=1 OMNITRACK_LOG='info,sqlx::query=debug,store::sqlite::inline_read=debug,store::sqlite::writer=debug' OMNITRACK_BIND=127.0.0.1:$port OMNITRACK_DATA_DIR=$OUT/data \
   "$BIN" serve > "$OUT/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; [[ -n ${KEEP:-} ]] || rm -rf "$OUT"' EXIT
