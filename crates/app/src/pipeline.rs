@@ -11,10 +11,10 @@
 
 use crate::{App, Error};
 use analysis::{AnalysisError, Analyzed};
-use domain::score::{compute, ScoreWeights};
-use domain::{ReportExtraction, StandupCheck, TaskStatus};
+use domain::score::{score_report, ScoreWeights};
+use domain::{ReportExtraction, StandupCheck};
 use std::time::Duration;
-use store::{Analysis, Employee, Job, JobKind, NewAnalysis, Shift, StoreError};
+use store::{Analysis, Employee, Job, JobKind, NewAnalysis, Shift, StoreError, Tenant};
 
 /// External failures retried as jobs this many times before the local result is final.
 const EXTERNAL_ATTEMPTS: u32 = 3;
@@ -72,7 +72,41 @@ impl Work {
     }
 }
 
+/// What the analysis of one person's note needs besides the note.
+pub(crate) struct AnalysisInputs {
+    /// The titles of the person's open tasks.
+    pub tasks: Vec<String>,
+    pub weights: ScoreWeights,
+}
+
 impl App {
+    /// The tasks and weights of `employee`'s analysis, or `None` when nobody analyses their
+    /// notes (they objected and the company's objection mode is "no analysis"). The punch
+    /// and the job both decide through here.
+    pub(crate) async fn analysis_inputs(
+        &self,
+        t: &Tenant,
+        employee: &Employee,
+    ) -> Result<Option<AnalysisInputs>, Error> {
+        let settings = self.store.analysis_settings(t).await?;
+        if employee.objected && settings.objection_mode == "none" {
+            return Ok(None);
+        }
+        let tasks = self
+            .store
+            .open_tasks_of(t, employee.id)
+            .await?
+            .into_iter()
+            .map(|task| task.title)
+            .collect();
+        let weights = settings
+            .score_weights
+            .as_deref()
+            .and_then(|w| serde_json::from_str::<ScoreWeights>(w).ok())
+            .unwrap_or_default();
+        Ok(Some(AnalysisInputs { tasks, weights }))
+    }
+
     /// Runs one claimed job to completion (or back to the queue). Errors are store errors;
     /// analyzer failures are handled here.
     pub async fn run_job(&self, job: &Job) -> Result<(), Error> {
@@ -149,24 +183,12 @@ impl App {
                 (shift, employee)
             }
         };
-        let settings = self.store.analysis_settings(t).await?;
-        if employee.objected && settings.objection_mode == "none" {
+        let Some(AnalysisInputs { tasks, weights }) = self.analysis_inputs(t, &employee).await?
+        else {
             // The company chose: an objection means no analysis at all.
             self.store.finish_job(job).await?;
             return Ok(None);
-        }
-        let tasks: Vec<String> = self
-            .store
-            .open_tasks_of(t, shift.employee_id)
-            .await?
-            .into_iter()
-            .map(|task| task.title)
-            .collect();
-        let weights = settings
-            .score_weights
-            .as_deref()
-            .and_then(|w| serde_json::from_str::<ScoreWeights>(w).ok())
-            .unwrap_or_default();
+        };
         let text = match job.kind {
             JobKind::Standup => shift.standup,
             JobKind::Report => shift.report.unwrap_or_default(),
@@ -288,8 +310,7 @@ impl App {
                 None,
             ),
             Extracted::Report(a) => {
-                let statuses: Vec<TaskStatus> = a.value.tasks.iter().map(|t| t.status).collect();
-                let breakdown = compute(&statuses, a.value.unplanned.len(), work.weights);
+                let breakdown = score_report(&a.value, work.weights);
                 (
                     a.analyzer,
                     a.model.clone(),

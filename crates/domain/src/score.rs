@@ -13,7 +13,7 @@
 //! Blockers are flagged but not punished: a blocked task earns `blocked_credit` (default
 //! 0.25) because reporting an obstacle is useful work. Weights are per company.
 
-use crate::TaskStatus;
+use crate::{ReportExtraction, TaskStatus};
 use serde::{Deserialize, Serialize};
 
 pub const FORMULA_VERSION: u32 = 1;
@@ -78,6 +78,13 @@ pub struct ScoreBreakdown {
     pub weights: ScoreWeights,
     /// Plain-language reasons, one per line, for people reading the score.
     pub reasons: Vec<String>,
+}
+
+/// The score of an extracted report: every place that scores a report (the punch, the
+/// pipeline, the demo) goes through here, so they cannot disagree.
+pub fn score_report(report: &ReportExtraction, weights: ScoreWeights) -> ScoreBreakdown {
+    let statuses: Vec<TaskStatus> = report.tasks.iter().map(|t| t.status).collect();
+    compute(&statuses, report.unplanned.len(), weights)
 }
 
 pub fn compute(

@@ -9,8 +9,8 @@
 
 use analysis::{local_report, local_standup};
 use app::App;
-use domain::score::{compute, ScoreWeights};
-use domain::{Email, EmployeeId, ShiftId, TaskId, TaskStatus};
+use domain::score::{score_report, ScoreWeights};
+use domain::{Email, EmployeeId, ShiftId, TaskId};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use std::collections::HashMap;
@@ -188,8 +188,7 @@ type Analysed = (String, Option<(String, u8, String)>);
 fn analyse(tasks: &[String], text: &str, report: bool) -> Analysed {
     if report {
         let r = local_report(tasks, text);
-        let statuses: Vec<TaskStatus> = r.value.tasks.iter().map(|t| t.status).collect();
-        let b = compute(&statuses, r.value.unplanned.len(), ScoreWeights::default());
+        let b = score_report(&r.value, ScoreWeights::default());
         let result = serde_json::to_string(&r.value).unwrap_or_default();
         (
             r.model.clone(),

@@ -118,6 +118,44 @@ pub(crate) fn save_on(
     Ok(n > 0)
 }
 
+/// Binds [`SAVE`]'s thirteen parameters, in its column order (PostgreSQL; SQLite writes
+/// through [`save_on`]).
+fn bind_save<'q>(
+    q: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    company: uuid::Uuid,
+    a: &NewAnalysis<'q>,
+    now: Timestamp,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    q.bind(uuid::Uuid::now_v7())
+        .bind(company)
+        .bind(a.shift.0)
+        .bind(a.kind.as_str())
+        .bind(a.analyzer)
+        .bind(a.model)
+        .bind(i64::from(a.prompt_version))
+        .bind(a.fallback)
+        .bind(a.result)
+        .bind(a.score.map(i64::from))
+        .bind(a.breakdown)
+        .bind(to_ms(now))
+        .bind(a.provisional)
+}
+
+impl From<&NewAnalysis<'_>> for AnalysisRow {
+    fn from(a: &NewAnalysis<'_>) -> Self {
+        AnalysisRow {
+            analyzer: a.analyzer.to_owned(),
+            model: a.model.to_owned(),
+            prompt_version: a.prompt_version,
+            fallback: a.fallback,
+            provisional: a.provisional,
+            result: a.result.to_owned(),
+            score: a.score,
+            breakdown: a.breakdown.map(str::to_owned),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub shift: ShiftId,
@@ -200,132 +238,68 @@ impl Store {
         a: NewAnalysis<'_>,
         now: Timestamp,
     ) -> Result<bool> {
-        let sql = if a.provisional {
-            SAVE_PROVISIONAL
-        } else {
-            SAVE
-        };
-        if let Some(w) = self.writer() {
-            let company = t.company_id().0;
-            let row = (
-                a.shift.0,
-                a.kind.as_str(),
-                a.analyzer.to_owned(),
-                a.model.to_owned(),
-                i64::from(a.prompt_version),
-                a.fallback,
-                a.result.to_owned(),
-                a.score.map(i64::from),
-                a.breakdown.map(str::to_owned),
-                a.provisional,
-            );
-            return w
-                .write(move |c| {
-                    let (
-                        shift,
-                        kind,
-                        analyzer,
-                        model,
-                        version,
-                        fallback,
-                        result,
-                        score,
-                        breakdown,
-                        provisional,
-                    ) = row;
-                    let n = c.prepare_cached(sql)?.execute(rusqlite::params![
-                        uuid::Uuid::now_v7().as_bytes(),
-                        company.as_bytes(),
-                        shift.as_bytes(),
-                        kind,
-                        analyzer,
-                        model,
-                        version,
-                        fallback,
-                        result,
-                        score,
-                        breakdown,
-                        to_ms(now),
-                        provisional
-                    ])?;
-                    Ok(n > 0)
-                })
-                .await;
+        let company = t.company_id().0;
+        match &self.backend {
+            Backend::Sqlite(db) => {
+                let (shift, kind, row) = (a.shift, a.kind, AnalysisRow::from(&a));
+                db.writer
+                    .write(move |c| save_on(c, company, &row.of(shift, kind), now))
+                    .await
+            }
+            Backend::Postgres(p) => {
+                let sql = if a.provisional {
+                    SAVE_PROVISIONAL
+                } else {
+                    SAVE
+                };
+                let n = bind_save(sqlx::query(sql), company, &a, now)
+                    .execute(p)
+                    .await?
+                    .rows_affected();
+                Ok(n > 0)
+            }
         }
-        let n = on_pool!(self, p => {
-            sqlx::query(sql)
-                .bind(uuid::Uuid::now_v7()).bind(t.company_id().0).bind(a.shift.0).bind(a.kind.as_str()).bind(a.analyzer).bind(a.model)
-                .bind(i64::from(a.prompt_version)).bind(a.fallback).bind(a.result).bind(a.score.map(i64::from)).bind(a.breakdown)
-                .bind(to_ms(now)).bind(a.provisional).execute(p).await?.rows_affected()
-        });
-        Ok(n > 0)
     }
 
     /// [`save_analysis`](Self::save_analysis) and [`finish_job`](Self::finish_job) in one
     /// transaction: one commit instead of two, and never a result without its job done.
+    /// A job's result is final.
     pub async fn save_analysis_finishing(
         &self,
         job: &Job,
         a: NewAnalysis<'_>,
         now: Timestamp,
     ) -> Result<()> {
-        if let Some(w) = self.writer() {
-            let (company, job_id) = (job.tenant.company_id().0, job.id.0);
-            let (shift, kind) = (a.shift, a.kind);
-            let row = AnalysisRow {
-                analyzer: a.analyzer.to_owned(),
-                model: a.model.to_owned(),
-                prompt_version: a.prompt_version,
-                fallback: a.fallback,
-                provisional: false,
-                result: a.result.to_owned(),
-                score: a.score,
-                breakdown: a.breakdown.map(str::to_owned),
-            };
-            return w
-                .write(move |c| {
-                    save_on(c, company, &row.of(shift, kind), now)?;
-                    c.prepare_cached(crate::jobs::FINISH)?
-                        .execute([job_id.as_bytes()])?;
-                    Ok(())
-                })
-                .await;
+        let a = NewAnalysis {
+            provisional: false,
+            ..a
+        };
+        let (company, job_id) = (job.tenant.company_id().0, job.id.0);
+        match &self.backend {
+            Backend::Sqlite(db) => {
+                let (shift, kind, row) = (a.shift, a.kind, AnalysisRow::from(&a));
+                db.writer
+                    .write(move |c| {
+                        save_on(c, company, &row.of(shift, kind), now)?;
+                        c.prepare_cached(crate::jobs::FINISH)?
+                            .execute([job_id.as_bytes()])?;
+                        Ok(())
+                    })
+                    .await
+            }
+            Backend::Postgres(p) => {
+                // One statement, one round trip: a data-modifying CTE is atomic with its query.
+                let sql = format!(
+                    "WITH saved AS ({SAVE}) {}",
+                    crate::jobs::FINISH.replace("$1", &format!("${}", SAVE_PARAMS + 1))
+                );
+                bind_save(sqlx::query(&sql), company, &a, now)
+                    .bind(job_id)
+                    .execute(p)
+                    .await?;
+                Ok(())
+            }
         }
-        if let Backend::Postgres(p) = &self.backend {
-            // One statement, one round trip: a data-modifying CTE is atomic with its query.
-            let sql = format!(
-                "WITH saved AS ({SAVE}) {}",
-                crate::jobs::FINISH.replace("$1", &format!("${}", SAVE_PARAMS + 1))
-            );
-            sqlx::query(&sql)
-                .bind(uuid::Uuid::now_v7())
-                .bind(job.tenant.company_id().0)
-                .bind(a.shift.0)
-                .bind(a.kind.as_str())
-                .bind(a.analyzer)
-                .bind(a.model)
-                .bind(i64::from(a.prompt_version))
-                .bind(a.fallback)
-                .bind(a.result)
-                .bind(a.score.map(i64::from))
-                .bind(a.breakdown)
-                .bind(to_ms(now))
-                .bind(false)
-                .bind(job.id.0)
-                .execute(p)
-                .await?;
-            return Ok(());
-        }
-        on_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query(SAVE)
-                .bind(uuid::Uuid::now_v7()).bind(job.tenant.company_id().0).bind(a.shift.0).bind(a.kind.as_str()).bind(a.analyzer).bind(a.model)
-                .bind(i64::from(a.prompt_version)).bind(a.fallback).bind(a.result).bind(a.score.map(i64::from)).bind(a.breakdown)
-                .bind(to_ms(now)).bind(false).execute(&mut *tx).await?;
-            sqlx::query(crate::jobs::FINISH).bind(job.id.0).execute(&mut *tx).await?;
-            tx.commit().await?;
-        });
-        Ok(())
     }
 
     /// The analyses of the given shifts (both kinds), for listings.

@@ -6,10 +6,11 @@
 //! that may fail and be retried: that stays a job, claimed by the punch and run after the
 //! commit ([`crate::pipeline`]).
 
+use crate::pipeline::AnalysisInputs;
 use crate::{App, Error};
 use analysis::Analyzed;
-use domain::score::{compute, ScoreWeights};
-use domain::{ReportExtraction, StandupCheck, TaskStatus};
+use domain::score::{score_report, ScoreWeights};
+use domain::{ReportExtraction, StandupCheck};
 use store::{AnalysisRow, Employee, PunchAnalysis, Tenant};
 
 /// Who analyses this punch.
@@ -36,23 +37,10 @@ impl App {
         if self.analyzer.is_external() && !employee.objected {
             return Ok(Route::Job(PunchAnalysis::Claim(lease)));
         }
-        let settings = self.store.analysis_settings(t).await?;
-        if employee.objected && settings.objection_mode == "none" {
-            return Ok(Route::Nobody);
-        }
-        let tasks = self
-            .store
-            .open_tasks_of(t, employee.id)
-            .await?
-            .into_iter()
-            .map(|task| task.title)
-            .collect();
-        let weights = settings
-            .score_weights
-            .as_deref()
-            .and_then(|w| serde_json::from_str::<ScoreWeights>(w).ok())
-            .unwrap_or_default();
-        Ok(Route::Local { tasks, weights })
+        Ok(match self.analysis_inputs(t, employee).await? {
+            None => Route::Nobody,
+            Some(AnalysisInputs { tasks, weights }) => Route::Local { tasks, weights },
+        })
     }
 
     /// What a clock-in's write records about its standup, and the check when it is known.
@@ -85,9 +73,8 @@ impl App {
             Route::Nobody => (PunchAnalysis::Skip, None),
             Route::Local { tasks, weights } => {
                 let a: Analyzed<ReportExtraction> = analysis::local_report(&tasks, report);
-                let statuses: Vec<TaskStatus> = a.value.tasks.iter().map(|t| t.status).collect();
                 // Our formula, not the analyzer, decides the score (as in the pipeline).
-                let breakdown = compute(&statuses, a.value.unplanned.len(), weights);
+                let breakdown = score_report(&a.value, weights);
                 let row = row(
                     &a,
                     serde_json::to_string(&a.value)?,

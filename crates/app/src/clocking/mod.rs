@@ -224,13 +224,27 @@ impl App {
         self.punch_in(t, &who.employee, standup, who.burst).await
     }
 
+    /// Awaits what a punch works out before its write. When that fails the write never
+    /// happens, so the kiosk's burst hit it would have carried is counted on its own.
+    async fn before_write<T>(
+        &self,
+        burst: &mut Option<BurstHit>,
+        prepared: impl std::future::Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        let result = prepared.await;
+        if result.is_err() {
+            self.store.count_burst(burst.take()).await?;
+        }
+        result
+    }
+
     /// One write: the shift, its standup analysis (or job) and the kiosk's burst hit.
     async fn punch_in(
         &self,
         t: &Tenant,
         employee: &Employee,
         standup: &str,
-        burst: Option<BurstHit>,
+        mut burst: Option<BurstHit>,
     ) -> Result<ClockIn, Error> {
         let now = self.clock.now();
         let prepared = async {
@@ -245,13 +259,7 @@ impl App {
                 check,
             ))
         };
-        let (standup, workday, analysis, check) = match prepared.await {
-            Ok(p) => p,
-            Err(e) => {
-                self.store.count_burst(burst).await?;
-                return Err(e);
-            }
-        };
+        let (standup, workday, analysis, check) = self.before_write(&mut burst, prepared).await?;
         let punch = self
             .store
             .punch_in(
@@ -327,7 +335,7 @@ impl App {
         t: &Tenant,
         employee: &Employee,
         report: &str,
-        burst: Option<BurstHit>,
+        mut burst: Option<BurstHit>,
     ) -> Result<ClockOut, Error> {
         let now = self.clock.now();
         let prepared = async {
@@ -335,13 +343,7 @@ impl App {
             let (analysis, score) = self.report_analysis(t, employee, report.as_str()).await?;
             Ok::<_, Error>((report, analysis, score))
         };
-        let (report, analysis, score) = match prepared.await {
-            Ok(p) => p,
-            Err(e) => {
-                self.store.count_burst(burst).await?;
-                return Err(e);
-            }
-        };
+        let (report, analysis, score) = self.before_write(&mut burst, prepared).await?;
         let punch = self
             .store
             .punch_out(t, employee.id, report.as_str(), now, analysis, burst)
