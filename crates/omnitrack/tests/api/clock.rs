@@ -11,6 +11,7 @@ both!(
     double_clock_in_and_clock_out_without_shift_are_409,
     concurrent_clock_ins_make_one_shift,
     idempotent_retry_returns_the_first_answer,
+    replayed_punches_are_not_counted_as_codes_entered,
     wrong_codes_lock_out_with_growing_backoff,
     kiosk_tokens_only_clock_and_only_their_company,
     every_clock_route_is_404_for_another_company,
@@ -206,6 +207,52 @@ async fn idempotent_retry_returns_the_first_answer(app: TestApp) {
     assert_eq!(a, b);
     let list: Value = app.get_json("/api/v1/shifts", &c.token).await;
     assert_eq!(list["shifts"].as_array().unwrap().len(), 1);
+}
+
+/// The kiosk's burst alert ("4 ID codes entered within 10 seconds") is about codes being
+/// tried. A replay of a stored answer (the same device, key and body) tries no code, so a
+/// kiosk that retries a flaky request raises no alert; four real identifications do.
+async fn replayed_punches_are_not_counted_as_codes_entered(app: TestApp) {
+    let c = app.signup("boss@acme.test").await;
+    let k = kiosk(&app, &c.token).await;
+    for (name, code) in [
+        ("Ada", "AD-0001"),
+        ("Bo", "BO-0001"),
+        ("Cy", "CY-0001"),
+        ("Di", "DI-0001"),
+    ] {
+        employee(&app, &c.token, name, code).await;
+    }
+    let punch = |code: &'static str, key: &'static str| {
+        app.api
+            .post(app.url("/api/v1/clock-in"))
+            .bearer_auth(&k)
+            .header("idempotency-key", key)
+            .json(&json!({"id_code": code, "standup": "hello"}))
+            .send()
+    };
+    let alerts = || async {
+        let board: Value = app.get_json("/api/v1/dashboard", &c.token).await;
+        board["kiosk_alerts"].as_array().unwrap().len()
+    };
+    for _ in 0..6 {
+        assert_eq!(
+            punch("AD-0001", "k-1").await.unwrap().status(),
+            StatusCode::CREATED
+        );
+    }
+    assert_eq!(alerts().await, 0, "six replays are one identification");
+    for (code, key) in [("BO-0001", "k-2"), ("CY-0001", "k-3"), ("DI-0001", "k-4")] {
+        assert_eq!(
+            punch(code, key).await.unwrap().status(),
+            StatusCode::CREATED
+        );
+    }
+    assert_eq!(
+        alerts().await,
+        1,
+        "four codes within the window raise the alert"
+    );
 }
 
 async fn wrong_codes_lock_out_with_growing_backoff(app: TestApp) {
