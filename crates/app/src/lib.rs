@@ -8,6 +8,7 @@
 //! seat count sent to billing, the read cache's generation bump, the mail.
 
 pub mod accounts;
+pub mod audit_log;
 pub mod clocking;
 pub mod credentials;
 pub mod employees;

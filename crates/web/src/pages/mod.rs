@@ -3,6 +3,8 @@
 
 pub mod account;
 pub mod account_settings;
+pub mod approvals;
+pub mod audit;
 pub mod billing;
 pub mod dashboard;
 pub mod employees;
@@ -21,6 +23,8 @@ pub mod settings;
 pub mod shift;
 pub mod signup;
 pub mod summaries;
+pub mod summaries_list;
+pub mod tasks;
 pub mod timesheets;
 
 use crate::auth::{csrf, PageSession};
