@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod audit_log;
 pub mod clocking;
+pub mod company_profile;
 pub mod credentials;
 pub mod employees;
 mod error;

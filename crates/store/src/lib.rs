@@ -23,6 +23,7 @@ mod kiosks;
 mod lifecycle;
 mod migrate;
 mod outbox;
+mod profile;
 mod rate_limit;
 mod reports;
 mod row;

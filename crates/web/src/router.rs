@@ -43,6 +43,11 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/tokens", post(pages::settings::create_token))
         .route("/settings/analysis", post(pages::settings::analysis))
         .route("/settings/audit", get(pages::audit::page))
+        .route("/settings/company", post(pages::company_settings::company))
+        .route(
+            "/settings/members/{id}/email",
+            post(pages::company_settings::member_email),
+        )
         .route("/settings/audit.csv", get(pages::audit::csv))
         .route(
             "/settings/tokens/{id}/revoke",

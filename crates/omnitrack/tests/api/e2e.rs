@@ -534,14 +534,7 @@ async fn supervisor_reviews(b: &Client, score: u32) {
     screenshot(b, "dashboard").await;
 
     // Ada's shift, from her page, with the score and "Why this score".
-    click(b, "nav.site-nav a[href='/employees']").await;
-    wait_for_text(b, "a", "Ada Lovelace")
-        .await
-        .click()
-        .await
-        .unwrap();
-    wait_for(b, "#shifts-h").await;
-    click(b, "a[href^='/shifts/']").await;
+    open_adas_shift(b).await;
     let why = wait_for(b, "section[aria-labelledby='why-h']")
         .await
         .text()
@@ -566,6 +559,18 @@ async fn supervisor_reviews(b: &Client, score: u32) {
     screenshot(b, "shift-score").await;
 }
 
+/// Employees → Ada → her latest shift.
+async fn open_adas_shift(b: &Client) {
+    click(b, "nav.site-nav a[href='/employees']").await;
+    wait_for_text(b, "a", "Ada Lovelace")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(b, "#shifts-h").await;
+    click(b, "a[href^='/shifts/']").await;
+}
+
 /// Approves Ada's week from the team timesheet, then unlocks it from her shift's page
 /// (which promises as much when a shift is locked).
 async fn supervisor_approves_the_week(b: &Client) {
@@ -581,14 +586,7 @@ async fn supervisor_approves_the_week(b: &Client) {
     wait_for_text(b, ada_approved, "approved").await;
     screenshot(b, "week-approved").await;
 
-    click(b, "nav.site-nav a[href='/employees']").await;
-    wait_for_text(b, "a", "Ada Lovelace")
-        .await
-        .click()
-        .await
-        .unwrap();
-    wait_for(b, "#shifts-h").await;
-    click(b, "a[href^='/shifts/']").await;
+    open_adas_shift(b).await;
     wait_for_text(b, "p", "Unlock the week to correct it").await;
     click(b, "form[action='/timesheets/unlock'] button[type=submit]").await;
     wait_for_text(b, "button", "Save correction").await;

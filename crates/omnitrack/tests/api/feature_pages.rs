@@ -3,6 +3,7 @@
 
 use crate::both;
 use crate::clock::{employee, kiosk, task};
+use crate::feature_pages_reports::viewer;
 use crate::helpers::{TestApp, PASSWORD};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -11,6 +12,7 @@ both!(
     retry_and_weekly_target_forms_respect_a_read_only_company,
     task_changes_are_audited_from_the_api_and_the_pages,
     tasks_are_edited_and_deleted_from_their_page,
+    owners_edit_the_company_and_login_emails,
 );
 
 /// The owner signed in in the browser; returns the company and a CSRF token.
@@ -236,4 +238,125 @@ async fn tasks_are_edited_and_deleted_from_their_page(app: TestApp) {
         .form(&format!("{path}/delete"), &[("csrf", "forged")])
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+async fn owners_edit_the_company_and_login_emails(app: TestApp) {
+    let (c, csrf) = signed_in(&app, "boss@acme.test").await;
+    let (_, html) = app.page("/settings").await;
+    assert!(html.contains("action=\"/settings/company\""));
+    assert!(html.contains("value=\"Europe/Berlin\""));
+    for (name, zone, says) in [
+        (" ", "Europe/Berlin", "must not be empty"),
+        ("Acme", "Mars/Olympus", "is not a known IANA time zone"),
+        ("Acme", "", "must not be empty"),
+    ] {
+        let res = app
+            .form(
+                "/settings/company",
+                &[("csrf", &csrf), ("company_name", name), ("timezone", zone)],
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name:?} {zone:?}"
+        );
+        assert!(res.text().await.unwrap().contains(says), "{says}");
+    }
+    let res = app
+        .form(
+            "/settings/company",
+            &[
+                ("csrf", &csrf),
+                ("company_name", "Acme Bakery"),
+                ("timezone", "America/New_York"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page("/timesheets").await;
+    assert!(html.contains("Acme Bakery"), "the name in the header");
+    assert!(html.contains("times in America/New_York"));
+
+    // Login emails: uniqueness and format come back next to the form; the old address is told.
+    let (cookie, vcsrf) = viewer(&app, &c.token, "view@acme.test").await;
+    let users: Value = app.get_json("/api/v1/users", &c.token).await;
+    let vid = users["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "view@acme.test")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/settings/members/{vid}/email");
+    let other = app.signup("taken@other.test").await;
+    for (email, says) in [
+        (
+            "taken@other.test",
+            "already used by another OmniTrack account",
+        ),
+        ("not an email", "must be an email address"),
+    ] {
+        let res = app.form(&path, &[("csrf", &csrf), ("email", email)]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{email}");
+        assert!(res.text().await.unwrap().contains(says), "{says}");
+    }
+    let res = app
+        .form(&path, &[("csrf", &csrf), ("email", "Viewer.New@acme.test")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let mail = app.outbox().pop().unwrap();
+    assert!(mail.contains("To: view@acme.test"), "{mail}");
+    assert!(mail.contains("login email was changed"), "{mail}");
+    let token = |email: &'static str| {
+        let app = &app;
+        async move {
+            app.post_json(
+                "/api/v1/tokens",
+                None,
+                &json!({"email": email, "password": PASSWORD}),
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(token("viewer.new@acme.test").await, StatusCode::CREATED);
+    assert_eq!(token("view@acme.test").await, StatusCode::UNAUTHORIZED);
+    let log = audit_actions(&app, &c.company_id).await;
+    for action in ["company_renamed", "timezone_changed"] {
+        assert!(log.iter().any(|(a, _)| a == action), "{action} in {log:?}");
+    }
+    assert!(log.iter().any(|(a, d)| a == "email_changed" && *d == vid));
+    // Only owners; other companies' members are not found.
+    let res = app
+        .form_with_cookie(
+            "/settings/company",
+            &cookie,
+            &[
+                ("csrf", &vcsrf),
+                ("company_name", "Mine now"),
+                ("timezone", "UTC"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = app
+        .form(
+            &format!("/settings/members/{}/email", other.user_id),
+            &[("csrf", &csrf), ("email", "stolen@acme.test")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // The owner's own address too.
+    let res = app
+        .form(
+            &format!("/settings/members/{}/email", c.user_id),
+            &[("csrf", &csrf), ("email", "owner@acme.test")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page("/settings").await;
+    assert!(html.contains("owner@acme.test"));
 }

@@ -17,7 +17,7 @@ both!(
 );
 
 /// A viewer of `owner_token`'s company, signed in: their session cookie and CSRF token.
-async fn viewer(app: &TestApp, owner_token: &str, email: &str) -> (String, String) {
+pub(crate) async fn viewer(app: &TestApp, owner_token: &str, email: &str) -> (String, String) {
     let res = app
         .post_json(
             "/api/v1/invites",

@@ -50,12 +50,7 @@ pub async fn approve(
     ClientIp(ip): ClientIp,
     Form(f): Form<ApprovalForm>,
 ) -> Result<Redirect, PageError> {
-    let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
-    let employee = f.employee()?;
-    state
-        .approve_week(&s.principal.tenant, user, employee, &f.week, &ip)
-        .await?;
-    Ok(Redirect::to(f.back()))
+    decide(&state, &s, &ip, &f, true).await
 }
 
 /// Unlocks an approved week so its shifts can be corrected.
@@ -65,10 +60,22 @@ pub async fn unlock(
     ClientIp(ip): ClientIp,
     Form(f): Form<ApprovalForm>,
 ) -> Result<Redirect, PageError> {
-    let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
-    let employee = f.employee()?;
-    state
-        .unlock_week(&s.principal.tenant, user, employee, &f.week, &ip)
-        .await?;
+    decide(&state, &s, &ip, &f, false).await
+}
+
+async fn decide(
+    state: &AppState,
+    s: &PageSession,
+    ip: &str,
+    f: &ApprovalForm,
+    approve: bool,
+) -> Result<Redirect, PageError> {
+    let user = state.form_writer(s, &f.csrf, Role::Supervisor).await?;
+    let (t, employee) = (&s.principal.tenant, f.employee()?);
+    if approve {
+        state.approve_week(t, user, employee, &f.week, ip).await?;
+    } else {
+        state.unlock_week(t, user, employee, &f.week, ip).await?;
+    }
     Ok(Redirect::to(f.back()))
 }

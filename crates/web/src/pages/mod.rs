@@ -6,6 +6,7 @@ pub mod account_settings;
 pub mod approvals;
 pub mod audit;
 pub mod billing;
+pub mod company_settings;
 pub mod dashboard;
 pub mod employees;
 pub mod exports;
