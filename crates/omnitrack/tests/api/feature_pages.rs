@@ -24,6 +24,20 @@ pub async fn signed_in(app: &TestApp, email: &str) -> (crate::helpers::Company, 
     (c, csrf)
 }
 
+/// The id of the company's member with `email`.
+pub async fn member_id(app: &TestApp, token: &str, email: &str) -> String {
+    let users: Value = app.get_json("/api/v1/users", token).await;
+    users["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == email)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 /// The company's audit actions, newest first.
 pub async fn audit_actions(app: &TestApp, company_id: &str) -> Vec<(String, String)> {
     let t = app
@@ -280,16 +294,7 @@ async fn owners_edit_the_company_and_login_emails(app: TestApp) {
 
     // Login emails: uniqueness and format come back next to the form; the old address is told.
     let (cookie, vcsrf) = viewer(&app, &c.token, "view@acme.test").await;
-    let users: Value = app.get_json("/api/v1/users", &c.token).await;
-    let vid = users["users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["email"] == "view@acme.test")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let vid = member_id(&app, &c.token, "view@acme.test").await;
     let path = format!("/settings/members/{vid}/email");
     let other = app.signup("taken@other.test").await;
     for (email, says) in [

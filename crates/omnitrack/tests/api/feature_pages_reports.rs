@@ -4,7 +4,7 @@
 
 use crate::both;
 use crate::clock::{employee, kiosk, task};
-use crate::feature_pages::{audit_actions, signed_in};
+use crate::feature_pages::{audit_actions, member_id, signed_in};
 use crate::helpers::{csrf_in, link_in, TestApp, PASSWORD};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -345,16 +345,7 @@ async fn the_audit_log_is_filtered_paged_and_exported(app: TestApp) {
     // Filters: by action, by member, by days.
     let (_, html) = app.page("/settings/audit?action=export_csv").await;
     assert_eq!(html.matches("<code>").count(), 1, "{html}");
-    let users: Value = app.get_json("/api/v1/users", &c.token).await;
-    let viewer_id = users["users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["email"] == "view@acme.test")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let viewer_id = member_id(&app, &c.token, "view@acme.test").await;
     let (_, html) = app
         .page(&format!("/settings/audit?actor={viewer_id}"))
         .await;
