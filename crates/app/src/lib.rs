@@ -8,7 +8,9 @@
 //! seat count sent to billing, the read cache's generation bump, the mail.
 
 pub mod accounts;
+pub mod audit_log;
 pub mod clocking;
+pub mod company_profile;
 pub mod credentials;
 pub mod employees;
 mod error;

@@ -2,6 +2,7 @@
 //! or personal free text, so erasing an employee leaves nothing personal behind here.
 
 use crate::backend::on_pool;
+use crate::row::RowGet;
 use crate::time::{from_ms, to_ms};
 use crate::{Result, Store, Tenant};
 use domain::{AuditId, UserId};
@@ -25,6 +26,35 @@ pub struct AuditEntry {
     pub actor: Option<UserId>,
     pub ip: Option<String>,
     pub created_at: Timestamp,
+}
+
+/// Which events of a company to read: every field narrows, `None` is any.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<UserId>,
+    pub action: Option<String>,
+    /// At or after.
+    pub from: Option<Timestamp>,
+    /// Before.
+    pub to: Option<Timestamp>,
+}
+
+/// Where a page of the log (newest first) stops: the last entry read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditCursor {
+    pub created_at: Timestamp,
+    pub id: AuditId,
+}
+
+fn entry<R: RowGet>(r: &R) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: AuditId(r.uuid("id")?),
+        action: r.string("action")?,
+        detail: r.string("detail")?,
+        actor: r.opt_uuid("actor_user_id")?.map(UserId),
+        ip: r.opt_string("ip")?,
+        created_at: from_ms(r.int("created_at")?),
+    })
 }
 
 impl Store {
@@ -57,6 +87,29 @@ impl Store {
                     ip: r.try_get("ip")?,
                     created_at: from_ms(r.try_get("created_at")?),
                 })).collect()
+        })
+    }
+
+    /// One page of the company's events in `f`, newest first, after `before` (the last
+    /// entry of the previous page): keyset paging, so a page costs the same anywhere.
+    pub async fn audit_page(
+        &self,
+        t: &Tenant,
+        f: &AuditFilter,
+        before: Option<AuditCursor>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>> {
+        let before_at = before.map(|c| to_ms(c.created_at));
+        let before_id = before.map(|c| c.id.0);
+        on_pool!(self, p => {
+            sqlx::query("SELECT id, action, detail, actor_user_id, ip, created_at FROM audit_log
+                         WHERE company_id = $1 AND ($2 IS NULL OR actor_user_id = $2) AND ($3 IS NULL OR action = $3)
+                           AND ($4 IS NULL OR created_at >= $4) AND ($5 IS NULL OR created_at < $5)
+                           AND ($6 IS NULL OR created_at < $6 OR (created_at = $6 AND id < $7))
+                         ORDER BY created_at DESC, id DESC LIMIT $8")
+                .bind(t.company_id().0).bind(f.actor.map(|a| a.0)).bind(f.action.as_deref())
+                .bind(f.from.map(to_ms)).bind(f.to.map(to_ms)).bind(before_at).bind(before_id)
+                .bind(i64::from(limit)).fetch_all(p).await?.iter().map(entry).collect()
         })
     }
 }

@@ -23,6 +23,7 @@ mod kiosks;
 mod lifecycle;
 mod migrate;
 mod outbox;
+mod profile;
 mod rate_limit;
 mod reports;
 mod row;
@@ -40,7 +41,7 @@ mod tokens;
 
 pub use accounts::{InviteInfo, LoginUser, NewCompany, NewInvite, User};
 pub use analyses::{Analysis, AnalysisRow, NewAnalysis};
-pub use audit::{AuditEntry, AuditEvent};
+pub use audit::{AuditCursor, AuditEntry, AuditEvent, AuditFilter};
 pub use backend::{Store, StoreKind};
 pub use billing::{EventOutcome, SubscriptionRecord, SubscriptionUpdate};
 pub use board::{MissedStandup, NamedShift, ProvisionalResult};

@@ -265,6 +265,20 @@ impl Store {
         })
     }
 
+    /// One page of summaries, newest week first: `limit` of them after skipping `offset`.
+    pub async fn summaries_page(
+        &self,
+        t: &Tenant,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Summary>> {
+        on_pool!(self, p => {
+            sqlx::query(&format!("SELECT {SUMMARY_COLUMNS} FROM summaries WHERE company_id = $1 ORDER BY week_start DESC LIMIT $2 OFFSET $3"))
+                .bind(t.company_id().0).bind(i64::from(limit)).bind(i64::from(offset))
+                .fetch_all(p).await?.iter().map(summary).collect()
+        })
+    }
+
     pub async fn summary(&self, t: &Tenant, id: SummaryId) -> Result<Summary> {
         on_pool!(self, p => {
             let r = sqlx::query(&format!("SELECT {SUMMARY_COLUMNS} FROM summaries WHERE id = $1 AND company_id = $2"))

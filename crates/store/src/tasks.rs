@@ -160,6 +160,21 @@ impl Store {
         self.task(t, id).await
     }
 
+    /// True when a shift of the task's employee began after the task was assigned: its
+    /// standup checks and scores may name the task, so deleting it would leave them
+    /// pointing at nothing.
+    pub async fn task_has_history(&self, t: &Tenant, id: TaskId) -> Result<bool> {
+        on_pool!(self, p => {
+            // COUNT is BIGINT on both backends; the inner LIMIT stops at the first shift.
+            let r = sqlx::query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM tasks k JOIN shifts s
+                                   ON s.company_id = k.company_id AND s.employee_id = k.employee_id
+                                   AND s.clock_in_at >= k.created_at
+                                 WHERE k.id = $1 AND k.company_id = $2 LIMIT 1) used")
+                .bind(id.0).bind(t.company_id().0).fetch_one(p).await?;
+            Ok(r.int("n")? > 0)
+        })
+    }
+
     pub async fn delete_task(&self, t: &Tenant, id: TaskId) -> Result<()> {
         on_pool!(self, p => {
             let n = sqlx::query("DELETE FROM tasks WHERE id = $1 AND company_id = $2")

@@ -24,18 +24,31 @@ pub fn router(state: AppState) -> Router {
         .route("/dashboard/jobs/{id}/retry", post(pages::dashboard::retry))
         .route("/timesheets", get(pages::timesheets::team))
         .route("/timesheets/target", post(pages::timesheets::set_target))
+        .route("/timesheets/approve", post(pages::approvals::approve))
+        .route("/timesheets/unlock", post(pages::approvals::unlock))
         .route(
             "/employees/{id}/timesheet",
             get(pages::timesheets::employee),
         )
+        .route("/summaries", get(pages::summaries_list::list))
         .route("/summaries/{id}", get(pages::summaries::get))
         .route("/exports/shifts.csv", get(pages::exports::shifts))
         .route("/exports/scores.csv", get(pages::exports::scores))
         .route("/exports/tasks.csv", get(pages::exports::tasks))
+        .route("/exports", get(pages::exports::page))
+        .route("/exports/company.zip", get(pages::exports::company))
+        .route("/exports/employee.zip", get(pages::exports::employee))
         .route("/settings", get(pages::settings::get))
         .route("/settings/password", post(pages::settings::change_password))
         .route("/settings/tokens", post(pages::settings::create_token))
         .route("/settings/analysis", post(pages::settings::analysis))
+        .route("/settings/audit", get(pages::audit::page))
+        .route("/settings/company", post(pages::company_settings::company))
+        .route(
+            "/settings/members/{id}/email",
+            post(pages::company_settings::member_email),
+        )
+        .route("/settings/audit.csv", get(pages::audit::csv))
         .route(
             "/settings/tokens/{id}/revoke",
             post(pages::settings::revoke_token),
@@ -96,10 +109,18 @@ pub fn router(state: AppState) -> Router {
             "/employees/{id}/link/revoke",
             post(pages::employees::revoke_link),
         )
-        .route("/employees/{id}/tasks", post(pages::employees::add_task))
+        .route("/employees/{id}/tasks", post(pages::tasks::add))
+        .route(
+            "/employees/{id}/tasks/{task}",
+            get(pages::tasks::edit_form).post(pages::tasks::edit),
+        )
         .route(
             "/employees/{id}/tasks/{task}/status",
-            post(pages::employees::set_task_state),
+            post(pages::tasks::set_state),
+        )
+        .route(
+            "/employees/{id}/tasks/{task}/delete",
+            post(pages::tasks::delete),
         )
         .route(
             "/shifts/{id}",

@@ -343,6 +343,7 @@ async fn browser_journey_from_signup_to_cancellation() {
     supervisor_sets_up(&app, &boss).await;
     let score = kiosk_clocks(&app, &kiosk).await;
     supervisor_reviews(&boss, score).await;
+    supervisor_approves_the_week(&boss).await;
     export_and_cancel(&boss).await;
 
     assert_only_the_session_cookie(&boss, "the supervisor's browser").await;
@@ -533,14 +534,7 @@ async fn supervisor_reviews(b: &Client, score: u32) {
     screenshot(b, "dashboard").await;
 
     // Ada's shift, from her page, with the score and "Why this score".
-    click(b, "nav.site-nav a[href='/employees']").await;
-    wait_for_text(b, "a", "Ada Lovelace")
-        .await
-        .click()
-        .await
-        .unwrap();
-    wait_for(b, "#shifts-h").await;
-    click(b, "a[href^='/shifts/']").await;
+    open_adas_shift(b).await;
     let why = wait_for(b, "section[aria-labelledby='why-h']")
         .await
         .text()
@@ -565,9 +559,43 @@ async fn supervisor_reviews(b: &Client, score: u32) {
     screenshot(b, "shift-score").await;
 }
 
+/// Employees → Ada → her latest shift.
+async fn open_adas_shift(b: &Client) {
+    click(b, "nav.site-nav a[href='/employees']").await;
+    wait_for_text(b, "a", "Ada Lovelace")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(b, "#shifts-h").await;
+    click(b, "a[href^='/shifts/']").await;
+}
+
+/// Approves Ada's week from the team timesheet, then unlocks it from her shift's page
+/// (which promises as much when a shift is locked).
+async fn supervisor_approves_the_week(b: &Client) {
+    click(b, "nav.site-nav a[href='/timesheets']").await;
+    wait_for(b, "#appr-h").await;
+    wait_for(b, "#approve-employee")
+        .await
+        .select_by_label("Ada Lovelace")
+        .await
+        .unwrap();
+    click(b, "#approve-form button[type=submit]").await;
+    let ada_approved = "tr[contains(normalize-space(.), 'Ada Lovelace')]//span[@class='badge ok']";
+    wait_for_text(b, ada_approved, "approved").await;
+    screenshot(b, "week-approved").await;
+
+    open_adas_shift(b).await;
+    wait_for_text(b, "p", "Unlock the week to correct it").await;
+    click(b, "form[action='/timesheets/unlock'] button[type=submit]").await;
+    wait_for_text(b, "button", "Save correction").await;
+}
+
 /// The CSV export through the browser's own session, then Settings → Account → cancel.
 async fn export_and_cancel(b: &Client) {
     click(b, "nav.site-nav a[href='/dashboard']").await;
+    click(b, "main a[href='/exports']").await;
     let link = wait_for(b, "a[href^='/exports/shifts.csv']").await;
     let href = link.attr("href").await.unwrap().unwrap();
     let (status, content_type, csv) = fetch_in_browser(b, &href).await;

@@ -17,6 +17,8 @@ mod dashboard;
 mod e2e;
 mod e2e_pages;
 mod exports;
+mod feature_pages;
+mod feature_pages_reports;
 mod kiosk_pages;
 mod lifecycle;
 mod mail_outbox;

@@ -2,6 +2,7 @@ use super::dto::TaskDto;
 use super::json::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
+use crate::middleware::client_ip::ClientIp;
 use crate::AppState;
 use app::tasks::{parse_due, parse_state};
 use axum::extract::State;
@@ -80,9 +81,10 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     who: ApiPrincipal,
+    ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<NewTask>,
 ) -> Result<(StatusCode, Json<TaskDto>), ApiError> {
-    state.api_writer(&who, Role::Supervisor).await?;
+    let user = state.api_writer(&who, Role::Supervisor).await?;
     let title = TaskTitle::parse(&req.title)?;
     let details = req.details.as_deref().map(TaskDetails::parse).transpose()?;
     let due = req
@@ -94,10 +96,10 @@ pub async fn create(
     let task = state
         .add_task(
             who.tenant(),
+            user,
             EmployeeId(req.employee_id),
-            &title,
-            details.as_ref(),
-            due,
+            (&title, details.as_ref(), due),
+            &ip,
         )
         .await?;
     Ok((StatusCode::CREATED, Json(task.into())))
@@ -109,10 +111,11 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     who: ApiPrincipal,
+    ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<TaskPatch>,
 ) -> Result<Json<TaskDto>, ApiError> {
-    state.api_writer(&who, Role::Supervisor).await?;
+    let user = state.api_writer(&who, Role::Supervisor).await?;
     let title = req.title.as_deref().map(TaskTitle::parse).transpose()?;
     let details = req.details.as_deref().map(TaskDetails::parse).transpose()?;
     let due = req.due_date.as_deref().map(parse_due).transpose()?;
@@ -125,21 +128,26 @@ pub async fn update(
     };
     Ok(Json(
         state
-            .update_task(who.tenant(), TaskId(id), changes)
+            .update_task(who.tenant(), user, TaskId(id), changes, &ip)
             .await?
             .into(),
     ))
 }
 
-/// Deletes a task.
+/// Deletes a task. A task that shifts since its assignment may refer to (their standup
+/// checks and scores) is archived instead: hidden from standups and lists, kept in
+/// history and exports.
 #[utoipa::path(delete, path = "/api/v1/tasks/{id}", tag = "tasks", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     who: ApiPrincipal,
+    ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    state.api_writer(&who, Role::Supervisor).await?;
-    state.delete_task(who.tenant(), TaskId(id)).await?;
+    let user = state.api_writer(&who, Role::Supervisor).await?;
+    state
+        .delete_task(who.tenant(), user, TaskId(id), &ip)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -61,8 +61,9 @@ pub async fn retry(
     Path(id): Path<String>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Redirect, PageError> {
-    let user = session.user(Role::Supervisor)?;
-    session.check_csrf(&f.csrf)?;
+    let user = state
+        .form_writer(&session, &f.csrf, Role::Supervisor)
+        .await?;
     let id: JobId = id.parse().map_err(|_| PageError::NotFound)?;
     state
         .retry_analysis(&session.principal.tenant, user, id, &ip)

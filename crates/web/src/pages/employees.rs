@@ -1,5 +1,5 @@
 //! Supervisors manage employees: list, add, CSV import, edit, deactivate, erase; their
-//! tasks; personal clock links.
+//! personal clock links. Their tasks: `tasks.rs`.
 
 use crate::auth::PageSession;
 use crate::error::ApiError;
@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::{EmployeeId, Role, TaskDetails, TaskId, TaskTitle};
+use domain::{EmployeeId, Role};
 use serde::Deserialize;
 use store::TaskState;
 use uuid::Uuid;
@@ -60,7 +60,7 @@ pub struct ShiftRow {
 
 #[derive(Template)]
 #[template(path = "employee.html")]
-struct EmployeePage {
+pub(super) struct EmployeePage {
     nav: Nav,
     id: String,
     name: String,
@@ -225,7 +225,7 @@ pub async fn import(
     .into_response())
 }
 
-async fn detail_page(
+pub(super) async fn detail_page(
     state: &AppState,
     s: &PageSession,
     id: EmployeeId,
@@ -417,79 +417,6 @@ pub async fn revoke_link(
     let user = state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
     state
         .revoke_clock_link(&s.principal.tenant, user, EmployeeId(id), &ip)
-        .await?;
-    Ok(Redirect::to(&format!("/employees/{id}")).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct TaskForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    details: String,
-    #[serde(default)]
-    due_date: String,
-}
-
-pub async fn add_task(
-    State(state): State<AppState>,
-    s: PageSession,
-    Path(id): Path<Uuid>,
-    Form(f): Form<TaskForm>,
-) -> Result<Response, PageError> {
-    state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
-    let id = EmployeeId(id);
-    let parsed = (|| -> Result<_, crate::error::ApiError> {
-        let details = if f.details.trim().is_empty() {
-            None
-        } else {
-            Some(TaskDetails::parse(&f.details)?)
-        };
-        Ok((
-            TaskTitle::parse(&f.title)?,
-            details,
-            app::tasks::parse_due(&f.due_date)?,
-        ))
-    })();
-    match parsed {
-        Ok((title, details, due)) => {
-            state
-                .add_task(&s.principal.tenant, id, &title, details.as_ref(), due)
-                .await?;
-            Ok(Redirect::to(&format!("/employees/{id}")).into_response())
-        }
-        Err(e) => {
-            let errors = field_errors(e)?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(&detail_page(&state, &s, id, errors, None).await?)?,
-            )
-                .into_response())
-        }
-    }
-}
-
-#[derive(Deserialize)]
-pub struct TaskStateForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    status: String,
-}
-
-pub async fn set_task_state(
-    State(state): State<AppState>,
-    s: PageSession,
-    Path((id, task)): Path<(Uuid, Uuid)>,
-    Form(f): Form<TaskStateForm>,
-) -> Result<Response, PageError> {
-    state.form_writer(&s, &f.csrf, Role::Supervisor).await?;
-    let new = TaskState::parse(&f.status)
-        .ok_or_else(|| PageError::BadRequest("status must be open, done or archived".into()))?;
-    state
-        .set_task_state(&s.principal.tenant, EmployeeId(id), TaskId(task), new)
         .await?;
     Ok(Redirect::to(&format!("/employees/{id}")).into_response())
 }

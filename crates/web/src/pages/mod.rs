@@ -3,7 +3,10 @@
 
 pub mod account;
 pub mod account_settings;
+pub mod approvals;
+pub mod audit;
 pub mod billing;
+pub mod company_settings;
 pub mod dashboard;
 pub mod employees;
 pub mod exports;
@@ -21,6 +24,8 @@ pub mod settings;
 pub mod shift;
 pub mod signup;
 pub mod summaries;
+pub mod summaries_list;
+pub mod tasks;
 pub mod timesheets;
 
 use crate::auth::{csrf, PageSession};

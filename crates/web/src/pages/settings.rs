@@ -38,7 +38,7 @@ pub struct InviteRow {
 
 #[derive(Template)]
 #[template(path = "settings.html")]
-struct Settings {
+pub(super) struct Settings {
     nav: Nav,
     members: Vec<MemberRow>,
     invites: Vec<InviteRow>,
@@ -47,13 +47,15 @@ struct Settings {
     notice: Option<String>,
     errors: FieldErrors,
     analysis: app::settings::AnalysisPolicy,
+    /// The company's name and zone, for the owners' Company form.
+    company: store::Company,
 }
 
 fn day(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-async fn page(
+pub(super) async fn page(
     state: &AppState,
     s: &PageSession,
     new_token: Option<String>,
@@ -107,6 +109,7 @@ async fn page(
         notice,
         errors,
         analysis: state.analysis_policy(&s.principal.tenant).await?,
+        company: state.store.company(t).await?,
     })
 }
 
@@ -128,6 +131,8 @@ pub async fn get(
         Some("invited") => Some("Invitation sent.".to_string()),
         Some("revoked") => Some("Token revoked.".to_string()),
         Some("members") => Some("Members updated.".to_string()),
+        Some("company") => Some("Company details saved.".to_string()),
+        Some("email") => Some("Login email changed. The old address was told by mail.".to_string()),
         Some("analysis") => {
             Some("Analysis settings saved. They apply to new analyses.".to_string())
         }

@@ -65,6 +65,14 @@ impl TeamPage {
     fn hm(&self, m: &i64) -> String {
         hm(*m)
     }
+    /// Someone has shifts in the period not yet approved.
+    fn any_open(&self) -> bool {
+        self.view
+            .sheet
+            .rows
+            .iter()
+            .any(|r| matches!(r.approval.as_str(), "open" | "partly"))
+    }
 }
 
 fn bad(e: domain::ValidationError) -> PageError {
@@ -212,8 +220,9 @@ pub async fn set_target(
     ClientIp(ip): ClientIp,
     Form(f): Form<TargetForm>,
 ) -> Result<Redirect, PageError> {
-    let user = session.user(Role::Supervisor)?;
-    session.check_csrf(&f.csrf)?;
+    let user = state
+        .form_writer(&session, &f.csrf, Role::Supervisor)
+        .await?;
     state
         .set_weekly_target(&session.principal.tenant, user, &f.hours, &ip)
         .await?;
@@ -231,6 +240,9 @@ struct EmployeePage {
     score_chart: String,
     hours_chart: String,
     status_chart: String,
+    can_edit: bool,
+    /// Where the approval forms return: this page as requested.
+    back: String,
 }
 
 impl EmployeePage {
@@ -317,6 +329,8 @@ pub async fn employee(
     );
     let target = state.store.weekly_target_minutes(t).await?;
     render(&EmployeePage {
+        can_edit: session.user(Role::Supervisor).is_ok(),
+        back: format!("/employees/{id}/timesheet?date={date}&weeks={weeks}"),
         nav: session.nav(&state, "timesheets").await?,
         zone: cal.zone.clone(),
         target: hm(target),
