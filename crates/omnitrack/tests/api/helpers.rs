@@ -232,3 +232,24 @@ pub async fn error_of(res: Response) -> (StatusCode, String, String) {
         v["error"]["message"].as_str().unwrap_or("").into(),
     )
 }
+
+/// The actions in the company's audit log, from the owner's export (`token` an owner's).
+pub async fn audit_actions(app: &TestApp, token: &str) -> Vec<String> {
+    let zip = app
+        .get_api("/api/v1/export.zip", token)
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut audit = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("audit_log.json").unwrap(), &mut audit)
+        .unwrap();
+    let audit: Value = serde_json::from_str(&audit).unwrap();
+    audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap_or_default().to_string())
+        .collect()
+}

@@ -16,12 +16,15 @@ pub mod kiosk;
 pub mod kiosks;
 pub mod legal;
 pub mod login;
+pub mod login_two_factor;
 pub mod password_reset;
+pub mod security;
 pub mod settings;
 pub mod shift;
 pub mod signup;
 pub mod summaries;
 pub mod timesheets;
+pub mod two_factor;
 
 use crate::auth::{csrf, PageSession};
 use crate::error::PageError;
