@@ -490,6 +490,8 @@ impl App {
         ip: &str,
     ) -> Result<(), Error> {
         self.store.set_role(&owner.tenant, user, role).await?;
+        // Two-factor, when the company requires it, follows the role at once.
+        self.store.refresh_two_factor_holds(&owner.tenant).await?;
         self.audit(
             &owner.tenant,
             owner.user_id(),

@@ -10,6 +10,14 @@ use domain::{CompanyId, Role, UserId};
 use jiff::Timestamp;
 use sqlx::Row;
 
+/// Recomputes every user session's hold for company `$1`: held when the company requires
+/// two-factor and the user is an owner or supervisor without it.
+const HOLDS: &str = "UPDATE sessions SET needs_two_factor = (
+      EXISTS (SELECT 1 FROM companies c WHERE c.id = sessions.company_id AND c.require_two_factor)
+      AND EXISTS (SELECT 1 FROM users u WHERE u.id = sessions.user_id AND u.role IN ('owner', 'supervisor'))
+      AND NOT EXISTS (SELECT 1 FROM two_factor f WHERE f.user_id = sessions.user_id AND f.enabled_at IS NOT NULL))
+    WHERE company_id = $1 AND user_id IS NOT NULL";
+
 /// A user's two-factor state. No `Debug`: the secret must not reach a log line.
 #[derive(Clone)]
 pub struct TwoFactor {
@@ -129,19 +137,25 @@ impl Store {
     }
 
     /// Sets the company's requirement. Turning it on holds the live sessions of owners and
-    /// supervisors without two-factor at the enrolment page at once, not at their next login.
+    /// supervisors without two-factor at the enrolment page at once, not at their next
+    /// login; turning it off releases them.
     pub async fn set_two_factor_required(&self, t: &Tenant, on: bool) -> Result<()> {
         let company = t.company_id().0;
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE companies SET require_two_factor = $1 WHERE id = $2")
                 .bind(on).bind(company).execute(&mut *tx).await?;
-            sqlx::query("UPDATE sessions SET needs_two_factor = $1
-                         WHERE company_id = $2 AND user_id IN (
-                           SELECT u.id FROM users u WHERE u.company_id = $2 AND u.role IN ('owner', 'supervisor')
-                           AND NOT EXISTS (SELECT 1 FROM two_factor f WHERE f.user_id = u.id AND f.enabled_at IS NOT NULL))")
-                .bind(on).bind(company).execute(&mut *tx).await?;
+            sqlx::query(HOLDS).bind(company).execute(&mut *tx).await?;
             tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Holds at enrolment exactly the sessions of the company's people who must enrol now
+    /// (after a role change: a new supervisor is held, a former one released).
+    pub async fn refresh_two_factor_holds(&self, t: &Tenant) -> Result<()> {
+        on_pool!(self, p => {
+            sqlx::query(HOLDS).bind(t.company_id().0).execute(p).await?;
         });
         Ok(())
     }

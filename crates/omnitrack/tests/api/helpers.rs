@@ -253,3 +253,36 @@ pub async fn audit_actions(app: &TestApp, token: &str) -> Vec<String> {
         .map(|e| e["action"].as_str().unwrap_or_default().to_string())
         .collect()
 }
+
+/// Invites `email` as `role` through the owner's browser (`csrf` its token) and accepts
+/// the invitation in a new browser, which is returned signed in (after the redirect's
+/// target is checked to be `landing`).
+pub async fn join_as(app: &TestApp, csrf: &str, email: &str, role: &str, landing: &str) -> Client {
+    let res = app
+        .form(
+            "/settings/invites",
+            &[("csrf", csrf), ("email", email), ("role", role)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let mail = app
+        .outbox()
+        .into_iter()
+        .find(|m| m.contains(email))
+        .unwrap();
+    let link = link_in(&mail, "/invite/").unwrap();
+    let token = link.split("/invite/").nth(1).unwrap();
+    let browser = Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = browser
+        .post(app.url(&format!("/invite/{token}")))
+        .form(&[("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], landing);
+    browser
+}

@@ -4,7 +4,7 @@
 
 use crate::both;
 use crate::clock::{employee, task};
-use crate::helpers::{audit_actions, csrf_in, error_of, TestApp, PASSWORD};
+use crate::helpers::{audit_actions, csrf_in, error_of, join_as, TestApp, PASSWORD};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -202,36 +202,14 @@ async fn an_owner_sees_and_revokes_the_companys_tokens(app: TestApp) {
         app.browser_login("boss@acme.test", PASSWORD).await;
         app.csrf().await
     };
-    let res = app
-        .form(
-            "/settings/invites",
-            &[
-                ("csrf", &csrf_owner),
-                ("email", "sup@acme.test"),
-                ("role", "supervisor"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let mail = app
-        .outbox()
-        .into_iter()
-        .find(|m| m.contains("sup@acme.test"))
-        .unwrap();
-    let link = crate::helpers::link_in(&mail, "/invite/").unwrap();
-    let path = link.split("/invite/").nth(1).unwrap();
-    let sup = Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let res = sup
-        .post(app.url(&format!("/invite/{path}")))
-        .form(&[("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let sup = join_as(
+        &app,
+        &csrf_owner,
+        "sup@acme.test",
+        "supervisor",
+        "/dashboard",
+    )
+    .await;
     let res = app
         .post_json(
             "/api/v1/tokens",

@@ -3,7 +3,7 @@
 //! computed here from the secret the enrolment page shows, at instants the test pins.
 
 use crate::both;
-use crate::helpers::{csrf_in, error_of, TestApp, PASSWORD};
+use crate::helpers::{csrf_in, error_of, join_as, TestApp, PASSWORD};
 use app::credentials::totp::{base32_decode, code_at, step_at};
 use jiff::{SignedDuration, Timestamp};
 use reqwest::StatusCode;
@@ -17,6 +17,7 @@ both!(
     api_token_exchange_needs_the_code,
     turning_off_needs_password_and_code,
     a_company_requirement_holds_people_at_enrolment,
+    the_requirement_follows_a_role_change,
 );
 
 const T0: &str = "2026-03-02T09:00:10Z";
@@ -72,6 +73,17 @@ pub(crate) async fn enrol(app: &TestApp) -> (String, Vec<String>) {
         .collect();
     assert_eq!(codes.len(), 10, "{html}");
     (secret, codes)
+}
+
+/// The owner's switch, through the browser.
+async fn require_it(app: &TestApp, csrf: &str) {
+    let res = app
+        .form(
+            "/settings/two-factor/require",
+            &[("csrf", csrf), ("required", "on")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
 
 async fn logout(app: &TestApp) {
@@ -315,13 +327,7 @@ async fn a_company_requirement_holds_people_at_enrolment(app: TestApp) {
     let c = app.signup("own@acme.test").await;
     app.browser_login("own@acme.test", PASSWORD).await;
     let csrf = app.csrf().await;
-    let res = app
-        .form(
-            "/settings/two-factor/require",
-            &[("csrf", &csrf), ("required", "on")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    require_it(&app, &csrf).await;
     // The owner has no two-factor: this very session is held at enrolment now.
     for path in [
         "/dashboard",
@@ -367,4 +373,49 @@ async fn a_company_requirement_holds_people_at_enrolment(app: TestApp) {
     // While required, it cannot be turned off.
     let (_, html) = app.page("/settings/two-factor").await;
     assert!(html.contains("cannot be turned off"), "{html}");
+}
+
+async fn the_requirement_follows_a_role_change(app: TestApp) {
+    let (_, _) = enrolled(&app, "boss@acme.test").await;
+    let csrf = app.csrf().await;
+    require_it(&app, &csrf).await;
+    assert_eq!(
+        app.page("/dashboard").await.0,
+        StatusCode::OK,
+        "the owner has it on"
+    );
+    // A viewer joins: not asked for two-factor.
+    let viewer = join_as(&app, &csrf, "view@acme.test", "viewer", "/dashboard").await;
+    let dashboard = || async { viewer.get(app.url("/dashboard")).send().await.unwrap() };
+    assert_eq!(dashboard().await.status(), StatusCode::OK);
+    let (_, html) = app.page("/settings").await;
+    let id = html
+        .split("/settings/members/")
+        .find_map(|s| s.split_once("/role").map(|(id, _)| id.to_string()))
+        .unwrap();
+    let promote = |role: &'static str| {
+        let (app, csrf, id) = (&app, csrf.clone(), id.clone());
+        async move {
+            let res = app
+                .form(
+                    &format!("/settings/members/{id}/role"),
+                    &[("csrf", &csrf), ("role", role)],
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        }
+    };
+    promote("supervisor").await;
+    let res = dashboard().await;
+    assert_eq!(
+        res.headers()["location"],
+        "/settings/two-factor",
+        "held as a supervisor"
+    );
+    promote("viewer").await;
+    assert_eq!(
+        dashboard().await.status(),
+        StatusCode::OK,
+        "released as a viewer"
+    );
 }
