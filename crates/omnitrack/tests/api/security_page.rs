@@ -33,6 +33,29 @@ async fn second_browser(app: &TestApp, email: &str, agent: &str) -> Client {
     other
 }
 
+/// A page's HTML as `client` sees it.
+async fn page_of(client: &Client, app: &TestApp, path: &str) -> String {
+    client
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Posts the security page's token revoke as `client` (its CSRF token from `html`).
+async fn revoke_as(client: &Client, app: &TestApp, html: &str, id: &str) -> StatusCode {
+    client
+        .post(app.url(&format!("/settings/security/tokens/{id}/revoke")))
+        .form(&[("csrf", csrf_in(html).unwrap())])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
 async fn status_of(client: &Client, app: &TestApp, path: &str) -> StatusCode {
     client.get(app.url(path)).send().await.unwrap().status()
 }
@@ -94,14 +117,7 @@ async fn the_page_lists_sessions_and_one_can_be_revoked(app: TestApp) {
     let other = second_browser(&app, "me@acme.test", "Other/2").await;
     app.signup("else@other.test").await;
     let stranger = second_browser(&app, "else@other.test", "Stranger/3").await;
-    let html = stranger
-        .get(app.url("/settings/security"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_of(&stranger, &app, "/settings/security").await;
     let stranger_id = session_ids(&html).remove(0);
     let res = app
         .form(
@@ -223,17 +239,10 @@ async fn an_owner_sees_and_revokes_the_companys_tokens(app: TestApp) {
         .unwrap()
         .to_string();
     // The supervisor sees only their own token.
-    let html = sup
-        .get(app.url("/settings/security"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let sup_html = page_of(&sup, &app, "/settings/security").await;
     assert!(
-        html.contains("sup script") && !html.contains("boss@acme.test"),
-        "{html}"
+        sup_html.contains("sup script") && !sup_html.contains("boss@acme.test"),
+        "{sup_html}"
     );
     // The owner sees both people's and revokes the supervisor's.
     let (_, html) = app.page("/settings/security").await;
@@ -252,6 +261,28 @@ async fn an_owner_sees_and_revokes_the_companys_tokens(app: TestApp) {
         .split('/')
         .next()
         .unwrap();
+    // Another company's owner cannot, nor can the supervisor revoke the owner's.
+    app.signup("else@other.test").await;
+    let stranger = second_browser(&app, "else@other.test", "Stranger/1").await;
+    let html = page_of(&stranger, &app, "/settings/security").await;
+    let res = revoke_as(&stranger, &app, &html, id).await;
+    assert_eq!(res, StatusCode::NOT_FOUND, "another company's token");
+    let owners: Value = app.get_json("/api/v1/tokens", &owner.token).await;
+    let owners_id = owners["tokens"][0]["id"].as_str().unwrap();
+    let res = revoke_as(&sup, &app, &sup_html, owners_id).await;
+    assert_eq!(
+        res,
+        StatusCode::NOT_FOUND,
+        "a supervisor, the owner's token"
+    );
+    assert_eq!(
+        app.get_api("/api/v1/me", &owner.token).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get_api("/api/v1/me", &sup_token).await.status(),
+        StatusCode::OK
+    );
     let res = app
         .form(
             &format!("/settings/security/tokens/{id}/revoke"),
