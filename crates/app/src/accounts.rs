@@ -6,7 +6,14 @@ use crate::mail::Mail;
 use crate::{App, Error};
 use domain::{CompanyName, Email, NewPassword, Role, TimeZoneName, UserId, ValidationError};
 use jiff::SignedDuration;
-use store::{AuditEvent, NewCompany, Principal, StoreError, Tenant, TokenHash};
+use store::{AuditEvent, NewCompany, NewSession, Principal, StoreError, Tenant, TokenHash};
+
+/// Where a request came from, as a new session records it.
+#[derive(Clone, Copy)]
+pub struct Client<'a> {
+    pub ip: &'a str,
+    pub user_agent: Option<&'a str>,
+}
 
 /// Raw sign-up fields, parsed here.
 pub struct SignupInput<'a> {
@@ -53,7 +60,7 @@ fn quoted(s: &str) -> String {
 }
 
 impl App {
-    fn secs_until(&self, t: jiff::Timestamp) -> u64 {
+    pub(crate) fn secs_until(&self, t: jiff::Timestamp) -> u64 {
         t.duration_since(self.clock.now()).as_secs().max(1) as u64
     }
 
@@ -180,20 +187,35 @@ impl App {
         &self,
         principal: &Principal,
         previous: Option<&str>,
+        client: Client<'_>,
     ) -> Result<String, Error> {
         if let Some(old) = previous {
             self.store.delete_session(&token::hash(old)).await?;
         }
-        self.start_session(principal).await
+        self.start_session(principal, client).await
     }
 
     /// A new session for `principal`; returns the raw cookie token. Always a fresh token,
-    /// so a session id planted before login is worthless after it.
-    pub async fn start_session(&self, principal: &Principal) -> Result<String, Error> {
+    /// so a session id planted before login is worthless after it. An owner or supervisor
+    /// who must enrol in two-factor first gets a session held at the enrolment page.
+    pub async fn start_session(
+        &self,
+        principal: &Principal,
+        client: Client<'_>,
+    ) -> Result<String, Error> {
         let raw = token::generate("ots_");
         let csrf = token::generate("");
+        let meta = NewSession {
+            needs_two_factor: self.must_enrol(principal).await?,
+            user_agent: client.user_agent.map(|ua| {
+                // Enough to recognise a browser; a header is no place for a novel.
+                let end = ua.char_indices().nth(200).map_or(ua.len(), |(i, _)| i);
+                &ua[..end]
+            }),
+            ip: Some(client.ip),
+        };
         self.store
-            .create_session(principal, &token::hash(&raw), &csrf, self.clock.now())
+            .create_session(principal, &token::hash(&raw), &csrf, meta, self.clock.now())
             .await?;
         Ok(raw)
     }
@@ -468,6 +490,8 @@ impl App {
         ip: &str,
     ) -> Result<(), Error> {
         self.store.set_role(&owner.tenant, user, role).await?;
+        // Two-factor, when the company requires it, follows the role at once.
+        self.store.refresh_two_factor_holds(&owner.tenant).await?;
         self.audit(
             &owner.tenant,
             owner.user_id(),

@@ -74,7 +74,11 @@ impl App {
             .create_kiosk(t, name.as_str(), self.clock.now())
             .await?;
         self.store.delete_session(current).await?;
-        let raw = self.start_session(&kiosk).await?;
+        let client = crate::accounts::Client {
+            ip,
+            user_agent: None,
+        };
+        let raw = self.start_session(&kiosk, client).await?;
         self.audit(t, Some(actor), "kiosk_enrolled", name.as_str(), ip)
             .await;
         Ok(raw)

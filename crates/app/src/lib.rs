@@ -21,14 +21,16 @@ pub mod mail;
 pub mod pipeline;
 pub mod read_cache;
 pub mod reports;
+pub mod security;
 pub mod settings;
 pub mod shifts;
 pub mod subscriptions;
 pub mod summaries;
 pub mod tasks;
 pub mod time_source;
+pub mod two_factor;
 
-pub use accounts::SignupInput;
+pub use accounts::{Client, SignupInput};
 pub use error::Error;
 pub use mail::{FileMailer, Mail, Mailer, SendError, SendFuture};
 pub use time_source::Clock;

@@ -38,6 +38,7 @@ mod tenant;
 pub mod testing;
 mod time;
 mod tokens;
+mod two_factor;
 
 pub use accounts::{InviteInfo, LoginUser, NewCompany, NewInvite, User};
 pub use analyses::{Analysis, AnalysisRow, NewAnalysis};
@@ -58,15 +59,16 @@ pub use reports::{
     BreakRow, ExportCursor, ExportShift, NewSummary, ReportCompany, Summary,
     DEFAULT_WEEKLY_TARGET_MINUTES,
 };
-pub use sessions::{Session, SessionPolicy};
+pub use sessions::{NewSession, Session, SessionInfo, SessionPolicy};
 pub use shifts::{
     ConfirmedEnd, IdempotencyKey, PunchAnalysis, Shift, ShiftChange, ShiftCorrection, ShiftCursor,
     ShiftFilter, StoredAnswer, SELF_CORRECTION_MARGIN,
 };
-pub use tasks::{Task, TaskChanges, TaskState};
+pub use tasks::{Task, TaskChanges, TaskCursor, TaskState};
 pub use team_figures::{DayTotals, EmployeeTotals, TeamFigures, TopDay};
 pub use tenant::{Principal, PrincipalKind, Tenant};
-pub use tokens::ApiTokenInfo;
+pub use tokens::{ApiTokenInfo, CompanyToken};
+pub use two_factor::TwoFactor;
 
 /// A token's SHA-256; the raw token is never stored.
 pub type TokenHash = [u8; 32];

@@ -283,6 +283,14 @@ impl Store {
             }
             sqlx::query("DELETE FROM rate_limits WHERE key = $1")
                 .bind(format!("invite:company:{company}")).execute(&mut *tx).await?;
+            // Per-user counters (wrong second factors, wrong current passwords) name the user.
+            let users: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE company_id = $1")
+                .bind(company).fetch_all(&mut *tx).await?;
+            for user in users {
+                for key in [format!("2fa:user:{user}"), format!("pwcheck:user:{user}")] {
+                    sqlx::query("DELETE FROM rate_limits WHERE key = $1").bind(key).execute(&mut *tx).await?;
+                }
+            }
             for table in &tables {
                 let sql = format!("DELETE FROM {} WHERE company_id = $1", quote_ident(table)?);
                 sqlx::query(&sql).bind(company).execute(&mut *tx).await?;

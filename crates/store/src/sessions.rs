@@ -3,7 +3,7 @@
 
 use crate::backend::on_pool;
 use crate::time::{from_ms, to_ms};
-use crate::{Principal, PrincipalKind, Result, Store, Tenant, TokenHash};
+use crate::{Principal, PrincipalKind, Result, Store, StoreError, Tenant, TokenHash};
 use domain::{CompanyId, KioskId, Role, UserId};
 use jiff::{SignedDuration, Timestamp};
 use sqlx::Row;
@@ -31,6 +31,30 @@ pub struct Session {
     pub principal: Principal,
     pub csrf_token: String,
     pub created_at: Timestamp,
+    /// The company requires two-factor sign-in and this user has not enrolled yet: the
+    /// session reaches only the enrolment page (and logout).
+    pub needs_two_factor: bool,
+}
+
+/// What a new session records besides its principal.
+#[derive(Debug, Clone, Default)]
+pub struct NewSession<'a> {
+    pub needs_two_factor: bool,
+    /// As the browser sent it (shortened), for the security page.
+    pub user_agent: Option<&'a str>,
+    /// The client address as the audit log records it.
+    pub ip: Option<&'a str>,
+}
+
+/// One of a user's live sessions, for the security page. `id` is the hex of the stored
+/// token hash: it names the row without being usable as a cookie.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub id: String,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
 }
 
 /// Writing `last_seen_at` on every request would turn each page view into a write; a
@@ -43,6 +67,7 @@ impl Store {
         principal: &Principal,
         token_hash: &TokenHash,
         csrf_token: &str,
+        meta: NewSession<'_>,
         now: Timestamp,
     ) -> Result<()> {
         let (user, kiosk): (Option<Uuid>, Option<Uuid>) = match &principal.kind {
@@ -50,10 +75,11 @@ impl Store {
             PrincipalKind::Kiosk { kiosk_id } => (None, Some(kiosk_id.0)),
         };
         on_pool!(self, p => {
-            sqlx::query("INSERT INTO sessions (token_hash, company_id, user_id, kiosk_id, csrf_token, created_at, last_seen_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $6)")
+            sqlx::query("INSERT INTO sessions (token_hash, company_id, user_id, kiosk_id, csrf_token, created_at, last_seen_at, needs_two_factor, user_agent, ip)
+                         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9)")
                 .bind(&token_hash[..]).bind(principal.tenant.company_id().0).bind(user).bind(kiosk)
-                .bind(csrf_token).bind(to_ms(now)).execute(p).await?;
+                .bind(csrf_token).bind(to_ms(now)).bind(meta.needs_two_factor).bind(meta.user_agent).bind(meta.ip)
+                .execute(p).await?;
         });
         Ok(())
     }
@@ -70,7 +96,7 @@ impl Store {
         let now_ms = to_ms(now);
         on_pool!(self, p => {
             let Some(r) = sqlx::query(
-                "SELECT s.company_id, s.user_id, s.kiosk_id, s.csrf_token, s.created_at, s.last_seen_at, u.email, u.role
+                "SELECT s.company_id, s.user_id, s.kiosk_id, s.csrf_token, s.created_at, s.last_seen_at, s.needs_two_factor, u.email, u.role
                  FROM sessions s LEFT JOIN users u ON u.id = s.user_id AND u.company_id = s.company_id
                  WHERE s.token_hash = $1")
                 .bind(&token_hash[..]).fetch_optional(p).await? else { return Ok(None) };
@@ -97,7 +123,8 @@ impl Store {
                 sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
                     .bind(now_ms).bind(&token_hash[..]).execute(p).await?;
             }
-            Ok(Some(Session { principal: Principal { tenant, kind }, csrf_token: r.try_get("csrf_token")?, created_at: from_ms(created) }))
+            Ok(Some(Session { principal: Principal { tenant, kind }, csrf_token: r.try_get("csrf_token")?, created_at: from_ms(created),
+                needs_two_factor: r.try_get("needs_two_factor")? }))
         })
     }
 
@@ -115,5 +142,46 @@ impl Store {
             Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND company_id = $2")
                 .bind(user.0).bind(t.company_id().0).execute(p).await?.rows_affected())
         })
+    }
+
+    /// A user's live sessions, most recently used first (expired ones are left out).
+    pub async fn user_sessions(
+        &self,
+        t: &Tenant,
+        user: UserId,
+        now: Timestamp,
+        policy: SessionPolicy,
+    ) -> Result<Vec<SessionInfo>> {
+        let now_ms = to_ms(now);
+        on_pool!(self, p => {
+            sqlx::query("SELECT token_hash, created_at, last_seen_at, user_agent, ip FROM sessions
+                         WHERE company_id = $1 AND user_id = $2 AND last_seen_at >= $3 AND created_at >= $4
+                         ORDER BY last_seen_at DESC, created_at DESC")
+                .bind(t.company_id().0).bind(user.0)
+                .bind(now_ms - policy.idle.as_millis() as i64).bind(now_ms - policy.absolute.as_millis() as i64)
+                .fetch_all(p).await?
+                .iter().map(|r| Ok(SessionInfo {
+                    id: hex::encode(r.try_get::<Vec<u8>, _>("token_hash")?),
+                    created_at: from_ms(r.try_get("created_at")?),
+                    last_seen_at: from_ms(r.try_get("last_seen_at")?),
+                    user_agent: r.try_get("user_agent")?,
+                    ip: r.try_get("ip")?,
+                })).collect()
+        })
+    }
+
+    /// Ends one of the user's own sessions; `NotFound` when it is not theirs (or gone).
+    pub async fn delete_user_session(
+        &self,
+        t: &Tenant,
+        user: UserId,
+        token_hash: &TokenHash,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let n = sqlx::query("DELETE FROM sessions WHERE token_hash = $1 AND company_id = $2 AND user_id = $3")
+                .bind(&token_hash[..]).bind(t.company_id().0).bind(user.0).execute(p).await?.rows_affected();
+            if n == 0 { return Err(StoreError::NotFound); }
+        });
+        Ok(())
     }
 }

@@ -40,6 +40,22 @@ pub struct Task {
     pub created_at: Timestamp,
 }
 
+/// Where a page of tasks ends: the last task's creation (ms) and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskCursor {
+    pub created_ms: i64,
+    pub id: TaskId,
+}
+
+impl TaskCursor {
+    pub fn after(t: &Task) -> Self {
+        Self {
+            created_ms: to_ms(t.created_at),
+            id: t.id,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct TaskChanges<'a> {
     pub title: Option<&'a TaskTitle>,
@@ -102,11 +118,30 @@ impl Store {
         employee: Option<EmployeeId>,
         state: Option<TaskState>,
     ) -> Result<Vec<Task>> {
+        self.tasks_page(t, employee, state, None, u32::MAX).await
+    }
+
+    /// At most `limit` tasks after `after` in keyset order (created, id): one page of a
+    /// listing that may be of any length.
+    pub async fn tasks_page(
+        &self,
+        t: &Tenant,
+        employee: Option<EmployeeId>,
+        state: Option<TaskState>,
+        after: Option<TaskCursor>,
+        limit: u32,
+    ) -> Result<Vec<Task>> {
+        let after = after.unwrap_or(TaskCursor {
+            created_ms: i64::MIN,
+            id: TaskId(uuid::Uuid::nil()),
+        });
         on_pool!(self, p => {
             sqlx::query(&format!("SELECT {COLUMNS} FROM tasks WHERE company_id = $1
                                   AND ($2 IS NULL OR employee_id = $2) AND ($3 IS NULL OR status = $3)
-                                  ORDER BY created_at, id"))
+                                  AND (created_at > $4 OR (created_at = $4 AND id > $5))
+                                  ORDER BY created_at, id LIMIT $6"))
                 .bind(t.company_id().0).bind(employee.map(|e| e.0)).bind(state.map(|s| s.as_str()))
+                .bind(after.created_ms).bind(after.id.0).bind(i64::from(limit))
                 .fetch_all(p).await?.iter().map(task).collect()
         })
     }

@@ -16,6 +16,13 @@ pub struct ApiTokenInfo {
     pub last_used_at: Option<Timestamp>,
 }
 
+/// A person's token as an owner sees it on the security page.
+#[derive(Debug, Clone)]
+pub struct CompanyToken {
+    pub token: ApiTokenInfo,
+    pub owner_email: String,
+}
+
 const TOUCH_EVERY_MS: i64 = 60_000;
 
 impl Store {
@@ -109,5 +116,46 @@ impl Store {
         });
         self.cache.forget_all();
         Ok(())
+    }
+
+    /// Every person's token in the company (not the kiosks'), with whose it is: an owner's
+    /// view on the security page.
+    pub async fn company_api_tokens(&self, t: &Tenant) -> Result<Vec<CompanyToken>> {
+        on_pool!(self, p => {
+            sqlx::query("SELECT t.id, t.name, t.created_at, t.last_used_at, u.email FROM api_tokens t
+                         JOIN users u ON u.id = t.user_id AND u.company_id = t.company_id
+                         WHERE t.company_id = $1 ORDER BY u.email, t.created_at")
+                .bind(t.company_id().0).fetch_all(p).await?
+                .iter().map(|r| Ok(CompanyToken {
+                    token: ApiTokenInfo {
+                        id: TokenId(r.try_get("id")?),
+                        name: r.try_get("name")?,
+                        created_at: from_ms(r.try_get("created_at")?),
+                        last_used_at: r.try_get::<Option<i64>, _>("last_used_at")?.map(from_ms),
+                    },
+                    owner_email: r.try_get("email")?,
+                })).collect()
+        })
+    }
+
+    /// Revokes any person's token of the company (an owner's action).
+    pub async fn revoke_company_api_token(&self, t: &Tenant, id: TokenId) -> Result<()> {
+        on_pool!(self, p => {
+            let n = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND company_id = $2 AND user_id IS NOT NULL")
+                .bind(id.0).bind(t.company_id().0).execute(p).await?.rows_affected();
+            if n == 0 { return Err(StoreError::NotFound); }
+        });
+        self.cache.forget_all();
+        Ok(())
+    }
+
+    /// Revokes every token of one user; returns how many.
+    pub async fn revoke_user_api_tokens(&self, t: &Tenant, user: UserId) -> Result<u64> {
+        let n = on_pool!(self, p => {
+            sqlx::query("DELETE FROM api_tokens WHERE user_id = $1 AND company_id = $2")
+                .bind(user.0).bind(t.company_id().0).execute(p).await?.rows_affected()
+        });
+        self.cache.forget_all();
+        Ok(n)
     }
 }

@@ -207,6 +207,8 @@ impl From<QueryRejection> for ApiError {
 pub enum PageError {
     /// Send the visitor to the login page.
     LoginRequired,
+    /// The company requires two-factor sign-in: send the visitor to enrol first.
+    EnrolTwoFactor,
     Forbidden(String),
     NotFound,
     BadRequest(String),
@@ -273,6 +275,9 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, title, message) = match self {
             PageError::LoginRequired => return Redirect::to("/login").into_response(),
+            PageError::EnrolTwoFactor => {
+                return Redirect::to(crate::views::ENROL_PATH).into_response()
+            }
             PageError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m),
             PageError::NotFound => (
                 StatusCode::NOT_FOUND,

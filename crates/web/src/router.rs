@@ -19,6 +19,10 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home::get))
         .route("/signup", get(pages::signup::get).post(pages::signup::post))
         .route("/login", get(pages::login::get).post(pages::login::post))
+        .route(
+            pages::login_two_factor::SECOND_STEP_PATH,
+            get(pages::login_two_factor::get).post(pages::login_two_factor::post),
+        )
         .route("/logout", post(pages::login::logout))
         .route("/dashboard", get(pages::dashboard::get))
         .route("/dashboard/jobs/{id}/retry", post(pages::dashboard::retry))
@@ -54,6 +58,32 @@ pub fn router(state: AppState) -> Router {
             post(pages::settings::revoke_token),
         )
         .route("/settings/invites", post(pages::settings::invite))
+        .route(pages::two_factor::ENROL_PATH, get(pages::two_factor::get))
+        .route(
+            "/settings/two-factor/enable",
+            post(pages::two_factor::enable),
+        )
+        .route(
+            "/settings/two-factor/disable",
+            post(pages::two_factor::disable),
+        )
+        .route(
+            "/settings/two-factor/require",
+            post(pages::two_factor::require),
+        )
+        .route("/settings/security", get(pages::security::get))
+        .route(
+            "/settings/security/sessions/{id}/revoke",
+            post(pages::security::revoke_session),
+        )
+        .route(
+            "/settings/security/sign-out-everywhere",
+            post(pages::security::sign_out_everywhere),
+        )
+        .route(
+            "/settings/security/tokens/{id}/revoke",
+            post(pages::security::revoke_token),
+        )
         .route(
             "/settings/invites/{id}/revoke",
             post(pages::settings::revoke_invite),

@@ -3,3 +3,4 @@
 
 pub mod password;
 pub mod token;
+pub mod totp;

@@ -389,26 +389,10 @@ async fn every_outage_gets_a_provisional_answer_replaced_once_the_model_recovers
         1 + 4,
         "one score row per shift: {scores}"
     );
-    let zip = app
-        .api
-        .get(app.url("/api/v1/export.zip"))
-        .bearer_auth(&token)
-        .send()
+    let replaced = crate::helpers::audit_actions(&app, &token)
         .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
-    let mut audit = String::new();
-    std::io::Read::read_to_string(&mut archive.by_name("audit_log.json").unwrap(), &mut audit)
-        .unwrap();
-    let audit: Value = serde_json::from_str(&audit).unwrap();
-    let replaced = audit
-        .as_array()
-        .unwrap()
         .iter()
-        .filter(|e| e["action"] == "analysis_finalised")
+        .filter(|a| *a == "analysis_finalised")
         .count();
     assert!(
         replaced >= 6,

@@ -232,3 +232,57 @@ pub async fn error_of(res: Response) -> (StatusCode, String, String) {
         v["error"]["message"].as_str().unwrap_or("").into(),
     )
 }
+
+/// The actions in the company's audit log, from the owner's export (`token` an owner's).
+pub async fn audit_actions(app: &TestApp, token: &str) -> Vec<String> {
+    let zip = app
+        .get_api("/api/v1/export.zip", token)
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut audit = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("audit_log.json").unwrap(), &mut audit)
+        .unwrap();
+    let audit: Value = serde_json::from_str(&audit).unwrap();
+    audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Invites `email` as `role` through the owner's browser (`csrf` its token) and accepts
+/// the invitation in a new browser, which is returned signed in (after the redirect's
+/// target is checked to be `landing`).
+pub async fn join_as(app: &TestApp, csrf: &str, email: &str, role: &str, landing: &str) -> Client {
+    let res = app
+        .form(
+            "/settings/invites",
+            &[("csrf", csrf), ("email", email), ("role", role)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let mail = app
+        .outbox()
+        .into_iter()
+        .find(|m| m.contains(email))
+        .unwrap();
+    let link = link_in(&mail, "/invite/").unwrap();
+    let token = link.split("/invite/").nth(1).unwrap();
+    let browser = Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = browser
+        .post(app.url(&format!("/invite/{token}")))
+        .form(&[("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], landing);
+    browser
+}

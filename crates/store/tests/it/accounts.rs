@@ -54,7 +54,9 @@ async fn sessions_expire_when_idle_and_absolutely(s: Store) {
     let p = company(&s, "a@acme.test").await;
     let policy = SessionPolicy::default();
     let h = [1u8; 32];
-    s.create_session(&p, &h, "csrf", now()).await.unwrap();
+    s.create_session(&p, &h, "csrf", Default::default(), now())
+        .await
+        .unwrap();
     let got = s.session(&h, now(), policy).await.unwrap().unwrap();
     assert_eq!(got.principal, p);
     assert_eq!(got.csrf_token, "csrf");
@@ -65,7 +67,9 @@ async fn sessions_expire_when_idle_and_absolutely(s: Store) {
 
     // Kept alive every few hours, it still ends at the absolute limit.
     let h2 = [2u8; 32];
-    s.create_session(&p, &h2, "c", now()).await.unwrap();
+    s.create_session(&p, &h2, "c", Default::default(), now())
+        .await
+        .unwrap();
     let mut t = now();
     let mut ended_at = None;
     for _ in 0..(15 * 24 / 6) {
@@ -114,8 +118,12 @@ async fn tenants_cannot_see_each_others_users(s: Store) {
 async fn password_change_revokes_other_sessions_and_tokens(s: Store) {
     let p = company(&s, "a@a.test").await;
     let (keep, other, tok) = ([3u8; 32], [4u8; 32], [5u8; 32]);
-    s.create_session(&p, &keep, "c", now()).await.unwrap();
-    s.create_session(&p, &other, "c", now()).await.unwrap();
+    s.create_session(&p, &keep, "c", Default::default(), now())
+        .await
+        .unwrap();
+    s.create_session(&p, &other, "c", Default::default(), now())
+        .await
+        .unwrap();
     s.create_api_token(&p, "cli", &tok, now()).await.unwrap();
     assert!(s.principal_by_token(&tok, now()).await.unwrap().is_some());
     s.set_password(&p.tenant, p.user_id().unwrap(), "new", Some(&keep))

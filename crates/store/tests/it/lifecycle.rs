@@ -28,7 +28,7 @@ async fn company(s: &Store, email: &str) -> Principal {
 /// Puts a row into as many company tables as the public API reaches.
 async fn fill(s: &Store, p: &Principal, tag: u8) {
     let t = &p.tenant;
-    s.create_session(p, &[tag; 32], "csrf", now())
+    s.create_session(p, &[tag; 32], "csrf", Default::default(), now())
         .await
         .unwrap();
     s.create_api_token(p, "cli", &[tag + 1; 32], now())

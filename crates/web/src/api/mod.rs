@@ -14,6 +14,7 @@ pub mod json;
 pub mod kiosks;
 pub mod me;
 pub mod members;
+pub mod paging;
 pub mod shifts;
 pub mod signup;
 pub mod summaries;

@@ -1,5 +1,6 @@
 use super::dto::{ChangeDto, ShiftDto};
 use super::json::{ApiJson, ApiPath, ApiQuery};
+use super::paging;
 use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
 use crate::middleware::client_ip::ClientIp;
@@ -35,27 +36,12 @@ pub struct ShiftQuery {
     pub cursor: Option<String>,
 }
 
-/// Shifts per page when the request does not say.
-pub const DEFAULT_PAGE: u32 = 200;
-/// The most shifts one request may ask for.
-pub const MAX_PAGE: u32 = 1000;
-
 #[derive(Serialize, ToSchema)]
 pub struct ShiftList {
     /// Oldest first (by clock-in).
     pub shifts: Vec<ShiftDto>,
     /// Pass as `cursor` for the next page; null on the last page.
     pub next_cursor: Option<String>,
-}
-
-fn page_cursor(s: Option<&str>) -> Result<Option<ShiftCursor>, ValidationError> {
-    let Some(s) = s else { return Ok(None) };
-    let bad = || ValidationError::new("cursor", "is not a next_cursor of this listing");
-    let (ms, id) = s.split_once(':').ok_or_else(bad)?;
-    Ok(Some(ShiftCursor {
-        clock_in_ms: ms.parse().map_err(|_| bad())?,
-        id: ShiftId(Uuid::parse_str(id).map_err(|_| bad())?),
-    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -144,11 +130,11 @@ pub async fn list(
             .transpose()?,
         employee: q.employee_id.map(EmployeeId),
     };
-    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ValidationError::new("limit", "must be 1 to 1000").into());
-    }
-    let after = page_cursor(q.cursor.as_deref())?;
+    let limit = paging::limit(q.limit)?;
+    let after = paging::cursor(q.cursor.as_deref())?.map(|(ms, id)| ShiftCursor {
+        clock_in_ms: ms,
+        id: ShiftId(id),
+    });
     let now = state.clock.now();
     // One more than asked tells whether there is a next page.
     let mut shifts = state
@@ -157,11 +143,13 @@ pub async fn list(
         .await?;
     let more = shifts.len() > limit as usize;
     shifts.truncate(limit as usize);
-    let next_cursor = shifts
-        .last()
-        .filter(|_| more)
-        .map(ShiftCursor::after)
-        .map(|c| format!("{}:{}", c.clock_in_ms, c.id.0));
+    let next_cursor = paging::next_cursor(
+        shifts
+            .last()
+            .map(ShiftCursor::after)
+            .map(|c| (c.clock_in_ms, c.id.0)),
+        more,
+    );
     let ids: Vec<ShiftId> = shifts.iter().map(|s| s.id).collect();
     let analyses = state.store.analyses_for(who.tenant(), &ids).await?;
     let index = AnalysisIndex::new(&analyses);

@@ -1,5 +1,6 @@
 use super::dto::TaskDto;
 use super::json::{ApiJson, ApiPath, ApiQuery};
+use super::paging;
 use crate::auth::ApiPrincipal;
 use crate::error::{ApiError, ErrorBody};
 use crate::middleware::client_ip::ClientIp;
@@ -10,7 +11,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use domain::{EmployeeId, Role, TaskDetails, TaskId, TaskTitle};
 use serde::{Deserialize, Serialize};
-use store::TaskChanges;
+use store::{TaskChanges, TaskCursor};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -44,7 +45,10 @@ pub struct TaskPatch {
 
 #[derive(Serialize, ToSchema)]
 pub struct TaskList {
+    /// Oldest first (by creation).
     pub tasks: Vec<TaskDto>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -54,9 +58,18 @@ pub struct TaskQuery {
     /// `open`, `done` or `archived`.
     #[param(schema_with = super::input_schemas::task_status)]
     pub status: Option<String>,
+    /// At most this many tasks (1–1,000; default 200).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u32>,
+    /// Where to continue: the `next_cursor` of the previous page.
+    #[param(
+        pattern = r"^-?[0-9]{1,18}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    )]
+    pub cursor: Option<String>,
 }
 
-/// Lists tasks, optionally of one employee or status.
+/// Lists tasks, optionally of one employee or status, a page at a time (oldest first;
+/// follow `next_cursor` until it is null).
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", security(("bearer" = [])), params(TaskQuery),
     responses((status = 200, body = TaskList), (status = 422, body = ErrorBody)))]
 pub async fn list(
@@ -66,12 +79,28 @@ pub async fn list(
 ) -> Result<Json<TaskList>, ApiError> {
     who.require(Role::Viewer)?;
     let status = q.status.as_deref().map(parse_state).transpose()?;
-    let tasks = state
+    let limit = paging::limit(q.limit)?;
+    let after = paging::cursor(q.cursor.as_deref())?.map(|(ms, id)| TaskCursor {
+        created_ms: ms,
+        id: TaskId(id),
+    });
+    // One more than asked tells whether there is a next page.
+    let mut tasks = state
         .store
-        .tasks(who.tenant(), q.employee_id.map(EmployeeId), status)
+        .tasks_page(
+            who.tenant(),
+            q.employee_id.map(EmployeeId),
+            status,
+            after,
+            limit + 1,
+        )
         .await?;
+    let more = tasks.len() > limit as usize;
+    tasks.truncate(limit as usize);
+    let last = tasks.last().map(TaskCursor::after);
     Ok(Json(TaskList {
         tasks: tasks.into_iter().map(Into::into).collect(),
+        next_cursor: paging::next_cursor(last.map(|c| (c.created_ms, c.id.0)), more),
     }))
 }
 

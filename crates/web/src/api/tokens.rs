@@ -15,6 +15,10 @@ use uuid::Uuid;
 pub struct CreateTokenRequest {
     pub email: String,
     pub password: String,
+    /// The current code from the authenticator app (or a recovery code): required when
+    /// the account has two-factor sign-in on.
+    #[serde(default)]
+    pub code: Option<String>,
     /// A label to recognise the token by later.
     #[serde(default)]
     #[schema(schema_with = super::input_schemas::label_opt)]
@@ -41,7 +45,8 @@ pub struct TokenList {
     pub tokens: Vec<TokenInfo>,
 }
 
-/// Exchanges an email and password for a new personal API token (rate-limited).
+/// Exchanges an email and password (and, with two-factor sign-in on, a code) for a new
+/// personal API token (rate-limited). Tokens are not asked for a code when used.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = CreateTokenRequest,
     responses((status = 201, body = CreateTokenResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn create(
@@ -50,6 +55,9 @@ pub async fn create(
     ApiJson(req): ApiJson<CreateTokenRequest>,
 ) -> Result<(StatusCode, Json<CreateTokenResponse>), ApiError> {
     let principal = state.authenticate(&req.email, &req.password, &ip).await?;
+    state
+        .second_factor_for_token(&principal, req.code.as_deref())
+        .await?;
     let token = state
         .create_api_token(&principal, req.name.as_deref().unwrap_or("API"), &ip)
         .await?;

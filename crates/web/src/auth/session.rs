@@ -10,16 +10,34 @@ use store::{Principal, TokenHash};
 
 pub const SESSION_COOKIE: &str = "omnitrack_session";
 
-/// The cookie's raw token, if the request carries one.
+/// The pending-login cookie between the password and the second factor: not a session,
+/// only sent to `/login` paths, gone after five minutes.
+pub const PENDING_COOKIE: &str = "omnitrack_pending_login";
+
+/// The session cookie's raw token, if the request carries one.
 pub fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// A cookie's value by name.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
+}
+
+/// `Set-Cookie` value for a pending login (`token` empty and `max_age_secs` 0 clear it).
+pub fn pending_cookie(token: &str, secure: bool, max_age_secs: i64) -> String {
+    format!(
+        "{PENDING_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 /// `Set-Cookie` value for a new session.
@@ -41,6 +59,13 @@ pub struct PageSession {
     pub principal: Principal,
     pub csrf: String,
     pub token_hash: TokenHash,
+    /// Held at the two-factor enrolment page (the company requires it).
+    pub needs_two_factor: bool,
+}
+
+/// The only pages a session held for two-factor enrolment may reach.
+fn allowed_before_enrolment(path: &str) -> bool {
+    path == "/logout" || path.starts_with(crate::views::ENROL_PATH)
 }
 
 impl FromRequestParts<AppState> for PageSession {
@@ -50,10 +75,14 @@ impl FromRequestParts<AppState> for PageSession {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        OptionalSession::from_request_parts(parts, state)
+        let s = OptionalSession::from_request_parts(parts, state)
             .await?
             .0
-            .ok_or(PageError::LoginRequired)
+            .ok_or(PageError::LoginRequired)?;
+        if s.needs_two_factor && !allowed_before_enrolment(parts.uri.path()) {
+            return Err(PageError::EnrolTwoFactor);
+        }
+        Ok(s)
     }
 }
 
@@ -82,6 +111,7 @@ impl FromRequestParts<AppState> for OptionalSession {
             principal: s.principal,
             csrf: s.csrf_token,
             token_hash,
+            needs_two_factor: s.needs_two_factor,
         });
         if let Some(s) = &session {
             crate::middleware::bump_generation::ActingFor::note(

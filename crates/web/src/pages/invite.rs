@@ -57,11 +57,12 @@ pub async fn get(
 pub async fn post(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     Path(token): Path<String>,
     Form(f): Form<AcceptForm>,
 ) -> Result<Response, PageError> {
     match state.accept_invite(&token, &f.password, &ip).await {
-        Ok(principal) => sign_in(&state, &principal, None, "/dashboard").await,
+        Ok(principal) => sign_in(&state, &principal, &headers, &ip, "/dashboard").await,
         Err(e) => {
             let errors = field_errors(e)?;
             Ok((

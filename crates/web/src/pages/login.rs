@@ -1,11 +1,13 @@
-use crate::auth::session::{clear_cookie, cookie_token};
+use crate::auth::session::{clear_cookie, pending_cookie};
 use crate::auth::{OptionalSession, PageSession};
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
 use crate::pages::account::{field_errors, sign_in};
 use crate::pages::forms::CsrfForm;
+use crate::pages::login_two_factor::SECOND_STEP_PATH;
 use crate::pages::{render, FieldErrors, Nav};
 use crate::AppState;
+use app::two_factor::LoginStep;
 use askama::Template;
 use axum::extract::{Form, State};
 use axum::http::header::SET_COOKIE;
@@ -63,10 +65,18 @@ pub async fn post(
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    match state.authenticate(&f.email, &f.password, &ip).await {
-        Ok(principal) => {
-            // Rotate: whatever session this browser had before is ended, never upgraded.
-            sign_in(&state, &principal, cookie_token(&headers), "/dashboard").await
+    let step = match state.authenticate(&f.email, &f.password, &ip).await {
+        Ok(principal) => state.begin_login(principal).await,
+        Err(e) => Err(e),
+    };
+    match step {
+        Ok(LoginStep::Done(principal)) => {
+            sign_in(&state, &principal, &headers, &ip, "/dashboard").await
+        }
+        Ok(LoginStep::SecondFactor { pending }) => {
+            let max_age = app::two_factor::PENDING_LOGIN.as_secs();
+            let cookie = pending_cookie(&pending, state.config.https(), max_age);
+            Ok(([(SET_COOKIE, cookie)], Redirect::to(SECOND_STEP_PATH)).into_response())
         }
         Err(e) => {
             let errors = field_errors(e)?;

@@ -19,7 +19,9 @@ pub mod kiosk;
 pub mod kiosks;
 pub mod legal;
 pub mod login;
+pub mod login_two_factor;
 pub mod password_reset;
+pub mod security;
 pub mod settings;
 pub mod shift;
 pub mod signup;
@@ -27,6 +29,7 @@ pub mod summaries;
 pub mod summaries_list;
 pub mod tasks;
 pub mod timesheets;
+pub mod two_factor;
 
 use crate::auth::{csrf, PageSession};
 use crate::error::PageError;

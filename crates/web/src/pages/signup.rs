@@ -49,6 +49,7 @@ pub async fn get(OptionalSession(s): OptionalSession) -> Result<Response, PageEr
 pub async fn post(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     Form(f): Form<SignupForm>,
 ) -> Result<Response, PageError> {
     let input = SignupInput {
@@ -58,7 +59,7 @@ pub async fn post(
         timezone: &f.timezone,
     };
     match state.signup(input, &ip).await {
-        Ok(principal) => sign_in(&state, &principal, None, "/dashboard").await,
+        Ok(principal) => sign_in(&state, &principal, &headers, &ip, "/dashboard").await,
         Err(e) => {
             let errors = field_errors(e)?;
             let page = SignupPage {

@@ -6,6 +6,10 @@ pub mod timesheet;
 
 use askama::Template;
 
+/// The two-factor enrolment page: where a session held for enrolment is sent (the
+/// extractor, the error mapping and the sign-in all name it, so it lives here, below them).
+pub const ENROL_PATH: &str = "/settings/two-factor";
+
 /// What the layout needs: who is signed in and the token their forms must carry.
 pub struct Nav {
     pub signed_in: bool,
