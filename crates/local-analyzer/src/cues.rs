@@ -229,6 +229,65 @@ fn is_weekday(w: &str) -> bool {
     )
 }
 
+/// People whose work has to come first ("still need the electrician for the disconnect").
+const ROLES_LIST: &[&str] = &[
+    "electrician",
+    "plumber",
+    "technician",
+    "tech",
+    "inspector",
+    "contractor",
+    "carpenter",
+    "mechanic",
+    "engineer",
+    "locksmith",
+    "vendor",
+    "supplier",
+    "landlord",
+    "someone",
+    "somebody",
+];
+static ROLES: WordSet = WordSet::new(ROLES_LIST);
+
+/// Something broke, is missing or kept people away: the everyday words of an obstacle
+/// ("printer jammed", "pump truck broke down", "cook called out sick", "rained out",
+/// "delivered wrong size", "tenant wasn't home", "out of label stock").
+fn is_obstacle(x: &str, prev: &str, next: &str, next2: &str) -> bool {
+    match x {
+        "jammed" | "overheated" | "overheating" | "crashed" | "died" | "rained" | "snowed"
+        | "flooded" | "unreachable" | "shortage" => true,
+        // "the pump broke down on the way", not "broke down the boxes".
+        "broke" => next.is_empty() || next == "down" && !matches!(next2, "the" | "a" | "all"),
+        // A state, not an adjective before a noun ("wrong tags on the shampoo").
+        "broken" | "dead" | "missing" => {
+            !matches!(prev, "the" | "a" | "an" | "no") && !is_plain_word(next)
+        }
+        // Something came wrong ("delivered wrong size", "sent the wrong part").
+        "wrong" => prev.ends_with("ed") || matches!(prev, "sent" | "came" | "is" | "was"),
+        "sick" => matches!(
+            prev,
+            "out" | "off" | "in" | "is" | "was" | "are" | "were" | "went" | "home" | "got"
+        ),
+        "rain" | "snow" | "storm" | "weather" => !matches!(prev, "the" | "a") || next.is_empty(),
+        "home" | "answering" => {
+            matches!(prev, "wasnt" | "werent" | "isnt" | "not" | "arent")
+        }
+        "show" | "showed" => matches!(prev, "didnt" | "no" | "never"),
+        "need" | "needs" => {
+            matches!(next, "the" | "a" | "an" | "our" | "their") && ROLES.contains(next2)
+        }
+        _ => false,
+    }
+}
+
+/// A content word that could be the noun an adjective describes.
+fn is_plain_word(w: &str) -> bool {
+    w.chars().count() >= 3
+        && w.chars().all(char::is_alphabetic)
+        && !crate::concepts::is_stopword(w)
+        && !matches!(w, "again" | "now" | "since" | "today" | "still")
+}
+
 /// A number, also written roughly ("40ish").
 fn num(w: &str) -> Option<f64> {
     w.strip_suffix("ish").unwrap_or(w).parse::<f64>().ok()
@@ -331,7 +390,9 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             wait(&mut c, i);
         }
         // "out of stock", "no more 4ft tubes in stock".
-        if (x == "stock" && prev == "of" && i >= 2 && at(i - 2) == "out")
+        if (x == "stock"
+            && (prev == "of" && i >= 2 && at(i - 2) == "out"
+                || i >= 3 && at(i - 2) == "of" && at(i - 3) == "out"))
             || (x == "in"
                 && next == "stock"
                 && (i.saturating_sub(4)..i).any(|k| matches!(at(k), "no" | "not")))
@@ -363,8 +424,10 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             block(&mut c, i);
         }
         // "cleared the stuck jobs": an adjective before a noun describes the thing.
-        let before_noun = matches!(x, "stuck" | "blocked" | "expired" | "offline")
-            && !next.is_empty()
+        let before_noun = matches!(
+            x,
+            "stuck" | "blocked" | "expired" | "offline" | "broken" | "jammed" | "wrong" | "dead"
+        ) && !next.is_empty()
             && next.chars().all(char::is_alphabetic)
             && !crate::concepts::is_stopword(next)
             && !matches!(
@@ -535,6 +598,11 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             || (x == "finish" && (i.saturating_sub(3)..i).any(|k| FUTURE_WORDS.contains(at(k))))
             || (x == "through" && matches!(prev, "got" | "get") && next != "all")
             || (x == "about" && next == "half")
+            // "ops dept left", "two rooms left": what remains, at the end of the clause.
+            || (x == "left"
+                && i + 1 == w.len()
+                && i > 0
+                && !matches!(prev, "i" | "we" | "he" | "she" | "they" | "everyone" | "driver"))
         {
             c.progress = true;
             c.partial = true;
@@ -579,6 +647,9 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             c.weak_done = true;
             c.activity = true;
         }
+        if is_obstacle(x, prev, next, at(i + 2)) && !negated && !title_word(i) {
+            block(&mut c, i);
+        }
         if x == "lacking" && !negated && !title_word(i) {
             block(&mut c, i);
         }
@@ -589,20 +660,33 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             block(&mut c, i);
         }
 
-        if x == "tomorrow"
-            || (x == "next"
-                && matches!(
-                    next,
-                    "week" | "shift" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday"
-                ))
-            || (x == "this" && next == "weekend")
+        // "Schedule for next week" names the task: its own time words are not a plan.
+        let time_of_title = title_word(i);
+        if !time_of_title
+            && (x == "tomorrow"
+                || (x == "next"
+                    && matches!(
+                        next,
+                        "week"
+                            | "shift"
+                            | "monday"
+                            | "tuesday"
+                            | "wednesday"
+                            | "thursday"
+                            | "friday"
+                    ))
+                || (x == "this" && next == "weekend"))
         {
             c.later_day = true;
         }
-        if x == "yesterday" || (x == "last" && matches!(next, "week" | "night" | "friday")) {
+        if !time_of_title
+            && (x == "yesterday" || (x == "last" && matches!(next, "week" | "night" | "friday")))
+        {
             c.earlier_day = true;
         }
-        if FUTURE_WORDS.contains(x)
+        if time_of_title {
+            // Not a time cue.
+        } else if FUTURE_WORDS.contains(x)
             || (is_weekday(x) && !matches!(prev, "last" | "since" | "from"))
             || (x == "going" && next == "to")
             || (x == "this" && next == "weekend")
