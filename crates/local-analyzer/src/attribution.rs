@@ -9,6 +9,9 @@ use crate::text::{tokenize, Token};
 pub const MAX_TEXT_BYTES: usize = 20_000;
 /// A clause that is not a clear reference still goes to a sentence's task at this coverage.
 const CLAUSE_HINT: f64 = 0.2;
+/// A task no sentence names clearly goes to the clause that covers this much of its title
+/// with a word no other title has.
+const FALLBACK_COVERAGE: f64 = 0.2;
 
 /// One clause and the tasks it talks about.
 #[derive(Debug, Clone, PartialEq)]
@@ -209,7 +212,60 @@ pub fn attribute_tokens(text: &str, toks: &[Token], profiles: &[Profile]) -> Vec
             clauses,
         });
     }
+    for i in 0..profiles.len() {
+        let says_something = |s: usize, e: usize| {
+            let c = crate::cues::read(text, (s, e), slice(toks, s, e), &[]);
+            c.done || c.weak_done || c.progress || c.blocked || c.not_worked || c.future
+        };
+        fallback(&mut out, i, |s, e| {
+            let m = score_at(i, s, e);
+            (m.own_word && says_something(s, e)).then_some(m.coverage)
+        });
+    }
     out
+}
+
+/// A task that no sentence names clearly is still the one a clause talks about in everyday
+/// words when a word of its title's core that no other title has stands plainly in the
+/// clause and the clause says something about the work ("the window is DONE" for "Holiday
+/// window display – front", not "the lab was a mess" for "Order lab goggles"): the best
+/// such clause above a coverage floor gets it, as if named. `score` gives a clause's
+/// coverage when it qualifies.
+fn fallback(out: &mut [Sentence], task: usize, score: impl Fn(usize, usize) -> Option<f64>) {
+    if out
+        .iter()
+        .any(|s| s.mentions.contains(&task) || s.inherited.contains(&task))
+    {
+        return;
+    }
+    let mut best: Option<(f64, usize, usize)> = None;
+    for (si, s) in out.iter().enumerate() {
+        for (ci, c) in s.clauses.iter().enumerate() {
+            let Some(coverage) = score(c.start, c.end) else {
+                continue;
+            };
+            if coverage >= FALLBACK_COVERAGE && best.is_none_or(|(b, _, _)| coverage > b) {
+                best = Some((coverage, si, ci));
+            }
+        }
+    }
+    let Some((_, si, ci)) = best else { return };
+    let s = &mut out[si];
+    s.mentions.push(task);
+    if let Some(d) = s.clauses[ci].direct.get_mut(task) {
+        *d = true;
+    }
+    // The clause and the ones after it that name no task ("didn't do the windows, rain").
+    for (k, c) in s.clauses.iter_mut().enumerate().skip(ci) {
+        let direct = c.direct.iter().any(|&d| d);
+        if k > ci && direct {
+            break;
+        }
+        if !direct {
+            c.tasks.clear();
+        }
+        c.tasks.push(task);
+    }
 }
 
 /// Tokens of `text` inside a byte range (offsets stay relative to `text`).

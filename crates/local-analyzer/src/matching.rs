@@ -72,6 +72,9 @@ pub struct Profile {
 pub struct Match {
     pub coverage: f64,
     pub pass: bool,
+    /// A plain hit on a content word that only this task's title has in the list ("window"
+    /// for "Holiday window display"): enough when nothing else names the task.
+    pub own_word: bool,
     /// Byte range covering the matched words, when any matched.
     pub span: Option<(usize, usize)>,
 }
@@ -1085,9 +1088,19 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
         || coverage >= PASS_COVERAGE
         || (key_hit && core_coverage >= PASS_WITH_KEY)
         || (n_specific_hit >= 2 && n_specific_hit * 2 >= n_specific);
+    let own_word = hit(&|t| {
+        matches!(t.kind, Kind::Word | Kind::Name)
+            && t.core
+            && !t.shared
+            && !t.label
+            && t.norm.chars().count() >= 3
+            && !is_generic(&t.stem)
+            && !is_generic(&t.norm)
+    });
     Match {
         coverage,
         pass,
+        own_word,
         span: (lo < hi).then_some((lo, hi)),
     }
 }

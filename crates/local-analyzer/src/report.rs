@@ -367,6 +367,70 @@ mod tests {
     }
 
     #[test]
+    fn an_everyday_word_of_one_title_with_a_status_names_that_task() {
+        // "window" alone is everyday vocabulary, but only this title has it, and the
+        // clause says what became of it; the obstacle in the next clause goes with it.
+        let t = ["Holiday window display – front", "Restock the candy aisle"];
+        assert_eq!(
+            statuses(
+                &t,
+                "the window got finished, looks great. candy aisle restocked"
+            ),
+            [Done, Done]
+        );
+        let t = ["Window cleaning lobby", "Fix leaking faucet kitchen"];
+        assert_eq!(
+            statuses(&t, "didn't do the windows, rain. faucet fixed"),
+            [Blocked, Done]
+        );
+        // Without a status the word names nothing.
+        assert_eq!(
+            statuses(&["Order lab goggles"], "The lab was a mess today."),
+            [NoWork]
+        );
+    }
+
+    #[test]
+    fn everyday_obstacles_block() {
+        let t = [
+            "Price change labels",
+            "Pour footings – Lot 12",
+            "Train new line cook",
+            "Install mini-split – Ortiz",
+        ];
+        assert_eq!(
+            statuses(
+                &t,
+                "label printer jammed halfway through. Pump truck broke down so no pour at lot 12. new cook called out sick so no training. Ortiz: head mounted, still need the electrician for the disconnect"
+            ),
+            [Blocked, Blocked, Blocked, Blocked]
+        );
+        // Describing a thing is not an obstacle.
+        assert_eq!(
+            statuses(
+                &["Price audit – HBA aisle"],
+                "hba price audit done, lots of wrong tags fixed"
+            ),
+            [Done]
+        );
+    }
+
+    #[test]
+    fn a_titles_own_time_words_are_not_a_plan() {
+        assert_eq!(
+            statuses(&["Schedule for next week"], "next week's schedule posted"),
+            [Done]
+        );
+        assert_eq!(
+            statuses(
+                &["Schedule for next week"],
+                "schedule: will post it tomorrow"
+            ),
+            [NoWork]
+        );
+    }
+
+    #[test]
     fn empty_tasks_and_empty_text() {
         let r = extract_report(&[], "shipped everything");
         assert!(r.tasks.is_empty());
