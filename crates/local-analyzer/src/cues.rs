@@ -275,9 +275,45 @@ fn is_obstacle(x: &str, prev: &str, next: &str, next2: &str) -> bool {
         "show" | "showed" => matches!(prev, "didnt" | "no" | "never"),
         "need" | "needs" => {
             matches!(next, "the" | "a" | "an" | "our" | "their") && ROLES.contains(next2)
+                // A part has to come first ("needs a new spring").
+                || matches!(next, "a" | "new" | "parts" | "replacement")
+                    && matches!(next2, "new" | "part" | "parts" | "replacement" | "")
+        }
+        "transit" | "shipping" => prev == "in",
+        "voicemail" | "vm" => true,
+        // "came in short", "short-staffed".
+        "short" => {
+            matches!(
+                prev,
+                "came" | "arrived" | "delivered" | "was" | "were" | "in" | "running"
+            ) || next == "staffed"
         }
         _ => false,
     }
+}
+
+/// Something that did not come ("the parts didn't arrive", "driver never came"); the
+/// negation is the obstacle.
+fn did_not_come(x: &str, prev: &str) -> bool {
+    matches!(
+        x,
+        "arrive"
+            | "arrived"
+            | "come"
+            | "came"
+            | "deliver"
+            | "delivered"
+            | "answer"
+            | "answered"
+            | "reply"
+            | "replied"
+            | "respond"
+            | "responded"
+            | "turn"
+    ) && matches!(
+        prev,
+        "didnt" | "hasnt" | "havent" | "not" | "never" | "wasnt"
+    )
 }
 
 /// A content word that could be the noun an adjective describes.
@@ -501,6 +537,21 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         if matches!(x, "didnt" | "not" | "never") && NOT_WORKED_VERBS.contains(next) {
             c.not_worked = true;
         }
+        // "didn't finish", "not finished yet": worked on, not finished.
+        if matches!(
+            x,
+            "didnt" | "not" | "havent" | "hasnt" | "isnt" | "wasnt" | "arent"
+        ) && matches!(
+            next,
+            "finish" | "finished" | "complete" | "completed" | "quite"
+        ) {
+            c.progress = true;
+            c.partial = true;
+        }
+        // "did the schedule", "did all the rooms": a past action on the thing itself.
+        if x == "did" && matches!(next, "the" | "my" | "our" | "all" | "both" | "every") {
+            c.weak_done = true;
+        }
         if x == "did" && next == "not" {
             c.not_worked = true;
         }
@@ -598,6 +649,15 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             || (x == "finish" && (i.saturating_sub(3)..i).any(|k| FUTURE_WORDS.contains(at(k))))
             || (x == "through" && matches!(prev, "got" | "get") && next != "all")
             || (x == "about" && next == "half")
+            // "most of the walls", not "most of the day".
+            || (x == "most"
+                && next == "of"
+                && !(i + 2..i + 4).any(|k| {
+                    matches!(
+                        at(k),
+                        "day" | "morning" | "afternoon" | "evening" | "time" | "shift" | "week"
+                    )
+                }))
             // "ops dept left", "two rooms left": what remains, at the end of the clause.
             || (x == "left"
                 && i + 1 == w.len()
@@ -647,7 +707,9 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             c.weak_done = true;
             c.activity = true;
         }
-        if is_obstacle(x, prev, next, at(i + 2)) && !negated && !title_word(i) {
+        if (is_obstacle(x, prev, next, at(i + 2)) && !negated || did_not_come(x, prev))
+            && !title_word(i)
+        {
             block(&mut c, i);
         }
         if x == "lacking" && !negated && !title_word(i) {
@@ -675,7 +737,9 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
                             | "thursday"
                             | "friday"
                     ))
-                || (x == "this" && next == "weekend"))
+                || (x == "this" && next == "weekend")
+                // "3rd coat tonight": the rest comes later.
+                || matches!(x, "tonight" | "later"))
         {
             c.later_day = true;
         }
@@ -751,7 +815,10 @@ fn read_numbers(text: &str, toks: &[Token], w: &[&str], c: &mut Cues) {
                 if pct
                     && a < 100.0
                     && w.get(j).is_some_and(|x| {
-                        matches!(*x, "there" | "done" | "through" | "complete" | "finished")
+                        matches!(
+                            *x,
+                            "there" | "done" | "through" | "complete" | "finished" | "now"
+                        )
                     })
                 {
                     c.progress = true;
@@ -799,8 +866,21 @@ mod tests {
             "PO never showed",
             "museum hasn't confirmed a date",
             "on hold until the envelopes come in",
+            "the hinges didn't arrive",
+            "3rd laptop still in transit",
+            "tried twice, left a voicemail",
+            "order came in short",
+            "tech says it needs a new spring",
+            "label printer jammed",
         ] {
             assert!(cues_for(t, "X").blocked, "{t}");
+        }
+        for t in [
+            "spent most of the day on it",
+            "fixed the broken mount",
+            "replaced the dead batteries",
+        ] {
+            assert!(!cues_for(t, "X").blocked, "{t}");
         }
         assert!(!cues_for("backlog down from 35 to 9", "X").blocked);
         assert!(!cues_for("I haven't started", "X").blocked);
@@ -820,6 +900,22 @@ mod tests {
             assert!(c.not_worked || c.negation, "{t}");
             assert!(!c.done && !c.blocked, "{t}");
         }
+    }
+
+    #[test]
+    fn unfinished_work_is_progress() {
+        for t in [
+            "didn't finish the door gaskets",
+            "PBC list maybe 80% now",
+            "got most of the walls primed",
+            "2 coats down, 3rd coat tonight",
+        ] {
+            let c = cues_for(t, "X");
+            assert!(c.progress || c.later_day, "{t}");
+            assert!(!c.blocked && !c.not_worked, "{t}");
+        }
+        assert!(!cues_for("spent most of the morning there", "X").progress);
+        assert!(cues_for("did the microwave", "X").weak_done);
     }
 
     #[test]
