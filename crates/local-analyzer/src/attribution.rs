@@ -195,7 +195,7 @@ pub fn attribute_tokens(text: &str, toks: &[Token], profiles: &[Profile]) -> Vec
                         matches!(t.norm.as_str(), "it" | "them" | "those" | "itll" | "its")
                     }) || st.windows(2).any(|w| {
                         matches!(w[0].norm.as_str(), "till" | "until") && w[1].norm == "then"
-                    }));
+                    }) || subjectless_past(text, prev.end, s, st));
                 if (heading || continues) && !starts_also {
                     inherited = prev_tasks.to_vec();
                     for c in &mut clauses {
@@ -266,6 +266,19 @@ fn fallback(out: &mut [Sentence], task: usize, score: impl Fn(usize, usize) -> O
         }
         c.tasks.push(task);
     }
+}
+
+/// "… so the morning was the bakery. Replaced the box and cover, reset, ran the mixer":
+/// a sentence on the same line that opens with a past-tense verb and no subject goes on
+/// about what the sentence before was about (a new line starts a new topic).
+fn subjectless_past(text: &str, prev_end: usize, start: usize, st: &[Token]) -> bool {
+    let same_line = text
+        .get(prev_end..start)
+        .is_some_and(|gap| !gap.contains(['\n', '\r']));
+    same_line
+        && st
+            .first()
+            .is_some_and(|t| crate::cues::is_past(&t.norm) && !t.norm.starts_with("un"))
 }
 
 /// Tokens of `text` inside a byte range (offsets stay relative to `text`).

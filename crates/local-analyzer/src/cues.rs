@@ -202,7 +202,7 @@ pub fn is_cue_word(w: &str) -> bool {
     DONE_WORDS.contains(w) || PROGRESS_WORDS.contains(w) || BLOCK_WORDS.contains(w)
 }
 
-fn is_past(w: &str) -> bool {
+pub(crate) fn is_past(w: &str) -> bool {
     (w.len() >= 5 && w.ends_with("ed") && !matches!(w, "need" | "speed" | "feed" | "indeed"))
         || IRREGULAR_PAST.contains(w)
 }

@@ -391,6 +391,24 @@ mod tests {
     }
 
     #[test]
+    fn a_subjectless_past_sentence_goes_on_about_the_task_before_it() {
+        let t = [
+            "Troubleshoot tripping breaker – Lin's Cafe",
+            "Count the safe",
+        ];
+        let text = "Morning was at Lin's Cafe, turns out it wasn't the fridge at all. Replaced the outlet and ran everything for an hour, no trips.";
+        assert_eq!(statuses(&t, text), [Done, NoWork]);
+        // A new line is a new topic: the count is unplanned work, not the cafe.
+        let r = extract_report(
+            &tasks(&t),
+            "Lin's Cafe: waiting on the landlord to let me in
+Replaced the toner in the office",
+        );
+        assert_eq!(r.tasks[0].status, Blocked);
+        assert_eq!(r.unplanned, ["Replaced the toner in the office"]);
+    }
+
+    #[test]
     fn everyday_obstacles_block() {
         let t = [
             "Price change labels",
