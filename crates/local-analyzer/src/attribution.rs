@@ -217,9 +217,11 @@ pub fn attribute_tokens(text: &str, toks: &[Token], profiles: &[Profile]) -> Vec
             let c = crate::cues::read(text, (s, e), slice(toks, s, e), &[]);
             c.done || c.weak_done || c.progress || c.blocked || c.not_worked || c.future
         };
-        fallback(&mut out, i, |s, e| {
+        // The clause names the task; it and the task-less clauses after it say what became
+        // of it ("door 4 - tech came, needs a new spring").
+        fallback(&mut out, i, |s, e, run_end| {
             let m = score_at(i, s, e);
-            (m.own_word && says_something(s, e)).then_some(m.coverage)
+            (m.own_word && says_something(s, run_end)).then_some(m.coverage)
         });
     }
     out
@@ -231,7 +233,7 @@ pub fn attribute_tokens(text: &str, toks: &[Token], profiles: &[Profile]) -> Vec
 /// window display – front", not "the lab was a mess" for "Order lab goggles"): the best
 /// such clause above a coverage floor gets it, as if named. `score` gives a clause's
 /// coverage when it qualifies.
-fn fallback(out: &mut [Sentence], task: usize, score: impl Fn(usize, usize) -> Option<f64>) {
+fn fallback(out: &mut [Sentence], task: usize, score: impl Fn(usize, usize, usize) -> Option<f64>) {
     if out
         .iter()
         .any(|s| s.mentions.contains(&task) || s.inherited.contains(&task))
@@ -241,7 +243,8 @@ fn fallback(out: &mut [Sentence], task: usize, score: impl Fn(usize, usize) -> O
     let mut best: Option<(f64, usize, usize)> = None;
     for (si, s) in out.iter().enumerate() {
         for (ci, c) in s.clauses.iter().enumerate() {
-            let Some(coverage) = score(c.start, c.end) else {
+            let run_end = run(s, ci).last().map_or(c.end, |&k| s.clauses[k].end);
+            let Some(coverage) = score(c.start, c.end, run_end) else {
                 continue;
             };
             if coverage >= FALLBACK_COVERAGE && best.is_none_or(|(b, _, _)| coverage > b) {
@@ -256,16 +259,20 @@ fn fallback(out: &mut [Sentence], task: usize, score: impl Fn(usize, usize) -> O
         *d = true;
     }
     // The clause and the ones after it that name no task ("didn't do the windows, rain").
-    for (k, c) in s.clauses.iter_mut().enumerate().skip(ci) {
-        let direct = c.direct.iter().any(|&d| d);
-        if k > ci && direct {
-            break;
-        }
-        if !direct {
+    for k in run(s, ci) {
+        let c = &mut s.clauses[k];
+        if !c.direct.iter().any(|&d| d) {
             c.tasks.clear();
         }
         c.tasks.push(task);
     }
+}
+
+/// Clause `ci` and the clauses after it in the sentence up to the next one that names a task.
+fn run(s: &Sentence, ci: usize) -> Vec<usize> {
+    let mut out = vec![ci];
+    out.extend((ci + 1..s.clauses.len()).take_while(|&k| !s.clauses[k].direct.iter().any(|&d| d)));
+    out
 }
 
 /// "… so the morning was the bakery. Replaced the box and cover, reset, ran the mixer":

@@ -259,8 +259,9 @@ fn is_obstacle(x: &str, prev: &str, next: &str, next2: &str) -> bool {
         // "the pump broke down on the way", not "broke down the boxes".
         "broke" => next.is_empty() || next == "down" && !matches!(next2, "the" | "a" | "all"),
         // A state, not an adjective before a noun ("wrong tags on the shampoo").
+        // Not "lamb broken down into primals" (taken apart, on purpose).
         "broken" | "dead" | "missing" => {
-            !matches!(prev, "the" | "a" | "an" | "no") && !is_plain_word(next)
+            !matches!(prev, "the" | "a" | "an" | "no") && !is_plain_word(next) && next != "down"
         }
         // Something came wrong ("delivered wrong size", "sent the wrong part").
         "wrong" => prev.ends_with("ed") || matches!(prev, "sent" | "came" | "is" | "was"),
@@ -695,6 +696,13 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         {
             c.done = true;
         }
+        // Handed over for someone's yes: finished on this side.
+        if x == "for" && matches!(next, "review" | "approval" | "signoff" | "sign") && i > 0 {
+            c.done = true;
+            if let Some(t) = toks.get(i) {
+                c.done_at.get_or_insert(t.start);
+            }
+        }
         // The task's own verb in the past ("Repack ..." -> "repacked"), unless the title
         // itself says it that way ("denied claims").
         let in_title = |t: &Token| title.iter().any(|tt| tt.stem == t.stem);
@@ -764,6 +772,14 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         }
     }
     read_numbers(text, toks, &w, &mut c);
+    // "postponed to Thursday because of wind": not worked on, for a reason outside.
+    if c.not_worked
+        && w.windows(2)
+            .any(|p| matches!(p, ["because", "of"] | ["due", "to"]))
+    {
+        c.blocked = true;
+        c.hard_block = true;
+    }
     if done_after_stage {
         c.progress = false;
     }

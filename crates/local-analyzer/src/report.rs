@@ -423,11 +423,49 @@ Replaced the toner in the office",
             ),
             [Blocked, Blocked, Blocked, Blocked]
         );
+        // Put off because of something outside: blocked; put off with no reason: none.
+        assert_eq!(
+            statuses(
+                &["Roof inspection"],
+                "roof inspection postponed due to the storm"
+            ),
+            [Blocked]
+        );
+        assert_eq!(
+            statuses(&["Roof inspection"], "roof inspection postponed to Friday"),
+            [NoWork]
+        );
+        // A clause that names the task only in everyday words, and the reason after it.
+        assert_eq!(
+            statuses(
+                &["Gate 2 motor repair", "Sweep the yard"],
+                "gate 2 - looked at it, needs a new part. yard swept"
+            ),
+            [Blocked, Done]
+        );
         // Describing a thing is not an obstacle.
+        assert_eq!(
+            statuses(
+                &["Break down the chickens"],
+                "chickens broken down and portioned"
+            ),
+            [Done]
+        );
         assert_eq!(
             statuses(
                 &["Price audit – HBA aisle"],
                 "hba price audit done, lots of wrong tags fixed"
+            ),
+            [Done]
+        );
+    }
+
+    #[test]
+    fn handed_over_for_a_yes_is_done() {
+        assert_eq!(
+            statuses(
+                &["Write the spring newsletter"],
+                "newsletter drafted and with Lee for approval"
             ),
             [Done]
         );
