@@ -41,6 +41,9 @@ pub struct Cues {
     /// Progress from an amount or remaining work ("half", "3 of 8", "still need"), which a
     /// later done word does not cancel.
     pub partial: bool,
+    /// A hands-on past action ("added it", "replaced the valve"), not a request to others
+    /// ("ordered", "emailed"): after an obstacle in the same sentence, the obstacle is over.
+    pub fixed: bool,
 }
 
 const DONE_WORDS_LIST: &[&str] = &[
@@ -157,6 +160,44 @@ static NEGATIONS: WordSet = WordSet::new(NEGATIONS_LIST);
 static NOT_WORKED_VERBS: WordSet = WordSet::new(NOT_WORKED_VERBS_LIST);
 static FUTURE_WORDS: WordSet = WordSet::new(FUTURE_WORDS_LIST);
 static IRREGULAR_PAST: WordSet = WordSet::new(IRREGULAR_PAST_LIST);
+/// Past actions that ask someone else to act: they do not end an obstacle.
+const REQUESTS_LIST: &[&str] = &[
+    "ordered",
+    "requested",
+    "emailed",
+    "called",
+    "asked",
+    "sent",
+    "messaged",
+    "escalated",
+    "reported",
+    "flagged",
+    "chased",
+    "pinged",
+    "followed",
+    "told",
+    "submitted",
+    "raised",
+    "logged",
+    "notified",
+    "texted",
+    "rang",
+    "phoned",
+    "placed",
+    "booked",
+    "scheduled",
+    "rescheduled",
+    "capped",
+    "tagged",
+    "informed",
+    "contacted",
+    "warned",
+    "explained",
+    "replied",
+    "answered",
+    "updated",
+];
+static REQUESTS: WordSet = WordSet::new(REQUESTS_LIST);
 /// Past forms that report an attempt or a state, not finished work.
 const NOT_DONE_PAST_LIST: &[&str] = &[
     "tried",
@@ -286,7 +327,7 @@ fn is_obstacle(x: &str, prev: &str, next: &str, next2: &str) -> bool {
         "short" => {
             matches!(
                 prev,
-                "came" | "arrived" | "delivered" | "was" | "were" | "in" | "running"
+                "came" | "arrived" | "delivered" | "was" | "were" | "in" | "running" | "ran"
             ) || next == "staffed"
         }
         _ => false,
@@ -534,6 +575,27 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             block(&mut c, i);
         }
 
+        // "didn't have the part on the truck": something missing, not time.
+        if matches!(x, "didnt" | "dont" | "doesnt")
+            && next == "have"
+            && matches!(
+                at(i + 2),
+                "the" | "a" | "an" | "one" | "it" | "any" | "enough" | "parts"
+            )
+            && !matches!(at(i + 3), "time" | "chance")
+        {
+            block(&mut c, i);
+        }
+        // "room booked all day so no carpet shampoo": the reason comes first.
+        if x == "so" && matches!(next, "no" | "couldnt" | "cant" | "cannot" | "wasnt") {
+            block(&mut c, 0);
+        }
+        // "printing tomorrow when the new roll comes": waiting for a delivery.
+        if matches!(x, "comes" | "arrives" | "lands")
+            && (i.saturating_sub(5)..i).any(|k| matches!(at(k), "when" | "once" | "till" | "until"))
+        {
+            wait(&mut c, i);
+        }
         // Not worked on / postponed.
         if matches!(x, "didnt" | "not" | "never") && NOT_WORKED_VERBS.contains(next) {
             c.not_worked = true;
@@ -709,8 +771,10 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         let title_has_form = title.iter().any(|tt| tt.norm == toks[i].norm);
         if is_past(x) && x != toks[i].stem && in_title(&toks[i]) && !title_has_form && !negated {
             c.done = true;
+            c.fixed |= !REQUESTS.contains(x);
         } else if is_past(x) && !negated && !NOT_DONE_PAST.contains(x) && !title_has_form {
             c.weak_done = true;
+            c.fixed |= !REQUESTS.contains(x) && !DONE_WORDS.contains(x);
         } else if !negated && !title_word(i) && foreign_participle(i) {
             c.weak_done = true;
             c.activity = true;
@@ -731,7 +795,12 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         }
 
         // "Schedule for next week" names the task: its own time words are not a plan.
-        let time_of_title = title_word(i);
+        // "tomorrow's routes", "next week's rota" name a thing, not a plan.
+        let possessive = toks.get(i).is_some_and(|t| {
+            text.get(t.start..t.end)
+                .is_some_and(|r| r.ends_with("'s") || r.ends_with("’s"))
+        });
+        let time_of_title = title_word(i) || possessive;
         if !time_of_title
             && (x == "tomorrow"
                 || (x == "next"

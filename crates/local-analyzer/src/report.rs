@@ -38,7 +38,15 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
                     continue;
                 };
                 let cues = read(text, (c.start, c.end), ct, &titles[i]);
-                merge(in_sentence[i].get_or_insert_with(Cues::default), cues);
+                let acc = in_sentence[i].get_or_insert_with(Cues::default);
+                // "SPF record was missing the relay, added it, finance confirmed": a later
+                // clause that fixes things ends the obstacle of an earlier one.
+                let over = acc.blocked && cues.fixed && !cues.blocked && !cues.progress;
+                merge(acc, cues);
+                if over {
+                    acc.blocked = false;
+                    acc.hard_block = false;
+                }
                 spans.push((c.start, c.end));
             }
         }
@@ -138,6 +146,7 @@ fn merge(acc: &mut Cues, c: Cues) {
     acc.hard_block |= c.hard_block;
     acc.earlier_day |= c.earlier_day;
     acc.partial |= c.partial;
+    acc.fixed |= c.fixed;
     acc.stage_at = min_some(acc.stage_at, c.stage_at);
     acc.wait_at = min_some(acc.wait_at, c.wait_at);
     acc.done_at = min_some(acc.done_at, c.done_at);
@@ -457,6 +466,35 @@ Replaced the toner in the office",
                 "hba price audit done, lots of wrong tags fixed"
             ),
             [Done]
+        );
+    }
+
+    #[test]
+    fn an_obstacle_fixed_later_in_the_sentence_is_over() {
+        let t = ["Outlook sync error – front office", "Backup tapes"];
+        assert_eq!(
+            statuses(
+                &t,
+                "outlook sync - the profile was missing the server name, added it back, syncing fine. backup tapes: tape drive was offline, ordered a new one"
+            ),
+            [Done, Blocked]
+        );
+    }
+
+    #[test]
+    fn reasons_deliveries_and_possessive_days() {
+        let t = [
+            "Grout tiles in unit 9",
+            "Fix sprinkler head – park",
+            "Print price labels",
+            "Plan delivery routes",
+        ];
+        assert_eq!(
+            statuses(
+                &t,
+                "Unit 9 was locked all day so no grouting. sprinkler head: didn't have the right nozzle on the van. price labels ready, printing when the new toner comes. tomorrow's delivery routes planned and sent."
+            ),
+            [Blocked, Blocked, Blocked, Done]
         );
     }
 
