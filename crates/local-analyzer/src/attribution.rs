@@ -12,6 +12,8 @@ const CLAUSE_HINT: f64 = 0.2;
 /// A task no sentence names clearly goes to the clause that covers this much of its title
 /// with a word no other title has.
 const FALLBACK_COVERAGE: f64 = 0.2;
+/// How many clauses after the one naming a task the fallback reads for a status.
+const RUN_CLAUSES: usize = 3;
 
 /// One clause and the tasks it talks about.
 #[derive(Debug, Clone, PartialEq)]
@@ -243,7 +245,12 @@ fn fallback(out: &mut [Sentence], task: usize, score: impl Fn(usize, usize, usiz
     let mut best: Option<(f64, usize, usize)> = None;
     for (si, s) in out.iter().enumerate() {
         for (ci, c) in s.clauses.iter().enumerate() {
-            let run_end = run(s, ci).last().map_or(c.end, |&k| s.clauses[k].end);
+            // A few clauses at most, so a sentence of many commas stays linear.
+            let run_end = (ci + 1..s.clauses.len())
+                .take_while(|&k| !s.clauses[k].direct.iter().any(|&d| d))
+                .take(RUN_CLAUSES)
+                .last()
+                .map_or(c.end, |k| s.clauses[k].end);
             let Some(coverage) = score(c.start, c.end, run_end) else {
                 continue;
             };
