@@ -165,6 +165,7 @@ pub fn attribute_tokens(text: &str, toks: &[Token], profiles: &[Profile]) -> Vec
                 }
             }
         }
+        cut_at_other_labels(text, &mut clauses);
         let mut inherited = Vec::new();
         if mentions.is_empty() {
             if let Some(prev) = out.last() {
@@ -293,6 +294,27 @@ fn subjectless_past(text: &str, prev_end: usize, start: usize, st: &[Token]) -> 
         && st
             .first()
             .is_some_and(|t| crate::cues::is_past(&t.norm) && !t.norm.starts_with("un"))
+}
+
+/// "palette locked 🎨 type: narrowed it down to 2 pairings": a label that names no task
+/// opens another topic, so it and the clauses after it (up to one that names a task) do not
+/// go on about the task before it.
+fn cut_at_other_labels(text: &str, clauses: &mut [Clause]) {
+    let mut cut = false;
+    for c in clauses.iter_mut() {
+        let direct = c.direct.iter().any(|&d| d);
+        let label = text
+            .get(c.end..)
+            .is_some_and(|r| r.trim_start_matches([' ', '\t']).starts_with(':'));
+        if direct {
+            cut = false;
+        } else if label {
+            cut = true;
+        }
+        if cut {
+            c.tasks.clear();
+        }
+    }
 }
 
 /// Tokens of `text` inside a byte range (offsets stay relative to `text`).

@@ -499,6 +499,18 @@ Replaced the toner in the office",
     }
 
     #[test]
+    fn a_label_that_names_no_task_opens_another_topic() {
+        let t = ["Brand refresh: color palette", "Brand refresh: icon set"];
+        assert_eq!(
+            statuses(
+                &t,
+                "palette signed off ✅ fonts: still deciding between two"
+            ),
+            [Done, NoWork]
+        );
+    }
+
+    #[test]
     fn handed_over_for_a_yes_is_done() {
         assert_eq!(
             statuses(
