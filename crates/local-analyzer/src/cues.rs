@@ -575,12 +575,13 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             block(&mut c, i);
         }
 
-        // "didn't have the part on the truck": something missing, not time.
+        // "didn't have the part on the truck", "a coupler we didn't have on the van":
+        // something missing, not time.
         if matches!(x, "didnt" | "dont" | "doesnt")
             && next == "have"
             && matches!(
                 at(i + 2),
-                "the" | "a" | "an" | "one" | "it" | "any" | "enough" | "parts"
+                "the" | "a" | "an" | "one" | "it" | "any" | "enough" | "parts" | "on" | "in"
             )
             && !matches!(at(i + 3), "time" | "chance")
         {
@@ -957,6 +958,7 @@ mod tests {
             "order came in short",
             "tech says it needs a new spring",
             "label printer jammed",
+            "need a coupler we didn't have on the van",
         ] {
             assert!(cues_for(t, "X").blocked, "{t}");
         }

@@ -79,10 +79,10 @@ fn items_written_for_v3_stay_above_floor() {
     // Written before the analyzer ran on them (eval/README.md); the failures of the first
     // and third were read while building v3, those of the second were not.
     // Reached (standup F1, report macro-F1, accuracy): 0.880 / 0.893 / 0.917,
-    // 1.0 / 0.868 / 0.861, 0.917 / 0.658 / 0.722.
+    // 1.0 / 0.868 / 0.861, 0.917 / 0.689 / 0.750.
     assert_floor(&omnitrack_eval("dev-extra.jsonl"), 0.86, 0.87, 0.89);
     assert_floor(&omnitrack_eval("dev-extra2.jsonl"), 0.97, 0.84, 0.83);
-    assert_floor(&omnitrack_eval("dev-extra3.jsonl"), 0.89, 0.63, 0.69);
+    assert_floor(&omnitrack_eval("dev-extra3.jsonl"), 0.89, 0.66, 0.72);
 }
 
 #[test]
