@@ -9,6 +9,11 @@ use crate::text::{tokenize, Token};
 pub const MAX_TEXT_BYTES: usize = 20_000;
 /// A clause that is not a clear reference still goes to a sentence's task at this coverage.
 const CLAUSE_HINT: f64 = 0.2;
+/// A task no sentence names clearly goes to the clause that covers this much of its title
+/// with a word no other title has.
+const FALLBACK_COVERAGE: f64 = 0.2;
+/// How many clauses after the one naming a task the fallback reads for a status.
+const RUN_CLAUSES: usize = 3;
 
 /// One clause and the tasks it talks about.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,6 +165,7 @@ pub fn attribute_tokens(text: &str, toks: &[Token], profiles: &[Profile]) -> Vec
                 }
             }
         }
+        cut_at_other_labels(text, &mut clauses);
         let mut inherited = Vec::new();
         if mentions.is_empty() {
             if let Some(prev) = out.last() {
@@ -192,7 +198,7 @@ pub fn attribute_tokens(text: &str, toks: &[Token], profiles: &[Profile]) -> Vec
                         matches!(t.norm.as_str(), "it" | "them" | "those" | "itll" | "its")
                     }) || st.windows(2).any(|w| {
                         matches!(w[0].norm.as_str(), "till" | "until") && w[1].norm == "then"
-                    }));
+                    }) || subjectless_past(text, prev.end, s, st));
                 if (heading || continues) && !starts_also {
                     inherited = prev_tasks.to_vec();
                     for c in &mut clauses {
@@ -209,7 +215,106 @@ pub fn attribute_tokens(text: &str, toks: &[Token], profiles: &[Profile]) -> Vec
             clauses,
         });
     }
+    for i in 0..profiles.len() {
+        let says_something = |s: usize, e: usize| {
+            let c = crate::cues::read(text, (s, e), slice(toks, s, e), &[]);
+            c.done || c.weak_done || c.progress || c.blocked || c.not_worked || c.future
+        };
+        // The clause names the task; it and the task-less clauses after it say what became
+        // of it ("door 4 - tech came, needs a new spring").
+        fallback(&mut out, i, |s, e, run_end| {
+            let m = score_at(i, s, e);
+            (m.own_word && says_something(s, run_end)).then_some(m.coverage)
+        });
+    }
     out
+}
+
+/// A task that no sentence names clearly is still the one a clause talks about in everyday
+/// words when a word of its title's core that no other title has stands plainly in the
+/// clause and the clause says something about the work ("the window is DONE" for "Holiday
+/// window display – front", not "the lab was a mess" for "Order lab goggles"): the best
+/// such clause above a coverage floor gets it, as if named. `score` gives a clause's
+/// coverage when it qualifies.
+fn fallback(out: &mut [Sentence], task: usize, score: impl Fn(usize, usize, usize) -> Option<f64>) {
+    if out
+        .iter()
+        .any(|s| s.mentions.contains(&task) || s.inherited.contains(&task))
+    {
+        return;
+    }
+    let mut best: Option<(f64, usize, usize)> = None;
+    for (si, s) in out.iter().enumerate() {
+        for (ci, c) in s.clauses.iter().enumerate() {
+            // A few clauses at most, so a sentence of many commas stays linear.
+            let run_end = (ci + 1..s.clauses.len())
+                .take_while(|&k| !s.clauses[k].direct.iter().any(|&d| d))
+                .take(RUN_CLAUSES)
+                .last()
+                .map_or(c.end, |k| s.clauses[k].end);
+            let Some(coverage) = score(c.start, c.end, run_end) else {
+                continue;
+            };
+            if coverage >= FALLBACK_COVERAGE && best.is_none_or(|(b, _, _)| coverage > b) {
+                best = Some((coverage, si, ci));
+            }
+        }
+    }
+    let Some((_, si, ci)) = best else { return };
+    let s = &mut out[si];
+    s.mentions.push(task);
+    if let Some(d) = s.clauses[ci].direct.get_mut(task) {
+        *d = true;
+    }
+    // The clause and the ones after it that name no task ("didn't do the windows, rain").
+    for k in run(s, ci) {
+        let c = &mut s.clauses[k];
+        if !c.direct.iter().any(|&d| d) {
+            c.tasks.clear();
+        }
+        c.tasks.push(task);
+    }
+}
+
+/// Clause `ci` and the clauses after it in the sentence up to the next one that names a task.
+fn run(s: &Sentence, ci: usize) -> Vec<usize> {
+    let mut out = vec![ci];
+    out.extend((ci + 1..s.clauses.len()).take_while(|&k| !s.clauses[k].direct.iter().any(|&d| d)));
+    out
+}
+
+/// "… so the morning was the bakery. Replaced the box and cover, reset, ran the mixer":
+/// a sentence on the same line that opens with a past-tense verb and no subject goes on
+/// about what the sentence before was about (a new line starts a new topic).
+fn subjectless_past(text: &str, prev_end: usize, start: usize, st: &[Token]) -> bool {
+    let same_line = text
+        .get(prev_end..start)
+        .is_some_and(|gap| !gap.contains(['\n', '\r']));
+    same_line
+        && st
+            .first()
+            .is_some_and(|t| crate::cues::is_past(&t.norm) && !t.norm.starts_with("un"))
+}
+
+/// "palette locked 🎨 type: narrowed it down to 2 pairings": a label that names no task
+/// opens another topic, so it and the clauses after it (up to one that names a task) do not
+/// go on about the task before it.
+fn cut_at_other_labels(text: &str, clauses: &mut [Clause]) {
+    let mut cut = false;
+    for c in clauses.iter_mut() {
+        let direct = c.direct.iter().any(|&d| d);
+        let label = text
+            .get(c.end..)
+            .is_some_and(|r| r.trim_start_matches([' ', '\t']).starts_with(':'));
+        if direct {
+            cut = false;
+        } else if label {
+            cut = true;
+        }
+        if cut {
+            c.tasks.clear();
+        }
+    }
 }
 
 /// Tokens of `text` inside a byte range (offsets stay relative to `text`).

@@ -41,6 +41,9 @@ pub struct Cues {
     /// Progress from an amount or remaining work ("half", "3 of 8", "still need"), which a
     /// later done word does not cancel.
     pub partial: bool,
+    /// A hands-on past action ("added it", "replaced the valve"), not a request to others
+    /// ("ordered", "emailed"): after an obstacle in the same sentence, the obstacle is over.
+    pub fixed: bool,
 }
 
 const DONE_WORDS_LIST: &[&str] = &[
@@ -157,6 +160,44 @@ static NEGATIONS: WordSet = WordSet::new(NEGATIONS_LIST);
 static NOT_WORKED_VERBS: WordSet = WordSet::new(NOT_WORKED_VERBS_LIST);
 static FUTURE_WORDS: WordSet = WordSet::new(FUTURE_WORDS_LIST);
 static IRREGULAR_PAST: WordSet = WordSet::new(IRREGULAR_PAST_LIST);
+/// Past actions that ask someone else to act: they do not end an obstacle.
+const REQUESTS_LIST: &[&str] = &[
+    "ordered",
+    "requested",
+    "emailed",
+    "called",
+    "asked",
+    "sent",
+    "messaged",
+    "escalated",
+    "reported",
+    "flagged",
+    "chased",
+    "pinged",
+    "followed",
+    "told",
+    "submitted",
+    "raised",
+    "logged",
+    "notified",
+    "texted",
+    "rang",
+    "phoned",
+    "placed",
+    "booked",
+    "scheduled",
+    "rescheduled",
+    "capped",
+    "tagged",
+    "informed",
+    "contacted",
+    "warned",
+    "explained",
+    "replied",
+    "answered",
+    "updated",
+];
+static REQUESTS: WordSet = WordSet::new(REQUESTS_LIST);
 /// Past forms that report an attempt or a state, not finished work.
 const NOT_DONE_PAST_LIST: &[&str] = &[
     "tried",
@@ -202,7 +243,7 @@ pub fn is_cue_word(w: &str) -> bool {
     DONE_WORDS.contains(w) || PROGRESS_WORDS.contains(w) || BLOCK_WORDS.contains(w)
 }
 
-fn is_past(w: &str) -> bool {
+pub(crate) fn is_past(w: &str) -> bool {
     (w.len() >= 5 && w.ends_with("ed") && !matches!(w, "need" | "speed" | "feed" | "indeed"))
         || IRREGULAR_PAST.contains(w)
 }
@@ -227,6 +268,102 @@ fn is_weekday(w: &str) -> bool {
             | "thurs"
             | "fri"
     )
+}
+
+/// People whose work has to come first ("still need the electrician for the disconnect").
+const ROLES_LIST: &[&str] = &[
+    "electrician",
+    "plumber",
+    "technician",
+    "tech",
+    "inspector",
+    "contractor",
+    "carpenter",
+    "mechanic",
+    "engineer",
+    "locksmith",
+    "vendor",
+    "supplier",
+    "landlord",
+    "someone",
+    "somebody",
+];
+static ROLES: WordSet = WordSet::new(ROLES_LIST);
+
+/// Something broke, is missing or kept people away: the everyday words of an obstacle
+/// ("printer jammed", "pump truck broke down", "cook called out sick", "rained out",
+/// "delivered wrong size", "tenant wasn't home", "out of label stock").
+fn is_obstacle(x: &str, prev: &str, next: &str, next2: &str) -> bool {
+    match x {
+        "jammed" | "overheated" | "overheating" | "crashed" | "died" | "rained" | "snowed"
+        | "flooded" | "unreachable" | "shortage" => true,
+        // "the pump broke down on the way", not "broke down the boxes".
+        "broke" => next.is_empty() || next == "down" && !matches!(next2, "the" | "a" | "all"),
+        // A state, not an adjective before a noun ("wrong tags on the shampoo").
+        // Not "lamb broken down into primals" (taken apart, on purpose).
+        "broken" | "dead" | "missing" => {
+            !matches!(prev, "the" | "a" | "an" | "no") && !is_plain_word(next) && next != "down"
+        }
+        // Something came wrong ("delivered wrong size", "sent the wrong part").
+        "wrong" => prev.ends_with("ed") || matches!(prev, "sent" | "came" | "is" | "was"),
+        "sick" => matches!(
+            prev,
+            "out" | "off" | "in" | "is" | "was" | "are" | "were" | "went" | "home" | "got"
+        ),
+        "rain" | "snow" | "storm" | "weather" => !matches!(prev, "the" | "a") || next.is_empty(),
+        "home" | "answering" => {
+            matches!(prev, "wasnt" | "werent" | "isnt" | "not" | "arent")
+        }
+        "show" | "showed" => matches!(prev, "didnt" | "no" | "never"),
+        "need" | "needs" => {
+            matches!(next, "the" | "a" | "an" | "our" | "their") && ROLES.contains(next2)
+                // A part has to come first ("needs a new spring").
+                || matches!(next, "a" | "new" | "parts" | "replacement")
+                    && matches!(next2, "new" | "part" | "parts" | "replacement" | "")
+        }
+        "transit" | "shipping" => prev == "in",
+        "voicemail" | "vm" => true,
+        // "came in short", "short-staffed".
+        "short" => {
+            matches!(
+                prev,
+                "came" | "arrived" | "delivered" | "was" | "were" | "in" | "running" | "ran"
+            ) || next == "staffed"
+        }
+        _ => false,
+    }
+}
+
+/// Something that did not come ("the parts didn't arrive", "driver never came"); the
+/// negation is the obstacle.
+fn did_not_come(x: &str, prev: &str) -> bool {
+    matches!(
+        x,
+        "arrive"
+            | "arrived"
+            | "come"
+            | "came"
+            | "deliver"
+            | "delivered"
+            | "answer"
+            | "answered"
+            | "reply"
+            | "replied"
+            | "respond"
+            | "responded"
+            | "turn"
+    ) && matches!(
+        prev,
+        "didnt" | "hasnt" | "havent" | "not" | "never" | "wasnt"
+    )
+}
+
+/// A content word that could be the noun an adjective describes.
+fn is_plain_word(w: &str) -> bool {
+    w.chars().count() >= 3
+        && w.chars().all(char::is_alphabetic)
+        && !crate::concepts::is_stopword(w)
+        && !matches!(w, "again" | "now" | "since" | "today" | "still")
 }
 
 /// A number, also written roughly ("40ish").
@@ -331,7 +468,9 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             wait(&mut c, i);
         }
         // "out of stock", "no more 4ft tubes in stock".
-        if (x == "stock" && prev == "of" && i >= 2 && at(i - 2) == "out")
+        if (x == "stock"
+            && (prev == "of" && i >= 2 && at(i - 2) == "out"
+                || i >= 3 && at(i - 2) == "of" && at(i - 3) == "out"))
             || (x == "in"
                 && next == "stock"
                 && (i.saturating_sub(4)..i).any(|k| matches!(at(k), "no" | "not")))
@@ -363,8 +502,10 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             block(&mut c, i);
         }
         // "cleared the stuck jobs": an adjective before a noun describes the thing.
-        let before_noun = matches!(x, "stuck" | "blocked" | "expired" | "offline")
-            && !next.is_empty()
+        let before_noun = matches!(
+            x,
+            "stuck" | "blocked" | "expired" | "offline" | "broken" | "jammed" | "wrong" | "dead"
+        ) && !next.is_empty()
             && next.chars().all(char::is_alphabetic)
             && !crate::concepts::is_stopword(next)
             && !matches!(
@@ -434,9 +575,46 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             block(&mut c, i);
         }
 
+        // "didn't have the part on the truck", "a coupler we didn't have on the van":
+        // something missing, not time.
+        if matches!(x, "didnt" | "dont" | "doesnt")
+            && next == "have"
+            && matches!(
+                at(i + 2),
+                "the" | "a" | "an" | "one" | "it" | "any" | "enough" | "parts" | "on" | "in"
+            )
+            && !matches!(at(i + 3), "time" | "chance")
+        {
+            block(&mut c, i);
+        }
+        // "room booked all day so no carpet shampoo": the reason comes first.
+        if x == "so" && matches!(next, "no" | "couldnt" | "cant" | "cannot" | "wasnt") {
+            block(&mut c, 0);
+        }
+        // "printing tomorrow when the new roll comes": waiting for a delivery.
+        if matches!(x, "comes" | "arrives" | "lands")
+            && (i.saturating_sub(5)..i).any(|k| matches!(at(k), "when" | "once" | "till" | "until"))
+        {
+            wait(&mut c, i);
+        }
         // Not worked on / postponed.
         if matches!(x, "didnt" | "not" | "never") && NOT_WORKED_VERBS.contains(next) {
             c.not_worked = true;
+        }
+        // "didn't finish", "not finished yet": worked on, not finished.
+        if matches!(
+            x,
+            "didnt" | "not" | "havent" | "hasnt" | "isnt" | "wasnt" | "arent"
+        ) && matches!(
+            next,
+            "finish" | "finished" | "complete" | "completed" | "quite"
+        ) {
+            c.progress = true;
+            c.partial = true;
+        }
+        // "did the schedule", "did all the rooms": a past action on the thing itself.
+        if x == "did" && matches!(next, "the" | "my" | "our" | "all" | "both" | "every") {
+            c.weak_done = true;
         }
         if x == "did" && next == "not" {
             c.not_worked = true;
@@ -535,6 +713,20 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             || (x == "finish" && (i.saturating_sub(3)..i).any(|k| FUTURE_WORDS.contains(at(k))))
             || (x == "through" && matches!(prev, "got" | "get") && next != "all")
             || (x == "about" && next == "half")
+            // "most of the walls", not "most of the day".
+            || (x == "most"
+                && next == "of"
+                && !(i + 2..i + 4).any(|k| {
+                    matches!(
+                        at(k),
+                        "day" | "morning" | "afternoon" | "evening" | "time" | "shift" | "week"
+                    )
+                }))
+            // "ops dept left", "two rooms left": what remains, at the end of the clause.
+            || (x == "left"
+                && i + 1 == w.len()
+                && i > 0
+                && !matches!(prev, "i" | "we" | "he" | "she" | "they" | "everyone" | "driver"))
         {
             c.progress = true;
             c.partial = true;
@@ -567,17 +759,31 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         {
             c.done = true;
         }
+        // Handed over for someone's yes: finished on this side.
+        if x == "for" && matches!(next, "review" | "approval" | "signoff" | "sign") && i > 0 {
+            c.done = true;
+            if let Some(t) = toks.get(i) {
+                c.done_at.get_or_insert(t.start);
+            }
+        }
         // The task's own verb in the past ("Repack ..." -> "repacked"), unless the title
         // itself says it that way ("denied claims").
         let in_title = |t: &Token| title.iter().any(|tt| tt.stem == t.stem);
         let title_has_form = title.iter().any(|tt| tt.norm == toks[i].norm);
         if is_past(x) && x != toks[i].stem && in_title(&toks[i]) && !title_has_form && !negated {
             c.done = true;
+            c.fixed |= !REQUESTS.contains(x);
         } else if is_past(x) && !negated && !NOT_DONE_PAST.contains(x) && !title_has_form {
             c.weak_done = true;
+            c.fixed |= !REQUESTS.contains(x) && !DONE_WORDS.contains(x);
         } else if !negated && !title_word(i) && foreign_participle(i) {
             c.weak_done = true;
             c.activity = true;
+        }
+        if (is_obstacle(x, prev, next, at(i + 2)) && !negated || did_not_come(x, prev))
+            && !title_word(i)
+        {
+            block(&mut c, i);
         }
         if x == "lacking" && !negated && !title_word(i) {
             block(&mut c, i);
@@ -589,20 +795,40 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             block(&mut c, i);
         }
 
-        if x == "tomorrow"
-            || (x == "next"
-                && matches!(
-                    next,
-                    "week" | "shift" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday"
-                ))
-            || (x == "this" && next == "weekend")
+        // "Schedule for next week" names the task: its own time words are not a plan.
+        // "tomorrow's routes", "next week's rota" name a thing, not a plan.
+        let possessive = toks.get(i).is_some_and(|t| {
+            text.get(t.start..t.end)
+                .is_some_and(|r| r.ends_with("'s") || r.ends_with("’s"))
+        });
+        let time_of_title = title_word(i) || possessive;
+        if !time_of_title
+            && (x == "tomorrow"
+                || (x == "next"
+                    && matches!(
+                        next,
+                        "week"
+                            | "shift"
+                            | "monday"
+                            | "tuesday"
+                            | "wednesday"
+                            | "thursday"
+                            | "friday"
+                    ))
+                || (x == "this" && next == "weekend")
+                // "3rd coat tonight": the rest comes later.
+                || matches!(x, "tonight" | "later"))
         {
             c.later_day = true;
         }
-        if x == "yesterday" || (x == "last" && matches!(next, "week" | "night" | "friday")) {
+        if !time_of_title
+            && (x == "yesterday" || (x == "last" && matches!(next, "week" | "night" | "friday")))
+        {
             c.earlier_day = true;
         }
-        if FUTURE_WORDS.contains(x)
+        if time_of_title {
+            // Not a time cue.
+        } else if FUTURE_WORDS.contains(x)
             || (is_weekday(x) && !matches!(prev, "last" | "since" | "from"))
             || (x == "going" && next == "to")
             || (x == "this" && next == "weekend")
@@ -616,6 +842,14 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         }
     }
     read_numbers(text, toks, &w, &mut c);
+    // "postponed to Thursday because of wind": not worked on, for a reason outside.
+    if c.not_worked
+        && w.windows(2)
+            .any(|p| matches!(p, ["because", "of"] | ["due", "to"]))
+    {
+        c.blocked = true;
+        c.hard_block = true;
+    }
     if done_after_stage {
         c.progress = false;
     }
@@ -667,7 +901,10 @@ fn read_numbers(text: &str, toks: &[Token], w: &[&str], c: &mut Cues) {
                 if pct
                     && a < 100.0
                     && w.get(j).is_some_and(|x| {
-                        matches!(*x, "there" | "done" | "through" | "complete" | "finished")
+                        matches!(
+                            *x,
+                            "there" | "done" | "through" | "complete" | "finished" | "now"
+                        )
                     })
                 {
                     c.progress = true;
@@ -715,8 +952,22 @@ mod tests {
             "PO never showed",
             "museum hasn't confirmed a date",
             "on hold until the envelopes come in",
+            "the hinges didn't arrive",
+            "3rd laptop still in transit",
+            "tried twice, left a voicemail",
+            "order came in short",
+            "tech says it needs a new spring",
+            "label printer jammed",
+            "need a coupler we didn't have on the van",
         ] {
             assert!(cues_for(t, "X").blocked, "{t}");
+        }
+        for t in [
+            "spent most of the day on it",
+            "fixed the broken mount",
+            "replaced the dead batteries",
+        ] {
+            assert!(!cues_for(t, "X").blocked, "{t}");
         }
         assert!(!cues_for("backlog down from 35 to 9", "X").blocked);
         assert!(!cues_for("I haven't started", "X").blocked);
@@ -736,6 +987,22 @@ mod tests {
             assert!(c.not_worked || c.negation, "{t}");
             assert!(!c.done && !c.blocked, "{t}");
         }
+    }
+
+    #[test]
+    fn unfinished_work_is_progress() {
+        for t in [
+            "didn't finish the door gaskets",
+            "PBC list maybe 80% now",
+            "got most of the walls primed",
+            "2 coats down, 3rd coat tonight",
+        ] {
+            let c = cues_for(t, "X");
+            assert!(c.progress || c.later_day, "{t}");
+            assert!(!c.blocked && !c.not_worked, "{t}");
+        }
+        assert!(!cues_for("spent most of the morning there", "X").progress);
+        assert!(cues_for("did the microwave", "X").weak_done);
     }
 
     #[test]

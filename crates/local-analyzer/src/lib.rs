@@ -20,4 +20,4 @@ pub use report::extract_report;
 pub use standup::check_standup;
 
 /// Identifies this rule set in stored analyses; bump the suffix when rules change meaningfully.
-pub const MODEL: &str = "local-rules-v2";
+pub const MODEL: &str = "local-rules-v3";

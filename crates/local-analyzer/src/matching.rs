@@ -72,6 +72,9 @@ pub struct Profile {
 pub struct Match {
     pub coverage: f64,
     pub pass: bool,
+    /// A plain hit on a content word that only this task's title has in the list ("window"
+    /// for "Holiday window display"): enough when nothing else names the task.
+    pub own_word: bool,
     /// Byte range covering the matched words, when any matched.
     pub span: Option<(usize, usize)>,
 }
@@ -306,11 +309,16 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         let id = id_digits(t);
         let kind = if id.is_some() {
             Kind::Id
-        } else if t.is_number() {
+        } else if t.is_number()
+            || (!t.stem.is_empty() && t.stem.chars().all(|c| c.is_ascii_digit()))
+        {
+            // Ordinals too ("3rd floor"): their stem is the number.
             Kind::Number
         } else if single_letter {
             Kind::Letter
         } else if (t.acronym && !COMMON_ACRONYMS.contains(norm.as_str()))
+            // A unit, room or floor code ("unit 4B", "2F", "12a").
+            || (t.norm.starts_with(|c: char| c.is_ascii_digit()) && t.norm.chars().count() <= 4)
             || (t.capitalized
                 && pos > 0
                 && t.norm.chars().count() >= 3
@@ -728,6 +736,87 @@ fn is_verbish(tok: &Token) -> bool {
         || crate::cues::is_cue_word(n)
 }
 
+/// Words that follow a noun without being a noun it modifies ("tiles never arrived",
+/// "shelves finally restocked", "tenant wasn't home"): adverbs, negated auxiliaries.
+fn not_a_noun(norm: &str) -> bool {
+    let n = concepts::translate_cue(norm);
+    (n.ends_with("ly") && n.chars().count() >= 5)
+        || n.ends_with("nt")
+            && matches!(
+                n,
+                "wasnt"
+                    | "isnt"
+                    | "werent"
+                    | "arent"
+                    | "didnt"
+                    | "doesnt"
+                    | "dont"
+                    | "cant"
+                    | "couldnt"
+                    | "wont"
+                    | "hasnt"
+                    | "havent"
+                    | "hadnt"
+                    | "wouldnt"
+            )
+        || matches!(
+            n,
+            "never"
+                | "now"
+                | "soon"
+                | "later"
+                | "tonight"
+                | "yesterday"
+                | "anymore"
+                | "either"
+                | "ok"
+                | "okay"
+                | "good"
+                | "great"
+                | "fine"
+                | "ready"
+                | "due"
+                | "went"
+                | "came"
+                | "goes"
+                | "looks"
+                | "look"
+                | "got"
+                | "gets"
+                | "has"
+                | "had"
+                | "was"
+                | "were"
+                | "will"
+                | "can"
+                | "must"
+                | "should"
+                | "might"
+                | "may"
+                | "tomorrow"
+                | "today"
+                | "tmrw"
+                | "half"
+                | "mostly"
+                | "almost"
+                | "nearly"
+                | "finished"
+                | "done"
+                | "when"
+                | "where"
+                | "once"
+                | "whenever"
+                | "upstairs"
+                | "downstairs"
+                | "outside"
+                | "inside"
+                | "overnight"
+                | "onsite"
+                | "first"
+                | "asap"
+        )
+}
+
 /// How each text word refers to each term of one profile, computed once per text so that
 /// sentences and clauses are scored by summing over ranges.
 pub(crate) struct Table {
@@ -817,6 +906,7 @@ pub(crate) fn table(
                     // After a name, an -ing word is a noun ("Midwest hiring").
                     && (!is_verbish(next) || (tok.capitalized && next.norm.ends_with("ing")))
                     && row(j + 1).iter().all(|&q| q == 0.0)
+                    && !not_a_noun(&next.norm)
             });
         let mut q_row = vec![0.0; n_terms];
         let mut p_row = vec![false; n_terms];
@@ -998,9 +1088,19 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
         || coverage >= PASS_COVERAGE
         || (key_hit && core_coverage >= PASS_WITH_KEY)
         || (n_specific_hit >= 2 && n_specific_hit * 2 >= n_specific);
+    let own_word = hit(&|t| {
+        matches!(t.kind, Kind::Word | Kind::Name)
+            && t.core
+            && !t.shared
+            && !t.label
+            && t.norm.chars().count() >= 3
+            && !is_generic(&t.stem)
+            && !is_generic(&t.norm)
+    });
     Match {
         coverage,
         pass,
+        own_word,
         span: (lo < hi).then_some((lo, hi)),
     }
 }

@@ -38,7 +38,15 @@ pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
                     continue;
                 };
                 let cues = read(text, (c.start, c.end), ct, &titles[i]);
-                merge(in_sentence[i].get_or_insert_with(Cues::default), cues);
+                let acc = in_sentence[i].get_or_insert_with(Cues::default);
+                // "SPF record was missing the relay, added it, finance confirmed": a later
+                // clause that fixes things ends the obstacle of an earlier one.
+                let over = acc.blocked && cues.fixed && !cues.blocked && !cues.progress;
+                merge(acc, cues);
+                if over {
+                    acc.blocked = false;
+                    acc.hard_block = false;
+                }
                 spans.push((c.start, c.end));
             }
         }
@@ -138,6 +146,7 @@ fn merge(acc: &mut Cues, c: Cues) {
     acc.hard_block |= c.hard_block;
     acc.earlier_day |= c.earlier_day;
     acc.partial |= c.partial;
+    acc.fixed |= c.fixed;
     acc.stage_at = min_some(acc.stage_at, c.stage_at);
     acc.wait_at = min_some(acc.wait_at, c.wait_at);
     acc.done_at = min_some(acc.done_at, c.done_at);
@@ -363,6 +372,167 @@ mod tests {
                 "Patterson invoice drafted and sent. Won't get to the Miller unit, moved to Monday."
             ),
             [NoWork, NoWork, Done, NoWork]
+        );
+    }
+
+    #[test]
+    fn an_everyday_word_of_one_title_with_a_status_names_that_task() {
+        // "window" alone is everyday vocabulary, but only this title has it, and the
+        // clause says what became of it; the obstacle in the next clause goes with it.
+        let t = ["Holiday window display – front", "Restock the candy aisle"];
+        assert_eq!(
+            statuses(
+                &t,
+                "the window got finished, looks great. candy aisle restocked"
+            ),
+            [Done, Done]
+        );
+        let t = ["Window cleaning lobby", "Fix leaking faucet kitchen"];
+        assert_eq!(
+            statuses(&t, "didn't do the windows, rain. faucet fixed"),
+            [Blocked, Done]
+        );
+        // Without a status the word names nothing.
+        assert_eq!(
+            statuses(&["Order lab goggles"], "The lab was a mess today."),
+            [NoWork]
+        );
+    }
+
+    #[test]
+    fn a_subjectless_past_sentence_goes_on_about_the_task_before_it() {
+        let t = [
+            "Troubleshoot tripping breaker – Lin's Cafe",
+            "Count the safe",
+        ];
+        let text = "Morning was at Lin's Cafe, turns out it wasn't the fridge at all. Replaced the outlet and ran everything for an hour, no trips.";
+        assert_eq!(statuses(&t, text), [Done, NoWork]);
+        // A new line is a new topic: the count is unplanned work, not the cafe.
+        let r = extract_report(
+            &tasks(&t),
+            "Lin's Cafe: waiting on the landlord to let me in
+Replaced the toner in the office",
+        );
+        assert_eq!(r.tasks[0].status, Blocked);
+        assert_eq!(r.unplanned, ["Replaced the toner in the office"]);
+    }
+
+    #[test]
+    fn everyday_obstacles_block() {
+        let t = [
+            "Price change labels",
+            "Pour footings – Lot 12",
+            "Train new line cook",
+            "Install mini-split – Ortiz",
+        ];
+        assert_eq!(
+            statuses(
+                &t,
+                "label printer jammed halfway through. Pump truck broke down so no pour at lot 12. new cook called out sick so no training. Ortiz: head mounted, still need the electrician for the disconnect"
+            ),
+            [Blocked, Blocked, Blocked, Blocked]
+        );
+        // Put off because of something outside: blocked; put off with no reason: none.
+        assert_eq!(
+            statuses(
+                &["Roof inspection"],
+                "roof inspection postponed due to the storm"
+            ),
+            [Blocked]
+        );
+        assert_eq!(
+            statuses(&["Roof inspection"], "roof inspection postponed to Friday"),
+            [NoWork]
+        );
+        // A clause that names the task only in everyday words, and the reason after it.
+        assert_eq!(
+            statuses(
+                &["Gate 2 motor repair", "Sweep the yard"],
+                "gate 2 - looked at it, needs a new part. yard swept"
+            ),
+            [Blocked, Done]
+        );
+        // Describing a thing is not an obstacle.
+        assert_eq!(
+            statuses(
+                &["Break down the chickens"],
+                "chickens broken down and portioned"
+            ),
+            [Done]
+        );
+        assert_eq!(
+            statuses(
+                &["Price audit – HBA aisle"],
+                "hba price audit done, lots of wrong tags fixed"
+            ),
+            [Done]
+        );
+    }
+
+    #[test]
+    fn an_obstacle_fixed_later_in_the_sentence_is_over() {
+        let t = ["Outlook sync error – front office", "Backup tapes"];
+        assert_eq!(
+            statuses(
+                &t,
+                "outlook sync - the profile was missing the server name, added it back, syncing fine. backup tapes: tape drive was offline, ordered a new one"
+            ),
+            [Done, Blocked]
+        );
+    }
+
+    #[test]
+    fn reasons_deliveries_and_possessive_days() {
+        let t = [
+            "Grout tiles in unit 9",
+            "Fix sprinkler head – park",
+            "Print price labels",
+            "Plan delivery routes",
+        ];
+        assert_eq!(
+            statuses(
+                &t,
+                "Unit 9 was locked all day so no grouting. sprinkler head: didn't have the right nozzle on the van. price labels ready, printing when the new toner comes. tomorrow's delivery routes planned and sent."
+            ),
+            [Blocked, Blocked, Blocked, Done]
+        );
+    }
+
+    #[test]
+    fn a_label_that_names_no_task_opens_another_topic() {
+        let t = ["Brand refresh: color palette", "Brand refresh: icon set"];
+        assert_eq!(
+            statuses(
+                &t,
+                "palette signed off ✅ fonts: still deciding between two"
+            ),
+            [Done, NoWork]
+        );
+    }
+
+    #[test]
+    fn handed_over_for_a_yes_is_done() {
+        assert_eq!(
+            statuses(
+                &["Write the spring newsletter"],
+                "newsletter drafted and with Lee for approval"
+            ),
+            [Done]
+        );
+    }
+
+    #[test]
+    fn a_titles_own_time_words_are_not_a_plan() {
+        assert_eq!(
+            statuses(&["Schedule for next week"], "next week's schedule posted"),
+            [Done]
+        );
+        assert_eq!(
+            statuses(
+                &["Schedule for next week"],
+                "schedule: will post it tomorrow"
+            ),
+            [NoWork]
         );
     }
 

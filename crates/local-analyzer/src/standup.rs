@@ -114,6 +114,24 @@ mod tests {
     }
 
     #[test]
+    fn unit_codes_and_words_after_a_title_word() {
+        let t = [
+            "Replace thermostat – unit 4B",
+            "Replace ceiling tiles 3rd floor",
+            "Order lab goggles",
+        ];
+        // "4B" names its unit; "tiles never arrived" is about the tiles, "never" is no noun
+        // they modify; the lab being a mess says nothing about the goggles.
+        assert_eq!(
+            mentioned(
+                &t,
+                "4B tenant wasn't home. tiles never arrived. the lab was a mess today"
+            ),
+            [true, true, false]
+        );
+    }
+
+    #[test]
     fn evidence_is_the_referring_clause() {
         let t = tasks(&["Fix login redirect loop", "Q3 revenue dashboard"]);
         let c = check_standup(
