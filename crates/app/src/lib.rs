@@ -19,6 +19,7 @@ pub mod mail;
 pub mod pipeline;
 pub mod read_cache;
 pub mod reports;
+pub mod seat_sync;
 pub mod settings;
 pub mod shifts;
 pub mod subscriptions;

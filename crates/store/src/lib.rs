@@ -26,6 +26,7 @@ mod outbox;
 mod rate_limit;
 mod reports;
 mod row;
+mod seat_sync;
 pub mod seed;
 mod sessions;
 mod settings;
@@ -57,6 +58,7 @@ pub use reports::{
     BreakRow, ExportCursor, ExportShift, NewSummary, ReportCompany, Summary,
     DEFAULT_WEEKLY_TARGET_MINUTES,
 };
+pub use seat_sync::{SeatSyncJob, SeatSyncState, SubscribedCompany};
 pub use sessions::{Session, SessionPolicy};
 pub use shifts::{
     ConfirmedEnd, IdempotencyKey, PunchAnalysis, Shift, ShiftChange, ShiftCorrection, ShiftCursor,

@@ -22,12 +22,14 @@ mod lifecycle;
 mod mail_outbox;
 mod members;
 mod openapi;
+mod seats;
 mod security;
 mod smtp_peer;
 mod summaries;
 mod tenancy;
 mod timezones;
 mod tls;
+mod trial;
 mod two_instances_postgres;
 
 pub mod helpers;

@@ -18,6 +18,8 @@ pub struct Nav {
     pub banner: Option<String>,
     /// Billing is on: owners get the Billing link.
     pub billing: bool,
+    /// The account is restricted or on trial: what to do, on every signed-in page.
+    pub account_notice: Option<app::subscriptions::AccountNotice>,
 }
 
 impl Nav {
@@ -31,6 +33,7 @@ impl Nav {
             is_owner: false,
             banner: None,
             billing: false,
+            account_notice: None,
         }
     }
 }
