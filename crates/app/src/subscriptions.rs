@@ -395,9 +395,17 @@ impl App {
                             current_period_end,
                             cancel_at_period_end,
                         };
-                        self.store
+                        let outcome = self
+                            .store
                             .apply_subscription_event(id, event.created, &t, &u, now)
-                            .await?
+                            .await?;
+                        if outcome == EventOutcome::Applied {
+                            // The quantity Stripe now bills may not be the head count:
+                            // people added while Checkout was open, or a late event
+                            // carrying an older quantity. The queue compares and fixes.
+                            self.seats_changed(&t).await;
+                        }
+                        outcome
                     }
                     None => self.unknown_company(id, now).await?,
                 }

@@ -18,6 +18,7 @@ both_with!(Setup::Billing =>
     seat_changes_survive_an_outage_and_reach_stripe_once_per_final_state,
     a_refused_seat_change_is_shown_in_billing_and_not_repeated,
     daily_reconcile_fixes_a_quantity_that_drifted,
+    people_added_while_checkout_is_open_are_billed_when_it_completes,
 );
 
 /// One call to `POST /v1/subscription_items/si_1` as Stripe saw it.
@@ -315,5 +316,36 @@ async fn daily_reconcile_fixes_a_quantity_that_drifted(c: Ctx) {
     let r = c.state.reconcile_seats().await.unwrap();
     assert_eq!((r.checked, r.drifted, r.failed), (1, 0, 0));
     after(&c, &t, 3600).await;
+    assert_eq!(stripe.calls().len(), 1);
+}
+
+async fn people_added_while_checkout_is_open_are_billed_when_it_completes(c: Ctx) {
+    c.app.set_clock("2026-03-02T09:00:00Z");
+    let co = c.app.signup("owner@acme.test").await;
+    let t = tenant(&c, &co.company_id).await;
+    let stripe = FakeItems::mount(&c, 500).await;
+    // Checkout was started for 1 seat; two people are added before Stripe confirms.
+    employee(&c.app, &co.token, "Ada", "ADA-1").await;
+    employee(&c.app, &co.token, "Grace", "GRA-1").await;
+    after(&c, &t, 6).await;
+    assert_eq!(stripe.calls(), [], "no subscription yet: nothing to send");
+    c.subscribed(&co.company_id, 1).await;
+    after(&c, &t, 6).await;
+    assert_eq!(stripe.accepted(), [2]);
+    assert_eq!(c.billing(&co.token).await["seats"], 2);
+    // Stripe's own event for that change, and replays of it, send nothing more.
+    let at = c.app.clock.now().as_second();
+    for _ in 0..2 {
+        c.webhook(&subscription(
+            "evt_q",
+            "updated",
+            at,
+            &co.company_id,
+            "active",
+            2,
+        ))
+        .await;
+    }
+    after(&c, &t, 6).await;
     assert_eq!(stripe.calls().len(), 1);
 }
