@@ -7,6 +7,7 @@
 //! Every side effect of an action happens here, not in its callers: the audit entry, the
 //! seat count sent to billing, the read cache's generation bump, the mail.
 
+pub mod access;
 pub mod accounts;
 pub mod clocking;
 pub mod credentials;

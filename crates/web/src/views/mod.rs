@@ -19,7 +19,7 @@ pub struct Nav {
     /// Billing is on: owners get the Billing link.
     pub billing: bool,
     /// The account is restricted or on trial: what to do, on every signed-in page.
-    pub account_notice: Option<app::subscriptions::AccountNotice>,
+    pub account_notice: Option<app::access::AccountNotice>,
 }
 
 impl Nav {
