@@ -7,6 +7,7 @@
 //! Every side effect of an action happens here, not in its callers: the audit entry, the
 //! seat count sent to billing, the read cache's generation bump, the mail.
 
+pub mod access;
 pub mod accounts;
 pub mod audit_log;
 pub mod clocking;
@@ -22,6 +23,7 @@ pub mod pipeline;
 pub mod read_cache;
 pub mod reports;
 pub mod security;
+pub mod seat_sync;
 pub mod settings;
 pub mod shifts;
 pub mod subscriptions;

@@ -1,23 +1,23 @@
-//! Billing by seats (Stripe), and what a company may do.
+//! Billing by seats (Stripe): checkout, portal, webhooks, cancellation at Stripe. What a
+//! company may do because of it is [`crate::access`].
 //!
 //! * Billing is off without `STRIPE_SECRET_KEY` ([`App::billing`] is `None`): unlimited
 //!   seats, no billing pages; only a canceled account is read-only.
-//! * With billing on, [`::billing::access`] decides from the subscription status: `active`,
+//! * With billing on, [`::billing::access`] decides from the subscription status (applied in
+//!   [`crate::access`]): `active`,
 //!   `trialing`, `incomplete` — full access; `past_due` — full access for 7 days from when
 //!   we first saw it, then read-only; `canceled`, `unpaid`, `incomplete_expired`, `paused` —
-//!   read-only. A company that has not subscribed yet keeps full access; the seat rule
-//!   (no paid seats, no employees) is what makes it subscribe.
-//! * Read-only means: everything can be viewed and exported, nothing can be changed.
-//!   Call [`App::ensure_writable`] (or [`App::write_allowed`]) before a change.
-//!   Paying, cancelling, reactivating and deleting stay possible.
+//!   read-only.
+//! * A company that has not subscribed is on a free trial.
+//! * Seats follow the active employees through a durable queue (see [`crate::seat_sync`]).
 
 use crate::mail::Mail;
 use crate::{App, Error};
-use ::billing::{Access, BillingError, EventKind, SubscriptionStatus};
+use ::billing::{BillingError, EventKind, SubscriptionStatus};
 use jiff::Timestamp;
 use store::{
-    Company, EventOutcome, NewMail, Principal, StoreError, SubscriptionRecord, SubscriptionUpdate,
-    Tenant,
+    Company, EventOutcome, NewMail, Principal, SeatSyncState, StoreError, SubscriptionRecord,
+    SubscriptionUpdate, Tenant,
 };
 
 /// The billing state as pages and the API show it.
@@ -28,27 +28,20 @@ pub struct BillingView {
     pub write_allowed: bool,
     /// Active employees (the seats a subscription needs, at least 1).
     pub seats_needed: u32,
+    /// A seat change Stripe has not taken yet (retrying, or refused for good).
+    pub seat_sync: Option<SeatSyncState>,
 }
 
-/// What [`App::sync_seats`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SeatSync {
-    BillingOff,
-    NoSubscription,
-    Unchanged(u32),
-    Changed { from: u32, to: u32 },
-}
-
-fn unix(t: Timestamp) -> i64 {
+pub(crate) fn unix(t: Timestamp) -> i64 {
     t.as_second()
 }
 
-fn live(sub: &SubscriptionRecord) -> bool {
+pub(crate) fn live(sub: &SubscriptionRecord) -> bool {
     sub.subscription_id.is_some()
         && !matches!(sub.status.as_str(), "canceled" | "incomplete_expired")
 }
 
-fn day(t: Timestamp) -> String {
+pub(crate) fn day(t: Timestamp) -> String {
     t.strftime("%Y-%m-%d").to_string()
 }
 
@@ -73,44 +66,6 @@ impl App {
         self.billing.is_some()
     }
 
-    /// Whether the company may change data now (see the module docs).
-    pub async fn write_allowed(&self, t: &Tenant) -> Result<bool, StoreError> {
-        Ok(self.read_only_reason(t).await?.is_none())
-    }
-
-    /// `Err(Error::ReadOnly)` with a message for people when the company may not change data.
-    pub async fn ensure_writable(&self, t: &Tenant) -> Result<(), Error> {
-        match self.read_only_reason(t).await? {
-            None => Ok(()),
-            Some(why) => Err(Error::ReadOnly(why)),
-        }
-    }
-
-    async fn read_only_reason(&self, t: &Tenant) -> Result<Option<String>, StoreError> {
-        let company = self.store.company(t).await?;
-        if company.status != "active" {
-            let until = company.purge_at.map(day).unwrap_or_default();
-            return Ok(Some(format!(
-                "This account is canceled: its data can be viewed and exported until {until}, but not changed. An owner can reactivate it in Settings → Account."
-            )));
-        }
-        if self.billing.is_none() {
-            return Ok(None);
-        }
-        let Some(sub) = self.store.subscription(t).await? else {
-            return Ok(None);
-        };
-        let status = SubscriptionStatus::from_stripe(&sub.status);
-        let now = unix(self.clock.now());
-        match ::billing::access(status, sub.past_due_since.map(unix), now) {
-            Access::Full => Ok(None),
-            Access::ReadOnly => Ok(Some(format!(
-                "The subscription is {}: data can be viewed and exported, but changes need a paid subscription. An owner can fix this in Billing.",
-                status.as_str().replace('_', " ")
-            ))),
-        }
-    }
-
     /// Seats a subscription needs now: the active employees, at least one.
     pub async fn seats_needed(&self, t: &Tenant) -> Result<u32, StoreError> {
         Ok(self.store.active_employee_count(t).await?.max(1))
@@ -126,6 +81,11 @@ impl App {
             },
             write_allowed: self.write_allowed(t).await?,
             seats_needed: self.seats_needed(t).await?,
+            seat_sync: if self.billing_enabled() {
+                self.store.seat_sync_state(t).await?
+            } else {
+                None
+            },
         })
     }
 
@@ -172,53 +132,8 @@ impl App {
         Ok(portal.url)
     }
 
-    /// Sets the subscription's quantity to the active employees (at least 1), in either
-    /// direction. Call after activating, deactivating or deleting an employee. The
-    /// idempotency key is derived from the company, the new count and the stored
-    /// subscription version, so a retried call cannot apply twice while a later change
-    /// back to the same count is still sent.
-    pub async fn sync_seats(&self, t: &Tenant) -> Result<SeatSync, Error> {
-        let Some(client) = &self.billing else {
-            return Ok(SeatSync::BillingOff);
-        };
-        let Some(sub) = self.store.subscription(t).await? else {
-            return Ok(SeatSync::NoSubscription);
-        };
-        let (true, Some(item)) = (live(&sub), sub.item_id.as_deref()) else {
-            return Ok(SeatSync::NoSubscription);
-        };
-        let want = self.seats_needed(t).await?;
-        if want == sub.seats {
-            return Ok(SeatSync::Unchanged(want));
-        }
-        let key = format!(
-            "seats-{}-{want}-{}",
-            t.company_id(),
-            sub.updated_at.as_millisecond()
-        );
-        let updated = client
-            .set_seat_quantity(item, want, Some(&key))
-            .await
-            .map_err(stripe_failed)?;
-        self.store
-            .set_subscription_seats(t, updated.quantity, self.clock.now())
-            .await?;
-        Ok(SeatSync::Changed {
-            from: sub.seats,
-            to: updated.quantity,
-        })
-    }
-
     /// Cancels the Stripe subscription, if there is a live one (account cancellation and
     /// deletion).
-    /// After the number of active employees changed: tell Stripe. A failure here must not
-    /// undo the change people just made; it is logged and the next change syncs again.
-    pub(crate) async fn seats_changed(&self, t: &Tenant) {
-        if let Err(e) = self.sync_seats(t).await {
-            tracing::warn!(error = %e, "seat count could not be synced to billing");
-        }
-    }
-
     pub(crate) async fn cancel_stripe_subscription(&self, t: &Tenant) -> Result<(), Error> {
         let Some(client) = &self.billing else {
             return Ok(());
@@ -301,9 +216,17 @@ impl App {
                             current_period_end,
                             cancel_at_period_end,
                         };
-                        self.store
+                        let outcome = self
+                            .store
                             .apply_subscription_event(id, event.created, &t, &u, now)
-                            .await?
+                            .await?;
+                        if outcome == EventOutcome::Applied {
+                            // The quantity Stripe now bills may not be the head count:
+                            // people added while Checkout was open, or a late event
+                            // carrying an older quantity. The queue compares and fixes.
+                            self.seats_changed(&t).await;
+                        }
+                        outcome
                     }
                     None => self.unknown_company(id, now).await?,
                 }

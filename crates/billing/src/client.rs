@@ -91,6 +91,15 @@ impl StripeClient {
         })
     }
 
+    /// The same client without in-call retries, for callers that keep their own durable
+    /// retry queue (the seat sync): a failure goes back to the queue at once instead of
+    /// holding the worker through the backoff sleeps.
+    pub fn single_attempt(&self) -> Self {
+        let mut one = self.clone();
+        one.options.max_retries = 0;
+        one
+    }
+
     pub fn config(&self) -> &StripeConfig {
         &self.config
     }

@@ -29,6 +29,7 @@
 //! create_portal_session(customer_id, return_url)      -> PortalSession { url }
 //! get_subscription(subscription_id)                   -> Subscription
 //! set_seat_quantity(item_id, quantity, idempotency_key: Option<&str>) -> SubscriptionItem
+//! single_attempt()  -> a clone that does not retry (for callers with a durable queue)
 //! cancel_subscription(subscription_id)                -> Subscription   (cancels now)
 //! ```
 //!
@@ -79,6 +80,9 @@
 //! * [`access`]`(status, past_due_since, now) -> Access { Full, ReadOnly }`: `past_due` keeps
 //!   full access for [`PAST_DUE_GRACE_SECS`] (7 days) from when the app first saw it
 //!   (store that time); `canceled`, `unpaid`, `incomplete_expired` and `paused` are read-only.
+//! * [`trial_phase`]`(trial_ends_at, now)` for a company without a subscription: `Running`
+//!   ([`TRIAL_SECS`], 14 days), then `ClockingGrace` ([`TRIAL_CLOCK_GRACE_SECS`], 7 days:
+//!   only clocking), then `Over` (read-only).
 //! * [`seat_decision`]`(active_employees_after_change, paid_seats, auto_raise)` ->
 //!   `Allowed`, `RaiseTo(n)` (then call `set_seat_quantity(item_id, n, key)`), or
 //!   `Refused { message }` to show the admin.
@@ -93,6 +97,7 @@ mod seats;
 mod signature;
 mod status;
 mod subscription;
+mod trial;
 
 pub use client::{
     CheckoutSession, ClientOptions, PortalSession, StripeClient, MAX_RETRIES, STRIPE_API_VERSION,
@@ -104,6 +109,7 @@ pub use seats::{seat_decision, SeatDecision};
 pub use signature::{sign_for_tests, verify_signature, SignatureError, DEFAULT_TOLERANCE_SECS};
 pub use status::{access, Access, SubscriptionStatus, PAST_DUE_GRACE_SECS};
 pub use subscription::{Subscription, SubscriptionItem};
+pub use trial::{trial_phase, TrialPhase, TRIAL_CLOCK_GRACE_SECS, TRIAL_SECS};
 
 /// Re-exported so callers can build a [`StripeConfig`] by hand in tests.
 pub use secrecy::{ExposeSecret, SecretString};

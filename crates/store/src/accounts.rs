@@ -111,7 +111,7 @@ impl Store {
 
     async fn company_uncached(&self, t: &Tenant) -> Result<Company> {
         on_pool!(self, p => {
-            let r = sqlx::query("SELECT id, name, timezone, week_start, status, created_at, canceled_at, purge_at FROM companies WHERE id = $1")
+            let r = sqlx::query("SELECT id, name, timezone, week_start, status, created_at, canceled_at, purge_at, trial_ends_at FROM companies WHERE id = $1")
                 .bind(t.company_id().0).fetch_optional(p).await?.ok_or(StoreError::NotFound)?;
             Ok(Company {
                 id: CompanyId(r.try_get("id")?),
@@ -122,6 +122,7 @@ impl Store {
                 created_at: from_ms(r.try_get("created_at")?),
                 canceled_at: r.try_get::<Option<i64>, _>("canceled_at")?.map(from_ms),
                 purge_at: r.try_get::<Option<i64>, _>("purge_at")?.map(from_ms),
+                trial_ends_at: r.try_get::<Option<i64>, _>("trial_ends_at")?.map(from_ms),
             })
         })
     }

@@ -14,6 +14,8 @@ pub struct Company {
     pub created_at: Timestamp,
     pub canceled_at: Option<Timestamp>,
     pub purge_at: Option<Timestamp>,
+    /// Set for companies that existed before trials; `None`: the trial runs from `created_at`.
+    pub trial_ends_at: Option<Timestamp>,
 }
 
 /// Company-level analysis settings.

@@ -27,6 +27,7 @@ mod profile;
 mod rate_limit;
 mod reports;
 mod row;
+mod seat_sync;
 pub mod seed;
 mod sessions;
 mod settings;
@@ -59,6 +60,7 @@ pub use reports::{
     BreakRow, ExportCursor, ExportShift, NewSummary, ReportCompany, Summary,
     DEFAULT_WEEKLY_TARGET_MINUTES,
 };
+pub use seat_sync::{SeatSyncJob, SeatSyncState, SubscribedCompany};
 pub use sessions::{NewSession, Session, SessionInfo, SessionPolicy};
 pub use shifts::{
     ConfirmedEnd, IdempotencyKey, PunchAnalysis, Shift, ShiftChange, ShiftCorrection, ShiftCursor,

@@ -32,6 +32,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_security"),
     migration!(7, "0007_provisional_analyses"),
     migration!(8, "0008_two_factor"),
+    migration!(11, "0011_seat_sync_trial"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

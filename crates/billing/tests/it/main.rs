@@ -464,6 +464,21 @@ async fn persistent_failure_stops_after_two_retries() {
         .await;
     let c = client_with(server.uri(), 0, Duration::from_secs(5));
     c.get_subscription("sub_123").await.unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+
+    // `single_attempt` turns a retrying client into a one-attempt one (the seat queue retries).
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .single_attempt()
+        .get_subscription("sub_123")
+        .await
+        .unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
 #[tokio::test]

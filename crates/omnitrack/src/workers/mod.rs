@@ -1,10 +1,11 @@
 //! Background work started by [`crate::Application::run`], each a timer around a use case
 //! of the [`app`] crate: mail delivery (the outbox) and retention (purge reminders,
 //! purges) here, the analysis jobs and clock housekeeping in [`jobs`], weekly summaries in
-//! [`summaries`]. All are safe to run on several instances at once: mail rows and jobs are
-//! leased, purges are per-company transactions that re-check the date, summaries are
+//! [`summaries`], seat syncs and the daily Stripe reconcile in [`billing`]. All are safe
+//! to run on several instances at once: mail rows, jobs and seat syncs are leased, purges are per-company transactions that re-check the date, summaries are
 //! unique per (company, week).
 
+pub mod billing;
 pub mod jobs;
 pub mod summaries;
 
@@ -62,6 +63,7 @@ pub fn spawn(state: App) -> Vec<JoinHandle<()>> {
         }
     });
     let clock = jobs::spawn(state.clone());
+    let state_for_billing = state.clone();
     let retention = tokio::spawn(async move {
         let mut tick = tokio::time::interval(RETENTION_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -74,5 +76,6 @@ pub fn spawn(state: App) -> Vec<JoinHandle<()>> {
     });
     let mut all = vec![mail, retention];
     all.extend(clock);
+    all.extend(billing::spawn(state_for_billing));
     all
 }

@@ -103,50 +103,7 @@ async fn subscribe_then_webhooks_activate_and_seats_follow_employees(c: Ctx) {
     .await;
     assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "conflict"));
 
-    // Three active employees: the quantity follows.
-    Mock::given(method("POST"))
-        .and(path("/v1/subscription_items/si_1"))
-        .and(body_string_contains("quantity=3"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"id": "si_1", "object": "subscription_item", "quantity": 3, "subscription": "sub_1"}),
-        ))
-        .expect(1)
-        .mount(stripe)
-        .await;
-    let tenant = c
-        .state
-        .store
-        .tenant_for_stripe(Some(&co.company_id), None, None)
-        .await
-        .unwrap()
-        .unwrap();
-    for (i, name) in ["Ada", "Grace", "Linus"].iter().enumerate() {
-        c.state
-            .store
-            .create_employee(
-                &tenant,
-                &domain::EmployeeName::parse(name).unwrap(),
-                &domain::IdCode::parse(&format!("AB-{i}0")).unwrap(),
-                None,
-                c.app.clock.now(),
-            )
-            .await
-            .unwrap();
-    }
-    let r = c.state.sync_seats(&tenant).await.unwrap();
-    assert_eq!(r, app::subscriptions::SeatSync::Changed { from: 1, to: 3 });
-    assert_eq!(c.billing(&co.token).await["seats"], 3);
-    // In sync: no further call (the mock expects exactly one).
-    assert_eq!(
-        c.state.sync_seats(&tenant).await.unwrap(),
-        app::subscriptions::SeatSync::Unchanged(3)
-    );
-    let calls = stripe.received_requests().await.unwrap();
-    let seat_call = calls
-        .iter()
-        .find(|r| r.url.path() == "/v1/subscription_items/si_1")
-        .unwrap();
-    assert!(seat_call.headers.get("idempotency-key").is_some());
+    // Seats following employees: `seats.rs`.
 
     // Portal for the linked customer.
     Mock::given(method("POST"))
@@ -475,15 +432,17 @@ async fn billing_off_means_no_billing_and_full_access(c: Ctx) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(
-        c.state.sync_seats(&tenant).await.unwrap(),
-        app::subscriptions::SeatSync::BillingOff
-    );
+    // Employees come and go without a seat sync queued, and no trial runs out.
+    crate::clock::employee(&c.app, &co.token, "Ada", "ADA-1").await;
+    assert_eq!(c.state.store.seat_sync_state(&tenant).await.unwrap(), None);
+    c.app.clock.advance(SignedDuration::from_hours(24 * 60));
+    crate::clock::employee(&c.app, &co.token, "Grace", "GRA-1").await;
     // No billing link or page.
     c.app
         .browser_login("owner@acme.test", crate::helpers::PASSWORD)
         .await;
     let (_, html) = c.app.page("/dashboard").await;
     assert!(!html.contains("href=\"/billing\""));
+    assert!(!html.contains("account-notice"), "no trial banner");
     assert_eq!(c.app.page("/billing").await.0, StatusCode::NOT_FOUND);
 }

@@ -25,6 +25,7 @@ mod lifecycle;
 mod mail_outbox;
 mod members;
 mod openapi;
+mod seats;
 mod security;
 mod security_page;
 mod smtp_peer;
@@ -33,6 +34,7 @@ mod tenancy;
 mod timezones;
 mod tls;
 mod two_factor;
+mod trial;
 mod two_instances_postgres;
 
 pub mod helpers;

@@ -9,6 +9,7 @@ mod lifecycle;
 mod punch;
 mod reports;
 mod schema;
+mod seat_sync;
 mod security;
 
 use store::{Store, StoreKind};

@@ -35,8 +35,9 @@ impl AppState {
         self.page_writer(s, role).await
     }
 
-    /// Clocking needs a writable company too, whoever is at the clock.
+    /// Clocking needs a writable company too, whoever is at the clock (an ended trial
+    /// still clocks during its grace week: [`app::App::ensure_clock_writable`]).
     pub async fn clock_writable(&self, t: &Tenant) -> Result<(), ApiError> {
-        Ok(self.ensure_writable(t).await?)
+        Ok(self.ensure_clock_writable(t).await?)
     }
 }

@@ -40,6 +40,8 @@ struct KioskScreen {
     step: Step,
     errors: FieldErrors,
     reset_after: u32,
+    /// The clock stops soon (an ended trial's grace week): said on the code entry.
+    notice: Option<String>,
 }
 
 /// What the kiosk shows.
@@ -97,6 +99,7 @@ pub async fn screen(
         step: Step::EnterCode,
         errors: FieldErrors::default(),
         reset_after: RESET_AFTER,
+        notice: state.clock_notice(&s.principal.tenant).await?,
     })?;
     Ok(match cookie_token(&headers) {
         Some(raw) => ([(SET_COOKIE, kiosk_cookie(&state, raw))], page).into_response(),
@@ -151,6 +154,7 @@ pub async fn identify(
                 step: Step::EnterCode,
                 errors: FieldErrors::one("id_code", message),
                 reset_after: RESET_AFTER,
+                notice: None,
             };
             Ok((status, render(&page)?).into_response())
         }
@@ -206,6 +210,7 @@ async fn identified(
             step,
             errors,
             reset_after: RESET_AFTER,
+            notice: state.clock_notice(t).await?,
         })?,
     )
         .into_response())
@@ -256,6 +261,7 @@ pub async fn act(
                 "That took too long; please enter your code again.",
             ),
             reset_after: RESET_AFTER,
+            notice: None,
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
@@ -370,6 +376,7 @@ async fn perform(
                 },
                 errors: FieldErrors::default(),
                 reset_after: 10,
+                notice: None,
             };
             Ok(render(&page)?.into_response())
         }

@@ -91,6 +91,7 @@ impl PageSession {
             is_owner,
             banner: state.policy_banner().await,
             billing: state.billing_enabled(),
+            account_notice: state.account_notice(&self.principal.tenant).await?,
         })
     }
 }

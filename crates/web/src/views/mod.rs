@@ -22,6 +22,8 @@ pub struct Nav {
     pub banner: Option<String>,
     /// Billing is on: owners get the Billing link.
     pub billing: bool,
+    /// The account is restricted or on trial: what to do, on every signed-in page.
+    pub account_notice: Option<app::access::AccountNotice>,
 }
 
 impl Nav {
@@ -35,6 +37,7 @@ impl Nav {
             is_owner: false,
             banner: None,
             billing: false,
+            account_notice: None,
         }
     }
 }
