@@ -19,6 +19,7 @@ pub mod mail;
 pub mod pipeline;
 pub mod read_cache;
 pub mod reports;
+pub mod self_service;
 pub mod settings;
 pub mod shifts;
 pub mod subscriptions;

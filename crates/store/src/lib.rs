@@ -25,6 +25,7 @@ mod migrate;
 mod outbox;
 mod rate_limit;
 mod reports;
+mod requests;
 mod row;
 pub mod seed;
 mod sessions;
@@ -57,6 +58,7 @@ pub use reports::{
     BreakRow, ExportCursor, ExportShift, NewSummary, ReportCompany, Summary,
     DEFAULT_WEEKLY_TARGET_MINUTES,
 };
+pub use requests::{EmployeeRequest, RequestKind};
 pub use sessions::{Session, SessionPolicy};
 pub use shifts::{
     ConfirmedEnd, IdempotencyKey, PunchAnalysis, Shift, ShiftChange, ShiftCorrection, ShiftCursor,

@@ -17,6 +17,7 @@ pub mod kiosks;
 pub mod legal;
 pub mod login;
 pub mod password_reset;
+pub mod self_service;
 pub mod settings;
 pub mod shift;
 pub mod signup;
