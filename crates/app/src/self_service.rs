@@ -24,6 +24,7 @@ const RECENT_SHIFTS: u32 = 14;
 pub struct OwnShift {
     pub id: ShiftId,
     pub workday: String,
+    /// Local `HH:MM`.
     pub clock_in: String,
     pub clock_out: Option<String>,
     pub worked: String,
@@ -38,6 +39,10 @@ pub struct OwnData {
     pub shifts: Vec<OwnShift>,
     pub requests: Vec<EmployeeRequest>,
     pub objected: bool,
+}
+
+fn clock_time(at: jiff::Timestamp, cal: &Calendar) -> String {
+    at.to_zoned(cal.tz.clone()).strftime("%H:%M").to_string()
 }
 
 impl App {
@@ -77,10 +82,8 @@ impl App {
                 OwnShift {
                     id: s.id,
                     workday: s.workday.clone(),
-                    clock_in: domain::calendar::local_time(s.clock_in_at, &cal.tz),
-                    clock_out: s
-                        .clock_out_at
-                        .map(|o| domain::calendar::local_time(o, &cal.tz)),
+                    clock_in: clock_time(s.clock_in_at, &cal),
+                    clock_out: s.clock_out_at.map(|o| clock_time(o, &cal)),
                     worked: hm(s.worked(now).as_mins()),
                     score: index.score(s.id),
                     provisional: report.is_some_and(|a| a.provisional),

@@ -62,7 +62,7 @@ async fn kiosk_self_service_request_reaches_the_board() {
     wait_for_text(&k, "h1", "Hello, Ada").await;
     click(&k, "button[value='open']").await;
     wait_for_text(&k, "h1", "Your data, Ada").await;
-    let shifts = text_of(&k, "table.table").await;
+    let shifts = text_of(&k, "ul.own-shifts").await;
     assert!(shifts.contains("8:00"), "her shift: {shifts}");
     click(&k, "#shift option:nth-child(2)").await;
     type_into(&k, "#text", "I started at 7:30, not 8:00.").await;
