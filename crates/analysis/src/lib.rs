@@ -29,5 +29,5 @@ pub use config::{
 pub use error::AnalysisError;
 pub use prompts::PROMPT_VERSION;
 pub use retry::RetryPolicy;
-pub use summary::WeeklyFigures;
+pub use summary::{WeeklyFigures, MIN_GROUP};
 pub use themes::{blocker_theme, tally_themes, BlockerTheme};

@@ -30,11 +30,38 @@ pub struct WeeklyFigures {
     pub blocker_themes: Vec<(BlockerTheme, u32)>,
     pub previous_week_avg_score: Option<f64>,
     pub previous_week_hours: Option<f64>,
+    /// Fewer than [`MIN_GROUP`] people worked: only team totals are kept (see
+    /// [`WeeklyFigures::team_totals_only`]).
+    #[serde(default)]
+    pub small_group: bool,
 }
+
+/// The fewest people a week's scores, task outcomes and blockers are summarised for: with
+/// fewer, a band or a blocker points to one person, so only team totals are given.
+pub const MIN_GROUP: u32 = 5;
 
 const BUCKETS: [&str; 5] = ["0–19", "20–39", "40–59", "60–79", "80–100"];
 
 impl WeeklyFigures {
+    /// Keeps the team's totals (people, shifts, hours) and drops everything that could
+    /// describe one person in a small group: scores, task outcomes, blockers, auto-closed
+    /// shifts, and the previous week's score.
+    pub fn team_totals_only(self) -> Self {
+        Self {
+            avg_score: None,
+            score_buckets: [0; 5],
+            tasks_done: 0,
+            tasks_progress: 0,
+            tasks_blocked: 0,
+            tasks_none: 0,
+            auto_closed_shifts: 0,
+            blocker_themes: Vec::new(),
+            previous_week_avg_score: None,
+            small_group: true,
+            ..self
+        }
+    }
+
     /// Refuses a `week_start` that is not a plain `YYYY-MM-DD` date (the only free-form
     /// field, so nothing else can ride along in it) and non-finite or negative numbers.
     pub fn validate(&self) -> Result<(), AnalysisError> {
@@ -78,6 +105,13 @@ pub fn write_summary(f: &WeeklyFigures) -> String {
                 .filter(|h| *h > 0.0)
                 .map(|h| format!(" The week before, the team logged {} hours.", hours(h)))
                 .unwrap_or_default()
+        );
+    }
+    if f.small_group {
+        return format!(
+            "{}\n\nScores, task outcomes and blockers are left out this week: fewer than \
+             {MIN_GROUP} people worked, and with so few they would point to individuals.",
+            activity(f)
         );
     }
     [activity(f), scores(f), tasks_and_blockers(f)]
@@ -265,7 +299,34 @@ mod tests {
             ],
             previous_week_avg_score: Some(68.0),
             previous_week_hours: Some(342.8),
+            small_group: false,
         }
+    }
+
+    #[test]
+    fn small_group_gives_totals_only_and_says_why() {
+        let mut f = figures();
+        f.employees_active = 3;
+        let f = f.team_totals_only();
+        assert_eq!(
+            (f.shifts, f.total_hours, f.employees_active),
+            (48, 356.5, 3)
+        );
+        assert_eq!(
+            (f.avg_score, f.score_buckets, f.tasks_blocked),
+            (None, [0; 5], 0)
+        );
+        assert!(f.blocker_themes.is_empty());
+        let s = write_summary(&f);
+        assert!(
+            s.starts_with("In the week starting 2025-03-03, 3 employees worked 48 shifts"),
+            "{s}"
+        );
+        assert!(s.contains("fewer than 5 people worked"), "{s}");
+        assert!(
+            !s.contains("average score") && !s.contains("blocker was"),
+            "{s}"
+        );
     }
 
     #[test]

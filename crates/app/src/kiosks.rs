@@ -14,16 +14,29 @@ impl App {
     /// A one-use ticket for the identified employee: the kiosk's next form carries it
     /// instead of the ID code. Returns the raw ticket.
     pub async fn issue_ticket(&self, t: &Tenant, employee: EmployeeId) -> Result<String> {
+        self.issue_ticket_for(t, employee, TICKET_TTL).await
+    }
+
+    /// A ticket valid for `ttl`.
+    pub(crate) async fn issue_ticket_for(
+        &self,
+        t: &Tenant,
+        employee: EmployeeId,
+        ttl: SignedDuration,
+    ) -> Result<String> {
         let raw = token::generate("");
         self.store
-            .create_ticket(
-                t,
-                employee,
-                &token::hash(&raw),
-                self.clock.now() + TICKET_TTL,
-            )
+            .create_ticket(t, employee, &token::hash(&raw), self.clock.now() + ttl)
             .await?;
         Ok(raw)
+    }
+
+    /// The employee a valid ticket names, leaving it valid (a download may be repeated).
+    pub async fn ticket_holder(&self, t: &Tenant, raw: &str) -> Result<Option<EmployeeId>> {
+        Ok(self
+            .store
+            .ticket_holder(t, &token::hash(raw), self.clock.now())
+            .await?)
     }
 
     /// Uses up a ticket: the employee it names, or `None` when it is unknown or expired.

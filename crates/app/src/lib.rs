@@ -24,6 +24,7 @@ pub mod read_cache;
 pub mod reports;
 pub mod security;
 pub mod seat_sync;
+pub mod self_service;
 pub mod settings;
 pub mod shifts;
 pub mod subscriptions;

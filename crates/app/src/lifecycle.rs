@@ -16,6 +16,10 @@ pub const REMINDER_BEFORE: SignedDuration = SignedDuration::from_hours(24 * 7);
 /// A policy change is announced at least this many days ahead.
 pub const POLICY_NOTICE_DAYS: i32 = 14;
 
+/// How long a deletion confirmation (the only copy of the owner's address) may wait for
+/// delivery before it is dropped unsent.
+pub const FAREWELL_KEPT: SignedDuration = SignedDuration::from_hours(24 * 7);
+
 const DELETE_ATTEMPTS_WINDOW: SignedDuration = SignedDuration::from_secs(900);
 const DELETE_ATTEMPTS: u32 = 10;
 
@@ -51,6 +55,22 @@ impl App {
             .await?
             .into_iter()
             .map(|to| Mail::new(to, subject, text))
+            .collect())
+    }
+
+    /// The confirmation of a company's deletion, to its owners. The purge queues it outside
+    /// the company; once sent, its row keeps neither address nor text, and it is dropped
+    /// after [`FAREWELL_KEPT`] even if it could not be delivered.
+    async fn farewell_mails(&self, t: &Tenant, text: &str) -> Result<Vec<Mail>, StoreError> {
+        let until = self.clock.now() + FAREWELL_KEPT;
+        Ok(self
+            .owner_mails(t, "Your OmniTrack account has been deleted", text)
+            .await?
+            .into_iter()
+            .map(|mut m| {
+                m.secret_until = Some(until);
+                m
+            })
             .collect())
     }
 
@@ -140,9 +160,24 @@ impl App {
             return Err(Error::WrongPassword);
         }
         self.cancel_stripe_subscription(t).await?;
+        let company = self.store.company(t).await?;
+        let text = format!(
+            "The OmniTrack account for {} and all its data (employees, time records, reports, \
+             scores and accounts) were deleted on {}, as requested.\n\n\
+             This is the last mail we send to this address; we have not kept it.",
+            company.name,
+            day(self.clock.now())
+        );
+        let farewell = self.farewell_mails(t, &text).await?;
+        let rows: Vec<NewMail<'_>> = farewell.iter().map(Mail::queued).collect();
         self.store
-            .purge_company(t, PurgeWhen::OwnerRequest, self.clock.now())
+            .purge_company(t, PurgeWhen::OwnerRequest, self.clock.now(), &rows)
             .await?;
+        if self.mailer.immediate() {
+            if let Err(e) = self.deliver_mail(None).await {
+                tracing::warn!(error = %e, "the deletion confirmation waits for the next mail round");
+            }
+        }
         self.store
             .rate_reset(&format!("delete:user:{user}"))
             .await?;
@@ -194,9 +229,20 @@ impl App {
             }
         }
         for t in self.store.companies_due_for_purge(now).await? {
+            let company = self.store.company(&t).await?;
+            let text = format!(
+                "The canceled OmniTrack account for {} was permanently deleted on {}, 30 days \
+                 after its cancellation, with all its data (employees, time records, reports, \
+                 scores and accounts).\n\n\
+                 This is the last mail we send to this address; we have not kept it.",
+                company.name,
+                day(now)
+            );
+            let farewell = self.farewell_mails(&t, &text).await?;
+            let rows: Vec<NewMail<'_>> = farewell.iter().map(Mail::queued).collect();
             match self
                 .store
-                .purge_company(&t, PurgeWhen::DueBy(now), now)
+                .purge_company(&t, PurgeWhen::DueBy(now), now, &rows)
                 .await
             {
                 Ok(true) => {
@@ -216,7 +262,7 @@ impl App {
             // The purged companies' mail files (their outbox rows are gone).
             self.sweep_mail_copies().await?;
         }
-        if report.reminded > 0 && self.mailer.immediate() {
+        if (report.reminded > 0 || report.purged > 0) && self.mailer.immediate() {
             self.deliver_mail(None).await?;
         }
         Ok(report)

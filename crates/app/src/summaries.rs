@@ -3,11 +3,15 @@
 //! fixed themes, never names, ID codes or note text — ask the analyzer for a plain-English
 //! summary (the local template when it fails), store it once per (company, week), and mail
 //! it to owners and supervisors.
+//!
+//! Employees who objected to AI processing are left out of the figures altogether (not
+//! only out of what an external model sees). A week with fewer than [`MIN_GROUP`] people
+//! gets team totals only, written by the local template: nothing goes to a model then.
 
 use crate::mail::Mail;
 use crate::reports::{AnalysisIndex, Calendar};
 use crate::App;
-use analysis::WeeklyFigures;
+use analysis::{WeeklyFigures, MIN_GROUP};
 use domain::{ReportExtraction, Role, ShiftId, SummaryId, TaskStatus};
 use jiff::civil::Date;
 use jiff::ToSpan;
@@ -24,7 +28,15 @@ pub async fn weekly_figures(
     let now = app.clock.now();
     let end = week.checked_add(6.days()).unwrap_or(week);
     let (a, b) = cal.range(week, end);
-    let shifts = app
+    let objectors: HashSet<_> = app
+        .store
+        .employees(t, true)
+        .await?
+        .into_iter()
+        .filter(|e| e.objected)
+        .map(|e| e.id)
+        .collect();
+    let shifts: Vec<_> = app
         .store
         .shifts(
             t,
@@ -35,7 +47,10 @@ pub async fn weekly_figures(
             },
             now,
         )
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|s| !objectors.contains(&s.employee_id))
+        .collect();
     let ids: Vec<ShiftId> = shifts.iter().map(|s| s.id).collect();
     let analyses = app.store.analyses_for(t, &ids).await?;
     let index = AnalysisIndex::new(&analyses);
@@ -68,7 +83,7 @@ pub async fn weekly_figures(
         }
     }
     let employees_active = people.len() as u32;
-    Ok(WeeklyFigures {
+    let figures = WeeklyFigures {
         week_start: week.to_string(),
         employees_active,
         shifts: shifts.len() as u32,
@@ -89,6 +104,12 @@ pub async fn weekly_figures(
         blocker_themes: analysis::tally_themes(blockers.iter().map(String::as_str)),
         previous_week_avg_score: None,
         previous_week_hours: None,
+        small_group: false,
+    };
+    Ok(if employees_active > 0 && employees_active < MIN_GROUP {
+        figures.team_totals_only()
+    } else {
+        figures
     })
 }
 
@@ -135,7 +156,13 @@ pub async fn summarize_week(app: &App, t: &Tenant, day: Date) -> Result<Outcome,
         figures.previous_week_hours = Some(prev.total_hours);
         figures.previous_week_avg_score = prev.avg_score;
     }
-    let (text, analyzer, model, fallback) = match app.analyzer.summarize_week(&figures).await {
+    let asked = if figures.small_group {
+        // Totals only: the template says them, and no model sees the week.
+        Ok(analysis::local_summary(&figures))
+    } else {
+        app.analyzer.summarize_week(&figures).await
+    };
+    let (text, analyzer, model, fallback) = match asked {
         Ok(a) => (a.value, a.analyzer, a.model, false),
         Err(e) => {
             tracing::warn!(error = %e, "weekly summary by the analyzer failed; the local template stands in");

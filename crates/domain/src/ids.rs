@@ -39,5 +39,5 @@ macro_rules! typed_id {
 
 typed_id!(
     CompanyId, UserId, EmployeeId, TaskId, ShiftId, BreakId, KioskId, TokenId, InviteId, JobId,
-    AnalysisId, SummaryId, AuditId,
+    AnalysisId, SummaryId, AuditId, RequestId,
 );

@@ -99,6 +99,10 @@ text_type!(
     Reason, "reason", 1, 500, true
 );
 text_type!(
+    /// What an employee asks to have corrected, in their own words.
+    RequestText, "text", 1, 2000, true
+);
+text_type!(
     /// A label for an API token or kiosk.
     Label, "name", 1, 80, false
 );

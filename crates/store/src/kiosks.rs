@@ -182,6 +182,21 @@ impl Store {
         })
     }
 
+    /// The employee a valid ticket names, leaving the ticket in place (for reads that may
+    /// repeat within its life, like a download).
+    pub async fn ticket_holder(
+        &self,
+        t: &Tenant,
+        token_hash: &TokenHash,
+        now: Timestamp,
+    ) -> Result<Option<EmployeeId>> {
+        on_pool!(self, p => {
+            let id = sqlx::query("SELECT employee_id FROM kiosk_tickets WHERE token_hash = $1 AND company_id = $2 AND expires_at > $3")
+                .bind(&token_hash[..]).bind(t.company_id().0).bind(to_ms(now)).fetch_optional(p).await?;
+            id.map(|r| r.uuid("employee_id").map(EmployeeId)).transpose()
+        })
+    }
+
     /// When `key` is locked, until when.
     pub async fn locked_until(&self, key: &str, now: Timestamp) -> Result<Option<Timestamp>> {
         on_pool!(self, p => {

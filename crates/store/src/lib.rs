@@ -26,6 +26,7 @@ mod outbox;
 mod profile;
 mod rate_limit;
 mod reports;
+mod requests;
 mod row;
 mod seat_sync;
 pub mod seed;
@@ -60,6 +61,7 @@ pub use reports::{
     BreakRow, ExportCursor, ExportShift, NewSummary, ReportCompany, Summary,
     DEFAULT_WEEKLY_TARGET_MINUTES,
 };
+pub use requests::{EmployeeRequest, RequestKind};
 pub use seat_sync::{SeatSyncJob, SeatSyncState, SubscribedCompany};
 pub use sessions::{NewSession, Session, SessionInfo, SessionPolicy};
 pub use shifts::{

@@ -250,7 +250,17 @@ impl Store {
     /// Deletes every row of the company in one transaction and leaves a tombstone. Returns
     /// `false` (and changes nothing) when the company is gone already or, for
     /// [`PurgeWhen::DueBy`], not due — so running it again is always safe.
-    pub async fn purge_company(&self, t: &Tenant, when: PurgeWhen, now: Timestamp) -> Result<bool> {
+    ///
+    /// `farewell` is queued in the same transaction, outside any company: the confirmation
+    /// to the owners, the one place their address outlives the purge, until it is sent
+    /// (see [`Store::mail_sent`]).
+    pub async fn purge_company(
+        &self,
+        t: &Tenant,
+        when: PurgeWhen,
+        now: Timestamp,
+        farewell: &[NewMail<'_>],
+    ) -> Result<bool> {
         let tables = self.company_tables().await?;
         let company = t.company_id().0;
         let (reason, due_by) = match when {
@@ -304,6 +314,11 @@ impl Store {
             sqlx::query("INSERT INTO audit_log (id, company_id, actor_user_id, action, detail, ip, created_at) VALUES ($1, NULL, NULL, 'company_purged', $2, NULL, $3)")
                 .bind(AuditId::new().0).bind(format!("{company} {reason}")).bind(to_ms(now))
                 .execute(&mut *tx).await?;
+            for m in farewell {
+                let id = insert_mail!(&mut *tx, None::<Uuid>, m, now)?;
+                sqlx::query("UPDATE outbox SET forget_when_sent = TRUE WHERE id = $1")
+                    .bind(id).execute(&mut *tx).await?;
+            }
             tx.commit().await?;
         });
         self.cache.forget_all();

@@ -32,6 +32,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_security"),
     migration!(7, "0007_provisional_analyses"),
     migration!(8, "0008_two_factor"),
+    migration!(9, "0009_employee_requests"),
     migration!(11, "0011_seat_sync_trial"),
 ];
 

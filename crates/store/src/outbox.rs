@@ -142,12 +142,15 @@ impl Store {
 
     /// Marks a claimed message delivered: it is never sent again. A message with a one-time
     /// link keeps only its envelope (recipient, subject, dates): the link was for the
-    /// recipient, and the database has no business holding a working copy of it.
+    /// recipient, and the database has no business holding a working copy of it. A purged
+    /// company's confirmation keeps not even the recipient: the address was kept for that
+    /// one mail only.
     pub async fn mail_sent(&self, id: Uuid, now: Timestamp) -> Result<()> {
         on_pool!(self, p => {
             sqlx::query("UPDATE outbox SET sent_at = $1, next_attempt_at = NULL, locked_until = NULL, last_error = NULL,
-                           text_body = CASE WHEN secret_until IS NULL THEN text_body ELSE '' END,
-                           html_body = CASE WHEN secret_until IS NULL THEN html_body ELSE NULL END
+                           recipient = CASE WHEN forget_when_sent THEN '' ELSE recipient END,
+                           text_body = CASE WHEN secret_until IS NULL AND NOT forget_when_sent THEN text_body ELSE '' END,
+                           html_body = CASE WHEN secret_until IS NULL AND NOT forget_when_sent THEN html_body ELSE NULL END
                          WHERE id = $2")
                 .bind(to_ms(now)).bind(id).execute(p).await?;
         });
@@ -183,14 +186,15 @@ impl Store {
         })
     }
 
-    /// Which of `ids` are still in the outbox (a mail file whose row is gone — pruned, or
-    /// purged with its company — is deleted by the caller).
+    /// Which of `ids` still keep their copy (a mail file whose row is gone — pruned, or
+    /// purged with its company — is deleted by the caller, and so is a sent deletion
+    /// confirmation's: its row forgot the address, and its copy must too).
     pub async fn mail_known(&self, ids: &[Uuid]) -> Result<Vec<Uuid>> {
         let mut known = Vec::new();
         for chunk in ids.chunks(500) {
             let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
-                "SELECT id FROM outbox WHERE id IN ({})",
+                "SELECT id FROM outbox WHERE id IN ({}) AND NOT (forget_when_sent AND sent_at IS NOT NULL)",
                 placeholders.join(", ")
             );
             let found: Vec<Uuid> = on_pool!(self, p => {

@@ -26,6 +26,10 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(pages::login::logout))
         .route("/dashboard", get(pages::dashboard::get))
         .route("/dashboard/jobs/{id}/retry", post(pages::dashboard::retry))
+        .route(
+            "/dashboard/requests/{id}/resolve",
+            post(pages::dashboard::resolve_request),
+        )
         .route("/timesheets", get(pages::timesheets::team))
         .route("/timesheets/target", post(pages::timesheets::set_target))
         .route("/timesheets/approve", post(pages::approvals::approve))
@@ -162,6 +166,8 @@ pub fn router(state: AppState) -> Router {
         .route("/kiosks/{id}/revoke", post(pages::kiosks::revoke))
         .route("/kiosk", get(pages::kiosk::screen).post(pages::kiosk::act))
         .route("/kiosk/identify", post(pages::kiosk::identify))
+        .route("/kiosk/me", post(pages::self_service::kiosk))
+        .route("/c/{token}/me", post(pages::self_service::link))
         .route(
             "/c/{token}",
             get(pages::kiosk::link_screen).post(pages::kiosk::link_act),

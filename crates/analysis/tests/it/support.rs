@@ -152,6 +152,7 @@ pub fn figures() -> WeeklyFigures {
         blocker_themes: vec![(analysis::BlockerTheme::WaitingOnPeople, 5)],
         previous_week_avg_score: Some(68.0),
         previous_week_hours: Some(342.8),
+        small_group: false,
     }
 }
 

@@ -255,6 +255,14 @@ pub async fn employee_zip(app: &App, t: &Tenant, id: EmployeeId) -> Result<Downl
         .filter(|(emp, _)| *emp == id)
         .map(|(_, w)| json!({"week_start": w}))
         .collect();
+    let requests: Vec<Value> = app
+        .store
+        .requests_of(t, id, u32::MAX)
+        .await?
+        .into_iter()
+        .map(|r| json!({"id": r.id, "kind": r.kind.as_str(), "shift_id": r.shift_id, "text": r.body,
+                        "filed_at": r.created_at.to_string(), "resolved_at": r.resolved_at.map(|x| x.to_string())}))
+        .collect();
     let doc = json!({
         "employee": {"id": e.id, "name": e.name, "id_code": e.id_code, "active": e.active, "objected": e.objected,
                      "has_pin": e.has_pin, "created_at": e.created_at.to_string()},
@@ -266,6 +274,7 @@ pub async fn employee_zip(app: &App, t: &Tenant, id: EmployeeId) -> Result<Downl
                                                  "end_at": b.end_at.map(|x| x.to_string())})).collect::<Vec<_>>(),
         "corrections": changes,
         "approved_weeks": approvals,
+        "requests": requests,
     });
     let mut z = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     put(&mut z, "employee.json", &pretty(&doc)?)?;

@@ -91,10 +91,27 @@ impl App {
         id: EmployeeId,
         ip: &str,
     ) -> Result<Download> {
+        self.employee_download(t, Some(actor), "export_employee", id, ip)
+            .await
+    }
+
+    /// The same zip, asked for by the employee themselves at the kiosk or their link.
+    pub async fn export_own_data(&self, t: &Tenant, id: EmployeeId, ip: &str) -> Result<Download> {
+        self.employee_download(t, None, "export_own_data", id, ip)
+            .await
+    }
+
+    async fn employee_download(
+        &self,
+        t: &Tenant,
+        actor: Option<UserId>,
+        action: &'static str,
+        id: EmployeeId,
+        ip: &str,
+    ) -> Result<Download> {
         let slot = self.exports.take()?;
         let mut d = employee_zip(self, t, id).await?;
-        self.audit(t, Some(actor), "export_employee", &id.to_string(), ip)
-            .await;
+        self.audit(t, actor, action, &id.to_string(), ip).await;
         d.slot = Some(slot);
         Ok(d)
     }

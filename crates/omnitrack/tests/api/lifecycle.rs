@@ -179,6 +179,7 @@ async fn thirty_days_after_cancel_every_row_is_purged_and_others_untouched(c: Ct
     );
     assert!(left.iter().any(|(t, n)| t == "tombstones" && *n == 1));
     assert!(!files.exists(), "company files are gone");
+    farewell_was_sent_and_forgotten(&c, "a@a.test", Some("30 days after its cancellation")).await;
     assert_eq!(
         c.rows_of(&b.company_id).await,
         b_before,
@@ -198,6 +199,39 @@ async fn thirty_days_after_cancel_every_row_is_purged_and_others_untouched(c: Ct
         c.state.run_retention().await.unwrap(),
         app::lifecycle::RetentionReport::default()
     );
+}
+
+/// The owner got the deletion confirmation (`why` in its text: checked in the mail file
+/// while it is there), and then neither its outbox row (the only place the address
+/// outlived the purge) nor a mail file keeps the address.
+async fn farewell_was_sent_and_forgotten(c: &Ctx, owner: &str, why: Option<&str>) {
+    const SUBJECT: &str = "Your OmniTrack account has been deleted";
+    let files = || -> Vec<String> {
+        c.app
+            .outbox()
+            .into_iter()
+            .filter(|m| m.contains(&format!("Subject: {SUBJECT}")))
+            .collect()
+    };
+    if let Some(why) = why {
+        let mails = files();
+        assert_eq!(mails.len(), 1, "one confirmation");
+        let unfolded = mails[0].replace("=\r\n", "").replace("=\n", "");
+        assert!(
+            unfolded.contains(&format!("To: {owner}")) && unfolded.contains(why),
+            "{unfolded}"
+        );
+        c.state.sweep_mail_copies().await.unwrap();
+    }
+    assert!(files().is_empty(), "the mail file went with the address");
+    let rows = c.state.store.outbox().await.unwrap();
+    let row = rows.iter().find(|m| m.subject == SUBJECT).unwrap();
+    assert!(row.sent_at.is_some(), "delivered");
+    assert_eq!(
+        (row.to.as_str(), row.text.as_str(), row.html.as_deref()),
+        ("", "", None)
+    );
+    assert!(rows.iter().all(|m| m.to != owner), "no row keeps {owner}");
 }
 
 async fn immediate_deletion_needs_the_password(c: Ctx) {
@@ -245,6 +279,8 @@ async fn immediate_deletion_needs_the_password(c: Ctx) {
     );
     assert!(nonzero(&c.rows_of(&a.company_id).await).is_empty());
     assert_eq!(c.rows_of(&b.company_id).await, b_before);
+    // Deleting now sends and forgets at once (the next step sweeps the mail files).
+    farewell_was_sent_and_forgotten(&c, "a@a.test", None).await;
     assert_eq!(
         c.app.get_api("/api/v1/me", &a.token).await.status(),
         StatusCode::UNAUTHORIZED

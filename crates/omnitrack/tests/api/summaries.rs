@@ -29,15 +29,10 @@ fn claude_summary(text: &str) -> ResponseTemplate {
     }))
 }
 
-async fn summary_is_anonymised_and_once_per_week(kind: StoreKind) {
-    let mock = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/messages"))
-        .respond_with(claude_summary("A steady week for the team."))
-        .mount(&mock)
-        .await;
+/// An app whose analyzer is Claude at the mock, retrying once, quickly.
+async fn app_with_claude(kind: StoreKind, mock: &MockServer) -> Option<crate::helpers::TestApp> {
     let uri = mock.uri();
-    let Some(t) = spawn_app_with(kind, move |config| {
+    spawn_app_with(kind, move |config| {
         let mut analyzer = analysis::AnalyzerConfig::local();
         analyzer.anthropic_api_key = Some(secrecy::SecretString::from("sk-ant-test"));
         analyzer.anthropic_base_url = uri;
@@ -49,7 +44,69 @@ async fn summary_is_anonymised_and_once_per_week(kind: StoreKind) {
         config.analyzer = analyzer;
     })
     .await
-    else {
+}
+
+/// A shift of eight hours for each ID code, by the supervisor's API token.
+async fn work_a_shift(
+    t: &crate::helpers::TestApp,
+    token: &str,
+    code: &str,
+    standup: &str,
+    report: &str,
+) {
+    let res = t
+        .post_json(
+            "/api/v1/clock-in",
+            Some(token),
+            &json!({"id_code": code, "standup": standup}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    t.clock.advance(jiff::SignedDuration::from_hours(8));
+    let res = t
+        .post_json(
+            "/api/v1/clock-out",
+            Some(token),
+            &json!({"id_code": code, "report": report}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    t.clock.advance(jiff::SignedDuration::from_hours(-8));
+}
+
+/// The employee objects to AI processing (set by the supervisor through the API).
+async fn objects(t: &crate::helpers::TestApp, token: &str, id: &str) {
+    let res = t
+        .api
+        .patch(t.url(&format!("/api/v1/employees/{id}")))
+        .bearer_auth(token)
+        .json(&json!({"objected": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// The bodies of the weekly-summary requests the mock received (other requests are the
+/// non-objectors' standup and report checks).
+async fn summary_requests(mock: &MockServer) -> Vec<String> {
+    mock.received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).to_string())
+        .filter(|b| b.contains("week_start"))
+        .collect()
+}
+
+async fn summary_is_anonymised_and_once_per_week(kind: StoreKind) {
+    let mock = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .respond_with(claude_summary("A steady week for the team."))
+        .mount(&mock)
+        .await;
+    let Some(t) = app_with_claude(kind, &mock).await else {
         return;
     };
     let state = t.state.clone();
@@ -57,47 +114,55 @@ async fn summary_is_anonymised_and_once_per_week(kind: StoreKind) {
     // Two weeks ago, so the week is finished when the summary is written.
     clock.advance(jiff::SignedDuration::from_hours(-24 * 14));
     let c = t.signup("boss@acme.test").await;
+    // Five people who did not object: the smallest group whose week is summarised in full.
+    for n in 1..=5 {
+        employee(
+            &t,
+            &c.token,
+            &format!("Worker Number{n}"),
+            &format!("W-00{n}"),
+        )
+        .await;
+        work_a_shift(
+            &t,
+            &c.token,
+            &format!("W-00{n}"),
+            "Paint the fence",
+            "Painted the fence.",
+        )
+        .await;
+    }
     let e = employee(&t, &c.token, "Ada Lovelace", "ADA-SECRET-7").await;
     let eid = e["id"].as_str().unwrap();
     task(&t, &c.token, eid, "Recalibrate the xylophone tuner").await;
-    // She objected to AI processing: her notes stay local; only the weekly figures go out.
-    let res = t
-        .api
-        .patch(t.url(&format!("/api/v1/employees/{eid}")))
-        .bearer_auth(&c.token)
-        .json(&json!({"objected": true}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let res = t.post_json("/api/v1/clock-in", Some(&c.token), &json!({"id_code": "ADA-SECRET-7", "standup": "Recalibrate the xylophone tuner, zebra-note"})).await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    clock.advance(jiff::SignedDuration::from_hours(8));
+    // She objected to AI processing: her notes stay local, and her week is not in the
+    // figures at all.
+    objects(&t, &c.token, eid).await;
     let report =
         "Blocked on the xylophone tuner: waiting for VPN access. Also quokka-unplanned work.";
-    assert_eq!(
-        t.post_json(
-            "/api/v1/clock-out",
-            Some(&c.token),
-            &json!({"id_code": "ADA-SECRET-7", "report": report})
-        )
-        .await
-        .status(),
-        StatusCode::OK
-    );
+    work_a_shift(
+        &t,
+        &c.token,
+        "ADA-SECRET-7",
+        "Recalibrate the xylophone tuner, zebra-note",
+        report,
+    )
+    .await;
+    clock.advance(jiff::SignedDuration::from_hours(8));
     let day = domain::calendar::workday(
         clock.now(),
         &jiff::tz::TimeZone::get("Europe/Berlin").unwrap(),
     );
     clock.advance(jiff::SignedDuration::from_hours(24 * 14 - 8));
 
-    assert!(
-        mock.received_requests()
-            .await
-            .unwrap_or_default()
-            .is_empty(),
-        "nothing went out for an objector's notes"
-    );
+    for r in mock.received_requests().await.unwrap_or_default() {
+        let body = String::from_utf8_lossy(&r.body).to_lowercase();
+        assert!(
+            !body.contains("xylophone") && !body.contains("zebra-note"),
+            "nothing went out for an objector's notes: {body}"
+        );
+    }
+    assert!(summary_requests(&mock).await.is_empty());
     let created = app::summaries::run_for(&state, Some(day)).await.unwrap();
     assert_eq!(created, 1);
     assert_eq!(
@@ -106,9 +171,9 @@ async fn summary_is_anonymised_and_once_per_week(kind: StoreKind) {
         "idempotent per week"
     );
 
-    let requests = mock.received_requests().await.unwrap();
+    let requests = summary_requests(&mock).await;
     assert_eq!(requests.len(), 1, "one summary, one request");
-    let body = String::from_utf8_lossy(&requests[0].body).to_string();
+    let body = &requests[0];
     for secret in [
         "Ada",
         "Lovelace",
@@ -120,6 +185,9 @@ async fn summary_is_anonymised_and_once_per_week(kind: StoreKind) {
         "VPN",
         "Acme",
         "boss@acme.test",
+        "Number1",
+        "W-001",
+        "fence",
         eid,
     ] {
         assert!(
@@ -137,7 +205,11 @@ async fn summary_is_anonymised_and_once_per_week(kind: StoreKind) {
     let s = &list["summaries"][0];
     assert_eq!(s["summary"], "A steady week for the team.");
     assert_eq!(s["analyzer"], "claude");
-    assert_eq!(s["figures"]["shifts"], 1);
+    // The objector's shift is not counted: five people, five shifts, no blocker.
+    assert_eq!(s["figures"]["shifts"], 5);
+    assert_eq!(s["figures"]["employees_active"], 5);
+    assert_eq!(s["figures"]["small_group"], false);
+    assert_eq!(s["figures"]["total_hours"], 40.0);
     let id = s["id"].as_str().unwrap();
     let one: Value = t
         .get_json(&format!("/api/v1/summaries/{id}"), &c.token)
@@ -188,4 +260,84 @@ async fn summary_is_anonymised_and_once_per_week(kind: StoreKind) {
     let list: Value = t.get_json("/api/v1/summaries", &c.token).await;
     assert_eq!(list["summaries"][0]["analyzer"], "local");
     assert_eq!(list["summaries"][0]["fallback"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn small_group_sqlite() {
+    small_group_gets_totals_only_and_no_model(StoreKind::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn small_group_postgres() {
+    small_group_gets_totals_only_and_no_model(StoreKind::Postgres).await
+}
+
+/// Four people worked (a fifth objected): only team totals, by the local template, and the
+/// model is not asked.
+async fn small_group_gets_totals_only_and_no_model(kind: StoreKind) {
+    let mock = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .respond_with(claude_summary("Should not be asked."))
+        .mount(&mock)
+        .await;
+    let Some(t) = app_with_claude(kind, &mock).await else {
+        return;
+    };
+    t.clock.advance(jiff::SignedDuration::from_hours(-24 * 14));
+    let c = t.signup("boss@small.test").await;
+    for n in 1..=5 {
+        let e = employee(
+            &t,
+            &c.token,
+            &format!("Worker Number{n}"),
+            &format!("S-00{n}"),
+        )
+        .await;
+        if n == 5 {
+            objects(&t, &c.token, e["id"].as_str().unwrap()).await;
+        }
+        work_a_shift(
+            &t,
+            &c.token,
+            &format!("S-00{n}"),
+            "Sort the mail",
+            "Sorted the mail.",
+        )
+        .await;
+    }
+    let day = domain::calendar::workday(
+        t.clock.now(),
+        &jiff::tz::TimeZone::get("Europe/Berlin").unwrap(),
+    );
+    t.clock.advance(jiff::SignedDuration::from_hours(24 * 14));
+    assert_eq!(
+        app::summaries::run_for(&t.state, Some(day)).await.unwrap(),
+        1
+    );
+    assert!(
+        summary_requests(&mock).await.is_empty(),
+        "no model saw the week"
+    );
+    let list: Value = t.get_json("/api/v1/summaries", &c.token).await;
+    let s = &list["summaries"][0];
+    assert_eq!(s["analyzer"], "local");
+    assert_eq!(s["fallback"], false);
+    let f = &s["figures"];
+    assert_eq!(
+        (
+            f["small_group"].clone(),
+            f["employees_active"].clone(),
+            f["shifts"].clone()
+        ),
+        (json!(true), json!(4), json!(4))
+    );
+    assert_eq!(f["avg_score"], Value::Null);
+    assert_eq!(f["score_buckets"], json!([0, 0, 0, 0, 0]));
+    let text = s["summary"].as_str().unwrap();
+    assert!(
+        text.contains("4 employees worked 4 shifts for a total of 32 hours"),
+        "{text}"
+    );
+    assert!(text.contains("fewer than 5 people worked"), "{text}");
 }

@@ -167,7 +167,7 @@ async fn purge_deletes_every_company_row_in_every_table(s: Store) {
         .unwrap()
         .is_empty());
     assert!(!s
-        .purge_company(&a.tenant, PurgeWhen::DueBy(now() + 29 * DAY), now())
+        .purge_company(&a.tenant, PurgeWhen::DueBy(now() + 29 * DAY), now(), &[])
         .await
         .unwrap());
     assert_eq!(s.company_row_counts(a_id).await.unwrap(), a_before);
@@ -175,7 +175,7 @@ async fn purge_deletes_every_company_row_in_every_table(s: Store) {
     let due = s.companies_due_for_purge(purge_at).await.unwrap();
     assert_eq!(due, vec![a.tenant]);
     assert!(s
-        .purge_company(&a.tenant, PurgeWhen::DueBy(purge_at), purge_at)
+        .purge_company(&a.tenant, PurgeWhen::DueBy(purge_at), purge_at, &[])
         .await
         .unwrap());
     for (table, n) in s.company_row_counts(a_id).await.unwrap() {
@@ -205,7 +205,7 @@ async fn purge_deletes_every_company_row_in_every_table(s: Store) {
     assert_eq!(hit.count, 2);
     // Rerunning is harmless.
     assert!(!s
-        .purge_company(&a.tenant, PurgeWhen::DueBy(purge_at), purge_at)
+        .purge_company(&a.tenant, PurgeWhen::DueBy(purge_at), purge_at, &[])
         .await
         .unwrap());
     assert!(s
@@ -244,7 +244,7 @@ async fn cancel_keeps_dates_and_reactivate_restores(s: Store) {
     ));
     // Reactivated: a purge run after the old date does nothing.
     assert!(!s
-        .purge_company(&a.tenant, PurgeWhen::DueBy(now() + 40 * DAY), now())
+        .purge_company(&a.tenant, PurgeWhen::DueBy(now() + 40 * DAY), now(), &[])
         .await
         .unwrap());
 }
@@ -286,7 +286,7 @@ async fn owner_request_purges_at_once(s: Store) {
     let a = company(&s, "a@a.test").await;
     fill(&s, &a, 40).await;
     assert!(s
-        .purge_company(&a.tenant, PurgeWhen::OwnerRequest, now())
+        .purge_company(&a.tenant, PurgeWhen::OwnerRequest, now(), &[])
         .await
         .unwrap());
     let left: i64 = s

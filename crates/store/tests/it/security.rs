@@ -6,7 +6,10 @@ use crate::{both, now};
 use domain::{Email, EmployeeName, IdCode};
 use jiff::civil::date;
 use jiff::SignedDuration;
-use store::{AuditEvent, IdempotencyKey, NewCompany, NewMail, Principal, PurgeWhen, Store};
+use store::{
+    AuditEvent, IdempotencyKey, JobKind, NewAnalysis, NewCompany, NewMail, NewSummary, Principal,
+    PurgeWhen, RequestKind, Store,
+};
 
 const DAY: SignedDuration = SignedDuration::from_hours(24);
 
@@ -62,6 +65,7 @@ async fn erasure_leaves_nothing_about_the_person_in_any_table(s: Store) {
     s.clock_in(t, other.id, "kept", date(2026, 5, 1), now())
         .await
         .unwrap();
+    let seeded_shift = seed_personal_rows(&s, &a, &e, "ZQ-4711").await;
     // Wrong PINs against their code, a stored punch answer, their clock link, audit
     // entries naming them and their shift.
     s.record_failure(t, &store::code_lock_key(t, "ZQ-4711"), now())
@@ -107,14 +111,25 @@ async fn erasure_leaves_nothing_about_the_person_in_any_table(s: Store) {
         .unwrap();
     }
     let needles = ["Zelda Quuxington", "ZQ-4711"];
-    let ids = [e.id.0, shift.id.0];
-    assert!(
-        !store::testing::find_anywhere(&s, &needles, &ids)
-            .await
-            .unwrap()
-            .is_empty(),
-        "the search finds the person before the erasure"
-    );
+    let ids = [e.id.0, shift.id.0, seeded_shift.0];
+    let before = store::testing::find_anywhere(&s, &needles, &ids)
+        .await
+        .unwrap();
+    for table in [
+        "shifts",
+        "analyses",
+        "jobs",
+        "idempotency",
+        "lockouts",
+        "clock_links",
+        "audit_log",
+        "employee_requests",
+    ] {
+        assert!(
+            before.iter().any(|h| h.starts_with(&format!("{table}."))),
+            "the search finds the person in {table} before the erasure: {before:?}"
+        );
+    }
 
     s.delete_employee(t, e.id).await.unwrap();
 
@@ -144,17 +159,99 @@ fn kiosk_id(p: &Principal) -> String {
     }
 }
 
+/// Puts a row about the person into every table that holds their personal data, so a purge
+/// or an erasure that forgot one would leave a finding: shift, analysis, job, stored punch
+/// answer, lockout, a request they filed.
+async fn seed_personal_rows(
+    s: &Store,
+    p: &Principal,
+    e: &store::Employee,
+    code: &str,
+) -> domain::ShiftId {
+    let t = &p.tenant;
+    let shift = s
+        .clock_in(
+            t,
+            e.id,
+            "standup by Zelda Quuxington",
+            date(2026, 5, 1),
+            now(),
+        )
+        .await
+        .unwrap();
+    s.save_analysis(
+        t,
+        NewAnalysis {
+            shift: shift.id,
+            kind: JobKind::Standup,
+            analyzer: "local",
+            model: "m",
+            prompt_version: 1,
+            fallback: false,
+            provisional: false,
+            result: "{\"note\": \"Zelda Quuxington\"}",
+            score: Some(50),
+            breakdown: None,
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    s.enqueue_job(t, shift.id, JobKind::Report, now())
+        .await
+        .unwrap();
+    s.store_idempotent_response(
+        t,
+        IdempotencyKey {
+            principal: "user:x",
+            key: &format!("clock-in:{code}"),
+            request_hash: &[3; 32],
+        },
+        Some(e.id),
+        201,
+        &format!("{{\"employee_id\":\"{}\"}}", e.id),
+        now(),
+    )
+    .await
+    .unwrap();
+    s.record_failure(t, &store::code_lock_key(t, code), now())
+        .await
+        .unwrap();
+    s.create_request(
+        t,
+        e.id,
+        Some(shift.id),
+        RequestKind::Correction,
+        "Zelda Quuxington left at five",
+        now(),
+    )
+    .await
+    .unwrap();
+    shift.id
+}
+
 async fn purge_leaves_nothing_about_the_company_in_any_table(s: Store) {
     let a = company(&s, "zed.owner@purge.test", "Quuxcorp Unlimited").await;
     let keep = company(&s, "b@b.test", "Bystander").await;
     let t = &a.tenant;
     let e = person(&s, &a, "Zelda Quuxington", "ZQ-4711").await;
-    s.clock_in(t, e.id, "standup", date(2026, 5, 1), now())
-        .await
-        .unwrap();
-    s.record_failure(t, &store::code_lock_key(t, "ZQ-4711"), now())
-        .await
-        .unwrap();
+    let seeded_shift = seed_personal_rows(&s, &a, &e, "ZQ-4711").await;
+    // A summary is anonymous by construction; this one names the company, as a model's
+    // text might, and the purge must take it too.
+    s.save_summary(
+        t,
+        NewSummary {
+            week_start: "2026-04-27",
+            figures: "{}",
+            body: "A week at Quuxcorp Unlimited.",
+            analyzer: "local",
+            model: "m",
+            fallback: false,
+        },
+        now(),
+    )
+    .await
+    .unwrap();
     for key in [
         "login:acct:zed.owner@purge.test",
         "login:acct:zed.owner@purge.test:ip:192.0.2.1",
@@ -174,23 +271,69 @@ async fn purge_leaves_nothing_about_the_company_in_any_table(s: Store) {
     )
     .await
     .unwrap();
+    let needles = [
+        "Quuxcorp Unlimited",
+        "zed.owner@purge.test",
+        "Zelda Quuxington",
+        "ZQ-4711",
+    ];
+    // The shift's id finds the rows that hang off it (its job, its analysis).
+    let ids = [e.id.0, a.user_id().unwrap().0, seeded_shift.0];
+    let before = store::testing::find_anywhere(&s, &needles, &ids)
+        .await
+        .unwrap();
+    for table in [
+        "shifts",
+        "analyses",
+        "jobs",
+        "idempotency",
+        "summaries",
+        "lockouts",
+        "rate_limits",
+        "outbox",
+        "employee_requests",
+    ] {
+        assert!(
+            before.iter().any(|h| h.starts_with(&format!("{table}."))),
+            "the test seeds {table}: {before:?}"
+        );
+    }
+    // The deletion confirmation is queued by the purge itself, to the owner.
+    let farewell = NewMail {
+        to: "zed.owner@purge.test",
+        subject: "Your OmniTrack account has been deleted",
+        text: "Quuxcorp Unlimited was deleted.",
+        html: None,
+        secret_until: Some(now() + 7 * DAY),
+    };
     assert!(s
-        .purge_company(t, PurgeWhen::OwnerRequest, now())
+        .purge_company(t, PurgeWhen::OwnerRequest, now(), &[farewell])
         .await
         .unwrap());
-    let left = store::testing::find_anywhere(
-        &s,
-        &[
-            "Quuxcorp Unlimited",
-            "zed.owner@purge.test",
-            "Zelda Quuxington",
-            "ZQ-4711",
-        ],
-        &[e.id.0, a.user_id().unwrap().0],
-    )
-    .await
-    .unwrap();
-    assert!(left.is_empty(), "left after purge: {left:?}");
+    let left = store::testing::find_anywhere(&s, &needles, &ids)
+        .await
+        .unwrap();
+    assert!(
+        left.iter().all(|h| h.starts_with("outbox.")) && !left.is_empty(),
+        "only the confirmation holds the address until it is sent: {left:?}"
+    );
+    let queued = s
+        .claim_mail(now(), SignedDuration::from_secs(60), 10, None)
+        .await
+        .unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(
+        (queued[0].to.as_str(), queued[0].company_id),
+        ("zed.owner@purge.test", None)
+    );
+    s.mail_sent(queued[0].id, now()).await.unwrap();
+    let left = store::testing::find_anywhere(&s, &needles, &ids)
+        .await
+        .unwrap();
+    assert!(
+        left.is_empty(),
+        "left after the purge and its mail: {left:?}"
+    );
     assert_eq!(s.company(&keep.tenant).await.unwrap().name, "Bystander");
 }
 

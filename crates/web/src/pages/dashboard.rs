@@ -1,6 +1,7 @@
 //! The supervisors' live board: who is in, missed tasks in today's standups, auto-closed
 //! shifts awaiting confirmation, failed analyses (with a retry button), kiosk alerts of
-//! the last 24 hours, recent weekly summaries. The board refreshes in place where
+//! the last 24 hours, recent weekly summaries, and employees' open requests (corrections,
+//! objections; read straight from the store, not through the cached board). The board refreshes in place where
 //! JavaScript runs (`data-autorefresh`) and is a plain page where it does not.
 
 use crate::auth::PageSession;
@@ -12,7 +13,7 @@ use app::reports::{hm, Board};
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::response::{Html, Redirect};
-use domain::{JobId, Role};
+use domain::{JobId, RequestId, Role};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -23,6 +24,18 @@ struct Dashboard {
     board: Arc<Board>,
     can_act: bool,
     today: String,
+    requests: Vec<RequestRow>,
+}
+
+/// An employee's open request as the board lists it.
+struct RequestRow {
+    id: String,
+    employee_id: String,
+    name: String,
+    kind: &'static str,
+    text: String,
+    shift_id: Option<String>,
+    filed_local: String,
 }
 
 impl Dashboard {
@@ -40,11 +53,27 @@ pub async fn get(
     let cal = app::reports::Calendar::of(&state, t).await?;
     let now = state.clock.now();
     let board = state.live_board(t).await?;
+    let requests = state
+        .store
+        .open_requests(t)
+        .await?
+        .into_iter()
+        .map(|r| RequestRow {
+            id: r.id.to_string(),
+            employee_id: r.employee_id.to_string(),
+            name: r.employee_name,
+            kind: r.kind.as_str(),
+            text: r.body,
+            shift_id: r.shift_id.map(|s| s.to_string()),
+            filed_local: domain::calendar::local_time(r.created_at, &cal.tz),
+        })
+        .collect();
     render(&Dashboard {
         nav: session.nav(&state, "dashboard").await?,
         board,
         can_act: session.user(Role::Supervisor).is_ok(),
         today: cal.today(now).to_string(),
+        requests,
     })
 }
 
@@ -67,6 +96,23 @@ pub async fn retry(
     let id: JobId = id.parse().map_err(|_| PageError::NotFound)?;
     state
         .retry_analysis(&session.principal.tenant, user, id, &ip)
+        .await?;
+    Ok(Redirect::to("/dashboard"))
+}
+
+/// Marks an employee's request as dealt with.
+pub async fn resolve_request(
+    State(state): State<AppState>,
+    session: PageSession,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Redirect, PageError> {
+    let user = session.user(Role::Supervisor)?;
+    session.check_csrf(&f.csrf)?;
+    let id: RequestId = id.parse().map_err(|_| PageError::NotFound)?;
+    state
+        .resolve_request(&session.principal.tenant, user, id, &ip)
         .await?;
     Ok(Redirect::to("/dashboard"))
 }

@@ -64,7 +64,7 @@ enum Step {
     },
 }
 
-fn kiosk_of(s: &PageSession) -> Result<KioskId, PageError> {
+pub(super) fn kiosk_of(s: &PageSession) -> Result<KioskId, PageError> {
     match s.principal.kind {
         PrincipalKind::Kiosk { kiosk_id } => Ok(kiosk_id),
         PrincipalKind::User { .. } => Err(PageError::Forbidden(
@@ -73,7 +73,7 @@ fn kiosk_of(s: &PageSession) -> Result<KioskId, PageError> {
     }
 }
 
-fn first_name(name: &str) -> String {
+pub(super) fn first_name(name: &str) -> String {
     name.split_whitespace().next().unwrap_or(name).to_string()
 }
 
@@ -417,7 +417,10 @@ async fn last_shift(
 
 // ---- personal clock link -------------------------------------------------------------------
 
-async fn link_owner(state: &AppState, raw: &str) -> Result<(Tenant, Employee), PageError> {
+pub(super) async fn link_owner(
+    state: &AppState,
+    raw: &str,
+) -> Result<(Tenant, Employee), PageError> {
     let (t, id) = state
         .store
         .clock_link(&token::hash(raw), state.clock.now())

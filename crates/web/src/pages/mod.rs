@@ -22,6 +22,7 @@ pub mod login;
 pub mod login_two_factor;
 pub mod password_reset;
 pub mod security;
+pub mod self_service;
 pub mod settings;
 pub mod shift;
 pub mod signup;
