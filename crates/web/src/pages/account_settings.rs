@@ -3,7 +3,7 @@
 use crate::auth::PageSession;
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
-use crate::pages::forms::CsrfForm;
+use crate::pages::forms::{CsrfForm, DoneQuery};
 use crate::pages::{render, FieldErrors, Nav};
 use crate::AppState;
 use askama::Template;
@@ -23,12 +23,6 @@ struct AccountPage {
     billing: bool,
     notice: Option<&'static str>,
     errors: FieldErrors,
-}
-
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    #[serde(default)]
-    done: Option<String>,
 }
 
 #[derive(Deserialize)]

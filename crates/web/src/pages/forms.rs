@@ -13,6 +13,13 @@ pub struct CsrfForm {
     pub csrf: String,
 }
 
+/// `?done=…` on the page a form redirects back to: which notice to show.
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    pub done: Option<String>,
+}
+
 pub fn field_errors(e: ApiError) -> Result<FieldErrors, PageError> {
     match e.status {
         StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::BAD_REQUEST => {

@@ -6,7 +6,7 @@ use crate::auth::session::clear_cookie;
 use crate::auth::PageSession;
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
-use crate::pages::forms::CsrfForm;
+use crate::pages::forms::{CsrfForm, DoneQuery};
 use crate::pages::{render, Nav};
 use crate::AppState;
 use askama::Template;
@@ -43,12 +43,6 @@ struct SecurityPage {
     is_owner: bool,
     two_factor_offered: bool,
     notice: Option<&'static str>,
-}
-
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    #[serde(default)]
-    done: Option<String>,
 }
 
 #[derive(Deserialize)]

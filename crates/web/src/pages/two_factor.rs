@@ -6,6 +6,7 @@ use crate::auth::PageSession;
 use crate::error::PageError;
 use crate::middleware::client_ip::ClientIp;
 use crate::pages::account::field_errors;
+use crate::pages::forms::DoneQuery;
 use crate::pages::{render, FieldErrors, Nav};
 use crate::AppState;
 use app::two_factor::Enrolment;
@@ -31,12 +32,6 @@ struct TwoFactorPage {
     is_owner: bool,
     notice: Option<&'static str>,
     errors: FieldErrors,
-}
-
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    #[serde(default)]
-    done: Option<String>,
 }
 
 #[derive(Deserialize)]
