@@ -23,6 +23,7 @@ mod kiosks;
 mod lifecycle;
 mod migrate;
 mod outbox;
+pub mod pg_export_reader;
 mod rate_limit;
 mod reports;
 mod row;

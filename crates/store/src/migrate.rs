@@ -31,6 +31,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_board_figures"),
     migration!(6, "0006_security"),
     migration!(7, "0007_provisional_analyses"),
+    migration!(12, "0012_export_figures"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

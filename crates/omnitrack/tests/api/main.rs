@@ -16,6 +16,7 @@ mod clock;
 mod dashboard;
 mod e2e;
 mod e2e_pages;
+mod export_fast_path;
 mod exports;
 mod kiosk_pages;
 mod lifecycle;
