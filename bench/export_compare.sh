@@ -70,9 +70,9 @@ download() { # name port pid token
   c1=$(awk '{print $14+$15}' "/proc/$3/stat")
   kill "$sampler"
   awk -v n="$1" -v i="$i" -v rows="$ROWS" -v bytes="$bytes" -v wall="$wall" -v cpu=$((c1 - c0)) -v hz="$TICKS" \
-    -v lo="$(sort -n "$rss" | head -1)" -v hi="$(sort -n "$rss" | tail -1)" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
+    -v lo="$(sort -n "$rss" | head -1)" -v hi="$(sort -n "$rss" | tail -1)" -v la="$(cut -d' ' -f1 /proc/loadavg)" \
     'BEGIN { printf "%s run %d: %d rows, %.1f MB in %.2f s = %.0f rows/s; server CPU %.2f us/row; RSS %d-%d KiB; load %s\n",
-             n, i, rows, bytes / 1e6, wall, rows / wall, cpu / hz * 1e6 / rows, lo, hi, load }' | tee -a "$OUT/results.txt"
+             n, i, rows, bytes / 1e6, wall, rows / wall, cpu / hz * 1e6 / rows, lo, hi, la }' | tee -a "$OUT/results.txt"
 }
 for i in $(seq "$RUNS"); do
   download old 18101 "$OLD_PID" "$OLD_TOKEN"
