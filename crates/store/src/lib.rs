@@ -24,6 +24,7 @@ mod lifecycle;
 mod migrate;
 mod outbox;
 mod profile;
+pub mod pg_export_reader;
 mod rate_limit;
 mod reports;
 mod requests;

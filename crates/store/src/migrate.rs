@@ -34,6 +34,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_two_factor"),
     migration!(9, "0009_employee_requests"),
     migration!(11, "0011_seat_sync_trial"),
+    migration!(12, "0012_export_figures"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -4,7 +4,8 @@
 use super::body::{Content, Download};
 use super::csv::{write_cells, write_row, Cell};
 use super::records::{for_each_page, people, shift_json, task_json, task_rows, TASK_HEADER};
-use super::rows::{score_row, shift_row, RowScratch, SCORE_HEADER, SHIFT_HEADER};
+use super::rows::Kind;
+use super::stream::csv_chunks;
 use crate::reports::Calendar;
 use crate::App;
 use domain::EmployeeId;
@@ -37,7 +38,27 @@ fn pretty(v: &impl serde::Serialize) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec_pretty(v).map_err(export_err)
 }
 
-/// Writes the company's shifts into the zip as CSV, JSON and score CSV, page by page.
+/// Writes shifts.csv or scores.csv into the zip from the engine's fast path (the chunks of
+/// the CSV download), so a zip's CSV files are the downloads' bytes.
+async fn zip_csv<W: std::io::Write + std::io::Seek>(
+    app: &App,
+    t: &Tenant,
+    cal: &Calendar,
+    filter: ShiftFilter,
+    kind: Kind,
+    z: &mut Zip<W>,
+) -> Result<(), StoreError> {
+    z.start_file(kind.file_name(), opts()).map_err(export_err)?;
+    let mut rx = csv_chunks(app.clone(), *t, cal.clone(), filter, kind);
+    while let Some(chunk) = rx.recv().await {
+        z.write_all(&chunk.map_err(export_err)?)
+            .map_err(export_err)?;
+    }
+    Ok(())
+}
+
+/// Writes the company's shifts into the zip as CSV, JSON and score CSV; the JSON page by
+/// page through [`for_each_page`] (it shows columns no CSV does).
 async fn zip_shifts<W: std::io::Write + std::io::Seek>(
     app: &App,
     t: &Tenant,
@@ -45,53 +66,36 @@ async fn zip_shifts<W: std::io::Write + std::io::Seek>(
     filter: ShiftFilter,
     z: &mut Zip<W>,
 ) -> Result<(), StoreError> {
-    // Three passes keep one entry open at a time (zip entries are written sequentially).
-    for pass in 0..3 {
-        let name = ["shifts.csv", "shifts.json", "scores.csv"][pass];
-        z.start_file(name, opts()).map_err(export_err)?;
-        let mut head = String::new();
-        match pass {
-            0 => write_row(&mut head, &SHIFT_HEADER),
-            1 => head.push('['),
-            _ => write_row(&mut head, &SCORE_HEADER),
-        }
-        z.write_all(head.as_bytes()).map_err(export_err)?;
-        let mut first = true;
-        let mut failed: Option<StoreError> = None;
-        let mut scratch = RowScratch::default();
-        let now = app.clock.now();
-        for_each_page(app, t, filter, |page| {
-            let mut chunk = String::new();
-            for r in page {
-                match pass {
-                    0 => shift_row(&mut chunk, &mut scratch, &r.row_ref(), cal, now),
-                    1 => {
-                        if !first {
-                            chunk.push_str(",\n");
-                        }
-                        first = false;
-                        chunk.push_str(&shift_json(r, cal, now).to_string());
-                    }
-                    _ => score_row(&mut chunk, &mut scratch, &r.row_ref()),
-                }
+    // One entry open at a time (zip entries are written sequentially).
+    zip_csv(app, t, cal, filter, Kind::Shifts, z).await?;
+    z.start_file("shifts.json", opts()).map_err(export_err)?;
+    z.write_all(b"[").map_err(export_err)?;
+    let mut first = true;
+    let mut failed: Option<StoreError> = None;
+    let now = app.clock.now();
+    for_each_page(app, t, filter, |page| {
+        let mut chunk = String::new();
+        for r in page {
+            if !first {
+                chunk.push_str(",\n");
             }
-            match z.write_all(chunk.as_bytes()) {
-                Ok(()) => true,
-                Err(e) => {
-                    failed = Some(export_err(e));
-                    false
-                }
+            first = false;
+            chunk.push_str(&shift_json(r, cal, now).to_string());
+        }
+        match z.write_all(chunk.as_bytes()) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(export_err(e));
+                false
             }
-        })
-        .await?;
-        if let Some(e) = failed {
-            return Err(e);
         }
-        if pass == 1 {
-            z.write_all(b"]\n").map_err(export_err)?;
-        }
+    })
+    .await?;
+    if let Some(e) = failed {
+        return Err(e);
     }
-    Ok(())
+    z.write_all(b"]\n").map_err(export_err)?;
+    zip_csv(app, t, cal, filter, Kind::Scores, z).await
 }
 
 /// The whole company as a zip: company, members, employees, tasks, shifts (CSV + JSON),
@@ -278,19 +282,8 @@ pub async fn employee_zip(app: &App, t: &Tenant, id: EmployeeId) -> Result<Downl
     });
     let mut z = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     put(&mut z, "employee.json", &pretty(&doc)?)?;
-    let mut scratch = RowScratch::default();
-    let mut csv = String::new();
-    write_row(&mut csv, &SHIFT_HEADER);
-    for r in &rows {
-        shift_row(&mut csv, &mut scratch, &r.row_ref(), &cal, now);
-    }
-    put(&mut z, "shifts.csv", csv.as_bytes())?;
-    let mut csv = String::new();
-    write_row(&mut csv, &SCORE_HEADER);
-    for r in &rows {
-        score_row(&mut csv, &mut scratch, &r.row_ref());
-    }
-    put(&mut z, "scores.csv", csv.as_bytes())?;
+    zip_csv(app, t, &cal, filter, Kind::Shifts, &mut z).await?;
+    zip_csv(app, t, &cal, filter, Kind::Scores, &mut z).await?;
     let mut csv = String::new();
     write_row(&mut csv, &TASK_HEADER);
     let names = std::collections::HashMap::from([(id, (e.name.clone(), e.id_code.clone()))]);

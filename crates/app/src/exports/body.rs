@@ -8,6 +8,12 @@ use tokio::sync::mpsc;
 /// download rather than a complete-looking file).
 pub type Chunk = Result<Vec<u8>, std::io::Error>;
 
+/// Ends a stream on a database error: logged here; the client sees a cut-off download.
+pub(crate) async fn fail(tx: &mpsc::Sender<Chunk>, e: &(dyn std::fmt::Display + Sync)) {
+    tracing::error!(error = %e, "export stopped by a database error");
+    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+}
+
 /// Bytes per streamed chunk.
 pub const CHUNK: usize = 64 * 1024;
 

@@ -1,5 +1,5 @@
 //! Exports: shifts, scores and tasks as CSV — shifts and scores streamed with flat memory
-//! ([`stream`], and on SQLite [`sqlite_pipeline`]) — the whole company as one zip of CSV +
+//! ([`stream`]: on SQLite [`sqlite_pipeline`], on PostgreSQL [`pg_pipeline`]) — the whole company as one zip of CSV +
 //! JSON, and everything about one employee for an access request ([`archive`]). Every text cell
 //! passes the CSV formula-injection guard ([`csv`]). What an export returns is a
 //! [`Download`]; the web edge turns it into a response.
@@ -7,6 +7,7 @@
 pub mod archive;
 pub mod body;
 pub mod csv;
+mod pg_pipeline;
 mod query;
 pub mod records;
 pub mod rows;

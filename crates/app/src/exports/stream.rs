@@ -2,15 +2,18 @@
 //! stays flat however many shifts a company has, a slow client slows the readers down
 //! (back-pressure), and a client that goes away stops them.
 //!
-//! Two readers feed the same row writer ([`super::rows`]), so they produce the same bytes:
+//! Three readers feed the same row writer ([`super::rows`]), so they produce the same bytes:
 //! - **SQLite**: the fast path in [`super::sqlite_pipeline`] (a synchronous reader and a
-//!   formatter on blocking threads).
-//! - **PostgreSQL**: keyset pages through sqlx, here; the next page is read on its own task
-//!   while the current one is written.
+//!   formatter on blocking threads), one table read (migration `0012_export_figures`).
+//! - **PostgreSQL**: the fast path in [`super::pg_pipeline`], the same one-table query.
+//! - **The reference**: keyset pages of [`store::Store::export_shifts`] through sqlx, here
+//!   (joins `breaks` and `analyses`; the next page is read on its own task while the current
+//!   one is written). Only an in-memory SQLite serves it; [`paged_csv`] gives the tests its
+//!   bytes to compare the fast paths with.
 
-use super::body::{Chunk, Content, Download, CHUNK, QUEUED};
+use super::body::{fail, Chunk, Content, Download, CHUNK, QUEUED};
 use super::rows::{Kind, RowScratch};
-use super::sqlite_pipeline;
+use super::{pg_pipeline, sqlite_pipeline};
 use crate::reports::Calendar;
 use crate::App;
 use jiff::Timestamp;
@@ -32,14 +35,44 @@ pub fn stream_shifts(
     filter: ShiftFilter,
     kind: Kind,
 ) -> Download {
+    let rx = csv_chunks(app, t, cal, filter, kind);
+    Download::csv(kind.file_name(), Content::Chunks(rx))
+}
+
+/// The chunks of shifts.csv or scores.csv, the header first, from the engine's fast path —
+/// what the downloads and the zips write.
+pub(crate) fn csv_chunks(
+    app: App,
+    t: Tenant,
+    cal: Calendar,
+    filter: ShiftFilter,
+    kind: Kind,
+) -> mpsc::Receiver<Chunk> {
     let (tx, rx) = mpsc::channel::<Chunk>(QUEUED);
     match app.store.export_source(&t, filter) {
         Some(source) => sqlite_pipeline::start(source, app.clock.clone(), cal, kind, tx),
         None => {
-            tokio::spawn(read_paged(app, t, cal, filter, kind, tx));
+            tokio::spawn(read_pg_or_paged(app, t, cal, filter, kind, tx));
         }
     }
-    Download::csv(kind.file_name(), Content::Chunks(rx))
+    rx
+}
+
+/// PostgreSQL's fast path; the paged sqlx path for an in-memory SQLite (no file for a
+/// second connection to open).
+async fn read_pg_or_paged(
+    app: App,
+    t: Tenant,
+    cal: Calendar,
+    filter: ShiftFilter,
+    kind: Kind,
+    tx: mpsc::Sender<Chunk>,
+) {
+    match app.store.pg_export_reader(&t, filter).await {
+        Ok(Some(reader)) => pg_pipeline::read(reader, app.clock.clone(), cal, kind, tx).await,
+        Ok(None) => read_paged(app, t, cal, filter, kind, tx).await,
+        Err(e) => fail(&tx, &e).await,
+    }
 }
 
 /// One sqlx page and the instant its break times were read at.
@@ -63,7 +96,7 @@ fn fetch_page(
     })
 }
 
-/// The paged sqlx path (PostgreSQL).
+/// The paged sqlx path (the reference; an in-memory SQLite).
 async fn read_paged(
     app: App,
     t: Tenant,
@@ -79,11 +112,7 @@ async fn read_paged(
     while let Some(handle) = next.take() {
         let (page, now) = match handle.await {
             Ok(Ok(p)) => p,
-            Ok(Err(e)) => {
-                tracing::error!(error = %e, "export stopped by a database error");
-                let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
-                return;
-            }
+            Ok(Err(e)) => return fail(&tx, &e).await,
             Err(e) => {
                 tracing::error!(error = %e, "export page task failed");
                 let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
@@ -118,8 +147,8 @@ async fn read_paged(
     }
 }
 
-/// The whole CSV through the paged sqlx path, whatever the engine — what PostgreSQL serves.
-/// For tests that check the SQLite fast path against it byte for byte.
+/// The whole CSV through the paged sqlx path, whatever the engine: for tests that check the
+/// fast paths against it byte for byte.
 pub async fn paged_csv(
     app: App,
     t: Tenant,

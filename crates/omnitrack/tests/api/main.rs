@@ -18,6 +18,7 @@ mod e2e;
 mod e2e_pages;
 mod e2e_self_service;
 mod e2e_two_factor;
+mod export_fast_path;
 mod exports;
 mod feature_pages;
 mod feature_pages_reports;

@@ -5,9 +5,11 @@
 //! thread hand-off per row (sqlx-sqlite's model). WAL readers never block the writer.
 //!
 //! Same rows as [`Store::export_shifts`]: the same tenant scope, filters, keyset order and
-//! break totals. Two differences in *how*: employee names come from a per-export map read
-//! once (not a join per row), and only the columns the CSVs need are read. Each page is
-//! its own statement run, so a read snapshot lives for one page only.
+//! break totals. The differences are in *how*: the break total and the analyses' figures
+//! come from columns of the shift row kept by triggers (migration `0012_export_figures`),
+//! not from `breaks` and `analyses`; employee names come from a per-export map read once
+//! (not a join per row); and only the columns the CSVs need are read. Each page is its own
+//! statement run, so a read snapshot lives for one page only.
 
 use super::connection::{open, Role};
 use crate::backend::Backend;
@@ -106,15 +108,15 @@ impl Store {
 }
 
 /// The page query. `?1` now, `?2` company, `?3`/`?4` the time range, `?5` one employee or
-/// NULL, `?6`/`?7` the keyset cursor, `?8` the page size. The break total is one covering
-/// index seek (`breaks_shift`); `on_break` is not needed by any CSV and is not read.
-const PAGE_SQL: &str = "SELECT s.id, s.employee_id, s.workday, s.clock_in_at, s.clock_out_at, s.standup, s.report,
+/// NULL, `?6`/`?7` the keyset cursor, `?8` the page size. One table: the break total and
+/// the analyses' figures are columns of the shift row (migration `0012_export_figures`), so
+/// a page is one range of `shifts_company_time` and its rows, nothing else. An open break
+/// counts up to `now`, as the sum over the `breaks` rows does.
+pub(crate) const PAGE_SQL: &str = "SELECT s.id, s.employee_id, s.workday, s.clock_in_at, s.clock_out_at, s.standup, s.report,
         s.auto_closed, s.corrected,
-        (SELECT SUM(COALESCE(b.end_at, ?1) - b.start_at) FROM breaks b WHERE b.shift_id = s.id) AS break_ms,
-        su.result, r.score, r.override_score, r.override_reason, r.breakdown
+        s.breaks_closed_ms + COALESCE(?1 - s.break_open_since, 0) AS break_ms,
+        s.standup_check, s.report_score, s.report_override_score, s.report_override_reason, s.report_breakdown
      FROM shifts s
-     LEFT JOIN analyses su ON su.shift_id = s.id AND su.kind = 'standup'
-     LEFT JOIN analyses r ON r.shift_id = s.id AND r.kind = 'report'
      WHERE s.company_id = ?2 AND s.clock_in_at >= ?3 AND s.clock_in_at < ?4 AND (?5 IS NULL OR s.employee_id = ?5)
        AND (s.clock_in_at > ?6 OR (s.clock_in_at = ?6 AND s.id > ?7))
      ORDER BY s.clock_in_at, s.id LIMIT ?8";
