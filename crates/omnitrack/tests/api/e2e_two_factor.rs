@@ -2,7 +2,9 @@
 //! the security page to enrolment, a code typed from the shown key, the recovery codes, log
 //! out, and log in again with password and then a code.
 
-use crate::e2e::{assert_no_console_errors, click, path_of, text_of, type_into, wait_for, Driver};
+use crate::e2e::{
+    assert_no_console_errors, click, path_of, screenshot, text_of, type_into, wait_for, Driver,
+};
 use crate::e2e_pages::log_in;
 use crate::helpers::{spawn_app, PASSWORD};
 use crate::two_factor::code;
@@ -36,6 +38,7 @@ async fn enrol_in_two_factor_log_out_and_log_in_with_a_code() {
         uri.starts_with("otpauth://totp/OmniTrack:") && uri.contains(&secret),
         "{uri}"
     );
+    screenshot(&b, "two-factor-enrol").await;
     type_into(&b, "#code", &code(&secret, app.clock.now())).await;
     click(
         &b,
@@ -52,12 +55,16 @@ async fn enrol_in_two_factor_log_out_and_log_in_with_a_code() {
     click(&b, "form[action='/login'] button[type=submit]").await;
     wait_for(&b, "form[action='/login/two-factor']").await;
     assert_eq!(path_of(&b).await, "/login/two-factor");
+    screenshot(&b, "login-two-factor").await;
     // The app's next code (the enrolment used this step's).
     app.clock.advance(SignedDuration::from_secs(30));
     type_into(&b, "#code", &code(&secret, app.clock.now())).await;
     click(&b, "form[action='/login/two-factor'] button[type=submit]").await;
     wait_for(&b, "nav.site-nav a[href='/employees']").await;
     assert_eq!(path_of(&b).await, "/dashboard");
+    b.goto(&app.url("/settings/security")).await.unwrap();
+    wait_for(&b, "form[action='/settings/security/sign-out-everywhere']").await;
+    screenshot(&b, "security-page").await;
     assert_no_console_errors(&b, "the owner's browser").await;
     b.close().await.unwrap();
 }
