@@ -1,24 +1,9 @@
 //! Webhook bookkeeping and the mail outbox, on both databases.
 
+use crate::clock::company;
 use crate::{both, now};
-use domain::Email;
 use jiff::SignedDuration;
-use store::{EventOutcome, NewCompany, NewMail, Principal, Store, SubscriptionUpdate};
-
-async fn company(s: &Store, email: &str) -> Principal {
-    let email = Email::parse(email).unwrap();
-    s.create_company(
-        NewCompany {
-            name: "Acme",
-            timezone: "UTC",
-            owner_email: &email,
-            owner_password_hash: "hash",
-        },
-        now(),
-    )
-    .await
-    .unwrap()
-}
+use store::{EventOutcome, NewMail, Store, SubscriptionUpdate};
 
 fn update(status: &str, seats: u32) -> SubscriptionUpdate<'_> {
     SubscriptionUpdate {

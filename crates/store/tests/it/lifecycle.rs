@@ -1,29 +1,15 @@
 //! Cancellation, reactivation, reminders and the purge, on both databases.
 
+use crate::clock::company;
 use crate::{both, now};
 use domain::{Email, EmployeeName, IdCode, Role};
 use jiff::{SignedDuration, Timestamp};
 use store::{
-    AuditEvent, NewCompany, NewInvite, NewMail, Principal, PurgeWhen, Store, StoreError,
-    SubscriptionUpdate, PURGE_KEEPS,
+    AuditEvent, NewInvite, NewMail, Principal, PurgeWhen, Store, StoreError, SubscriptionUpdate,
+    PURGE_KEEPS,
 };
 
 const DAY: SignedDuration = SignedDuration::from_hours(24);
-
-async fn company(s: &Store, email: &str) -> Principal {
-    let email = Email::parse(email).unwrap();
-    s.create_company(
-        NewCompany {
-            name: "Acme",
-            timezone: "UTC",
-            owner_email: &email,
-            owner_password_hash: "hash",
-        },
-        now(),
-    )
-    .await
-    .unwrap()
-}
 
 /// Puts a row into as many company tables as the public API reaches.
 async fn fill(s: &Store, p: &Principal, tag: u8) {

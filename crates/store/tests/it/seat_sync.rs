@@ -1,25 +1,10 @@
 //! The seat-sync queue on both databases: coalescing, leases, a change during a run, retry
 //! and refusal, and which companies the daily reconcile reads.
 
+use crate::clock::company;
 use crate::{both, now};
-use domain::Email;
 use jiff::SignedDuration;
-use store::{NewCompany, Principal, Store, SubscriptionUpdate};
-
-async fn company(s: &Store, email: &str) -> Principal {
-    let email = Email::parse(email).unwrap();
-    s.create_company(
-        NewCompany {
-            name: "Acme",
-            timezone: "UTC",
-            owner_email: &email,
-            owner_password_hash: "hash",
-        },
-        now(),
-    )
-    .await
-    .unwrap()
-}
+use store::{Store, SubscriptionUpdate};
 
 both!(
     requests_coalesce_and_a_change_during_a_run_is_not_lost,
