@@ -177,7 +177,21 @@ impl App {
             .rate_reset(&format!("{account_key}:ip:{ip}"))
             .await?;
         let p = user.into_principal();
-        self.audit(&p.tenant, p.user_id(), "login", "", ip).await;
+        // With two-factor on, the password alone is not a login: that is written when the
+        // code is accepted (`finish_login`).
+        let action = match p.user_id() {
+            Some(u)
+                if self
+                    .store
+                    .two_factor(&p.tenant, u)
+                    .await?
+                    .is_some_and(|f| f.enabled) =>
+            {
+                "login_password_ok"
+            }
+            _ => "login",
+        };
+        self.audit(&p.tenant, p.user_id(), action, "", ip).await;
         Ok(p)
     }
 

@@ -43,7 +43,8 @@ impl App {
         Ok(())
     }
 
-    /// Changes a member's login email (the owner's own too). The old address is told.
+    /// Changes a member's login email (the owner's own too). The old address is told, and
+    /// the member's sessions end when it is someone else's.
     pub async fn change_member_email(
         &self,
         t: &Tenant,
@@ -63,6 +64,11 @@ impl App {
         };
         if old == email.as_str() {
             return Ok(());
+        }
+        // The address is what a password reset goes to: whoever changed it may be taking
+        // the account over, so the person's browser sessions end (not the actor's own).
+        if user != actor {
+            self.store.delete_user_sessions(t, user).await?;
         }
         self.audit(t, Some(actor), "email_changed", &user.to_string(), ip)
             .await;

@@ -32,6 +32,19 @@ pub struct BillingView {
     pub seat_sync: Option<SeatSyncState>,
 }
 
+impl BillingView {
+    /// What the owner is told about a seat change Stripe has not taken, if anything (the
+    /// billing page and `GET /api/v1/billing` say the same).
+    pub fn seat_sync_problem(&self) -> Option<String> {
+        let p = self.seat_sync.as_ref()?;
+        let error = p.last_error.as_deref()?;
+        Some(match p.failed_at {
+            Some(_) => format!("Stripe refused the last seat change ({error}). It is tried again at the next employee change and by the daily check; if this stays, use Manage billing or contact support."),
+            None => format!("The last seat change has not reached Stripe yet ({error}); tried {} times, next try at {} UTC.", p.attempts, p.run_at.strftime("%Y-%m-%d %H:%M")),
+        })
+    }
+}
+
 pub(crate) fn unix(t: Timestamp) -> i64 {
     t.as_second()
 }

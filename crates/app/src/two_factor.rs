@@ -245,8 +245,14 @@ impl App {
             return Err(e);
         }
         self.store.delete_pending_login(&hash).await?;
-        self.audit(&principal.tenant, Some(user), "login_second_factor", "", ip)
-            .await;
+        self.audit(
+            &principal.tenant,
+            Some(user),
+            "login",
+            "with a second factor",
+            ip,
+        )
+        .await;
         Ok(principal)
     }
 

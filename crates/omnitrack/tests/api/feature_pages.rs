@@ -293,7 +293,7 @@ async fn owners_edit_the_company_and_login_emails(app: TestApp) {
     assert!(html.contains("times in America/New_York"));
 
     // Login emails: uniqueness and format come back next to the form; the old address is told.
-    let (cookie, vcsrf) = viewer(&app, &c.token, "view@acme.test").await;
+    let (cookie, _) = viewer(&app, &c.token, "view@acme.test").await;
     let vid = member_id(&app, &c.token, "view@acme.test").await;
     let path = format!("/settings/members/{vid}/email");
     let other = app.signup("taken@other.test").await;
@@ -308,10 +308,18 @@ async fn owners_edit_the_company_and_login_emails(app: TestApp) {
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{email}");
         assert!(res.text().await.unwrap().contains(says), "{says}");
     }
+    assert_eq!(
+        app.get_with_cookie("/dashboard", &cookie).await.status(),
+        StatusCode::OK
+    );
     let res = app
         .form(&path, &[("csrf", &csrf), ("email", "Viewer.New@acme.test")])
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // Their sessions ended with the old address; the owner who changed it stays signed in.
+    let res = app.get_with_cookie("/dashboard", &cookie).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "signed out");
+    assert_eq!(app.page("/dashboard").await.0, StatusCode::OK);
     let mail = app.outbox().pop().unwrap();
     assert!(mail.contains("To: view@acme.test"), "{mail}");
     assert!(mail.contains("login email was changed"), "{mail}");
@@ -335,6 +343,7 @@ async fn owners_edit_the_company_and_login_emails(app: TestApp) {
     }
     assert!(log.iter().any(|(a, d)| a == "email_changed" && *d == vid));
     // Only owners; other companies' members are not found.
+    let (cookie, vcsrf) = viewer(&app, &c.token, "view2@acme.test").await;
     let res = app
         .form_with_cookie(
             "/settings/company",

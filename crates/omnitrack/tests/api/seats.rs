@@ -195,6 +195,19 @@ async fn seat_changes_survive_an_outage_and_reach_stripe_once_per_final_state(c:
     );
     let html = billing_page(&c, &co.email).await;
     assert!(html.contains("has not reached Stripe yet"), "{html}");
+    let sync = &c.billing(&co.token).await["seat_sync"];
+    assert_eq!(
+        (sync["state"].as_str(), sync["attempts"].as_u64()),
+        (Some("retrying"), Some(1)),
+        "{sync}"
+    );
+    assert!(sync["next_attempt_at"].is_string(), "{sync}");
+    assert!(
+        sync["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("has not reached Stripe yet")),
+        "{sync}"
+    );
 
     // Archived during the outage: the queued sync now carries 2 (read when it runs).
     set_active(&c, &co.token, &id(&linus), false).await;
@@ -233,6 +246,7 @@ async fn seat_changes_survive_an_outage_and_reach_stripe_once_per_final_state(c:
     assert_eq!(c.billing(&co.token).await["seats"], 2);
     let html = billing_page(&c, &co.email).await;
     assert!(!html.contains("Stripe yet"), "the problem is gone");
+    assert!(c.billing(&co.token).await["seat_sync"].is_null());
 }
 
 async fn a_refused_seat_change_is_shown_in_billing_and_not_repeated(c: Ctx) {
@@ -253,6 +267,15 @@ async fn a_refused_seat_change_is_shown_in_billing_and_not_repeated(c: Ctx) {
         "{html}"
     );
     assert!(html.contains("No such subscription item"), "{html}");
+    let sync = &c.billing(&co.token).await["seat_sync"];
+    assert_eq!(sync["state"], "refused", "{sync}");
+    assert!(sync["next_attempt_at"].is_null(), "{sync}");
+    assert!(
+        sync["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("No such subscription item")),
+        "{sync}"
+    );
     // Not retried: a request Stripe rejected would only be rejected again.
     after(&c, &t, 24 * 3600).await;
     assert_eq!(stripe.calls().len(), 1);

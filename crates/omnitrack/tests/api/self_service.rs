@@ -297,7 +297,35 @@ async fn kiosk_self_service_is_own_data_only_and_requests_reach_the_board(app: T
         "resolved: off the board"
     );
 
-    let actions = audit_actions(&app, &c.token).await;
+    // The API lists what the board lists, and resolves the same way, for this company only.
+    let app = &app;
+    let open = |token: String| async move {
+        let v: Value = app.get_json("/api/v1/requests", &token).await;
+        v["requests"].as_array().unwrap().clone()
+    };
+    let left = open(c.token.clone()).await;
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_ne!(left[0]["id"].as_str(), Some(id), "the resolved one is gone");
+    assert_eq!(left[0]["employee_name"], "Ada Lovelace", "{left:?}");
+    let other = app.signup("boss@other.test").await;
+    assert!(
+        open(other.token.clone()).await.is_empty(),
+        "another company sees nothing"
+    );
+    let url = format!(
+        "/api/v1/requests/{}/resolve",
+        left[0]["id"].as_str().unwrap()
+    );
+    let resolve = |token: String| {
+        let url = &url;
+        async move { app.post_json(url, Some(&token), &json!({})).await.status() }
+    };
+    assert_eq!(resolve(other.token.clone()).await, StatusCode::NOT_FOUND);
+    assert_eq!(resolve(c.token.clone()).await, StatusCode::NO_CONTENT);
+    assert_eq!(resolve(c.token.clone()).await, StatusCode::NOT_FOUND);
+    assert!(open(c.token.clone()).await.is_empty());
+
+    let actions = audit_actions(app, &c.token).await;
     for a in [
         "correction_requested",
         "ai_objection_recorded",

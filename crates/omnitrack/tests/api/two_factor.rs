@@ -143,6 +143,16 @@ async fn enrolment_then_login_asks_for_the_code(app: TestApp) {
         "{set:?}"
     );
     assert_eq!(app.page("/dashboard").await.0, StatusCode::OK);
+    // The log says "login" only once the code was accepted; the password step alone is
+    // "login_password_ok".
+    let (_, log) = app.page("/settings/audit").await;
+    let actions: Vec<&str> = log
+        .split("<code>")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap())
+        .collect();
+    assert_eq!(actions[..2], ["login", "login_password_ok"], "{actions:?}");
+    assert!(log.contains("with a second factor"), "{log}");
 }
 
 async fn a_code_is_refused_the_second_time_and_a_wrong_one_always(app: TestApp) {

@@ -24,6 +24,23 @@ pub struct BillingStatus {
     pub current_period_end: Option<String>,
     pub cancel_at_period_end: bool,
     pub past_due_since: Option<String>,
+    /// A seat change Stripe has not taken yet, `null` when seats are in step.
+    pub seat_sync: Option<SeatSyncStatus>,
+}
+
+/// A queued or refused seat change (the billing page shows the same).
+#[derive(Serialize, ToSchema)]
+pub struct SeatSyncStatus {
+    /// `retrying` (Stripe unreachable or busy: tried again at `next_attempt_at`) or
+    /// `refused` (Stripe rejected it: tried again at the next employee change or the daily
+    /// reconcile).
+    pub state: &'static str,
+    pub attempts: u32,
+    /// Stripe's answer, or the network error.
+    pub last_error: String,
+    pub next_attempt_at: Option<String>,
+    /// What to tell a person.
+    pub message: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -42,6 +59,20 @@ pub async fn status(
     who.require(Role::Viewer)?;
     let v = state.billing_view(who.tenant()).await?;
     let sub = v.subscription.as_ref();
+    let seat_sync = v.seat_sync_problem().and_then(|message| {
+        let p = v.seat_sync.as_ref()?;
+        Some(SeatSyncStatus {
+            state: if p.failed_at.is_some() {
+                "refused"
+            } else {
+                "retrying"
+            },
+            attempts: p.attempts,
+            last_error: p.last_error.clone().unwrap_or_default(),
+            next_attempt_at: p.failed_at.is_none().then(|| p.run_at.to_string()),
+            message,
+        })
+    });
     Ok(Json(BillingStatus {
         enabled: v.enabled,
         status: sub.map(|s| s.status.clone()),
@@ -53,6 +84,7 @@ pub async fn status(
             .map(|t| t.to_string()),
         cancel_at_period_end: sub.is_some_and(|s| s.cancel_at_period_end),
         past_due_since: sub.and_then(|s| s.past_due_since).map(|t| t.to_string()),
+        seat_sync,
     }))
 }
 

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod analysis_settings;
+pub mod audit;
 pub mod billing;
 pub mod clock;
 pub mod dashboard;
@@ -15,6 +16,7 @@ pub mod kiosks;
 pub mod me;
 pub mod members;
 pub mod paging;
+pub mod requests;
 pub mod shifts;
 pub mod signup;
 pub mod summaries;
@@ -45,6 +47,7 @@ use utoipa::OpenApi;
         account::get, account::cancel, account::reactivate, account::delete,
         dashboard::get, summaries::list, summaries::get,
         exports::shifts, exports::scores, exports::tasks, exports::company, exports::employee,
+        requests::list, requests::resolve, audit::list, audit::csv,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth, &CommonErrors),
@@ -174,6 +177,10 @@ pub fn routes() -> Router<AppState> {
         .route("/exports/tasks.csv", get(exports::tasks))
         .route("/export.zip", get(exports::company))
         .route("/employees/{id}/export", get(exports::employee))
+        .route("/requests", get(requests::list))
+        .route("/requests/{id}/resolve", post(requests::resolve))
+        .route("/audit", get(audit::list))
+        .route("/audit.csv", get(audit::csv))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { crate::error::ApiError::not_found() })
 }

@@ -1,4 +1,4 @@
-//! Keyset paging shared by the long listings (`/shifts`, `/tasks`): a `limit` of 1 to
+//! Keyset paging shared by the long listings (`/shifts`, `/tasks`, `/audit`): a `limit` of 1 to
 //! 1,000 (default 200) and an opaque `cursor` of the last row's `<ms>:<uuid>`.
 
 use domain::ValidationError;

@@ -63,13 +63,7 @@ pub async fn get(
             .unwrap_or_default(),
         cancel_at_period_end: sub.is_some_and(|s| s.cancel_at_period_end),
         has_customer: sub.is_some_and(|s| s.customer_id.is_some()),
-        seat_sync_problem: v.seat_sync.and_then(|p| {
-            let error = p.last_error?;
-            Some(match p.failed_at {
-                Some(_) => format!("Stripe refused the last seat change ({error}). It is tried again at the next employee change and by the daily check; if this stays, use Manage billing or contact support."),
-                None => format!("The last seat change has not reached Stripe yet ({error}); tried {} times, next try at {} UTC.", p.attempts, p.run_at.strftime("%Y-%m-%d %H:%M")),
-            })
-        }),
+        seat_sync_problem: v.seat_sync_problem(),
         notice: match q.done.as_deref() {
             Some("subscribed") => Some("Thank you! Your subscription is being confirmed by Stripe; this page updates within a minute."),
             _ => None,
