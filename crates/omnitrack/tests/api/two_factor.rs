@@ -55,6 +55,11 @@ pub(crate) async fn enrol(app: &TestApp) -> (String, Vec<String>) {
         .unwrap()
         .to_string();
     assert!(html.contains("otpauth://totp/OmniTrack:"), "{html}");
+    let qr = html.split("id=\"totp-qr\"").nth(1).expect("a QR code");
+    assert!(
+        qr.contains("<svg") && qr.contains("<path") && !qr.contains("<?xml"),
+        "an inline SVG QR code: {qr}"
+    );
     let csrf = csrf_in(&html).unwrap();
     let res = app
         .form(

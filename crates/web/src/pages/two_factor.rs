@@ -24,6 +24,8 @@ pub use crate::views::ENROL_PATH;
 struct TwoFactorPage {
     nav: Nav,
     enrolment: Enrolment,
+    /// The enrolment link as an inline SVG QR code, for the phone's camera.
+    qr: Option<String>,
     /// Shown once, right after enabling.
     recovery_codes: Vec<String>,
     /// The company requires it and this session may do nothing else until it is on.
@@ -61,6 +63,21 @@ pub struct RequireForm {
     required: Option<String>,
 }
 
+/// `uri` as a QR code in SVG, drawn with rectangles only (no text, no script), so it can go
+/// into the page as it is. `None` only if the link were too long for a QR code.
+fn qr_svg(uri: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .build();
+    // The XML declaration belongs to standalone files, not inside HTML.
+    Some(match svg.split_once("?>") {
+        Some((_, rest)) => rest.to_string(),
+        None => svg,
+    })
+}
+
 async fn page(
     state: &AppState,
     s: &PageSession,
@@ -70,7 +87,12 @@ async fn page(
 ) -> Result<TwoFactorPage, PageError> {
     s.user(Role::Supervisor)?;
     let enrolment = state.two_factor_enrolment(&s.principal).await?;
+    let qr = match &enrolment {
+        Enrolment::Pending { uri, .. } => qr_svg(uri),
+        _ => None,
+    };
     Ok(TwoFactorPage {
+        qr,
         nav: s.nav(state, "settings").await?,
         held: matches!(enrolment, Enrolment::Pending { .. }) && s.needs_two_factor,
         enrolment,
