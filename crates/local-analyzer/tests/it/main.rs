@@ -2,6 +2,7 @@
 //! Integration tests: eval regression guards on the shared dev set and our own holdout sets,
 //! the metric code on a hand-computed example, prompt injection and robustness.
 
+mod model;
 mod props;
 
 use domain::TaskStatus;
