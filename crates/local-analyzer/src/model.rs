@@ -22,7 +22,7 @@ static EMBEDDED: &[u8] = include_bytes!("../model/report-status.bin");
 /// Weights of a softmax classifier, `w[class * DIM + feature]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
-    pub w: Vec<f32>,
+    pub(crate) w: Vec<f32>,
 }
 
 impl Model {
