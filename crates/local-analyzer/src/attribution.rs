@@ -35,6 +35,10 @@ pub struct Sentence {
     /// Tasks carried over from a heading-like previous sentence ("Leak: found it!").
     pub inherited: Vec<usize>,
     pub clauses: Vec<Clause>,
+    /// Per task: how much of its title the sentence covers (a feature of the status model).
+    pub cover: Vec<f32>,
+    /// Tasks that only the everyday-word fallback gave to this sentence.
+    pub fallback: Vec<usize>,
 }
 
 /// Cuts `text` at a char boundary no later than `max` bytes.
@@ -99,9 +103,9 @@ pub fn attribute_tokens(text: &str, toks: &[Token], profiles: &[Profile]) -> Vec
             continue;
         }
         let st = slice(toks, s, e);
-        let mentions: Vec<usize> = (0..profiles.len())
-            .filter(|&i| score_at(i, s, e).pass)
-            .collect();
+        let whole: Vec<Match> = (0..profiles.len()).map(|i| score_at(i, s, e)).collect();
+        let mentions: Vec<usize> = (0..profiles.len()).filter(|&i| whole[i].pass).collect();
+        let cover: Vec<f32> = whole.iter().map(|m| m.coverage as f32).collect();
         let mut clauses: Vec<Clause> = crate::text::clauses(text, s, e)
             .into_iter()
             .map(|(cs, ce)| {
@@ -213,6 +217,8 @@ pub fn attribute_tokens(text: &str, toks: &[Token], profiles: &[Profile]) -> Vec
             mentions,
             inherited,
             clauses,
+            cover,
+            fallback: Vec::new(),
         });
     }
     for i in 0..profiles.len() {
@@ -263,6 +269,7 @@ fn fallback(out: &mut [Sentence], task: usize, score: impl Fn(usize, usize, usiz
     let Some((_, si, ci)) = best else { return };
     let s = &mut out[si];
     s.mentions.push(task);
+    s.fallback.push(task);
     if let Some(d) = s.clauses[ci].direct.get_mut(task) {
         *d = true;
     }

@@ -91,6 +91,20 @@ fn f1(p: f64, r: f64) -> f64 {
 }
 
 impl Tally {
+    /// Adds another tally's counts (folds of a cross-validation pool).
+    pub fn merge(&mut self, o: &Tally) {
+        self.tp += o.tp;
+        self.fp += o.fp;
+        self.fn_ += o.fn_;
+        self.standup_n += o.standup_n;
+        self.report_n += o.report_n;
+        for (row, orow) in self.confusion.iter_mut().zip(&o.confusion) {
+            for (v, ov) in row.iter_mut().zip(orow) {
+                *v += ov;
+            }
+        }
+    }
+
     /// A missing prediction counts as "not mentioned".
     pub fn add_standup(&mut self, labels: &[bool], predicted: &[bool]) {
         for (i, &label) in labels.iter().enumerate() {

@@ -1,4 +1,5 @@
-//! The hasher of the analyzer's word tables (used by `concepts` and `text`).
+//! The hasher of the analyzer's word tables (used by `concepts` and `text`) and of the
+//! status model's hashed features and folds.
 
 use std::hash::{BuildHasherDefault, Hasher};
 

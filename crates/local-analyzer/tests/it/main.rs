@@ -2,6 +2,7 @@
 //! Integration tests: eval regression guards on the shared dev set and our own holdout sets,
 //! the metric code on a hand-computed example, prompt injection and robustness.
 
+mod model;
 mod props;
 
 use domain::TaskStatus;
@@ -49,7 +50,10 @@ fn assert_floor(path: &str, standup_f1: f64, report_macro_f1: f64, report_accura
     );
 }
 
-// Floors sit a little under the figures local-rules-v3 reaches, as regression guards.
+// Floors sit a little under the figures local-rules-v3 reaches, as regression guards. The
+// learned status model of local-learned-v1 is trained on the dev sets (not on `tests/data`),
+// so there they guard the pipeline, not the model's generalisation: that is measured by
+// cross-validation (`examples/train.rs`, eval/README.md).
 #[test]
 fn dev_set_stays_above_floor() {
     // Reached: standup F1 1.0, report accuracy 0.992, macro-F1 0.993.

@@ -1,0 +1,342 @@
+//! Features of one (report, task) pair for the learned status model ([`crate::model`]):
+//! what the rule pipeline already found (its decision, the cue flags, how the task was
+//! matched, where) and the words of the clauses about the task, hashed into a fixed space.
+//! Every feature is binary, so a pair is the sorted list of its active slots.
+
+use std::hash::Hasher;
+
+use domain::TaskStatus;
+
+use crate::attribution::{tokens_in, Sentence};
+use crate::cues::{read, Cues};
+use crate::fast_hash::Fnv;
+use crate::text::{is_emoji, Token};
+
+/// Log2 of the number of hashed word slots.
+pub const HASH_BITS: u32 = 12;
+/// Slots for the fixed features, before the hashed ones.
+const FIXED: u32 = 96;
+/// Width of a feature vector.
+pub const DIM: usize = FIXED as usize + (1 << HASH_BITS);
+
+/// What the pipeline found about one task of a report.
+pub struct Pair<'a> {
+    pub text: &'a str,
+    pub toks: &'a [Token],
+    pub sentences: &'a [Sentence],
+    pub task: usize,
+    pub n_tasks: usize,
+    pub title: &'a [Token],
+    /// The cues of the task's clauses, merged as the rules merge them.
+    pub cues: &'a Cues,
+    /// The rules' own decision.
+    pub rule: TaskStatus,
+    /// Byte ranges of the clauses attributed to the task, in text order (not empty).
+    pub spans: &'a [(usize, usize)],
+}
+
+/// Hash namespaces, so a word in the task's clauses and the same word after them differ.
+#[derive(Clone, Copy)]
+enum Ns {
+    Word = 1,
+    Bigram,
+    FirstWord,
+    Emoji,
+    NextWord,
+    NextEmoji,
+}
+
+/// Writes the active slots of `p` into `out` (cleared first), sorted and unique.
+pub fn report_features(p: &Pair, out: &mut Vec<u32>) {
+    out.clear();
+    fixed(p, out);
+    words(p, out);
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// Pushes the active fixed slots; returns how many slots there are (a test keeps that
+/// within [`FIXED`]).
+fn fixed(p: &Pair, out: &mut Vec<u32>) -> u32 {
+    let mut slot = 0u32;
+    let mut put = |on: bool| {
+        if on && slot < FIXED {
+            out.push(slot);
+        }
+        slot += 1;
+    };
+    let c = p.cues;
+    put(true);
+    for s in TaskStatus::ALL {
+        put(p.rule == s);
+    }
+    for on in [
+        c.blocked,
+        c.not_worked,
+        c.negation,
+        c.progress,
+        c.done,
+        c.weak_done,
+        c.future,
+        c.later_day,
+        c.activity,
+        c.hard_block,
+        c.earlier_day,
+        c.partial,
+        c.fixed,
+        c.wait_at.is_some(),
+        c.done_at.is_some(),
+        c.stage_at.is_some(),
+        c.done_at.is_some() && c.done_at < c.wait_at,
+        c.done_at.is_some() && c.done_at > c.stage_at,
+        // Only a plan: nothing says work happened today.
+        c.future && !c.activity && !c.done && !c.weak_done && !c.progress,
+        // Something finished, the rest on a later day.
+        (c.done || c.weak_done) && c.later_day,
+    ] {
+        put(on);
+    }
+    // The latest clause about the task, read alone.
+    let last = p
+        .spans
+        .last()
+        .map(|&(a, b)| read(p.text, (a, b), tokens_in(p.toks, a, b), p.title));
+    let l = last.unwrap_or_default();
+    for on in [
+        l.blocked,
+        l.not_worked,
+        l.negation,
+        l.progress,
+        l.done,
+        l.weak_done,
+        l.future,
+        l.later_day,
+        l.hard_block,
+        l.partial,
+    ] {
+        put(on);
+    }
+
+    // A following sentence about no task often gives the reason ("… Waiting on parts.").
+    let next = next_free_sentence(p);
+    let n = next
+        .map(|(a, b)| read(p.text, (a, b), tokens_in(p.toks, a, b), &[]))
+        .unwrap_or_default();
+    for on in [
+        next.is_some(),
+        n.blocked,
+        n.not_worked,
+        n.progress,
+        n.done,
+        n.weak_done,
+        n.future,
+        n.hard_block,
+    ] {
+        put(on);
+    }
+
+    // How the task was matched.
+    let i = p.task;
+    let mut named = false;
+    let mut by_fallback = false;
+    let mut inherited = false;
+    let mut direct = false;
+    let mut shared = false;
+    let mut n_sentences = 0usize;
+    let mut cover = 0f32;
+    for s in p.sentences {
+        let has = s.clauses.iter().any(|c| c.tasks.contains(&i));
+        if !has {
+            continue;
+        }
+        n_sentences += 1;
+        if s.fallback.contains(&i) {
+            by_fallback = true;
+        } else if s.mentions.contains(&i) {
+            named = true;
+        }
+        inherited |= s.inherited.contains(&i);
+        cover = cover.max(s.cover.get(i).copied().unwrap_or(0.0));
+        for c in &s.clauses {
+            if c.tasks.contains(&i) {
+                direct |= c.direct.get(i).copied().unwrap_or(false);
+                shared |= c.tasks.len() > 1;
+            }
+        }
+    }
+    for on in [named, by_fallback, inherited, direct, shared] {
+        put(on);
+    }
+    bins(&mut put, p.spans.len() as f32, &[1.5, 2.5]);
+    bins(&mut put, n_sentences as f32, &[1.5]);
+    bins(&mut put, cover, &[0.2, 0.4, 0.6, 0.8, 0.99]);
+    let (overlap, id_hit) = title_overlap(p);
+    bins(&mut put, overlap, &[0.01, 0.34, 0.67, 0.99]);
+    put(id_hit);
+
+    // Where, and how much text.
+    put(i == 0);
+    put(i + 1 == p.n_tasks);
+    bins(&mut put, p.n_tasks as f32, &[1.5, 2.5, 3.5, 4.5]);
+    let first = p.spans.first().map_or(0, |s| s.0) as f32;
+    bins(&mut put, first / p.text.len().max(1) as f32, &[0.33, 0.67]);
+    bins(&mut put, p.toks.len() as f32, &[8.0, 20.0, 50.0, 100.0]);
+    bins(&mut put, p.sentences.len() as f32, &[1.5, 3.5]);
+    let span_words: usize = p
+        .spans
+        .iter()
+        .map(|&(a, b)| tokens_in(p.toks, a, b).len())
+        .sum();
+    bins(&mut put, span_words as f32, &[4.0, 8.0, 16.0]);
+    slot
+}
+
+/// One slot per interval of `v` cut at `cuts` (ascending).
+fn bins(put: &mut impl FnMut(bool), v: f32, cuts: &[f32]) {
+    let k = cuts.iter().take_while(|&&c| v >= c).count();
+    for j in 0..=cuts.len() {
+        put(j == k);
+    }
+}
+
+/// Share of the title's content words found in the task's clauses, and whether a number
+/// of the title (a ticket, a unit) is among them.
+fn title_overlap(p: &Pair) -> (f32, bool) {
+    let content = |t: &&Token| t.norm.chars().count() >= 3 || t.is_number();
+    let total = p.title.iter().filter(content).count();
+    let mut found = 0usize;
+    let mut id_hit = false;
+    for t in p.title.iter().filter(content) {
+        let hit = p
+            .spans
+            .iter()
+            .any(|&(a, b)| tokens_in(p.toks, a, b).iter().any(|w| same_word(w, t)));
+        if hit {
+            found += 1;
+            id_hit |= t.norm.chars().any(|c| c.is_ascii_digit());
+        }
+    }
+    (found as f32 / total.max(1) as f32, id_hit)
+}
+
+/// A text word stands for a title word: the same stem, a compound that holds it ("endcap"
+/// for "End-cap"), or an abbreviation of it ("recon" for "reconcile").
+fn same_word(w: &Token, t: &Token) -> bool {
+    if w.stem == t.stem {
+        return true;
+    }
+    let (wn, tn) = (w.norm.as_str(), t.norm.as_str());
+    let long = |s: &str| s.chars().count() >= 3;
+    (long(tn) && wn.len() > tn.len() && wn.contains(tn)) || (long(wn) && tn.starts_with(wn))
+}
+
+/// The sentence right after the task's last one, when it is about no task at all.
+fn next_free_sentence(p: &Pair) -> Option<(usize, usize)> {
+    let &(_, last_end) = p.spans.last()?;
+    let k = p.sentences.iter().position(|s| s.end >= last_end)?;
+    let s = p.sentences.get(k + 1)?;
+    let free = s.mentions.is_empty()
+        && s.inherited.is_empty()
+        && s.clauses.iter().all(|c| c.tasks.is_empty());
+    free.then_some((s.start, s.end))
+}
+
+fn words(p: &Pair, out: &mut Vec<u32>) {
+    let slot = |ns: Ns, a: &str, b: &str| slot(ns as u8, a, b);
+    for &(a, b) in p.spans {
+        let toks = tokens_in(p.toks, a, b);
+        let mut prev: Option<&str> = None;
+        for (k, t) in toks.iter().enumerate() {
+            let w = key(t, p.title);
+            out.push(slot(Ns::Word, w, ""));
+            if k == 0 {
+                out.push(slot(Ns::FirstWord, w, ""));
+            }
+            out.push(slot(Ns::Bigram, prev.unwrap_or("^"), w));
+            prev = Some(w);
+        }
+        emoji(p.text, a, b, Ns::Emoji as u8, out);
+    }
+    if let Some((a, b)) = next_free_sentence(p) {
+        for t in tokens_in(p.toks, a, b) {
+            out.push(slot(Ns::NextWord, key(t, &[]), ""));
+        }
+        emoji(p.text, a, b, Ns::NextEmoji as u8, out);
+    }
+}
+
+fn emoji(text: &str, a: usize, b: usize, ns: u8, out: &mut Vec<u32>) {
+    let mut buf = [0u8; 4];
+    for ch in text
+        .get(a..b)
+        .unwrap_or("")
+        .chars()
+        .filter(|&c| is_emoji(c))
+    {
+        out.push(slot(ns, ch.encode_utf8(&mut buf), ""));
+    }
+}
+
+/// The word as the model sees it: a word of the task's own title is "T" (so "T merged"
+/// learns across tasks), a number is "#", a status word of another language is its English
+/// cue, anything else its stem.
+fn key<'a>(t: &'a Token, title: &[Token]) -> &'a str {
+    if title.iter().any(|x| x.stem == t.stem) {
+        return "T";
+    }
+    if t.is_number() {
+        return "#";
+    }
+    let cue = crate::concepts::translate_cue(&t.norm);
+    if cue != t.norm {
+        cue
+    } else {
+        &t.stem
+    }
+}
+
+fn slot(ns: u8, a: &str, b: &str) -> u32 {
+    let mut h = Fnv::default();
+    h.write(&[ns]);
+    h.write(a.as_bytes());
+    h.write(&[0]);
+    h.write(b.as_bytes());
+    FIXED + (h.finish() & ((1 << HASH_BITS) - 1)) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    #[test]
+    fn features_fit_the_vector_sorted_and_unique() {
+        let text = "Login loop fixed ✅ and merged. Waiting on QA now.";
+        let titles = ["Login loop bug".to_string()];
+        let toks = tokenize(text);
+        let sentences =
+            crate::attribution::attribute_tokens(text, &toks, &crate::matching::profiles(&titles));
+        let title = tokenize(&titles[0]);
+        let cues = Cues::default();
+        let p = Pair {
+            text,
+            toks: &toks,
+            sentences: &sentences,
+            task: 0,
+            n_tasks: 1,
+            title: &title,
+            cues: &cues,
+            rule: TaskStatus::Done,
+            spans: &[(0, 20)],
+        };
+        let mut out = Vec::new();
+        assert!(fixed(&p, &mut out) <= FIXED);
+        report_features(&p, &mut out);
+        assert!(out.iter().all(|&f| (f as usize) < DIM));
+        assert!(out.windows(2).all(|w| w[0] < w[1]));
+        // The title's own words are one key, so "T fixed" reads the same for any task.
+        assert!(out.contains(&slot(Ns::Bigram as u8, "T", "fix")));
+        assert!(out.contains(&slot(Ns::Emoji as u8, "✅", "")));
+        assert!(out.contains(&slot(Ns::NextWord as u8, "qa", "")));
+    }
+}
