@@ -206,10 +206,14 @@ fn token_budget(base: u32, per_task: u32, tasks: usize) -> u32 {
 
 /// The standup check by the built-in rules (also the fallback when an LLM fails).
 pub fn local_standup(tasks: &[String], text: &str) -> Analyzed<StandupCheck> {
-    local(
-        local_analyzer::check_standup(tasks, text),
-        local_analyzer::MODEL,
-    )
+    // The check has one entry per assigned task: with none there is nothing to look for,
+    // and reading the note (most of a clock-in's CPU) would only confirm it.
+    let check = if tasks.is_empty() {
+        StandupCheck { tasks: Vec::new() }
+    } else {
+        local_analyzer::check_standup(tasks, text)
+    };
+    local(check, local_analyzer::MODEL)
 }
 
 /// The report extraction by the built-in rules (also the fallback when an LLM fails).
@@ -237,6 +241,21 @@ fn local<T>(value: T, model: &str) -> Analyzed<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_standup_without_tasks_gets_the_check_the_rules_would_give() {
+        for note in [
+            "",
+            "Inventory, then the Miller site",
+            "won't get to OPS-42 🙂",
+        ] {
+            assert_eq!(
+                local_standup(&[], note).value,
+                local_analyzer::check_standup(&[], note),
+                "{note}"
+            );
+        }
+    }
 
     #[test]
     fn budget_grows_with_tasks_and_is_capped() {

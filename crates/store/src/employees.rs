@@ -102,14 +102,18 @@ impl Store {
         t: &Tenant,
         code: &IdCode,
     ) -> Result<Option<ClockIdentity>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM employees WHERE company_id = $1 AND id_code = $2 AND active"
-        );
+        // Formatted once: every punch runs it.
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!(
+                "SELECT {COLUMNS} FROM employees WHERE company_id = $1 AND id_code = $2 AND active"
+            )
+        });
+        let sql = SQL.as_str();
         if let Some(inline) = self.inline() {
             return inline.read(|c| {
                 crate::sqlite::inline_read::first(
                     c,
-                    &sql,
+                    sql,
                     rusqlite::params![t.company_id().0.as_bytes(), code.as_str()],
                     |r| {
                         Ok(ClockIdentity {
@@ -121,7 +125,7 @@ impl Store {
             });
         }
         on_pool!(self, p => {
-            let row = sqlx::query(&sql)
+            let row = sqlx::query(sql)
                 .bind(t.company_id().0).bind(code.as_str()).fetch_optional(p).await?;
             row.map(|r| -> Result<ClockIdentity> { Ok(ClockIdentity { employee: employee(&r)?, pin_hash: r.opt_string("pin_hash")? }) }).transpose()
         })

@@ -211,11 +211,19 @@ impl Store {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT key, locked_until FROM lockouts WHERE key IN ({})",
-            placeholders.join(", ")
-        );
+        // A punch asks for one or two keys (device and code): those texts are fixed.
+        let sql: std::borrow::Cow<'static, str> = match keys.len() {
+            1 => "SELECT key, locked_until FROM lockouts WHERE key IN ($1)".into(),
+            2 => "SELECT key, locked_until FROM lockouts WHERE key IN ($1, $2)".into(),
+            n => {
+                let placeholders: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+                format!(
+                    "SELECT key, locked_until FROM lockouts WHERE key IN ({})",
+                    placeholders.join(", ")
+                )
+                .into()
+            }
+        };
         if let Some(inline) = self.inline() {
             return inline.read(|c| {
                 crate::sqlite::inline_read::all(c, &sql, rusqlite::params_from_iter(keys), |r| {

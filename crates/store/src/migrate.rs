@@ -35,6 +35,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_employee_requests"),
     migration!(11, "0011_seat_sync_trial"),
     migration!(12, "0012_export_figures"),
+    migration!(13, "0013_punch_fills_export_figures"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -130,13 +130,17 @@ async fn fast_export_follows_every_write(app: TestApp) {
     .await;
     // Obi objected: no analysis; he is in, on an open break.
     app.clock.advance(hours(1));
-    post(
+    let obi_shift = post(
         &app,
         &token,
         "/api/v1/clock-in",
         json!({"id_code": "OBI-001", "standup": "=1+1 stock count"}),
     )
-    .await;
+    .await["shift_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     app.clock.advance(mins(40));
     post(
         &app,
@@ -223,4 +227,38 @@ async fn fast_export_follows_every_write(app: TestApp) {
     .await;
     let csv = same_as_reference(&app, &token, t, "after Obi's day").await;
     assert_eq!(csv.lines().count(), 3, "{csv}");
+
+    // Results inserted later by a write site other than the punch (as a worker's job
+    // inserts them) for a shift whose punch stored none: the insert triggers fill the row.
+    for (kind, result, score) in [
+        (store::JobKind::Standup, r#"{"tasks":[]}"#, None),
+        (
+            store::JobKind::Report,
+            r#"{"tasks":[],"blockers":[],"unplanned":["counted"]}"#,
+            Some(41),
+        ),
+    ] {
+        app.state
+            .store
+            .save_analysis(
+                &t,
+                store::NewAnalysis {
+                    shift: domain::ShiftId(obi_shift),
+                    kind,
+                    analyzer: "local",
+                    model: "rules",
+                    prompt_version: 1,
+                    fallback: false,
+                    provisional: false,
+                    result,
+                    score,
+                    breakdown: score.map(|_| breakdown),
+                },
+                app.clock.now(),
+            )
+            .await
+            .unwrap();
+    }
+    let csv = same_as_reference(&app, &token, t, "after results inserted later").await;
+    assert!(csv.contains(",41,"), "{csv}");
 }

@@ -58,13 +58,17 @@ impl Store {
         employee: EmployeeId,
         now: Timestamp,
     ) -> Result<Option<Shift>> {
-        let sql = format!("{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3 AND s.auto_closed AND NOT s.end_confirmed
-                           ORDER BY s.clock_in_at DESC LIMIT 1");
+        // Formatted once: every clock-in runs it.
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!("{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3 AND s.auto_closed AND NOT s.end_confirmed
+                           ORDER BY s.clock_in_at DESC LIMIT 1")
+        });
+        let sql = SQL.as_str();
         if let Some(inline) = self.inline() {
             return inline.read(|c| {
                 crate::sqlite::inline_read::first(
                     c,
-                    &sql,
+                    sql,
                     rusqlite::params![
                         to_ms(now),
                         t.company_id().0.as_bytes(),
@@ -75,7 +79,7 @@ impl Store {
             });
         }
         on_pool!(self, p => {
-            let row = sqlx::query(&sql)
+            let row = sqlx::query(sql)
                 .bind(to_ms(now)).bind(t.company_id().0).bind(employee.0).fetch_optional(p).await?;
             row.as_ref().map(shift).transpose()
         })

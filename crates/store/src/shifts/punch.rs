@@ -12,14 +12,24 @@ use jiff::{SignedDuration, Timestamp};
 use rusqlite::OptionalExtension;
 use std::sync::LazyLock;
 
-/// SQLite (in one writer batch with [`JOB_INSERT`]): the punch in. The same text on
-/// PostgreSQL for a punch with nothing to analyse.
+/// PostgreSQL: the punch in, for a punch with nothing to analyse.
 const CLOCK_IN: &str =
     "INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at)
     VALUES ($1, $2, $3, $4, $5, $6, $5)";
-/// SQLite (with [`CLOSE_BREAKS`] and [`JOB_INSERT`]): the punch out.
-const CLOCK_OUT: &str = "UPDATE shifts SET clock_out_at = $1, report = $2
-    WHERE company_id = $3 AND employee_id = $4 AND clock_out_at IS NULL RETURNING id";
+/// SQLite (in one writer batch with its analysis or [`JOB_INSERT`]): the punch in, with
+/// the standup check the export reads (`$7`, migration 0012) when the analysis is stored
+/// with the punch — its insert trigger then leaves the shift alone (migration 0013).
+const CLOCK_IN_SQLITE: &str =
+    "INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at, standup_check)
+    VALUES ($1, $2, $3, $4, $5, $6, $5, $7)";
+/// SQLite (with [`CLOSE_BREAKS`] and the analysis or [`JOB_INSERT`]): the punch out; with
+/// `$3` the report's score and breakdown (`$4`, `$5`) go into the shift row for the export
+/// as [`CLOCK_IN_SQLITE`]'s standup check does. (SQLite numbers `$N` parameters in order of
+/// first appearance, so they appear in order here.)
+const CLOCK_OUT: &str = "UPDATE shifts SET clock_out_at = $1, report = $2,
+      report_score = CASE WHEN $3 THEN $4 ELSE report_score END,
+      report_breakdown = CASE WHEN $3 THEN $5 ELSE report_breakdown END
+    WHERE company_id = $6 AND employee_id = $7 AND clock_out_at IS NULL RETURNING id";
 /// PostgreSQL: [`CLOCK_IN`] and [`JOB_INSERT`] as one statement.
 const CLOCK_IN_PG: &str = "WITH s AS (
       INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at)
@@ -27,29 +37,38 @@ const CLOCK_IN_PG: &str = "WITH s AS (
     INSERT INTO jobs (id, company_id, shift_id, kind, status, attempts, run_at, lease_until, created_at)
     SELECT $7, $2, s.id, 'standup', $8, 0, $5, $9, $5 FROM s
     ON CONFLICT DO NOTHING RETURNING id";
-/// PostgreSQL: [`CLOCK_IN`] and its standup analysis (`$7`…`$15`) as one statement.
+/// PostgreSQL: [`CLOCK_IN`] and its standup analysis (`$7`…`$15`) as one statement; the
+/// shift row gets the result (`$12`) as its export figure itself (migration 0013).
 const CLOCK_IN_ANALYSED_PG: &str = concat!(
     "WITH s AS (
-      INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $5) RETURNING id),
+      INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at, standup_check)
+      VALUES ($1, $2, $3, $4, $5, $6, $5, $12) RETURNING id),
     a AS (",
     crate::analyses::save_sql!(
         "SELECT $7, $2, s.id, 'standup', $8, $9, $10, $11, $12, $13, $14, $5, $15 FROM s"
     ),
     ") SELECT id FROM s"
 );
-/// PostgreSQL: the punch out with its open breaks closed, then (in [`clock_out_pg`]) its job
-/// or its analysis; the closed shift is the statement's row (no row when none was open).
-const CLOCK_OUT_PG_HEAD: &str = "WITH s AS (
-      UPDATE shifts SET clock_out_at = $1, report = $2
+/// PostgreSQL: the punch out (setting `{set}` too) with its open breaks closed, then (in
+/// [`clock_out_pg`]) its job or its analysis; the closed shift is the statement's row (no
+/// row when none was open).
+fn clock_out_pg_head(set: &str) -> String {
+    format!(
+        "WITH s AS (
+      UPDATE shifts SET clock_out_at = $1, report = $2{set}
       WHERE company_id = $3 AND employee_id = $4 AND clock_out_at IS NULL
       RETURNING id, employee_id, workday, clock_in_at, clock_out_at, standup, report, auto_closed, end_confirmed, corrected, locked),
-    b AS (UPDATE breaks SET end_at = $1 WHERE shift_id IN (SELECT id FROM s) AND end_at IS NULL)";
+    b AS (UPDATE breaks SET end_at = $1 WHERE shift_id IN (SELECT id FROM s) AND end_at IS NULL)"
+    )
+}
 /// The closed shift as [`shift`] reads it. The statement's snapshot predates `b`, so an open
 /// break still has no end here: counting it up to `$1` gives the total `b` leaves behind.
 const CLOCK_OUT_PG_SHIFT: &str = "SELECT s.*,
       CAST(COALESCE((SELECT SUM(COALESCE(x.end_at, $1) - x.start_at) FROM breaks x WHERE x.shift_id = s.id), 0) AS BIGINT) AS break_ms,
       CAST(0 AS BIGINT) AS on_break";
+/// SQLite: the closed shift, re-read inside the clock-out's write (formatted once).
+static REREAD: LazyLock<String> =
+    LazyLock::new(|| format!("{SELECT} WHERE s.id = $2 AND s.company_id = $3"));
 const CLOSE_BREAKS: &str = "UPDATE breaks SET end_at = $1 WHERE shift_id = $2 AND end_at IS NULL";
 
 /// The PostgreSQL clock-out statement for `analysis`: [`CLOCK_OUT_PG_HEAD`], then the job
@@ -57,24 +76,28 @@ const CLOSE_BREAKS: &str = "UPDATE breaks SET end_at = $1 WHERE shift_id = $2 AN
 fn clock_out_pg(analysis: &PunchAnalysis) -> &'static str {
     static JOB: LazyLock<String> = LazyLock::new(|| {
         format!(
-            "{CLOCK_OUT_PG_HEAD},
+            "{},
     j AS (INSERT INTO jobs (id, company_id, shift_id, kind, status, attempts, run_at, lease_until, created_at)
       SELECT $5, $3, s.id, 'report', $6, 0, $1, $7, $1 FROM s ON CONFLICT DO NOTHING RETURNING id)
-    {CLOCK_OUT_PG_SHIFT}, (SELECT j.id FROM j) AS job FROM s"
+    {CLOCK_OUT_PG_SHIFT}, (SELECT j.id FROM j) AS job FROM s",
+            clock_out_pg_head("")
         )
     });
+    // The report's score (`$11`) and breakdown (`$12`) go into the shift row for the export
+    // in the same update (migration 0013).
     static ANALYSED: LazyLock<String> = LazyLock::new(|| {
         format!(
-            "{CLOCK_OUT_PG_HEAD},
+            "{},
     a AS ({})
     {CLOCK_OUT_PG_SHIFT} FROM s",
+            clock_out_pg_head(", report_score = $11, report_breakdown = $12"),
             crate::analyses::save_sql!(
                 "SELECT $5, $3, s.id, 'report', $6, $7, $8, $9, $10, $11, $12, $1, $13 FROM s"
             )
         )
     });
     static BARE: LazyLock<String> =
-        LazyLock::new(|| format!("{CLOCK_OUT_PG_HEAD} {CLOCK_OUT_PG_SHIFT} FROM s"));
+        LazyLock::new(|| format!("{} {CLOCK_OUT_PG_SHIFT} FROM s", clock_out_pg_head("")));
     match analysis {
         PunchAnalysis::Queue | PunchAnalysis::Claim(_) => &JOB,
         PunchAnalysis::Store(_) => &ANALYSED,
@@ -111,6 +134,14 @@ impl PunchAnalysis {
             Self::Claim(l) => Some(("running", Some(to_ms(now) + l.as_millis() as i64))),
             Self::Queue => Some(("queued", None)),
             Self::Skip | Self::Store(_) => None,
+        }
+    }
+
+    /// The result stored with the punch, if any.
+    fn stored(&self) -> Option<&AnalysisRow> {
+        match self {
+            Self::Store(row) => Some(row),
+            _ => None,
         }
     }
 
@@ -252,14 +283,17 @@ impl Store {
                         if let Some(hit) = &burst {
                             hit.count_on(c, &cache.full_windows)?;
                         }
-                        let punched = c.prepare_cached(CLOCK_IN)?.execute(rusqlite::params![
-                            id.0.as_bytes(),
-                            company.as_bytes(),
-                            employee.0.as_bytes(),
-                            day,
-                            to_ms(now),
-                            standup
-                        ]);
+                        let punched =
+                            c.prepare_cached(CLOCK_IN_SQLITE)?
+                                .execute(rusqlite::params![
+                                    id.0.as_bytes(),
+                                    company.as_bytes(),
+                                    employee.0.as_bytes(),
+                                    day,
+                                    to_ms(now),
+                                    standup,
+                                    analysis.stored().map(|row| row.result.as_str())
+                                ]);
                         // A refused insert undoes only itself: the hit above stays counted.
                         if let Err(e) = punched.map_err(crate::sqlite::writer::unique("open shift"))
                         {
@@ -392,12 +426,16 @@ impl Store {
                         if let Some(hit) = &burst {
                             hit.count_on(c, &cache.full_windows)?;
                         }
+                        let stored = analysis.stored();
                         let id: Option<Vec<u8>> = c
                             .prepare_cached(CLOCK_OUT)?
                             .query_row(
                                 rusqlite::params![
                                     to_ms(now),
                                     report,
+                                    stored.is_some(),
+                                    stored.and_then(|row| row.score).map(i64::from),
+                                    stored.and_then(|row| row.breakdown.as_deref()),
                                     company.as_bytes(),
                                     employee.0.as_bytes()
                                 ],
@@ -424,9 +462,7 @@ impl Store {
                         )?;
                         // Re-read inside the batch: the closed shift with its break totals.
                         let shift = c
-                            .prepare_cached(&format!(
-                                "{SELECT} WHERE s.id = $2 AND s.company_id = $3"
-                            ))?
+                            .prepare_cached(&REREAD)?
                             .query(rusqlite::params![
                                 to_ms(now),
                                 id.as_bytes(),

@@ -185,7 +185,8 @@ async fn once<T: Serialize>(
     status: StatusCode,
     op: impl std::future::Future<Output = Result<T, ApiError>>,
 ) -> Result<Response, ApiError> {
-    let principal = scope(who);
+    // Only a request with a key has a record to look for (most punches have none).
+    let principal = req.key.as_ref().map(|_| scope(who)).unwrap_or_default();
     let request_hash = req.body_sha256;
     let key = req.key.map(|k| format!("{}:{k}", req.route));
     let id = key.as_deref().map(|key| IdempotencyKey {
