@@ -39,9 +39,9 @@ echo "server CPU $(( (c1 - c0) * 1000 / $(getconf CLK_TCK) )) ms, load $(cut -d'
 sleep 0.5
 kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
 # Samples per thread (999 Hz: a sample is ~1 ms of CPU).
-perf report -i "$OUT/perf.data" --stdio --sort tid 2>/dev/null | grep -E '^ +[0-9]' | head -12 | tee "$OUT/threads.txt"
+perf report -i "$OUT/perf.data" --stdio --no-children --sort pid 2>/dev/null | grep -E '^ +[0-9]' | head -12 | tee "$OUT/threads.txt"
 : > "$OUT/top.txt"
-for tid in $(awk '{print $2}' "$OUT/threads.txt" | cut -d: -f1 | head -4); do
+for tid in $(awk '{print $2}' "$OUT/threads.txt" | cut -d: -f1 | head -3); do
   { echo "== thread $tid"; perf report -i "$OUT/perf.data" --stdio --no-children --tid "$tid" --sort sym 2>/dev/null |
       grep -E '^ +[0-9]' | head -25; } >> "$OUT/top.txt"
 done

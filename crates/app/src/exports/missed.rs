@@ -27,6 +27,59 @@ pub fn missed(out: &mut String, json: &str) {
     }
 }
 
+/// A JSON string borrowed from the input when it has no escapes (what `#[serde(borrow)]`
+/// does for a `Cow<str>` field; a plain `Cow<str>` would allocate every key and title).
+struct Text;
+
+impl<'de> DeserializeSeed<'de> for Text {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Text {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(s))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(s.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(s))
+    }
+}
+
+/// `null` or a string, borrowed when it can be (the evidence).
+struct OptionalText;
+
+impl<'de> DeserializeSeed<'de> for OptionalText {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OptionalText {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("option")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        Text.deserialize(d).map(|_| ())
+    }
+}
+
 /// `{"tasks": [...]}`, the tasks written as they are read.
 struct Check<'o> {
     out: &'o mut String,
@@ -71,7 +124,7 @@ impl<'de> Visitor<'de> for Check<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen = false;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(key) = map.next_key_seed(Text)? {
             if key != "tasks" {
                 map.next_value::<IgnoredAny>()?;
                 continue;
@@ -140,24 +193,23 @@ impl<'de> Visitor<'de> for Mention {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         const WANT: &str = "struct TaskMention with 3 elements";
-        let task: Cow<'de, str> = seq
-            .next_element()?
+        let task = seq
+            .next_element_seed(Text)?
             .ok_or_else(|| de::Error::invalid_length(0, &WANT))?;
         let mentioned: bool = seq
             .next_element()?
             .ok_or_else(|| de::Error::invalid_length(1, &WANT))?;
-        let _: Option<Cow<'de, str>> = seq
-            .next_element()?
+        seq.next_element_seed(OptionalText)?
             .ok_or_else(|| de::Error::invalid_length(2, &WANT))?;
         Ok(title(task, mentioned))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let (mut task, mut mentioned, mut evidence) = (None, None, false);
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(key) = map.next_key_seed(Text)? {
             match &*key {
                 "task" if task.is_some() => return Err(de::Error::duplicate_field("task")),
-                "task" => task = Some(map.next_value::<Cow<'de, str>>()?),
+                "task" => task = Some(map.next_value_seed(Text)?),
                 "mentioned" if mentioned.is_some() => {
                     return Err(de::Error::duplicate_field("mentioned"))
                 }
@@ -165,7 +217,7 @@ impl<'de> Visitor<'de> for Mention {
                 "evidence" if evidence => return Err(de::Error::duplicate_field("evidence")),
                 "evidence" => {
                     evidence = true;
-                    map.next_value::<Option<Cow<'de, str>>>()?;
+                    map.next_value_seed(OptionalText)?;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
