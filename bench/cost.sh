@@ -22,7 +22,7 @@
 #   OUT=bench/out/cost-X PARTS=shifts SHIFTS_SET=5000000 bench/cost.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-target/perf/omnitrack}
+BIN=$(realpath "${BIN:-target/perf/omnitrack}")
 PARTS=${PARTS:-"clock shifts"}
 EMPLOYEES_SET=${EMPLOYEES_SET:-"100 1000 10000"}
 SHIFTS_SET=${SHIFTS_SET:-"100000 1000000 5000000"}
@@ -40,7 +40,7 @@ if [[ " $PARTS " == *" clock "* ]]; then
   for n in $EMPLOYEES_SET; do
     o=$OUT/clock-$n
     EMPLOYEES=$n BACKENDS=sqlite CONNS=64 DURATION=${SECS}s TWO_INSTANCES=0 ANALYSIS_OFF=0 \
-      COLD_RUNS=1 OUT=$PWD/$o BIN=$PWD/$BIN bench/clock.sh > "$o.log" 2>&1
+      COLD_RUNS=1 OUT=$PWD/$o BIN=$BIN bench/clock.sh > "$o.log" 2>&1
     # summary.txt: one line per wrk run; report.py --headline prints the ratio.
     line=$(python3 bench/report.py --headline "$o/summary.txt")
     echo "$line"

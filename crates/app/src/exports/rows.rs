@@ -1,8 +1,9 @@
 //! The rows of shifts.csv and scores.csv, written straight into a buffer from a borrowed
-//! row ([`ExportRowRef`]). One writer for both read paths (the SQLite fast reader and the
-//! paged sqlx query), so both produce the same bytes. Per row it allocates nothing but the
-//! small vectors of the two JSON documents it reads (borrowed views of the stored
-//! analyses), and it formats times through [`Times`] (no `strftime` per cell).
+//! row ([`ExportRowRef`]). One writer for both read paths (the engines' fast readers and
+//! the paged sqlx query), so both produce the same bytes. Per row it allocates nothing: the
+//! missed tasks are written while the standup check's JSON is read ([`super::missed`]), a
+//! breakdown's cells are rendered once per distinct text, and times come from [`Times`]
+//! (no `strftime` per cell).
 
 use super::csv::RowWriter;
 use super::missed::missed;
