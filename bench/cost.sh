@@ -12,9 +12,17 @@
 #
 #   BIN=target/perf/omnitrack bench/cost.sh
 #   PARTS=shifts SHIFTS_SET="100000 1000000" bench/cost.sh
+#
+# In pieces (a shared machine: each under `flock /tmp/bench.lock`, the same OUT so the
+# lines add up in one cost.tsv): PARTS=seed seeds each size into $BENCH_DIR-<shifts> and
+# keeps it; PARTS=shifts measures a size whose data dir is there (seeding it first if not);
+# PARTS=chart only draws. CLEAN=1 removes each data dir after its measurements.
+#   OUT=bench/out/cost-X PARTS=clock EMPLOYEES_SET=100 bench/cost.sh
+#   OUT=bench/out/cost-X PARTS=seed SHIFTS_SET=5000000 bench/cost.sh
+#   OUT=bench/out/cost-X PARTS=shifts SHIFTS_SET=5000000 bench/cost.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-target/perf/omnitrack}
+BIN=$(realpath "${BIN:-target/perf/omnitrack}")
 PARTS=${PARTS:-"clock shifts"}
 EMPLOYEES_SET=${EMPLOYEES_SET:-"100 1000 10000"}
 SHIFTS_SET=${SHIFTS_SET:-"100000 1000000 5000000"}
@@ -32,7 +40,7 @@ if [[ " $PARTS " == *" clock "* ]]; then
   for n in $EMPLOYEES_SET; do
     o=$OUT/clock-$n
     EMPLOYEES=$n BACKENDS=sqlite CONNS=64 DURATION=${SECS}s TWO_INSTANCES=0 ANALYSIS_OFF=0 \
-      COLD_RUNS=1 OUT=$PWD/$o BIN=$PWD/$BIN bench/clock.sh > "$o.log" 2>&1
+      COLD_RUNS=1 OUT=$PWD/$o BIN=$BIN bench/clock.sh > "$o.log" 2>&1
     # summary.txt: one line per wrk run; report.py --headline prints the ratio.
     line=$(python3 bench/report.py --headline "$o/summary.txt")
     echo "$line"
@@ -59,16 +67,26 @@ rps() { # url header
   wrk -t2 -c16 -d"${SECS}"s -s bench/p95.lua -H "$2" "$1" | sed -nE 's/.*rps=([0-9.]+).*/\1/p'
 }
 
+seed() { # shifts: a fresh data dir $DIR-<shifts>, kept
+  local d=$DIR-$1 start
+  rm -rf "$d"
+  start=$(date +%s.%N)
+  "$BIN" bench-seed --employees 1000 --shifts "$1" --data-dir "$d" > "$OUT/seed-$1.log" 2>&1
+  put shifts "$1" seed_s "$(echo "$(date +%s.%N) - $start" | bc)"
+}
+
+if [[ " $PARTS " == *" seed "* ]]; then
+  for m in $SHIFTS_SET; do seed "$m"; done
+fi
+
 if [[ " $PARTS " == *" shifts "* ]]; then
   for m in $SHIFTS_SET; do
-    rm -rf "$DIR"
-    start=$(date +%s.%N)
-    "$BIN" bench-seed --employees 1000 --shifts "$m" --data-dir "$DIR" > "$OUT/seed-$m.log" 2>&1
-    put shifts "$m" seed_s "$(echo "$(date +%s.%N) - $start" | bc)"
-    OMNITRACK_LOG=warn OMNITRACK_READ_CACHE_MS=0 "$BIN" serve --data-dir "$DIR" --bind "127.0.0.1:$PORT" &
+    [ -f "$DIR-$m/omnitrack.db" ] || seed "$m"
+    d=$DIR-$m
+    OMNITRACK_LOG=warn OMNITRACK_READ_CACHE_MS=0 "$BIN" serve --data-dir "$d" --bind "127.0.0.1:$PORT" &
     SERVER=$!
     for _ in $(seq 100); do curl -sf -o /dev/null "$BASE/healthz" && break; sleep 0.1; done
-    jar=$DIR.cookies
+    jar=$d.cookies
     curl -s -c "$jar" -o /dev/null -H 'sec-fetch-site: same-origin' \
       --data-urlencode 'email=bench@bench.omnitrack.example' --data-urlencode 'password=demo-password-2026' "$BASE/login"
     cookie="Cookie: $(awk '$6=="omnitrack_session"{print "omnitrack_session="$7}' "$jar")"
@@ -80,7 +98,7 @@ if [[ " $PARTS " == *" shifts "* ]]; then
     put shifts "$m" timesheet_median_ms "$(median_ms "$week" "$cookie")"
     put shifts "$m" board_p95_ms "$(p95_ms "$BASE/dashboard" "$cookie")"
     put shifts "$m" timesheet_p95_ms "$(p95_ms "$week" "$cookie")"
-    rows=$(sqlite3 "$DIR/omnitrack.db" 'SELECT COUNT(*) FROM shifts')
+    rows=$(sqlite3 "$d/omnitrack.db" 'SELECT COUNT(*) FROM shifts')
     ( while kill -0 "$SERVER" 2>/dev/null; do awk '/VmRSS/{print $2}' "/proc/$SERVER/status"; sleep 0.2; done ) > "$OUT/rss-$m" &
     sampler=$!
     wall=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" "$BASE/api/v1/exports/shifts.csv")
@@ -91,7 +109,7 @@ if [[ " $PARTS " == *" shifts "* ]]; then
     put shifts "$m" export_rss_max_kib "$(sort -n "$OUT/rss-$m" | tail -1)"
     put shifts "$m" export_rss_min_kib "$(sort -n "$OUT/rss-$m" | head -1)"
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
+    [ "${CLEAN:-0}" = 1 ] && rm -rf "$d" "$jar"
   done
-  rm -rf "$DIR"
 fi
 python3 bench/cost_chart.py "$TSV" bench

@@ -65,7 +65,7 @@ download() { # name port pid token
   ( while kill -0 "$3" 2>/dev/null; do awk '/VmRSS/{print $2}' "/proc/$3/status"; sleep 0.2; done ) > "$rss" &
   local sampler=$! c0 c1 wall bytes
   c0=$(awk '{print $14+$15}' "/proc/$3/stat")
-  read -r wall bytes < <(curl -s -o /dev/null -w '%{time_total} %{size_download}' \
+  read -r wall bytes < <(curl -s -o /dev/null -w '%{time_total} %{size_download}\n' \
       -H "Authorization: Bearer $4" "http://127.0.0.1:$2/api/v1/exports/shifts.csv")
   c1=$(awk '{print $14+$15}' "/proc/$3/stat")
   kill "$sampler"

@@ -523,6 +523,7 @@ pub async fn seed(state: &App, o: &SeedOptions) -> anyhow::Result<SeedReport> {
     }
     writer.write(state, &t, (shifts, analyses)).await?;
     writer.finish().await?;
+    state.store.analyze_after_seed().await?;
     for (kind, detail) in [
         (
             "lockout",

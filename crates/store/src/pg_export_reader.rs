@@ -8,7 +8,7 @@
 //! against, and the source of the zips' JSON, which needs columns no CSV shows).
 
 use crate::backend::Backend;
-use crate::sqlite::export_reader::ExportRowRef;
+use crate::sqlite::export_reader::{ExportPage, ExportRowRef};
 use crate::time::{from_ms, to_ms};
 use crate::{ExportCursor, Result, ShiftFilter, Store, Tenant};
 use domain::{EmployeeId, ShiftId};
@@ -152,5 +152,22 @@ impl PgExportReader {
             }
         }
         Ok(if n == limit { last } else { None })
+    }
+
+    /// [`PgExportReader::page`] into `page` (emptied first), for a formatter on another
+    /// thread.
+    pub async fn fill(
+        &mut self,
+        after: Option<ExportCursor>,
+        limit: u32,
+        now: Timestamp,
+        page: &mut ExportPage,
+    ) -> Result<Option<ExportCursor>> {
+        page.reset(now);
+        self.page(after, limit, now, |r| {
+            page.push(r);
+            true
+        })
+        .await
     }
 }

@@ -184,3 +184,17 @@ mod tests {
         assert_eq!(super::values(0, 3), "");
     }
 }
+
+impl Store {
+    /// Refreshes the planner's statistics after a bulk load. PostgreSQL plans the export's
+    /// keyset page from them: with none (autovacuum off, or not run yet) it estimated a
+    /// hundred rows and sorted every remaining shift for each 2,000-row page — a
+    /// 672,000-shift export took 5 minutes instead of seconds. SQLite's plans here do not
+    /// depend on statistics.
+    pub async fn analyze_after_seed(&self) -> Result<()> {
+        if let crate::backend::Backend::Postgres(p) = &self.backend {
+            sqlx::query("ANALYZE").execute(p).await?;
+        }
+        Ok(())
+    }
+}

@@ -140,6 +140,26 @@ impl<'a> RowWriter<'a> {
         }
     }
 
+    /// A writer for cells that follow an earlier cell: each starts with its comma (what
+    /// [`RowWriter::cells`] appends later).
+    pub fn after_a_cell(out: &'a mut String, scratch: &'a mut String) -> Self {
+        Self {
+            out,
+            scratch,
+            first: false,
+        }
+    }
+
+    /// Cells written earlier by a writer from [`RowWriter::after_a_cell`], after this
+    /// record's cells so far (there must be one: they carry their commas).
+    pub fn cells(&mut self, written: &str) {
+        debug_assert!(
+            !self.first,
+            "cells with their commas need a cell before them"
+        );
+        self.out.push_str(written);
+    }
+
     fn sep(&mut self) {
         if !self.first {
             self.out.push(',');
@@ -153,12 +173,19 @@ impl<'a> RowWriter<'a> {
         push_cell(self.out, s, true);
     }
 
-    /// A text cell written by `f` into the scratch buffer (guarded, quoted when needed).
+    /// A text cell written by `f` (guarded, quoted when needed). Written in place; only a
+    /// cell that needs the guard or quotes is moved through the scratch buffer.
     pub fn text_with(&mut self, f: impl FnOnce(&mut String)) {
-        self.scratch.clear();
-        f(self.scratch);
         self.sep();
-        push_cell(self.out, self.scratch, true);
+        let at = self.out.len();
+        f(self.out);
+        let cell = self.out.get(at..).unwrap_or_default();
+        if cell.starts_with(FORMULA_START) || needs_quotes(cell.as_bytes()) {
+            self.scratch.clear();
+            self.scratch.push_str(cell);
+            self.out.truncate(at);
+            push_cell(self.out, self.scratch, true);
+        }
     }
 
     /// A text cell from anything displayable (guarded, quoted when needed).
@@ -310,6 +337,22 @@ mod tests {
             format!("\"{}\"", g.replace('"', "\"\""))
         } else {
             g.into_owned()
+        }
+    }
+
+    #[test]
+    fn cells_written_in_place_are_guarded_and_quoted() {
+        for cell in ["", "plain", "a,b", "=a,b", "-1", "x\r\ny", "say \"hi\""] {
+            let (mut a, mut b, mut scratch) = (String::new(), String::new(), String::new());
+            let mut w = RowWriter::new(&mut a, &mut scratch);
+            w.text("first");
+            w.text(cell);
+            w.end();
+            let mut w = RowWriter::new(&mut b, &mut scratch);
+            w.text("first");
+            w.text_with(|s| s.push_str(cell));
+            w.end();
+            assert_eq!(a, b, "{cell:?}");
         }
     }
 

@@ -7,6 +7,8 @@
 pub mod archive;
 pub mod body;
 pub mod csv;
+mod formatter;
+mod missed;
 mod pg_pipeline;
 mod query;
 pub mod records;
@@ -14,6 +16,7 @@ pub mod rows;
 pub mod slots;
 mod sqlite_pipeline;
 pub mod stream;
+pub mod times;
 
 pub use archive::{company_zip, employee_zip};
 pub use body::{Content, Download};

@@ -3,8 +3,8 @@
 
 use super::body::{Content, Download};
 use super::csv::{write_cells, write_row, Cell};
-use super::rows::local_time;
 use super::stream::PAGE;
+use super::times::local_time;
 use crate::reports::{minutes, Calendar};
 use crate::App;
 use domain::{EmployeeId, ReportExtraction};

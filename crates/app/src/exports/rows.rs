@@ -1,13 +1,15 @@
 //! The rows of shifts.csv and scores.csv, written straight into a buffer from a borrowed
-//! row ([`ExportRowRef`]). One writer for both read paths (the SQLite fast reader and the
-//! paged sqlx query), so both produce the same bytes. Per row it allocates nothing but the
-//! small vectors of the two JSON documents it reads (borrowed views of the stored
-//! analyses), and it formats local times without `strftime`'s format interpreter.
+//! row ([`ExportRowRef`]). One writer for both read paths (the engines' fast readers and
+//! the paged sqlx query), so both produce the same bytes. Per row it allocates nothing: the
+//! missed tasks are written while the standup check's JSON is read ([`super::missed`]), a
+//! breakdown's cells are rendered once per distinct text, and times come from [`Times`]
+//! (no `strftime` per cell).
 
 use super::csv::RowWriter;
+use super::missed::missed;
+use super::times::Times;
 use crate::reports::{minutes, Calendar};
 use domain::score::ScoreWeights;
-use jiff::tz::Offset;
 use jiff::Timestamp;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -126,51 +128,48 @@ struct Breakdown<'a> {
     reasons: Vec<Cow<'a, str>>,
 }
 
-/// [`domain::StandupCheck`] borrowed (same fields and types).
-#[derive(Deserialize)]
-struct Check<'a> {
-    #[serde(borrow)]
-    tasks: Vec<Mention<'a>>,
-}
-
-#[derive(Deserialize)]
-struct Mention<'a> {
-    #[serde(borrow)]
-    task: Cow<'a, str>,
-    mentioned: bool,
-    #[allow(dead_code)]
-    #[serde(borrow)]
-    evidence: Option<Cow<'a, str>>,
-}
-
-/// What the rows show of a score breakdown, formatted once.
+/// What the rows show of a score breakdown, formatted once: the cells as they follow the
+/// previous cell of each CSV (each with its leading comma).
 struct Figures {
-    formula_version: i64,
-    tasks_total: i64,
-    done: i64,
-    progress: i64,
-    blocked: i64,
-    none: i64,
-    unplanned: i64,
-    task_component: String,
-    unplanned_component: String,
-    reasons: String,
+    /// shifts.csv's nine cells from `formula_version` to `unplanned`.
+    shift_cells: String,
+    /// scores.csv's ten cells from `formula_version` to `reasons`.
+    score_cells: String,
 }
 
 impl Figures {
     fn parse(json: &str) -> Option<Self> {
         let b: Breakdown = serde_json::from_str(json).ok()?;
+        let task_component = format!("{:.3}", b.task_component);
+        let unplanned_component = format!("{:.3}", b.unplanned_component);
+        let counts = [
+            b.tasks_total,
+            b.done,
+            b.progress,
+            b.blocked,
+            b.none,
+            b.unplanned,
+        ];
+        let (mut shift_cells, mut score_cells, mut scratch) =
+            (String::new(), String::new(), String::new());
+        let mut w = RowWriter::after_a_cell(&mut shift_cells, &mut scratch);
+        w.int(b.formula_version.into());
+        w.num(&task_component);
+        w.num(&unplanned_component);
+        for n in counts {
+            w.int(n.into());
+        }
+        let mut w = RowWriter::after_a_cell(&mut score_cells, &mut scratch);
+        w.int(b.formula_version.into());
+        for n in counts {
+            w.int(n.into());
+        }
+        w.num(&task_component);
+        w.num(&unplanned_component);
+        w.text(&b.reasons.join("; "));
         Some(Self {
-            formula_version: b.formula_version.into(),
-            tasks_total: b.tasks_total.into(),
-            done: b.done.into(),
-            progress: b.progress.into(),
-            blocked: b.blocked.into(),
-            none: b.none.into(),
-            unplanned: b.unplanned.into(),
-            task_component: format!("{:.3}", b.task_component),
-            unplanned_component: format!("{:.3}", b.unplanned_component),
-            reasons: b.reasons.join("; "),
+            shift_cells,
+            score_cells,
         })
     }
 }
@@ -180,10 +179,12 @@ impl Figures {
 /// keyed by the exact text, so a hit is the parse of the same bytes.
 const REMEMBERED: usize = 1024;
 
-/// Reusable state of a row writer: a scratch buffer for cells and the parsed breakdowns.
+/// Reusable state of a row writer: a scratch buffer for cells, the parsed breakdowns and
+/// the zone's remembered offset and day (one export, one calendar).
 #[derive(Default)]
 pub struct RowScratch {
     cell: String,
+    times: Times,
     figures: std::collections::HashMap<u64, (Box<str>, Option<std::sync::Arc<Figures>>)>,
 }
 
@@ -220,87 +221,6 @@ impl RowScratch {
     }
 }
 
-/// Titles of the tasks the standup did not mention, joined by `; ` (empty when unanalysed).
-fn missed(out: &mut String, standup_result: Option<&str>) {
-    let Some(check) = standup_result.and_then(|j| serde_json::from_str::<Check>(j).ok()) else {
-        return;
-    };
-    for (i, t) in check.tasks.iter().filter(|t| !t.mentioned).enumerate() {
-        if i > 0 {
-            out.push_str("; ");
-        }
-        out.push_str(&t.task);
-    }
-}
-
-fn two(out: &mut String, n: i8) {
-    out.push(char::from(b'0' + (n / 10) as u8));
-    out.push(char::from(b'0' + (n % 10) as u8));
-}
-
-/// `t` in the company's zone as `%Y-%m-%dT%H:%M:%S%:z` (e.g. `2026-05-04T08:15:00+02:00`).
-/// Written digit by digit; the rare cases the digits do not cover (a year outside
-/// 1000–9999, an offset with seconds) go through `strftime`.
-pub fn local_time(out: &mut String, cal: &Calendar, t: Timestamp) {
-    let offset: Offset = cal.tz.to_offset(t);
-    let secs = offset.seconds();
-    let dt = offset.to_datetime(t);
-    if secs % 60 != 0 || !(1000..=9999).contains(&dt.year()) {
-        use std::fmt::Write as _;
-        let _ = write!(
-            out,
-            "{}",
-            t.to_zoned(cal.tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z")
-        );
-        return;
-    }
-    date_time(out, dt);
-    out.push(if secs < 0 { '-' } else { '+' });
-    let m = secs.unsigned_abs() / 60;
-    two(out, (m / 60) as i8);
-    out.push(':');
-    two(out, (m % 60) as i8);
-}
-
-/// `t` in UTC as jiff prints it (RFC 3339, `Z`, fractional seconds only when present).
-fn utc_time(out: &mut String, t: Timestamp) {
-    use std::fmt::Write as _;
-    if t.subsec_nanosecond() != 0 {
-        let _ = write!(out, "{t}");
-        return;
-    }
-    local_time_utc(out, t);
-}
-
-/// Whole-second UTC instants, digit by digit (falls back to jiff outside years 1000–9999).
-fn local_time_utc(out: &mut String, t: Timestamp) {
-    let dt = Offset::UTC.to_datetime(t);
-    if !(1000..=9999).contains(&dt.year()) {
-        use std::fmt::Write as _;
-        let _ = write!(out, "{t}");
-        return;
-    }
-    date_time(out, dt);
-    out.push('Z');
-}
-
-/// `YYYY-MM-DDTHH:MM:SS` of a civil date-time in years 1000–9999, digit by digit.
-fn date_time(out: &mut String, dt: jiff::civil::DateTime) {
-    let y = dt.year();
-    two(out, (y / 100) as i8);
-    two(out, (y % 100) as i8);
-    out.push('-');
-    two(out, dt.month());
-    out.push('-');
-    two(out, dt.day());
-    out.push('T');
-    two(out, dt.hour());
-    out.push(':');
-    two(out, dt.minute());
-    out.push(':');
-    two(out, dt.second());
-}
-
 fn uuid_cell(out: &mut String, id: uuid::Uuid) {
     let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
     out.push_str(id.hyphenated().encode_lower(&mut buf));
@@ -319,20 +239,21 @@ pub fn shift_row(
     let duration = r
         .clock_out_at
         .map(|o| minutes(o.duration_since(r.clock_in_at).as_millis() as i64));
+    let times = &mut scratch.times;
     let mut w = RowWriter::new(out, &mut scratch.cell);
     w.text_with(|s| uuid_cell(s, r.id.0));
     w.text_with(|s| uuid_cell(s, r.employee_id.0));
     w.text(r.employee_name);
     w.text(r.employee_code);
     w.text(r.workday);
-    w.text_with(|s| utc_time(s, r.clock_in_at));
+    w.text_with(|s| times.utc(s, r.clock_in_at));
     match r.clock_out_at {
-        Some(t) => w.text_with(|s| utc_time(s, t)),
+        Some(t) => w.text_with(|s| times.utc(s, t)),
         None => w.text(""),
     }
-    w.text_with(|s| local_time(s, cal, r.clock_in_at));
+    w.text_with(|s| times.local(s, cal, r.clock_in_at));
     match r.clock_out_at {
-        Some(t) => w.text_with(|s| local_time(s, cal, t)),
+        Some(t) => w.text_with(|s| times.local(s, cal, t)),
         None => w.text(""),
     }
     w.text(&cal.zone);
@@ -340,23 +261,16 @@ pub fn shift_row(
     w.int(minutes(r.break_ms));
     w.int(minutes(r.worked(now).as_millis() as i64));
     w.text(r.standup);
-    w.text_with(|s| missed(s, r.standup_result));
+    match r.standup_result {
+        Some(json) => w.text_with(|s| missed(s, json)),
+        None => w.text(""),
+    }
     w.text(r.report.unwrap_or_default());
     w.opt_int(r.override_score.or(r.score));
     w.opt_int(r.score);
     w.text(r.override_reason.unwrap_or_default());
     match &b {
-        Some(b) => {
-            w.int(b.formula_version);
-            w.num(&b.task_component);
-            w.num(&b.unplanned_component);
-            w.int(b.tasks_total);
-            w.int(b.done);
-            w.int(b.progress);
-            w.int(b.blocked);
-            w.int(b.none);
-            w.int(b.unplanned);
-        }
+        Some(b) => w.cells(&b.shift_cells),
         None => {
             for _ in 0..9 {
                 w.opt_int(None);
@@ -382,16 +296,7 @@ pub fn score_row(out: &mut String, scratch: &mut RowScratch, r: &ExportRowRef<'_
     w.opt_int(r.override_score.or(r.score));
     w.opt_int(r.score);
     w.text(r.override_reason.unwrap_or_default());
-    w.int(b.formula_version);
-    w.int(b.tasks_total);
-    w.int(b.done);
-    w.int(b.progress);
-    w.int(b.blocked);
-    w.int(b.none);
-    w.int(b.unplanned);
-    w.num(&b.task_component);
-    w.num(&b.unplanned_component);
-    w.text(&b.reasons);
+    w.cells(&b.score_cells);
     w.end();
 }
 

@@ -14,13 +14,13 @@
 //! holds a read snapshot open (which would keep the WAL from being checkpointed). A client
 //! that goes away closes the queues and both threads stop.
 
-use super::body::{Chunk, CHUNK};
-use super::rows::{Kind, RowScratch};
+use super::body::Chunk;
+use super::formatter::{self, PageResult};
+use super::rows::Kind;
 use crate::reports::Calendar;
 use crate::Clock;
 use std::sync::mpsc as pages;
 use store::sqlite::export_reader::{ExportPage, ExportSource};
-use store::StoreError;
 use tokio::sync::mpsc;
 
 /// Shifts per page (one statement run; ~1 MB of copied rows).
@@ -35,17 +35,23 @@ pub(crate) fn start(
     tx: mpsc::Sender<Chunk>,
 ) {
     // Full pages one way, emptied ones back for reuse.
-    let (full_tx, full_rx) = pages::sync_channel::<Result<ExportPage, StoreError>>(1);
+    let (full_tx, full_rx) = pages::sync_channel::<PageResult>(1);
     let (empty_tx, empty_rx) = pages::sync_channel::<ExportPage>(2);
     tokio::task::spawn_blocking(move || read(source, &clock, &full_tx, &empty_rx));
-    tokio::task::spawn_blocking(move || format(&cal, kind, &full_rx, &empty_tx, &tx));
+    tokio::task::spawn_blocking(move || {
+        // Back to the reader; if it has enough pages the page is dropped.
+        let recycle = |page| {
+            let _ = empty_tx.try_send(page);
+        };
+        formatter::format(&cal, kind, || full_rx.recv().ok(), recycle, &tx);
+    });
 }
 
 /// Reads page after page until the range is exhausted or the formatter has stopped.
 fn read(
     source: ExportSource,
     clock: &Clock,
-    full: &pages::SyncSender<Result<ExportPage, StoreError>>,
+    full: &pages::SyncSender<PageResult>,
     empty: &pages::Receiver<ExportPage>,
 ) {
     let mut reader = match source.open() {
@@ -67,43 +73,5 @@ fn read(
         if full.send(next.map(|_| page)).is_err() || done {
             return;
         }
-    }
-}
-
-/// Formats the pages into chunks until the reader is done or the client has gone.
-fn format(
-    cal: &Calendar,
-    kind: Kind,
-    full: &pages::Receiver<Result<ExportPage, StoreError>>,
-    empty: &pages::SyncSender<ExportPage>,
-    tx: &mpsc::Sender<Chunk>,
-) {
-    let mut buf = String::with_capacity(CHUNK + 4096);
-    let mut scratch = RowScratch::default();
-    kind.header(&mut buf);
-    while let Ok(page) = full.recv() {
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => {
-                tracing::error!(error = %e, "export stopped by a database error");
-                let _ = tx.blocking_send(Err(std::io::Error::other("export failed")));
-                return;
-            }
-        };
-        let Some(now) = page.now() else { continue };
-        for r in page.rows() {
-            kind.write(&mut buf, &mut scratch, &r, cal, now);
-            if buf.len() >= CHUNK {
-                let chunk = std::mem::replace(&mut buf, String::with_capacity(CHUNK + 4096));
-                if tx.blocking_send(Ok(chunk.into_bytes())).is_err() {
-                    return;
-                }
-            }
-        }
-        // Back to the reader; if it has enough pages this one is dropped.
-        let _ = empty.try_send(page);
-    }
-    if !buf.is_empty() {
-        let _ = tx.blocking_send(Ok(buf.into_bytes()));
     }
 }

@@ -69,7 +69,7 @@ async fn read_pg_or_paged(
     tx: mpsc::Sender<Chunk>,
 ) {
     match app.store.pg_export_reader(&t, filter).await {
-        Ok(Some(reader)) => pg_pipeline::read(reader, app.clock.clone(), cal, kind, tx).await,
+        Ok(Some(reader)) => pg_pipeline::start(reader, app.clock.clone(), cal, kind, tx),
         Ok(None) => read_paged(app, t, cal, filter, kind, tx).await,
         Err(e) => fail(&tx, &e).await,
     }

@@ -19,6 +19,7 @@ use domain::{EmployeeId, ShiftId};
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::types::{FromSqlError, ValueRef};
 use rusqlite::Connection;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -239,22 +240,21 @@ impl ExportReader {
                 clock_in_at,
                 id: ShiftId(uuid::Uuid::from_bytes(id)),
             });
-            if !self.names.contains_key(&employee) {
-                // Someone added after the export started: read once, as the join would.
-                let mut st = self.conn.prepare_cached(EMPLOYEE_SQL)?;
-                let mut found = st.query(rusqlite::params![
-                    self.source.company.as_bytes(),
-                    &employee[..]
-                ])?;
-                let Some(e) = found.next()? else { continue };
-                let pair = (
-                    text(e.get_ref(1)?, 1)?.to_string(),
-                    text(e.get_ref(2)?, 2)?.to_string(),
-                );
-                self.names.insert(employee, pair);
-            }
-            let Some(names) = self.names.get(&employee) else {
-                continue;
+            let names = match self.names.entry(employee) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => {
+                    // Someone added after the export started: read once, as the join would.
+                    let mut st = self.conn.prepare_cached(EMPLOYEE_SQL)?;
+                    let mut found = st.query(rusqlite::params![
+                        self.source.company.as_bytes(),
+                        &employee[..]
+                    ])?;
+                    let Some(e) = found.next()? else { continue };
+                    slot.insert((
+                        text(e.get_ref(1)?, 1)?.to_string(),
+                        text(e.get_ref(2)?, 2)?.to_string(),
+                    ))
+                }
             };
             let row = ExportRowRef {
                 id: ShiftId(uuid::Uuid::from_bytes(id)),
@@ -301,8 +301,8 @@ struct PageRow {
     texts: [Span; 8],
 }
 
-/// A page of export rows copied out of SQLite (all texts in one buffer), so that one
-/// thread reads the next page while another formats this one. Reused page after page:
+/// A page of export rows copied out of the database (all texts in one buffer), so that one
+/// thread reads the next page while another formats this one (both engines' fast paths). Reused page after page:
 /// [`ExportReader::fill`] clears it first.
 #[derive(Debug, Default)]
 pub struct ExportPage {
@@ -368,7 +368,14 @@ impl ExportPage {
         })
     }
 
-    fn push(&mut self, r: &ExportRowRef<'_>) {
+    /// Empties the page for rows read at `now`.
+    pub(crate) fn reset(&mut self, now: Timestamp) {
+        self.text.clear();
+        self.rows.clear();
+        self.now = Some(now);
+    }
+
+    pub(crate) fn push(&mut self, r: &ExportRowRef<'_>) {
         let texts = [
             self.put(Some(r.employee_name)),
             self.put(Some(r.employee_code)),
@@ -405,9 +412,7 @@ impl ExportReader {
         now: Timestamp,
         page: &mut ExportPage,
     ) -> Result<Option<ExportCursor>> {
-        page.text.clear();
-        page.rows.clear();
-        page.now = Some(now);
+        page.reset(now);
         self.page(after, limit, now, |r| {
             page.push(r);
             true
