@@ -1,83 +1,150 @@
-//! Trains the report-status model and validates it.
+//! Trains the mention and report-status models and validates them.
 //!
 //! `cargo run --release -p local-analyzer --example train -- [OPTIONS] FILE...`
 //!
-//! - `--out PATH`: train on every item of the files and write the model there;
-//! - `--cv K`: K-fold cross-validation by task list, rules and model side by side, pooled
-//!   and per file;
+//! - `--out PATH`, `--mention-out PATH`: train on every item of the files and write the
+//!   status model and the mention model there;
+//! - `--cv K`: K-fold cross-validation by task list: the rules, the status model alone
+//!   (`local-learned-v1`) and both models side by side, pooled and per file;
 //! - `--holdout FILE`: train on the files minus FILE's items, score FILE;
-//! - `--l2 X` (several allowed: each is cross-validated), `--epochs N`, `--rate R`,
-//!   `--no-balance`.
+//! - `--cut X` (several allowed, each validated; the first is used for `--holdout` and
+//!   `--out`): the mention model's certainty to overrule the matcher in standups;
+//!   `--report-cut X`: the one for report tasks no clause was attributed to;
+//! - `--none-is-no`: a report task labelled `none` trains the mention model as "not
+//!   mentioned" (else it is left out);
+//! - `--l2 X`, `--mention-l2 X`, `--epochs N`, `--rate R`, `--no-balance`, `--seeds N`
+//!   (deal the folds N times), `--focus S` (also pool the files whose name has S).
 //!
 //! Items are deduplicated by id (the first file that has an id wins).
 
 use std::collections::HashSet;
 
 use local_analyzer::eval::{parse_jsonl, EvalItem, EvalReport, Tally};
-use local_analyzer::learn::{fold_of, report_examples, tally_reports, train, Options};
+use local_analyzer::learn::{
+    fold_of, mention_examples, report_examples_with, tally_items, train, train_classes, Options,
+};
+use local_analyzer::model::{Model, Models, REPORT_CUT, STANDUP_CUT};
+
+/// How the models are trained.
+#[derive(Clone, Copy)]
+struct Fit {
+    status: Options,
+    mention: Options,
+    none_is_no: bool,
+    report_cut: f32,
+}
+
+/// The models of one training set: the mention model, the status model of v1 (trained on
+/// the rules' attribution) and, per cut, the status model trained on the attribution with
+/// the mention model at that cut.
+struct Trained {
+    mention: Model,
+    v1: Model,
+    v2: Vec<Model>,
+}
+
+fn fit(items: &[EvalItem], f: &Fit, cuts: &[f32]) -> Trained {
+    let mention = train_classes(&mention_examples(items, f.none_is_no), 2, &f.mention);
+    let rules = Models::rules();
+    let v1 = train(&report_examples_with(items, &rules), &f.status);
+    let v2 = cuts
+        .iter()
+        .map(|&c| {
+            let m = with(Some(&mention), None, c, f.report_cut);
+            train(&report_examples_with(items, &m), &f.status)
+        })
+        .collect();
+    Trained { mention, v1, v2 }
+}
+
+fn with<'a>(
+    mention: Option<&'a Model>,
+    status: Option<&'a Model>,
+    cut: f32,
+    report_cut: f32,
+) -> Models<'a> {
+    Models {
+        status,
+        mention,
+        standup_cut: cut,
+        report_cut,
+    }
+}
 
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut files: Vec<String> = Vec::new();
     let mut out: Option<String> = None;
+    let mut mention_out: Option<String> = None;
     let mut cv: Option<usize> = None;
     let mut holdout: Option<String> = None;
-    let mut l2s: Vec<f32> = Vec::new();
-    let mut errors: Option<String> = None;
+    let mut cuts: Vec<f32> = Vec::new();
     let mut seeds: u64 = 1;
     let mut focus: Option<String> = None;
-    let mut o = Options::default();
+    let mut f = Fit {
+        status: Options::default(),
+        mention: Options {
+            balance: false,
+            ..Options::default()
+        },
+        none_is_no: false,
+        report_cut: REPORT_CUT,
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = || it.next().cloned().ok_or(format!("{a} needs a value"));
         match a.as_str() {
             "--out" => out = Some(value()?),
+            "--mention-out" => mention_out = Some(value()?),
             "--cv" => cv = Some(number(&value()?)?),
             "--holdout" => holdout = Some(value()?),
-            "--l2" => l2s.push(number(&value()?)?),
-            "--epochs" => o.epochs = number(&value()?)?,
-            "--rate" => o.rate = number(&value()?)?,
-            "--no-balance" => o.balance = false,
-            "--errors" => errors = Some(value()?),
+            "--cut" => cuts.push(number(&value()?)?),
+            "--none-is-no" => f.none_is_no = true,
+            "--report-cut" => f.report_cut = number(&value()?)?,
+            "--l2" => f.status.l2 = number(&value()?)?,
+            "--mention-l2" => f.mention.l2 = number(&value()?)?,
+            "--epochs" => {
+                f.status.epochs = number(&value()?)?;
+                f.mention.epochs = f.status.epochs;
+            }
+            "--rate" => f.status.rate = number(&value()?)?,
+            "--no-balance" => f.status.balance = false,
             "--seeds" => seeds = number(&value()?)?,
             "--focus" => focus = Some(value()?),
-            f if f.starts_with("--") => return Err(format!("unknown option {f}")),
-            f => files.push(f.to_string()),
+            o if o.starts_with("--") => return Err(format!("unknown option {o}")),
+            file => files.push(file.to_string()),
         }
     }
-    if l2s.is_empty() {
-        l2s.push(o.l2);
+    if cuts.is_empty() {
+        cuts.push(STANDUP_CUT);
     }
     let mut seen = HashSet::new();
     let mut sets: Vec<(String, Vec<EvalItem>)> = Vec::new();
-    for f in &files {
-        let raw = std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}"))?;
+    for file in &files {
+        let raw = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
         let items: Vec<EvalItem> = parse_jsonl(&raw)
-            .map_err(|e| format!("{f}: {e}"))?
+            .map_err(|e| format!("{file}: {e}"))?
             .into_iter()
             .filter(|i| seen.insert(i.id.clone()))
             .collect();
-        sets.push((f.clone(), items));
+        sets.push((file.clone(), items));
     }
     let all: Vec<EvalItem> = sets.iter().flat_map(|(_, v)| v.clone()).collect();
-    let pairs = report_examples(&all).len();
     println!(
-        "{} items from {} files, {pairs} report pairs the model decides",
+        "{} items from {} files, {} mention pairs (none as no: {})",
         all.len(),
-        files.len()
+        files.len(),
+        mention_examples(&all, f.none_is_no).len(),
+        f.none_is_no
     );
 
     if let Some(k) = cv {
-        for &l2 in &l2s {
-            let o = Options { l2, ..o };
-            let cv = Cv {
-                k,
-                seeds,
-                errors: errors.as_deref(),
-                focus: focus.as_deref(),
-            };
-            cross_validate(&sets, &cv, &o);
-        }
+        let cv = Cv {
+            k,
+            seeds,
+            focus: focus.as_deref(),
+        };
+        cross_validate(&sets, &cv, &f, &cuts);
     }
     if let Some(h) = &holdout {
         let raw = std::fs::read_to_string(h).map_err(|e| format!("{h}: {e}"))?;
@@ -88,25 +155,40 @@ fn main() -> Result<(), String> {
             .filter(|i| !ids.contains(i.id.as_str()))
             .cloned()
             .collect();
-        let o = Options { l2: l2s[0], ..o };
-        let model = train(&report_examples(&rest), &o);
+        let t = fit(&rest, &f, &cuts[..1]);
         println!(
-            "holdout {h} ({} items; trained on {}, l2 {}):",
+            "holdout {h} ({} items; trained on {}, cut {}):",
             held.len(),
             rest.len(),
-            o.l2
+            cuts[0]
         );
-        let mut rules = Tally::default();
-        let mut learned = Tally::default();
-        tally_reports(None, &held, &mut rules);
-        tally_reports(Some(&model), &held, &mut learned);
-        side_by_side("  ", &rules.report(), &learned.report());
+        let mut tallies = [Tally::default(), Tally::default(), Tally::default()];
+        tally_items(&Models::rules(), &held, &mut tallies[0]);
+        tally_items(
+            &with(None, Some(&t.v1), cuts[0], f.report_cut),
+            &held,
+            &mut tallies[1],
+        );
+        let v2 = with(Some(&t.mention), Some(&t.v2[0]), cuts[0], f.report_cut);
+        tally_items(&v2, &held, &mut tallies[2]);
+        print_three("  ", &tallies);
     }
-    if let Some(path) = &out {
-        let o = Options { l2: l2s[0], ..o };
-        let model = train(&report_examples(&all), &o);
-        std::fs::write(path, model.to_bytes()).map_err(|e| format!("{path}: {e}"))?;
-        println!("wrote {path} (l2 {}, {} epochs)", o.l2, o.epochs);
+    if out.is_some() || mention_out.is_some() {
+        let t = fit(&all, &f, &cuts[..1]);
+        if let Some(path) = &mention_out {
+            std::fs::write(path, t.mention.to_bytes()).map_err(|e| format!("{path}: {e}"))?;
+            println!(
+                "wrote {path} (l2 {}, none as no: {})",
+                f.mention.l2, f.none_is_no
+            );
+        }
+        if let Some(path) = &out {
+            std::fs::write(path, t.v2[0].to_bytes()).map_err(|e| format!("{path}: {e}"))?;
+            println!(
+                "wrote {path} (l2 {}, report cut {})",
+                f.status.l2, f.report_cut
+            );
+        }
     }
     Ok(())
 }
@@ -119,16 +201,15 @@ struct Cv<'a> {
     k: usize,
     /// Deal the folds this many times and pool.
     seeds: u64,
-    /// Print the model's mistakes on files whose name has this.
-    errors: Option<&'a str>,
     /// Also pool the files whose name has this (the data no rule was tuned on).
     focus: Option<&'a str>,
 }
 
-/// K folds by task list; each fold's model is trained on the other folds of every file.
-fn cross_validate(sets: &[(String, Vec<EvalItem>)], cv: &Cv, o: &Options) {
-    let mut rules: Vec<Tally> = vec![Tally::default(); sets.len()];
-    let mut learned: Vec<Tally> = vec![Tally::default(); sets.len()];
+/// K folds by task list; each fold's models are trained on the other folds of every file.
+/// Tallies per file: rules, v1, then v2 at each cut.
+fn cross_validate(sets: &[(String, Vec<EvalItem>)], cv: &Cv, f: &Fit, cuts: &[f32]) {
+    let n = 2 + cuts.len();
+    let mut tallies: Vec<Vec<Tally>> = vec![vec![Tally::default(); n]; sets.len()];
     let k = cv.k;
     for seed in 0..cv.seeds {
         for fold in 0..k {
@@ -140,84 +221,81 @@ fn cross_validate(sets: &[(String, Vec<EvalItem>)], cv: &Cv, o: &Options) {
                         .cloned()
                 })
                 .collect();
-            let model = train(&report_examples(&train_items), o);
-            for (s, (name, items)) in sets.iter().enumerate() {
+            let t = fit(&train_items, f, cuts);
+            for (s, (_, items)) in sets.iter().enumerate() {
                 let test: Vec<EvalItem> = items
                     .iter()
                     .filter(|i| fold_of(&i.id, k, seed) == fold)
                     .cloned()
                     .collect();
-                tally_reports(None, &test, &mut rules[s]);
-                tally_reports(Some(&model), &test, &mut learned[s]);
-                if cv.errors.is_some_and(|e| name.contains(e)) && seed == 0 {
-                    print_errors(&model, &test);
+                let row = &mut tallies[s];
+                tally_items(&Models::rules(), &test, &mut row[0]);
+                tally_items(
+                    &with(None, Some(&t.v1), 0.5, f.report_cut),
+                    &test,
+                    &mut row[1],
+                );
+                for (c, (&cut, status)) in cuts.iter().zip(&t.v2).enumerate() {
+                    let m = with(Some(&t.mention), Some(status), cut, f.report_cut);
+                    tally_items(&m, &test, &mut row[2 + c]);
                 }
             }
         }
     }
     println!(
-        "{k}-fold cross-validation × {} deals, l2 {}:",
-        cv.seeds, o.l2
+        "{k}-fold cross-validation × {} deals (status l2 {}, mention l2 {}):",
+        cv.seeds, f.status.l2, f.mention.l2
     );
-    let mut pooled = (Tally::default(), Tally::default());
-    let mut focused = (Tally::default(), Tally::default());
+    let mut pooled = vec![Tally::default(); n];
+    let mut focused = vec![Tally::default(); n];
     for (s, (name, _)) in sets.iter().enumerate() {
-        pooled.0.merge(&rules[s]);
-        pooled.1.merge(&learned[s]);
-        if cv.focus.is_some_and(|f| name.contains(f)) {
-            focused.0.merge(&rules[s]);
-            focused.1.merge(&learned[s]);
-        }
-        side_by_side(
-            &format!("  {name}: "),
-            &rules[s].report(),
-            &learned[s].report(),
-        );
-    }
-    side_by_side("  pooled: ", &pooled.0.report(), &pooled.1.report());
-    if let Some(f) = cv.focus {
-        side_by_side(
-            &format!("  pooled *{f}*: "),
-            &focused.0.report(),
-            &focused.1.report(),
-        );
-    }
-}
-
-fn side_by_side(prefix: &str, rules: &EvalReport, model: &EvalReport) {
-    let line = |r: &EvalReport| {
-        let c: Vec<String> = r
-            .report
-            .per_class
-            .iter()
-            .map(|(s, m)| format!("{} {:.3}", s.as_str(), m.f1))
-            .collect();
-        format!(
-            "acc {:.3} macro-F1 {:.3} ({}) n {}",
-            r.report.accuracy,
-            r.report.macro_f1,
-            c.join(", "),
-            r.report.n
-        )
-    };
-    println!("{prefix}rules {}", line(rules));
-    println!("{prefix}model {}", line(model));
-}
-
-/// The pairs `model` gets wrong, with the rules' answer and the evidence.
-fn print_errors(model: &local_analyzer::model::Model, items: &[EvalItem]) {
-    use local_analyzer::learn::extract_with;
-    for item in items {
-        let Some(labels) = &item.status else { continue };
-        let m = extract_with(Some(model), &item.tasks, &item.text);
-        let r = extract_with(None, &item.tasks, &item.text);
-        for (k, (o, ro)) in m.tasks.iter().zip(&r.tasks).enumerate() {
-            if labels.get(k) != Some(&o.status) {
-                println!(
-                    "ERR {} [{}] label={:?} model={:?} rules={:?} ev={:?}\n    {}",
-                    item.id, o.task, labels[k], o.status, ro.status, o.evidence, item.text
-                );
+        for (c, t) in tallies[s].iter().enumerate() {
+            pooled[c].merge(t);
+            if cv.focus.is_some_and(|x| name.contains(x)) {
+                focused[c].merge(t);
             }
         }
+        println!("  {name}:");
+        print_all(&tallies[s], cuts);
     }
+    println!("  pooled:");
+    print_all(&pooled, cuts);
+    if let Some(x) = cv.focus {
+        println!("  pooled *{x}*:");
+        print_all(&focused, cuts);
+    }
+}
+
+fn line(r: &EvalReport) -> String {
+    let c: Vec<String> = r
+        .report
+        .per_class
+        .iter()
+        .map(|(s, m)| format!("{} {:.3}", s.as_str(), m.f1))
+        .collect();
+    format!(
+        "standup P/R/F1 {:.3}/{:.3}/{:.3} (n {}) | report acc {:.3} macro-F1 {:.3} ({}) n {}",
+        r.standup.precision,
+        r.standup.recall,
+        r.standup.f1,
+        r.standup.n,
+        r.report.accuracy,
+        r.report.macro_f1,
+        c.join(", "),
+        r.report.n
+    )
+}
+
+fn print_all(t: &[Tally], cuts: &[f32]) {
+    println!("    rules    {}", line(&t[0].report()));
+    println!("    v1       {}", line(&t[1].report()));
+    for (c, cut) in cuts.iter().enumerate() {
+        println!("    v2 @{cut:.2} {}", line(&t[2 + c].report()));
+    }
+}
+
+fn print_three(prefix: &str, t: &[Tally; 3]) {
+    println!("{prefix}rules {}", line(&t[0].report()));
+    println!("{prefix}v1    {}", line(&t[1].report()));
+    println!("{prefix}v2    {}", line(&t[2].report()));
 }

@@ -3,7 +3,7 @@
 //! continue the task of the clause before them.
 
 use crate::matching::{pairs, score_range, table, words, Match, Profile, Table};
-use crate::text::{tokenize, Token};
+use crate::text::Token;
 
 /// Longest text analysed; notes are short, and this bounds the work on pathological input.
 pub const MAX_TEXT_BYTES: usize = 20_000;
@@ -80,23 +80,46 @@ fn slice(toks: &[Token], start: usize, end: usize) -> &[Token] {
     &toks[a..b]
 }
 
-/// Splits the text into sentences and clauses and finds which task each clause is about.
-pub fn attribute(text: &str, profiles: &[Profile]) -> Vec<Sentence> {
-    attribute_tokens(text, &tokenize(text), profiles)
+/// Scores any byte range of one text against each task (the tables are made once).
+pub struct Scorer<'a> {
+    profiles: &'a [Profile],
+    toks: &'a [Token],
+    tables: Vec<Table>,
 }
 
-/// [`attribute`] with the text's tokens already made.
+impl<'a> Scorer<'a> {
+    pub fn new(text: &str, toks: &'a [Token], profiles: &'a [Profile]) -> Self {
+        let pairs = pairs(toks);
+        let words = words(toks, text);
+        let tables = profiles
+            .iter()
+            .map(|p| table(p, toks, text, &words, &pairs))
+            .collect();
+        Scorer {
+            profiles,
+            toks,
+            tables,
+        }
+    }
+
+    /// How well text `start..end` (bytes) refers to task `i`.
+    pub fn score(&self, i: usize, start: usize, end: usize) -> Match {
+        let (a, b) = range(self.toks, start, end);
+        score_range(&self.profiles[i], &self.tables[i], a, b)
+    }
+}
+
+/// [`attribute_scored`] with a scorer of its own (for tests).
+#[cfg(test)]
 pub fn attribute_tokens(text: &str, toks: &[Token], profiles: &[Profile]) -> Vec<Sentence> {
-    let pairs = pairs(toks);
-    let words = words(toks, text);
-    let tables: Vec<Table> = profiles
-        .iter()
-        .map(|p| table(p, toks, text, &words, &pairs))
-        .collect();
-    let score_at = |i: usize, start: usize, end: usize| {
-        let (a, b) = range(toks, start, end);
-        score_range(&profiles[i], &tables[i], a, b)
-    };
+    attribute_scored(text, &Scorer::new(text, toks, profiles))
+}
+
+/// Splits the text into sentences and clauses and finds which task each clause is about;
+/// the caller's scorer can then score other candidate spans without new tables.
+pub fn attribute_scored(text: &str, scorer: &Scorer) -> Vec<Sentence> {
+    let (toks, profiles) = (scorer.toks, scorer.profiles);
+    let score_at = |i: usize, start: usize, end: usize| scorer.score(i, start, end);
     let mut out: Vec<Sentence> = Vec::new();
     for (s, e) in crate::text::sentences(text) {
         if is_injection(&text[s..e]) {

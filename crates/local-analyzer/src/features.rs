@@ -15,7 +15,7 @@ use crate::text::{is_emoji, Token};
 /// Log2 of the number of hashed word slots.
 pub const HASH_BITS: u32 = 12;
 /// Slots for the fixed features, before the hashed ones.
-const FIXED: u32 = 96;
+pub(crate) const FIXED: u32 = 96;
 /// Width of a feature vector.
 pub const DIM: usize = FIXED as usize + (1 << HASH_BITS);
 
@@ -192,7 +192,7 @@ fn fixed(p: &Pair, out: &mut Vec<u32>) -> u32 {
 }
 
 /// One slot per interval of `v` cut at `cuts` (ascending).
-fn bins(put: &mut impl FnMut(bool), v: f32, cuts: &[f32]) {
+pub(crate) fn bins(put: &mut impl FnMut(bool), v: f32, cuts: &[f32]) {
     let k = cuts.iter().take_while(|&&c| v >= c).count();
     for j in 0..=cuts.len() {
         put(j == k);
@@ -221,7 +221,7 @@ fn title_overlap(p: &Pair) -> (f32, bool) {
 
 /// A text word stands for a title word: the same stem, a compound that holds it ("endcap"
 /// for "End-cap"), or an abbreviation of it ("recon" for "reconcile").
-fn same_word(w: &Token, t: &Token) -> bool {
+pub(crate) fn same_word(w: &Token, t: &Token) -> bool {
     if w.stem == t.stem {
         return true;
     }
@@ -280,7 +280,7 @@ fn emoji(text: &str, a: usize, b: usize, ns: u8, out: &mut Vec<u32>) {
 /// The word as the model sees it: a word of the task's own title is "T" (so "T merged"
 /// learns across tasks), a number is "#", a status word of another language is its English
 /// cue, anything else its stem.
-fn key<'a>(t: &'a Token, title: &[Token]) -> &'a str {
+pub(crate) fn key<'a>(t: &'a Token, title: &[Token]) -> &'a str {
     if title.iter().any(|x| x.stem == t.stem) {
         return "T";
     }
@@ -295,7 +295,7 @@ fn key<'a>(t: &'a Token, title: &[Token]) -> &'a str {
     }
 }
 
-fn slot(ns: u8, a: &str, b: &str) -> u32 {
+pub(crate) fn slot(ns: u8, a: &str, b: &str) -> u32 {
     let mut h = Fnv::default();
     h.write(&[ns]);
     h.write(a.as_bytes());

@@ -1,15 +1,16 @@
-//! Training and validating the report-status model (used by `examples/train.rs`): labelled
-//! pairs from eval items, a deterministic softmax-regression trainer, folds by task list,
-//! and scoring with a given model.
+//! Training and validating the report-status and mention models (used by
+//! `examples/train.rs`): labelled pairs from eval items, a deterministic softmax-regression
+//! trainer, folds by task list, and scoring with given models.
 
 use std::hash::Hasher;
 
-use domain::{ReportExtraction, TaskStatus};
+use domain::{ReportExtraction, StandupCheck, TaskStatus};
 
 use crate::eval::{EvalItem, EvalReport, Kind, Tally};
 use crate::fast_hash::Fnv;
 use crate::features::DIM;
-use crate::model::{softmax, Model, CLASSES};
+use crate::model::{softmax, Model, Models, CLASSES};
+use crate::report::Sinks;
 
 /// One (report, task) pair the model decides: its active features and its label.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,9 +19,15 @@ pub struct Example {
     pub label: usize,
 }
 
-/// The pairs of the report items that the model decides (tasks the pipeline attributed at
-/// least one clause to; the others are "not mentioned" by rule).
+/// The pairs of the report items that the status model decides (tasks the pipeline
+/// attributed at least one clause to; the others are "not mentioned" by rule).
 pub fn report_examples(items: &[EvalItem]) -> Vec<Example> {
+    report_examples_with(items, &Models::rules())
+}
+
+/// [`report_examples`] with the attribution of `models` (its mention model may give a
+/// task a clause).
+pub fn report_examples_with(items: &[EvalItem], models: &Models) -> Vec<Example> {
     let mut out = Vec::new();
     for item in items.iter().filter(|i| i.kind == Kind::Report) {
         let Some(labels) = &item.status else { continue };
@@ -32,7 +39,52 @@ pub fn report_examples(items: &[EvalItem]) -> Vec<Example> {
                 });
             }
         };
-        crate::report::extract(&item.tasks, &item.text, None, Some(&mut push));
+        let sinks = Sinks {
+            status: Some(&mut push),
+            mention: None,
+        };
+        crate::report::extract(&item.tasks, &item.text, models, sinks);
+    }
+    out
+}
+
+/// The mention model's pairs: every (standup, task) pair, labelled mentioned or not, and
+/// every (report, task) pair the matcher connected to no clause, labelled mentioned when
+/// its status is not `none`; a report's `none` is not mentioned when `none_is_no`, else
+/// left out (the task may be named with nothing done).
+pub fn mention_examples(items: &[EvalItem], none_is_no: bool) -> Vec<Example> {
+    let mut out = Vec::new();
+    let rules = Models::rules();
+    for item in items {
+        let mut push = |i: usize, f: &[u32]| {
+            let label = match (&item.mentioned, &item.status) {
+                (Some(m), _) => m.get(i).map(|&b| usize::from(b)),
+                (None, Some(s)) => match s.get(i) {
+                    Some(TaskStatus::None) if !none_is_no => None,
+                    Some(&st) => Some(usize::from(st != TaskStatus::None)),
+                    None => None,
+                },
+                _ => None,
+            };
+            if let Some(label) = label {
+                out.push(Example {
+                    feats: f.to_vec(),
+                    label,
+                });
+            }
+        };
+        match item.kind {
+            Kind::Standup => {
+                crate::standup::check(&item.tasks, &item.text, &rules, Some(&mut push));
+            }
+            Kind::Report => {
+                let sinks = Sinks {
+                    status: None,
+                    mention: Some(&mut push),
+                };
+                crate::report::extract(&item.tasks, &item.text, &rules, sinks);
+            }
+        }
     }
     out
 }
@@ -67,13 +119,19 @@ impl Default for Options {
 /// Full-batch AdaGrad on the mean (class-weighted) cross-entropy plus L2. No randomness and
 /// a fixed order of summation, so the same data gives the same bytes.
 pub fn train(examples: &[Example], o: &Options) -> Model {
-    let mut m = Model::zeros();
+    train_classes(examples, CLASSES, o)
+}
+
+/// [`train`] for a model of `classes` classes (labels below it).
+pub fn train_classes(examples: &[Example], classes: usize, o: &Options) -> Model {
+    let mut m = Model::with_classes(classes);
+    let classes = m.classes();
     if examples.is_empty() {
         return m;
     }
-    let mut count = [0f32; CLASSES];
+    let mut count = vec![0f32; classes];
     for e in examples {
-        count[e.label] += 1.0;
+        count[e.label.min(classes - 1)] += 1.0;
     }
     let n = examples.len() as f32;
     let weight: Vec<f32> = count
@@ -82,17 +140,17 @@ pub fn train(examples: &[Example], o: &Options) -> Model {
             if !o.balance || c == 0.0 {
                 1.0
             } else {
-                n / (CLASSES as f32 * c)
+                n / (classes as f32 * c)
             }
         })
         .collect();
-    let mut grad = vec![0f32; CLASSES * DIM];
-    let mut hist = vec![0f32; CLASSES * DIM];
+    let mut grad = vec![0f32; classes * DIM];
+    let mut hist = vec![0f32; classes * DIM];
     for _ in 0..o.epochs {
         grad.iter_mut().for_each(|g| *g = 0.0);
         for e in examples {
             let p = softmax(m.scores(&e.feats));
-            for (k, pk) in p.iter().enumerate() {
+            for (k, pk) in p.iter().enumerate().take(classes) {
                 let d = weight[e.label] * (pk - f32::from(k == e.label)) / n;
                 for &f in &e.feats {
                     grad[k * DIM + f as usize] += d;
@@ -123,25 +181,35 @@ pub fn fold_of(id: &str, k: usize, seed: u64) -> usize {
     (h.finish() % k.max(1) as u64) as usize
 }
 
-/// The report of one item, decided by `model` (the rules alone when `None`).
-pub fn extract_with(model: Option<&Model>, tasks: &[String], text: &str) -> ReportExtraction {
-    crate::report::extract(tasks, text, model, None)
+/// The report of one item, decided by `models`.
+pub fn extract_with(models: &Models, tasks: &[String], text: &str) -> ReportExtraction {
+    crate::report::extract(tasks, text, models, Sinks::default())
 }
 
-/// Report metrics of `items` decided by `model` (the rules alone when `None`), tallied into
-/// `tally` so folds can pool.
-pub fn tally_reports(model: Option<&Model>, items: &[EvalItem], tally: &mut Tally) {
-    for item in items.iter().filter(|i| i.kind == Kind::Report) {
-        let Some(labels) = &item.status else { continue };
-        let r = extract_with(model, &item.tasks, &item.text);
-        let predicted: Vec<TaskStatus> = r.tasks.iter().map(|t| t.status).collect();
-        tally.add_report(labels, &predicted);
+/// The standup check of one item, decided by `models`.
+pub fn check_with(models: &Models, tasks: &[String], text: &str) -> StandupCheck {
+    crate::standup::check(tasks, text, models, None)
+}
+
+/// Standup and report metrics of `items` decided by `models`, tallied into `tally` so
+/// folds can pool.
+pub fn tally_items(models: &Models, items: &[EvalItem], tally: &mut Tally) {
+    for item in items {
+        if let Some(labels) = &item.status {
+            let r = extract_with(models, &item.tasks, &item.text);
+            let predicted: Vec<TaskStatus> = r.tasks.iter().map(|t| t.status).collect();
+            tally.add_report(labels, &predicted);
+        } else if let Some(labels) = &item.mentioned {
+            let c = check_with(models, &item.tasks, &item.text);
+            let predicted: Vec<bool> = c.tasks.iter().map(|t| t.mentioned).collect();
+            tally.add_standup(labels, &predicted);
+        }
     }
 }
 
-/// Report metrics of `items` under `model`.
-pub fn score_reports(model: Option<&Model>, items: &[EvalItem]) -> EvalReport {
+/// Metrics of `items` under `models`.
+pub fn score_items(models: &Models, items: &[EvalItem]) -> EvalReport {
     let mut t = Tally::default();
-    tally_reports(model, items, &mut t);
+    tally_items(models, items, &mut t);
     t.report()
 }

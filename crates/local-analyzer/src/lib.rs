@@ -8,7 +8,9 @@
 //! [`report`]). For a task with attributed clauses, a logistic-regression model
 //! ([`model`], trained by [`learn`] on the labelled eval data) decides the status from the
 //! rules' decision, the cues, how the task was matched and the clauses' words
-//! ([`features`]); a task no clause is about is "not mentioned" by rule.
+//! ([`features`]). A second model ([`mention`]) decides whether the text is about a task at
+//! all: it answers the standup check, and gives a report task the matcher connected to no
+//! clause its best candidate clause.
 
 mod attribution;
 mod concepts;
@@ -18,6 +20,7 @@ mod fast_hash;
 mod features;
 pub mod learn;
 mod matching;
+mod mention;
 pub mod model;
 mod report;
 mod standup;
@@ -28,4 +31,4 @@ pub use standup::check_standup;
 
 /// Identifies this analyzer in stored analyses; bump the suffix when rules or the embedded
 /// model change meaningfully.
-pub const MODEL: &str = "local-learned-v1";
+pub const MODEL: &str = "local-learned-v2";

@@ -2,11 +2,12 @@
 
 use domain::{ReportExtraction, TaskOutcome, TaskStatus};
 
-use crate::attribution::{attribute_tokens, clip, tokens_in, MAX_TEXT_BYTES};
+use crate::attribution::{attribute_scored, clip, tokens_in, Scorer, MAX_TEXT_BYTES};
 use crate::cues::{read, Cues};
 use crate::features::{report_features, Pair};
 use crate::matching::profiles;
-use crate::model::{embedded, Model};
+use crate::mention::{self, Text};
+use crate::model::Models;
 use crate::text::tokenize;
 
 /// The rules keep their answer unless the model finds another status at least this much
@@ -20,25 +21,37 @@ const PHRASE_WORDS: usize = 12;
 
 /// One `TaskOutcome` per task in the given order, plus blockers and unplanned work.
 pub fn extract_report(tasks: &[String], text: &str) -> ReportExtraction {
-    extract(tasks, text, embedded(), None)
+    extract(tasks, text, &Models::embedded(), Sinks::default())
 }
 
-/// Receives (task index, features) of each pair the model decides.
+/// Receives (task index, features) of each pair a model decides.
 pub(crate) type PairSink<'a> = dyn FnMut(usize, &[u32]) + 'a;
 
-/// [`extract_report`] deciding with `model` (the rules alone when `None`); `on_pair` sees
-/// the features of every task the model decides, for training.
+/// Where the features of the pairs go, for training: `status` sees every task the status
+/// model decides, `mention` every task no clause was attributed to.
+#[derive(Default)]
+pub(crate) struct Sinks<'a, 'b> {
+    pub status: Option<&'a mut PairSink<'b>>,
+    pub mention: Option<&'a mut PairSink<'b>>,
+}
+
+/// [`extract_report`] deciding with `models`.
 pub(crate) fn extract(
     tasks: &[String],
     text: &str,
-    model: Option<&Model>,
-    on_pair: Option<&mut PairSink>,
+    models: &Models,
+    sinks: Sinks,
 ) -> ReportExtraction {
-    let mut on_pair = on_pair;
+    let Sinks {
+        status: mut on_pair,
+        mention: mut on_mention,
+    } = sinks;
+    let model = models.status;
     let text = clip(text, MAX_TEXT_BYTES);
     let profiles = profiles(tasks);
     let toks = tokenize(text);
-    let sentences = attribute_tokens(text, &toks, &profiles);
+    let scorer = Scorer::new(text, &toks, &profiles);
+    let sentences = attribute_scored(text, &scorer);
     let titles: Vec<Vec<crate::text::Token>> = tasks.iter().map(|t| tokenize(t)).collect();
 
     let mut per_task: Vec<(Cues, Vec<(usize, usize)>)> =
@@ -117,6 +130,41 @@ pub(crate) fn extract(
         None
     };
     let mut feats: Vec<u32> = Vec::new();
+    let mut found = vec![false; tasks.len()];
+    if all_done.is_none() && (models.mention.is_some() || on_mention.is_some()) {
+        let t = Text {
+            text,
+            toks: &toks,
+            sentences: &sentences,
+            scorer: &scorer,
+            titles: &titles,
+            report: true,
+        };
+        // A task the matcher connected to no clause: the mention model may still read one
+        // as about it ("the Miller sight"), which then carries its status.
+        for (i, (cues, spans)) in per_task.iter_mut().enumerate() {
+            if !spans.is_empty() {
+                continue;
+            }
+            let cand = mention::features(&t, i, &mut feats);
+            if let Some(f) = on_mention.as_mut() {
+                f(i, &feats);
+            }
+            let yes = models
+                .mention
+                .is_some_and(|m| m.yes(&feats) >= models.report_cut);
+            if let (true, Some(c)) = (yes, cand) {
+                let (a, b) = mention::widen(&sentences, c);
+                // Cross-validation: report macro-F1 0.796 with this guard, 0.793 without.
+                if !mention::says_something(&t, i, (a, b)) {
+                    continue;
+                }
+                *cues = read(text, (a, b), tokens_in(&toks, a, b), &titles[i]);
+                spans.push((a, b));
+                found[i] = true;
+            }
+        }
+    }
     let n_tasks = tasks.len();
     let tasks = tasks
         .iter()
@@ -167,7 +215,12 @@ pub(crate) fn extract(
                 && !cues.activity
                 && !(cues.done || cues.weak_done || cues.progress || cues.blocked);
             let status = match model {
-                Some(m) if !planned => m.decide(&feats, rule, RULE_MARGIN),
+                Some(m) if !planned => {
+                    // The rules had no clause for a task the mention model found, so
+                    // their reading of it has no claim to stand.
+                    let margin = if found[i] { 0.0 } else { RULE_MARGIN };
+                    m.decide(&feats, rule, margin)
+                }
                 _ => rule,
             };
             let evidence = spans

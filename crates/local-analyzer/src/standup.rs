@@ -2,20 +2,75 @@
 
 use domain::{StandupCheck, TaskMention};
 
-use crate::attribution::{attribute, clip, Sentence, MAX_TEXT_BYTES};
+use crate::attribution::{attribute_scored, clip, Scorer, Sentence, MAX_TEXT_BYTES};
 use crate::matching::profiles;
+use crate::mention::{self, Text};
+use crate::model::Models;
+use crate::report::PairSink;
+use crate::text::tokenize;
 
 /// One `TaskMention` per task, in the given order. A task counts as mentioned whatever the
 /// note says about it ("won't get to X today" still mentions X).
 pub fn check_standup(tasks: &[String], text: &str) -> StandupCheck {
+    check(tasks, text, &Models::embedded(), None)
+}
+
+/// [`check_standup`] deciding with `models` (the matcher's answer when it has no mention
+/// model); `on_pair` sees the mention features of every task, for training.
+pub(crate) fn check(
+    tasks: &[String],
+    text: &str,
+    models: &Models,
+    mut on_pair: Option<&mut PairSink>,
+) -> StandupCheck {
     let text = clip(text, MAX_TEXT_BYTES);
     let profiles = profiles(tasks);
-    let sentences = attribute(text, &profiles);
+    let toks = tokenize(text);
+    let scorer = Scorer::new(text, &toks, &profiles);
+    let sentences = attribute_scored(text, &scorer);
+    let learned = models.mention.is_some() || on_pair.is_some();
+    let titles: Vec<_> = if learned {
+        tasks.iter().map(|t| tokenize(t)).collect()
+    } else {
+        Vec::new()
+    };
+    let t = Text {
+        text,
+        toks: &toks,
+        sentences: &sentences,
+        scorer: &scorer,
+        titles: &titles,
+        report: false,
+    };
+    let mut feats = Vec::new();
     let tasks = tasks
         .iter()
         .enumerate()
         .map(|(i, task)| {
-            let evidence = evidence(text, &sentences, i);
+            let mut evidence = evidence(text, &sentences, i);
+            if learned {
+                let cand = mention::features(&t, i, &mut feats);
+                if let Some(f) = on_pair.as_mut() {
+                    f(i, &feats);
+                }
+                if let Some(m) = models.mention {
+                    // The model overrules the matcher only when it is at least as sure as
+                    // the cut, either way.
+                    let p = m.yes(&feats);
+                    let cut = models.standup_cut;
+                    let yes = if evidence.is_some() {
+                        p >= 1.0 - cut
+                    } else {
+                        p >= cut
+                    };
+                    if !yes {
+                        evidence = None;
+                    } else if evidence.is_none() {
+                        // The clause the model read as about the task.
+                        evidence = cand.map(|(a, b)| text[a..b].trim().to_string());
+                    }
+                }
+            }
             TaskMention {
                 task: task.clone(),
                 mentioned: evidence.is_some(),

@@ -1,10 +1,14 @@
-//! The learned status model: the embedded one loads and reads clear phrases right on its
-//! own; training is deterministic and the file format round-trips.
+//! The learned status and mention models: the embedded ones load and read clear cases
+//! right on their own; training is deterministic and the file format round-trips.
 
 use domain::TaskStatus::{self, Blocked, Done, None as NoWork, Progress};
 use local_analyzer::eval::{EvalItem, Kind};
-use local_analyzer::learn::{fold_of, report_examples, train, Example, Options};
-use local_analyzer::model::{embedded, Model};
+use local_analyzer::learn::{
+    check_with, extract_with, fold_of, mention_examples, report_examples, train, train_classes,
+    Example, Options,
+};
+use local_analyzer::model::{embedded, embedded_mention, Model, Models};
+use local_analyzer::{check_standup, extract_report};
 
 fn report(tasks: &[&str], text: &str, status: &[TaskStatus]) -> EvalItem {
     EvalItem {
@@ -94,4 +98,83 @@ fn a_standup_and_report_of_one_task_list_share_a_fold() {
         .map(|n| fold_of(&format!("t3-r-{n:03}"), 5, 0))
         .collect();
     assert_eq!(folds.len(), 5);
+}
+
+fn standup(tasks: &[&str], text: &str, mentioned: &[bool]) -> EvalItem {
+    EvalItem {
+        id: "t-s-001".into(),
+        kind: Kind::Standup,
+        tasks: tasks.iter().map(|t| t.to_string()).collect(),
+        text: text.into(),
+        mentioned: Some(mentioned.to_vec()),
+        status: None,
+    }
+}
+
+#[test]
+fn the_mention_model_loads_and_finds_what_the_matcher_misses() {
+    assert!(embedded_mention().is_some_and(|m| m.classes() == 2));
+    let t: Vec<String> = [
+        "Deliver signed contracts to the courthouse",
+        "Restock the van",
+        "Levar amostras ao laboratório",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    // The matcher alone does not take "courthouse" for the delivery; the model does.
+    let rules = check_with(&Models::rules(), &t, "van restock, then courthouse");
+    assert!(!rules.tasks[0].mentioned);
+    let c = check_standup(&t, "van restock, then courthouse");
+    let got: Vec<bool> = c.tasks.iter().map(|m| m.mentioned).collect();
+    assert_eq!(got, [true, true, false], "{c:?}");
+    assert!(c.tasks[0].evidence.is_some());
+    // In a report the task gets the clause, and the status and evidence come from it.
+    let text = "van restocked. courthouse run done b4 noon";
+    assert_eq!(
+        extract_with(&Models::rules(), &t, text).tasks[0].status,
+        NoWork
+    );
+    let r = extract_report(&t, text);
+    assert_eq!(r.tasks[0].status, Done);
+    assert_eq!(
+        r.tasks[0].evidence.as_deref(),
+        Some("courthouse run done b4 noon")
+    );
+}
+
+#[test]
+fn mention_examples_label_standups_and_unconnected_report_tasks() {
+    let items = vec![
+        standup(
+            &["Fix login redirect loop", "Q3 revenue dashboard"],
+            "login loop first thing",
+            &[true, false],
+        ),
+        report(
+            &["Fix login redirect loop", "Q3 revenue dashboard"],
+            "login loop fixed",
+            &[Done, NoWork],
+        ),
+    ];
+    // Both standup pairs; of the report only the unconnected dashboard, a `none` that is
+    // kept as "not mentioned" or left out.
+    let with_none = mention_examples(&items, true);
+    assert_eq!(
+        with_none.iter().map(|e| e.label).collect::<Vec<_>>(),
+        [1, 0, 0]
+    );
+    assert_eq!(mention_examples(&items, false).len(), 2);
+    let o = Options {
+        epochs: 60,
+        balance: false,
+        ..Options::default()
+    };
+    let a = train_classes(&with_none, 2, &o);
+    assert_eq!(a.to_bytes(), train_classes(&with_none, 2, &o).to_bytes());
+    let back = Model::from_bytes(&a.to_bytes()).expect("round trip");
+    assert_eq!(back.classes(), 2);
+    for e in &with_none {
+        assert_eq!(usize::from(a.yes(&e.feats) >= 0.5), e.label);
+    }
 }
