@@ -176,15 +176,6 @@ impl Store {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn values_numbers_placeholders_row_by_row() {
-        assert_eq!(super::values(2, 2), "($1, $2), ($3, $4)");
-        assert_eq!(super::values(0, 3), "");
-    }
-}
-
 impl Store {
     /// Refreshes the planner's statistics after a bulk load. PostgreSQL plans the export's
     /// keyset page from them: with none (autovacuum off, or not run yet) it estimated a
@@ -196,5 +187,14 @@ impl Store {
             sqlx::query("ANALYZE").execute(p).await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn values_numbers_placeholders_row_by_row() {
+        assert_eq!(super::values(2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(super::values(0, 3), "");
     }
 }
