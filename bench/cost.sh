@@ -22,7 +22,7 @@
 #   OUT=bench/out/cost-X PARTS=shifts SHIFTS_SET=5000000 bench/cost.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=$(realpath "${BIN:-target/perf/omnitrack}")
+BIN=$(realpath -m "${BIN:-target/perf/omnitrack}")
 PARTS=${PARTS:-"clock shifts"}
 EMPLOYEES_SET=${EMPLOYEES_SET:-"100 1000 10000"}
 SHIFTS_SET=${SHIFTS_SET:-"100000 1000000 5000000"}
@@ -31,6 +31,7 @@ DIR=${BENCH_DIR:-/tmp/omnitrack-cost}
 PORT=${BENCH_PORT:-18090}
 OUT=${OUT:-bench/out/cost-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
+OUT=$(realpath "$OUT")
 TSV=$OUT/cost.tsv
 [ -f "$TSV" ] || printf 'part\tsize\tmetric\tvalue\tload\n' > "$TSV"
 load() { cut -d' ' -f1 /proc/loadavg; }
@@ -40,7 +41,7 @@ if [[ " $PARTS " == *" clock "* ]]; then
   for n in $EMPLOYEES_SET; do
     o=$OUT/clock-$n
     EMPLOYEES=$n BACKENDS=sqlite CONNS=64 DURATION=${SECS}s TWO_INSTANCES=0 ANALYSIS_OFF=0 \
-      COLD_RUNS=1 OUT=$PWD/$o BIN=$BIN bench/clock.sh > "$o.log" 2>&1
+      COLD_RUNS=1 OUT=$o BIN=$BIN bench/clock.sh > "$o.log" 2>&1
     # summary.txt: one line per wrk run; report.py --headline prints the ratio.
     line=$(python3 bench/report.py --headline "$o/summary.txt")
     echo "$line"

@@ -36,6 +36,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(11, "0011_seat_sync_trial"),
     migration!(12, "0012_export_figures"),
     migration!(13, "0013_punch_fills_export_figures"),
+    migration!(14, "0014_punch_lookups_skip_history"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

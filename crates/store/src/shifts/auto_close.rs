@@ -9,6 +9,15 @@ use crate::{Result, Store, StoreError, Tenant};
 use domain::{EmployeeId, ShiftId};
 use jiff::{SignedDuration, Timestamp};
 
+/// The employee's latest auto-closed shift still to be confirmed; formatted once, as every
+/// clock-in runs it (index `shifts_employee_unconfirmed`, migration 0014).
+pub(super) static UNCONFIRMED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3 AND s.auto_closed AND NOT s.end_confirmed
+        ORDER BY s.clock_in_at DESC LIMIT 1"
+    )
+});
+
 impl Store {
     /// Closes every shift open longer than `max_open` at a plausible end: clock-in plus the
     /// employee's usual shift length (median of their last ten), capped at `max_open`.
@@ -58,12 +67,7 @@ impl Store {
         employee: EmployeeId,
         now: Timestamp,
     ) -> Result<Option<Shift>> {
-        // Formatted once: every clock-in runs it.
-        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-            format!("{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3 AND s.auto_closed AND NOT s.end_confirmed
-                           ORDER BY s.clock_in_at DESC LIMIT 1")
-        });
-        let sql = SQL.as_str();
+        let sql = UNCONFIRMED.as_str();
         if let Some(inline) = self.inline() {
             return inline.read(|c| {
                 crate::sqlite::inline_read::first(

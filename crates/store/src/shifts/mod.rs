@@ -6,6 +6,8 @@ mod auto_close;
 mod corrections;
 mod idempotency;
 mod punch;
+#[cfg(test)]
+mod query_plan_tests;
 
 pub use auto_close::{ConfirmedEnd, SELF_CORRECTION_MARGIN};
 pub use idempotency::{IdempotencyKey, StoredAnswer};
@@ -116,6 +118,11 @@ pub(super) fn ms_text(t: Option<Timestamp>) -> Option<String> {
     t.map(|t| t.to_string())
 }
 
+/// The employee's open shift (index `shifts_one_open`, migration 0014); formatted once.
+static OPEN_SHIFT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3 AND s.clock_out_at IS NULL")
+});
+
 impl Store {
     pub async fn open_shift(
         &self,
@@ -124,7 +131,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Option<Shift>> {
         on_pool!(self, p => {
-            let row = sqlx::query(&format!("{SELECT} WHERE s.company_id = $2 AND s.employee_id = $3 AND s.clock_out_at IS NULL"))
+            let row = sqlx::query(&OPEN_SHIFT)
                 .bind(to_ms(now)).bind(t.company_id().0).bind(employee.0).fetch_optional(p).await?;
             row.as_ref().map(shift).transpose()
         })

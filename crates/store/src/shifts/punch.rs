@@ -26,7 +26,7 @@ const CLOCK_IN_SQLITE: &str =
 /// `$3` the report's score and breakdown (`$4`, `$5`) go into the shift row for the export
 /// as [`CLOCK_IN_SQLITE`]'s standup check does. (SQLite numbers `$N` parameters in order of
 /// first appearance, so they appear in order here.)
-const CLOCK_OUT: &str = "UPDATE shifts SET clock_out_at = $1, report = $2,
+pub(super) const CLOCK_OUT: &str = "UPDATE shifts SET clock_out_at = $1, report = $2,
       report_score = CASE WHEN $3 THEN $4 ELSE report_score END,
       report_breakdown = CASE WHEN $3 THEN $5 ELSE report_breakdown END
     WHERE company_id = $6 AND employee_id = $7 AND clock_out_at IS NULL RETURNING id";
