@@ -54,6 +54,45 @@ struct Term {
     lead: bool,
     /// After a dash or in parentheses ("Packaging redesign - Oat Bar multipack").
     detail: bool,
+    /// Per-term facts `score_range` needs, fixed once the list's `shared` flags are set
+    /// (see [`Flags`]).
+    flags: Flags,
+}
+
+/// Facts about a term that depend only on the title list, computed once in [`profiles`]
+/// so scoring a span needs no word-table lookups.
+#[derive(Debug, Clone, Copy, Default)]
+struct Flags {
+    /// A specific core word (see `score_range`).
+    specific: bool,
+    /// A rare content word of any part of the title.
+    rare: bool,
+    /// A content word that only this title has (the `own_word` test).
+    own: bool,
+}
+
+impl Flags {
+    fn of(t: &Term) -> Self {
+        Flags {
+            specific: t.core
+                && !t.shared
+                && matches!(t.kind, Kind::Word | Kind::Name)
+                && !is_generic(&t.stem),
+            rare: matches!(t.kind, Kind::Word | Kind::Name)
+                && t.norm.chars().count() >= 3
+                && !t.shared
+                && !is_generic(&t.stem)
+                && !concepts::is_common(&t.stem)
+                && !concepts::is_common(&t.norm),
+            own: matches!(t.kind, Kind::Word | Kind::Name)
+                && t.core
+                && !t.shared
+                && !t.label
+                && t.norm.chars().count() >= 3
+                && !is_generic(&t.stem)
+                && !is_generic(&t.norm),
+        }
+    }
 }
 
 /// A task title prepared for matching.
@@ -65,6 +104,8 @@ pub struct Profile {
     seq: Vec<(String, Option<usize>)>,
     /// Two consecutive title words written as one ("end-cap" -> "endcap"), with their terms.
     joined: Vec<(String, usize, usize)>,
+    /// How many terms are specific (see [`Flags`]).
+    n_specific: usize,
 }
 
 /// How well a span of text refers to one task.
@@ -231,6 +272,10 @@ pub fn profiles(titles: &[String]) -> Vec<Profile> {
             }
         }
         p.total = p.terms.iter().map(|t| t.weight).sum();
+        for t in &mut p.terms {
+            t.flags = Flags::of(t);
+        }
+        p.n_specific = p.terms.iter().filter(|t| t.flags.specific).count();
     }
     out
 }
@@ -352,6 +397,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
             label: before_colon[pos],
             detail: !main[pos],
             lead: pos == 0 || segment_start[pos],
+            flags: Flags::default(),
         });
     }
     // A core made only of generic verbs ("Follow up with Acme on renewal"): the object is
@@ -444,11 +490,16 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         .map(|(i, w)| (format!("{}{}", w[0].norm, w[1].norm), i, i + 1))
         .collect();
     let total = terms.iter().map(|t| t.weight).sum();
+    for t in &mut terms {
+        t.flags = Flags::of(t);
+    }
+    let n_specific = terms.iter().filter(|t| t.flags.specific).count();
     Profile {
         terms,
         total,
         seq,
         joined,
+        n_specific,
     }
 }
 
@@ -990,8 +1041,15 @@ fn is_past_form(tok: &Token) -> bool {
 /// Scores text words `a..b` (token indices) against the profile.
 pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> Match {
     let n_terms = profile.terms.len();
-    let mut best = vec![0.0f64; n_terms];
-    let mut plain = vec![false; n_terms];
+    let (mut best_buf, mut plain_buf) = ([0.0f64; 32], [false; 32]);
+    let (mut best_vec, mut plain_vec) = (Vec::new(), Vec::new());
+    let (best, plain): (&mut [f64], &mut [bool]) = if n_terms <= 32 {
+        (&mut best_buf[..n_terms], &mut plain_buf[..n_terms])
+    } else {
+        best_vec.resize(n_terms, 0.0);
+        plain_vec.resize(n_terms, false);
+        (&mut best_vec, &mut plain_vec)
+    };
     let mut lo = usize::MAX;
     let mut hi = 0usize;
     let b = b.min(t.spans.len());
@@ -1010,7 +1068,7 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
         profile
             .terms
             .iter()
-            .zip(&best)
+            .zip(best.iter())
             .filter(|(term, _)| term.core || !core_only)
             .fold((0.0, 0.0), |(m, tot), (term, q)| {
                 (m + term.weight * q, tot + term.weight)
@@ -1025,7 +1083,7 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
         profile
             .terms
             .iter()
-            .zip(&plain)
+            .zip(plain.iter())
             .any(|(term, &p)| p && pred(term))
     };
     let id_hit = hit(&|t| t.kind == Kind::Id);
@@ -1037,44 +1095,34 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
     let other_hit = profile
         .terms
         .iter()
-        .zip(&best)
+        .zip(best.iter())
         .any(|(t, &q)| t.kind != Kind::Number && q >= 0.75);
     // A name anywhere in the title (a site, customer or person) identifies the task.
     let name_hit = hit(&|t| t.kind == Kind::Name && !t.shared);
     let distinctive_hit = hit(&|t| t.distinctive && !t.shared);
     let key_hit = hit(&|t| t.key && !t.shared);
     // Two distinct specific words of the core, at least half of them, is a clear reference.
-    let specific = |t: &Term| {
-        t.core && !t.shared && matches!(t.kind, Kind::Word | Kind::Name) && !is_generic(&t.stem)
-    };
-    let n_specific = profile.terms.iter().filter(|t| specific(t)).count();
+    let n_specific = profile.n_specific;
     let n_specific_hit = profile
         .terms
         .iter()
-        .zip(&plain)
-        .filter(|(t, &p)| p && specific(t))
+        .zip(plain.iter())
+        .filter(|(t, &p)| p && t.flags.specific)
         .count();
     // Two different words of the title, one of them rare ("webhook docs" for "Write API
-    // docs for webhooks"), wherever they sit in the title.
-    let rare = |t: &Term| {
-        matches!(t.kind, Kind::Word | Kind::Name)
-            && t.norm.chars().count() >= 3
-            && !t.shared
-            && !is_generic(&t.stem)
-            && !concepts::is_common(&t.stem)
-            && !concepts::is_common(&t.norm)
-    };
-    let mut plain_stems: Vec<&str> = profile
-        .terms
-        .iter()
-        .zip(&plain)
-        .filter(|(_, &p)| p)
-        .map(|(t, _)| t.stem.as_str())
-        .collect();
-    plain_stems.sort_unstable();
-    plain_stems.dedup();
-    let n_plain = plain_stems.len();
-    let rare_pair = n_plain >= 2 && hit(&rare);
+    // docs for webhooks"), wherever they sit in the title: the number of distinct stems
+    // among the plainly hit terms.
+    let mut n_plain = 0;
+    for (k, (t, &p)) in profile.terms.iter().zip(plain.iter()).enumerate() {
+        if p && !profile.terms[..k]
+            .iter()
+            .zip(plain.iter())
+            .any(|(u, &q)| q && u.stem == t.stem)
+        {
+            n_plain += 1;
+        }
+    }
+    let rare_pair = n_plain >= 2 && hit(&|t| t.flags.rare);
     // A line of one or two words that names a title word ("- bags" in a bullet list).
     let short_line = b - a.min(b) <= 2 && n_plain >= 1;
     let initials_hit = t.initial_hits.iter().any(|&j| j >= a && j < b);
@@ -1088,15 +1136,7 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
         || coverage >= PASS_COVERAGE
         || (key_hit && core_coverage >= PASS_WITH_KEY)
         || (n_specific_hit >= 2 && n_specific_hit * 2 >= n_specific);
-    let own_word = hit(&|t| {
-        matches!(t.kind, Kind::Word | Kind::Name)
-            && t.core
-            && !t.shared
-            && !t.label
-            && t.norm.chars().count() >= 3
-            && !is_generic(&t.stem)
-            && !is_generic(&t.norm)
-    });
+    let own_word = hit(&|t| t.flags.own);
     Match {
         coverage,
         pass,

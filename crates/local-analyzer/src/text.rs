@@ -109,17 +109,25 @@ fn make_token(
     stems: &mut std::collections::HashMap<String, String, crate::fast_hash::FastHash>,
 ) -> Token {
     let capitalized = raw.chars().next().is_some_and(char::is_uppercase);
-    let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
-    // "PAs", "PRs": an acronym with a plural s.
-    let core_letters = match letters.split_last() {
-        Some((&'s', rest)) if rest.len() >= 2 && rest.iter().all(|c| c.is_uppercase()) => rest,
-        _ => &letters[..],
+    // Counted rather than collected: the letters, the uppercase ones, the last one.
+    let (mut n_letters, mut n_upper, mut last) = (0usize, 0usize, None);
+    for c in raw.chars().filter(|c| c.is_alphabetic()) {
+        n_letters += 1;
+        n_upper += usize::from(c.is_uppercase());
+        last = Some(c);
+    }
+    // "PAs", "PRs": an acronym with a plural s ('s' is not uppercase, so the letters before
+    // it are all uppercase when all but one are).
+    let plural_s = last == Some('s') && n_letters > 2 && n_upper == n_letters - 1;
+    let (core_len, core_upper) = if plural_s {
+        (n_letters - 1, true)
+    } else {
+        (n_letters, n_upper == n_letters)
     };
-    let acronym = core_letters.len() >= 2
-        && core_letters.iter().all(|c| c.is_uppercase())
-        && raw.chars().all(|c| c.is_alphanumeric() || c == '-');
+    let acronym =
+        core_len >= 2 && core_upper && raw.chars().all(|c| c.is_alphanumeric() || c == '-');
     let mut norm = normalize(raw);
-    if acronym && core_letters.len() < letters.len() && norm.ends_with('s') {
+    if acronym && core_len < n_letters && norm.ends_with('s') {
         norm.pop();
     }
     let stem = match stems.get(&norm) {
@@ -143,7 +151,12 @@ fn make_token(
 
 /// Lowercase, fold common accents, drop a possessive "'s" and remaining apostrophes/hyphens.
 pub fn normalize(raw: &str) -> String {
-    let mut s: String = raw.chars().flat_map(char::to_lowercase).map(fold).collect();
+    // ASCII lowercases alone and folds to itself.
+    let mut s: String = if raw.is_ascii() {
+        raw.to_ascii_lowercase()
+    } else {
+        raw.chars().flat_map(char::to_lowercase).map(fold).collect()
+    };
     for suffix in ["'s", "’s"] {
         if s.len() > suffix.len() + 1 && s.ends_with(suffix) {
             s.truncate(s.len() - suffix.len());
@@ -252,13 +265,30 @@ pub fn stem(w: &str) -> String {
 
 /// Optimal-string-alignment distance (edits + adjacent swaps), giving up above `max`.
 pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    if a.is_ascii() && b.is_ascii() {
+        // Bytes are chars here: no collecting.
+        return osa(a.as_bytes(), b.as_bytes(), max);
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    osa(&a, &b, max)
+}
+
+fn osa<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
     let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
+    let cells = (a.len() + 1) * w;
+    // Words are short: the table fits on the stack.
+    let mut stack = [0usize; 512];
+    let mut heap = Vec::new();
+    let d: &mut [usize] = if cells <= stack.len() {
+        &mut stack[..cells]
+    } else {
+        heap.resize(cells, 0);
+        &mut heap
+    };
     for i in 0..=a.len() {
         d[i * w] = i;
     }
@@ -374,20 +404,27 @@ pub fn clauses(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
         }
         // A conjunction starts a new clause (the word stays in the new clause).
         let at_word_start = c.is_alphabetic() && prev.is_none_or(|p| !p.is_alphanumeric());
-        if at_word_start && i > cur {
-            let word: String = seg[i..]
-                .chars()
-                .take_while(|c| c.is_alphabetic())
-                .flat_map(char::to_lowercase)
-                .collect();
-            if CLAUSE_WORDS.contains(&word.as_str()) {
-                push_trimmed(text, start + cur, start + i, &mut out);
-                cur = i;
-            }
+        if at_word_start && i > cur && is_clause_word(&seg[i..]) {
+            push_trimmed(text, start + cur, start + i, &mut out);
+            cur = i;
         }
     }
     push_trimmed(text, start + cur, end, &mut out);
     out
+}
+
+/// The alphabetic word at the start of `rest`, lowercased, is one of [`CLAUSE_WORDS`].
+fn is_clause_word(rest: &str) -> bool {
+    let end = rest
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphabetic())
+        .map_or(rest.len(), |(k, _)| k);
+    let word = &rest[..end];
+    if word.is_ascii() {
+        return CLAUSE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word));
+    }
+    let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+    CLAUSE_WORDS.contains(&lower.as_str())
 }
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
