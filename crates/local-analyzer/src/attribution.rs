@@ -85,6 +85,11 @@ pub struct Scorer<'a> {
     profiles: &'a [Profile],
     toks: &'a [Token],
     tables: Vec<Table>,
+    /// The last score of each (task, first token): `memo[task * (toks + 1) + a]` holds the
+    /// end token and the match. The same clauses and sentences are scored again and again
+    /// (attribution, its fallback, the mention features), and a score depends only on the
+    /// task and the token range.
+    memo: std::cell::RefCell<Vec<Option<(usize, Match)>>>,
 }
 
 impl<'a> Scorer<'a> {
@@ -99,13 +104,24 @@ impl<'a> Scorer<'a> {
             profiles,
             toks,
             tables,
+            memo: std::cell::RefCell::new(vec![None; profiles.len() * (toks.len() + 1)]),
         }
     }
 
     /// How well text `start..end` (bytes) refers to task `i`.
     pub fn score(&self, i: usize, start: usize, end: usize) -> Match {
         let (a, b) = range(self.toks, start, end);
-        score_range(&self.profiles[i], &self.tables[i], a, b)
+        let slot = i * (self.toks.len() + 1) + a.min(self.toks.len());
+        if let Some(Some((end, m))) = self.memo.borrow().get(slot) {
+            if *end == b {
+                return *m;
+            }
+        }
+        let m = score_range(&self.profiles[i], &self.tables[i], a, b);
+        if let Some(cell) = self.memo.borrow_mut().get_mut(slot) {
+            *cell = Some((b, m));
+        }
+        m
     }
 }
 

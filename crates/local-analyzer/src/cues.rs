@@ -408,8 +408,13 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         let raw = toks
             .get(i)
             .and_then(|t| text.get(t.start..t.end))
-            .unwrap_or("")
-            .to_lowercase();
+            .unwrap_or("");
+        // An ASCII word under seven letters fits none of the patterns below (French and
+        // Polish need accented letters, the others seven letters).
+        if raw.is_ascii() && raw.len() < 7 {
+            return false;
+        }
+        let raw = raw.to_lowercase();
         let n = raw.chars().count();
         let ends = |list: &[&str]| list.iter().any(|e| raw.ends_with(e));
         let french = n >= 5 && ends(&["é", "ée", "és", "ées"]);

@@ -278,17 +278,11 @@ fn osa<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
+    if a.len() < 64 && b.len() < 64 {
+        return osa_rows(a, b, max);
+    }
     let w = b.len() + 1;
-    let cells = (a.len() + 1) * w;
-    // Words are short: the table fits on the stack.
-    let mut stack = [0usize; 512];
-    let mut heap = Vec::new();
-    let d: &mut [usize] = if cells <= stack.len() {
-        &mut stack[..cells]
-    } else {
-        heap.resize(cells, 0);
-        &mut heap
-    };
+    let mut d = vec![0usize; (a.len() + 1) * w];
     for i in 0..=a.len() {
         d[i * w] = i;
     }
@@ -313,6 +307,36 @@ fn osa<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
         }
     }
     let v = d[a.len() * w + b.len()];
+    (v <= max).then_some(v)
+}
+
+/// [`osa`] for words under 64 letters, keeping only the last three rows of the table (on
+/// the stack, one byte a cell: no value exceeds 64).
+fn osa_rows<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
+    let mut rows = [[0u8; 64]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j as u8;
+    }
+    for i in 1..=a.len() {
+        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[cur][0] = i as u8;
+        let mut row_min = usize::MAX;
+        for j in 1..=b.len() {
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut v = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(rows[prev2][j - 2] + 1);
+            }
+            rows[cur][j] = v;
+            row_min = row_min.min(usize::from(v));
+        }
+        if row_min > max {
+            return None;
+        }
+    }
+    let v = usize::from(rows[a.len() % 3][b.len()]);
     (v <= max).then_some(v)
 }
 
