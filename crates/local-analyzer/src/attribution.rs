@@ -90,6 +90,8 @@ pub struct Scorer<'a> {
     /// (attribution, its fallback, the mention features), and a score depends only on the
     /// task and the token range.
     memo: std::cell::RefCell<Vec<Option<(usize, Match)>>>,
+    /// Per token, which distinct spelling it is (0, 1, 2 ... by first occurrence).
+    pub norm_ids: Vec<usize>,
 }
 
 impl<'a> Scorer<'a> {
@@ -105,6 +107,7 @@ impl<'a> Scorer<'a> {
             toks,
             tables,
             memo: std::cell::RefCell::new(vec![None; profiles.len() * (toks.len() + 1)]),
+            norm_ids: words.iter().map(|w| w.norm_id).collect(),
         }
     }
 

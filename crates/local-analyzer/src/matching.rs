@@ -569,12 +569,28 @@ pub(crate) struct Word<'a> {
     un_stem: Option<String>,
     /// Capitalised inside a sentence ("with Ana"): a name, never a clipped word.
     proper: bool,
+    /// Which distinct spelling of the text this is (0, 1, 2 ... by first occurrence).
+    pub(crate) norm_id: usize,
+}
+
+impl Word<'_> {
+    /// Words with equal keys score alike against any term: same spelling, both names or
+    /// neither, both ids or neither.
+    fn key(&self) -> usize {
+        self.norm_id * 4 + usize::from(self.proper) * 2 + usize::from(self.id.is_some())
+    }
 }
 
 pub(crate) fn words<'a>(toks: &'a [Token], text: &str) -> Vec<Word<'a>> {
+    let mut ids: HashMap<&str, usize, crate::fast_hash::FastHash> =
+        HashMap::with_capacity_and_hasher(toks.len(), Default::default());
     toks.iter()
         .enumerate()
         .map(|(j, tok)| Word {
+            norm_id: {
+                let next = ids.len();
+                *ids.entry(tok.norm.as_str()).or_insert(next)
+            },
             proper: tok.capitalized
                 && !tok.acronym
                 && j > 0
@@ -891,17 +907,15 @@ pub(crate) fn table(
     let n_terms = profile.terms.len();
     let mut initial_hits = Vec::new();
     // Words repeat a lot in a long note: score each distinct spelling once.
-    let mut seen: HashMap<(&str, bool, bool), (usize, bool), crate::fast_hash::FastHash> =
-        HashMap::default();
+    let n_keys = words.iter().map(|w| w.key() + 1).max().unwrap_or(0);
+    let mut seen: Vec<Option<(usize, bool)>> = vec![None; n_keys];
     let mut rows: Vec<f64> = Vec::new();
     let mut raw: Vec<f64> = Vec::with_capacity(words.len() * n_terms);
     for (j, w) in words.iter().enumerate() {
-        let key = (w.tok.norm.as_str(), w.proper, w.id.is_some());
-        let (at, init) = *seen.entry(key).or_insert_with(|| {
-            let mut local: Vec<f64> = profile.terms.iter().map(|t| quality(t, w)).collect();
-            let init = initials(profile, w, &mut local);
+        let (at, init) = *seen[w.key()].get_or_insert_with(|| {
             let at = rows.len();
-            rows.extend(local);
+            rows.extend(profile.terms.iter().map(|t| quality(t, w)));
+            let init = initials(profile, w, &mut rows[at..]);
             (at, init)
         });
         if init {

@@ -7,12 +7,9 @@
 //! The standup check asks it about every task; the report asks it about tasks no clause
 //! was attributed to, and gives a task it calls mentioned its best clause.
 
-use std::collections::HashMap;
-
 use crate::attribution::{tokens_in, Scorer, Sentence};
 use crate::concepts::{groups, is_stopword, share_group};
 use crate::cues::read;
-use crate::fast_hash::FastHash;
 use crate::features::{bins, key, same_word, slot, FIXED};
 use crate::matching::Match;
 use crate::text::{edit_distance, Token};
@@ -117,19 +114,20 @@ struct HitTable {
 }
 
 impl HitTable {
-    fn new(title: &[Token], toks: &[Token]) -> Self {
+    /// `norm_ids[j]` tells which distinct spelling token `j` is (see `Scorer::norm_ids`).
+    fn new(title: &[Token], toks: &[Token], norm_ids: &[usize]) -> Self {
         let words: Vec<&Token> = content(title).collect();
         let width = words.len();
-        let mut seen: HashMap<&str, usize, FastHash> =
-            HashMap::with_capacity_and_hasher(toks.len(), FastHash::default());
+        let n_norms = norm_ids.iter().map(|&k| k + 1).max().unwrap_or(0);
+        let mut seen: Vec<usize> = vec![usize::MAX; n_norms];
         let mut hits = Vec::with_capacity(toks.len() * width);
-        for tok in toks {
-            match seen.get(tok.norm.as_str()) {
-                Some(&at) => hits.extend_from_within(at..at + width),
-                None => {
-                    seen.insert(&tok.norm, hits.len());
+        for (tok, &k) in toks.iter().zip(norm_ids) {
+            match seen[k] {
+                usize::MAX => {
+                    seen[k] = hits.len();
                     hits.extend(words.iter().map(|w| hit(tok, w)));
                 }
+                at => hits.extend_from_within(at..at + width),
             }
         }
         let numeric = words
@@ -201,7 +199,7 @@ fn candidate(t: &Text, i: usize, table: &HitTable) -> Option<((usize, usize), Ma
 pub fn features(t: &Text, i: usize, out: &mut Vec<u32>) -> Option<(usize, usize)> {
     out.clear();
     let title = &t.titles[i];
-    let table = HitTable::new(title, t.toks);
+    let table = HitTable::new(title, t.toks, &t.scorer.norm_ids);
     let cand = candidate(t, i, &table);
     let mut slot_no = 0u32;
     let mut put = |on: bool| {
