@@ -31,10 +31,7 @@ fn is_apostrophe(c: char) -> bool {
 /// separators inside numbers, and a hyphen in codes like "W-9" or "OPS-231" stay inside.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut out = Vec::new();
-    // Words repeat; stem each spelling once per text.
-    let mut stems: std::collections::HashMap<String, String, crate::fast_hash::FastHash> =
-        Default::default();
+    let mut out = Vec::with_capacity(text.len() / 5 + 1);
     let mut i = 0;
     while i < chars.len() {
         if !chars[i].1.is_alphanumeric() {
@@ -79,7 +76,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         } else {
             None
         };
-        out.push(make_token(raw, start, end, prev, &mut stems));
+        out.push(make_token(raw, start, end, prev));
         i = j;
     }
     // A note typed in capitals says nothing about acronyms or names.
@@ -101,13 +98,7 @@ fn digits_ahead(chars: &[(usize, char)], from: usize) -> usize {
         .count()
 }
 
-fn make_token(
-    raw: &str,
-    start: usize,
-    end: usize,
-    prev: Option<char>,
-    stems: &mut std::collections::HashMap<String, String, crate::fast_hash::FastHash>,
-) -> Token {
+fn make_token(raw: &str, start: usize, end: usize, prev: Option<char>) -> Token {
     let capitalized = raw.chars().next().is_some_and(char::is_uppercase);
     // Counted rather than collected: the letters, the uppercase ones, the last one.
     let (mut n_letters, mut n_upper, mut last) = (0usize, 0usize, None);
@@ -130,14 +121,7 @@ fn make_token(
     if acronym && core_len < n_letters && norm.ends_with('s') {
         norm.pop();
     }
-    let stem = match stems.get(&norm) {
-        Some(s) => s.clone(),
-        None => {
-            let s = stem(&norm);
-            stems.insert(norm.clone(), s.clone());
-            s
-        }
-    };
+    let stem = cached_stem(&norm);
     Token {
         start,
         end,
@@ -151,12 +135,20 @@ fn make_token(
 
 /// Lowercase, fold common accents, drop a possessive "'s" and remaining apostrophes/hyphens.
 pub fn normalize(raw: &str) -> String {
-    // ASCII lowercases alone and folds to itself.
-    let mut s: String = if raw.is_ascii() {
-        raw.to_ascii_lowercase()
-    } else {
-        raw.chars().flat_map(char::to_lowercase).map(fold).collect()
-    };
+    if raw.is_ascii() {
+        // The same steps on bytes: ASCII lowercases alone, folds to itself and has no "’s".
+        let b = raw.as_bytes();
+        let mut end = b.len();
+        if end > 3 && b[end - 2] == b'\'' && b[end - 1].eq_ignore_ascii_case(&b's') {
+            end -= 2;
+        }
+        return b[..end]
+            .iter()
+            .filter(|&&c| !matches!(c, b'\'' | b'-' | b','))
+            .map(|&c| char::from(c.to_ascii_lowercase()))
+            .collect();
+    }
+    let mut s: String = raw.chars().flat_map(char::to_lowercase).map(fold).collect();
     for suffix in ["'s", "’s"] {
         if s.len() > suffix.len() + 1 && s.ends_with(suffix) {
             s.truncate(s.len() - suffix.len());
@@ -233,6 +225,31 @@ fn irregular(w: &str) -> Option<&'static str> {
 fn english() -> &'static rust_stemmers::Stemmer {
     static CELL: std::sync::OnceLock<rust_stemmers::Stemmer> = std::sync::OnceLock::new();
     CELL.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English))
+}
+
+/// Spellings whose stems the stem cache keeps per thread before it starts over.
+const STEM_CACHE: usize = 4096;
+
+/// [`stem`], remembered per thread: words repeat within a text and across texts, and the
+/// stemmer costs a few thousand instructions a word. A pure function, so the cache changes
+/// no result; it is emptied when full, which bounds its memory.
+fn cached_stem(norm: &str) -> String {
+    type Cache = std::collections::HashMap<String, String, crate::fast_hash::FastHash>;
+    thread_local! {
+        static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
+    }
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some(s) = c.get(norm) {
+            return s.clone();
+        }
+        let s = stem(norm);
+        if c.len() >= STEM_CACHE {
+            c.clear();
+        }
+        c.insert(norm.to_string(), s.clone());
+        s
+    })
 }
 
 /// The Snowball (Porter2) English stem, after mapping irregular verb forms to their base.
