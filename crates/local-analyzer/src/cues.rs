@@ -371,6 +371,14 @@ fn num(w: &str) -> Option<f64> {
     w.strip_suffix("ish").unwrap_or(w).parse::<f64>().ok()
 }
 
+/// Whether `title` can change what [`read`] finds in `toks`: it only ever looks at title
+/// words with a clause word's stem (a norm match implies a stem match), so when there is
+/// none, `read(.., toks, title)` equals `read(.., toks, &[])`.
+pub fn title_matters(toks: &[Token], title: &[Token]) -> bool {
+    toks.iter()
+        .any(|t| title.iter().any(|tt| tt.stem == t.stem))
+}
+
 /// Reads the cues of one clause. `title` is the task's tokenised title, so the task's own
 /// verb in the past tense ("Repack ..." -> "repacked") reads as done.
 /// `toks` carry offsets into `text`; `range` is the clause's byte range in `text`.
@@ -944,6 +952,32 @@ mod tests {
 
     fn cues_for(text: &str, title: &str) -> Cues {
         read(text, (0, text.len()), &tokenize(text), &tokenize(title))
+    }
+
+    #[test]
+    fn a_title_without_the_clauses_stems_reads_like_no_title() {
+        for (text, title) in [
+            (
+                "repacked the shelves, waiting on the truck",
+                "Repack aisle 4",
+            ),
+            (
+                "couldnt finish the draft tomorrow maybe",
+                "Draft Q4 newsletter",
+            ),
+            (
+                "terminado el informe, bloqueado por IT",
+                "Cycle count aisle 14",
+            ),
+            ("schedule for next week is done", "Schedule interviews"),
+        ] {
+            let (toks, t) = (tokenize(text), tokenize(title));
+            let plain = read(text, (0, text.len()), &toks, &[]);
+            let with = read(text, (0, text.len()), &toks, &t);
+            if !title_matters(&toks, &t) {
+                assert_eq!(plain, with, "{text} / {title}");
+            }
+        }
     }
 
     #[test]

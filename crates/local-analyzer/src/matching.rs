@@ -69,6 +69,8 @@ struct Flags {
     rare: bool,
     /// A content word that only this title has (the `own_word` test).
     own: bool,
+    /// A multi-digit number or a version that only this title has.
+    number: bool,
 }
 
 impl Flags {
@@ -91,6 +93,9 @@ impl Flags {
                 && t.norm.chars().count() >= 3
                 && !is_generic(&t.stem)
                 && !is_generic(&t.norm),
+            number: t.kind == Kind::Number
+                && (t.norm.len() >= 2 || t.norm.contains('.'))
+                && !t.shared,
         }
     }
 }
@@ -895,6 +900,8 @@ pub(crate) struct Table {
     /// Tokens that stand for the initials of two or more title words ("AR", "QBR").
     initial_hits: Vec<usize>,
     spans: Vec<(usize, usize)>,
+    /// Tokens with some quality above zero, in order: the only ones a range can score on.
+    scoring: Vec<usize>,
 }
 
 pub(crate) fn table(
@@ -1039,12 +1046,20 @@ pub(crate) fn table(
         quality.extend(q_row);
         plain.extend(p_row);
     }
+    let scoring = (0..toks.len())
+        .filter(|&j| {
+            quality[j * n_terms..(j + 1) * n_terms]
+                .iter()
+                .any(|&q| q > 0.0)
+        })
+        .collect();
     Table {
         quality,
         plain,
         n_terms,
         initial_hits,
         spans: toks.iter().map(|t| (t.start, t.end)).collect(),
+        scoring,
     }
 }
 
@@ -1067,7 +1082,10 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
     let mut lo = usize::MAX;
     let mut hi = 0usize;
     let b = b.min(t.spans.len());
-    for j in a.min(b)..b {
+    // Only tokens with a quality above zero change anything below.
+    let from = t.scoring.partition_point(|&j| j < a.min(b));
+    let to = t.scoring.partition_point(|&j| j < b);
+    for &j in &t.scoring[from..to.max(from)] {
         for i in 0..n_terms {
             let q = t.quality[j * t.n_terms + i];
             if q > 0.0 {
@@ -1093,36 +1111,30 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
     // The key rule compares with the core only: a long qualifier ("for 2nd floor
     // restroom") should not drown the head noun.
     let core_coverage = ratio(sum(true));
-    let hit = |pred: &dyn Fn(&Term) -> bool| {
-        profile
-            .terms
-            .iter()
-            .zip(plain.iter())
-            .any(|(term, &p)| p && pred(term))
-    };
-    let id_hit = hit(&|t| t.kind == Kind::Id);
-    // "truck 14", "release notes for 4.2": a multi-digit number or version names a thing,
-    // but only together with another word of the title.
-    let number_hit = hit(&|t| {
-        t.kind == Kind::Number && (t.norm.len() >= 2 || t.norm.contains('.')) && !t.shared
-    });
+    // One pass over the plainly hit terms for every "some plain hit is ..." test below.
+    let (mut id_hit, mut number_hit, mut name_hit, mut distinctive_hit, mut key_hit) =
+        (false, false, false, false, false);
+    let (mut rare_hit, mut own_word, mut n_specific_hit) = (false, false, 0usize);
+    for (t, _) in profile.terms.iter().zip(plain.iter()).filter(|(_, &p)| p) {
+        id_hit |= t.kind == Kind::Id;
+        // "truck 14", "release notes for 4.2": a multi-digit number or version names a
+        // thing, but only together with another word of the title.
+        number_hit |= t.flags.number;
+        // A name anywhere in the title (a site, customer or person) identifies the task.
+        name_hit |= t.kind == Kind::Name && !t.shared;
+        distinctive_hit |= t.distinctive && !t.shared;
+        key_hit |= t.key && !t.shared;
+        rare_hit |= t.flags.rare;
+        own_word |= t.flags.own;
+        n_specific_hit += usize::from(t.flags.specific);
+    }
     let other_hit = profile
         .terms
         .iter()
         .zip(best.iter())
         .any(|(t, &q)| t.kind != Kind::Number && q >= 0.75);
-    // A name anywhere in the title (a site, customer or person) identifies the task.
-    let name_hit = hit(&|t| t.kind == Kind::Name && !t.shared);
-    let distinctive_hit = hit(&|t| t.distinctive && !t.shared);
-    let key_hit = hit(&|t| t.key && !t.shared);
     // Two distinct specific words of the core, at least half of them, is a clear reference.
     let n_specific = profile.n_specific;
-    let n_specific_hit = profile
-        .terms
-        .iter()
-        .zip(plain.iter())
-        .filter(|(t, &p)| p && t.flags.specific)
-        .count();
     // Two different words of the title, one of them rare ("webhook docs" for "Write API
     // docs for webhooks"), wherever they sit in the title: the number of distinct stems
     // among the plainly hit terms.
@@ -1136,7 +1148,7 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
             n_plain += 1;
         }
     }
-    let rare_pair = n_plain >= 2 && hit(&|t| t.flags.rare);
+    let rare_pair = n_plain >= 2 && rare_hit;
     // A line of one or two words that names a title word ("- bags" in a bullet list).
     let short_line = b - a.min(b) <= 2 && n_plain >= 1;
     let initials_hit = t.initial_hits.iter().any(|&j| j >= a && j < b);
@@ -1150,7 +1162,6 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
         || coverage >= PASS_COVERAGE
         || (key_hit && core_coverage >= PASS_WITH_KEY)
         || (n_specific_hit >= 2 && n_specific_hit * 2 >= n_specific);
-    let own_word = hit(&|t| t.flags.own);
     Match {
         coverage,
         pass,

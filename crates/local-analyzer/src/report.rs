@@ -3,7 +3,7 @@
 use domain::{ReportExtraction, TaskOutcome, TaskStatus};
 
 use crate::attribution::{attribute_scored, clip, tokens_in, Scorer, MAX_TEXT_BYTES};
-use crate::cues::{read, Cues};
+use crate::cues::{read, title_matters, Cues};
 use crate::features::{report_features, Pair};
 use crate::matching::profiles;
 use crate::mention::{self, Text};
@@ -73,7 +73,11 @@ pub(crate) fn extract(
                 let Some((_, spans)) = per_task.get_mut(i) else {
                     continue;
                 };
-                let cues = read(text, (c.start, c.end), ct, &titles[i]);
+                let cues = if title_matters(ct, &titles[i]) {
+                    read(text, (c.start, c.end), ct, &titles[i])
+                } else {
+                    plain
+                };
                 let acc = in_sentence[i].get_or_insert_with(Cues::default);
                 // "SPF record was missing the relay, added it, finance confirmed": a later
                 // clause that fixes things ends the obstacle of an earlier one.
