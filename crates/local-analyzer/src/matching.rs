@@ -544,12 +544,15 @@ fn is_contraction(short: &str, long: &str) -> bool {
         .filter(|s| s.len() >= 2)
         .unwrap_or(short);
     let long_core = long.strip_suffix('s').unwrap_or(long);
+    // The cheapest test first: most word pairs differ in their first letter.
+    if short.chars().next() != long_core.chars().next() {
+        return false;
+    }
     let n = short.chars().count();
     if !(2..=5).contains(&n)
         || long_core.chars().count() < n + 2
         || !short.chars().all(|c| c.is_ascii_lowercase())
         || short.chars().skip(1).any(is_vowel)
-        || short.chars().next() != long_core.chars().next()
         || is_stopword(short)
         || COMMON_ACRONYMS.contains(short)
     {
@@ -700,17 +703,18 @@ fn quality(term: &Term, w: &Word) -> f64 {
 /// Does this text word look like it could stand for initials of title words ("PA", "QBR")?
 fn initialism_candidate(tok: &Token) -> bool {
     let n = tok.norm.chars().count();
+    // (The word-list lookups come last: the other tests are cheaper.)
     (2..=4).contains(&n)
         && tok.norm.chars().next().is_some_and(char::is_alphabetic)
         && tok.norm.chars().all(|c| c.is_ascii_alphanumeric())
-        && !is_stopword(&tok.norm)
-        && !is_generic(&tok.norm)
-        && !COMMON_ACRONYMS.contains(tok.norm.as_str())
         // Written in lowercase, only a vowel-less cluster ("crm", "qbr") is taken as
         // initials: "far" is a word, not "fixed asset register".
         && (tok.acronym
             || tok.norm.chars().any(|c| c.is_ascii_digit())
             || (n >= 3 && !tok.norm.chars().any(is_vowel)))
+        && !is_stopword(&tok.norm)
+        && !is_generic(&tok.norm)
+        && !COMMON_ACRONYMS.contains(tok.norm.as_str())
 }
 
 /// Marks title terms matched as initials ("AP" = "accounts payable", "T2" = "tier 2").
@@ -916,7 +920,7 @@ pub(crate) fn table(
     // Words repeat a lot in a long note: score each distinct spelling once.
     let n_keys = words.iter().map(|w| w.key() + 1).max().unwrap_or(0);
     let mut seen: Vec<Option<(usize, bool)>> = vec![None; n_keys];
-    let mut rows: Vec<f64> = Vec::new();
+    let mut rows: Vec<f64> = Vec::with_capacity(words.len() * n_terms);
     let mut raw: Vec<f64> = Vec::with_capacity(words.len() * n_terms);
     for (j, w) in words.iter().enumerate() {
         let (at, init) = *seen[w.key()].get_or_insert_with(|| {
