@@ -111,6 +111,8 @@ pub struct Profile {
     joined: Vec<(String, usize, usize)>,
     /// How many terms are specific (see [`Flags`]).
     n_specific: usize,
+    /// Bit `n` set when some term's norm is `n` bytes long (under 64).
+    norm_lengths: u64,
 }
 
 /// How well a span of text refers to one task.
@@ -499,12 +501,17 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         t.flags = Flags::of(t);
     }
     let n_specific = terms.iter().filter(|t| t.flags.specific).count();
+    let norm_lengths = terms
+        .iter()
+        .filter(|t| t.norm.len() < 64)
+        .fold(0u64, |m, t| m | 1 << t.norm.len());
     Profile {
         terms,
         total,
         seq,
         joined,
         n_specific,
+        norm_lengths,
     }
 }
 
@@ -927,6 +934,15 @@ pub(crate) fn table(
             let at = rows.len();
             rows.extend(profile.terms.iter().map(|t| quality(t, w)));
             let init = initials(profile, w, &mut rows[at..]);
+            // Two title words written as one depend on the spelling alone, so they go in
+            // the spelling's row (the maxima below commute with the pair's).
+            let local = &mut rows[at..];
+            for (joined, a, b) in &profile.joined {
+                if w.tok.norm == *joined {
+                    local[*a] = local[*a].max(0.9);
+                    local[*b] = local[*b].max(0.9);
+                }
+            }
             (at, init)
         });
         if init {
@@ -935,16 +951,15 @@ pub(crate) fn table(
         raw.extend_from_slice(&rows[at..at + n_terms]);
         let local = &mut raw[j * n_terms..(j + 1) * n_terms];
         if let Some(Some(pair)) = pairs.get(j) {
-            for (i, t) in profile.terms.iter().enumerate() {
-                if pair.joins_to(&t.norm) || share_group(pair.groups, t.groups) {
-                    local[i] = local[i].max(0.9);
+            // A pair can only join to a term of its combined length.
+            let len = pair.first.len() + pair.second.len();
+            let may_join = len >= 64 || profile.norm_lengths & (1 << len) != 0;
+            if may_join || !pair.groups.is_empty() {
+                for (i, t) in profile.terms.iter().enumerate() {
+                    if pair.joins_to(&t.norm) || share_group(pair.groups, t.groups) {
+                        local[i] = local[i].max(0.9);
+                    }
                 }
-            }
-        }
-        for (joined, a, b) in &profile.joined {
-            if w.tok.norm == *joined {
-                local[*a] = local[*a].max(0.9);
-                local[*b] = local[*b].max(0.9);
             }
         }
     }

@@ -142,11 +142,13 @@ pub fn normalize(raw: &str) -> String {
         if end > 3 && b[end - 2] == b'\'' && b[end - 1].eq_ignore_ascii_case(&b's') {
             end -= 2;
         }
-        return b[..end]
-            .iter()
-            .filter(|&&c| !matches!(c, b'\'' | b'-' | b','))
-            .map(|&c| char::from(c.to_ascii_lowercase()))
-            .collect();
+        let mut s = String::with_capacity(end);
+        for &c in &b[..end] {
+            if !matches!(c, b'\'' | b'-' | b',') {
+                s.push(char::from(c.to_ascii_lowercase()));
+            }
+        }
+        return s;
     }
     let mut s: String = raw.chars().flat_map(char::to_lowercase).map(fold).collect();
     for suffix in ["'s", "’s"] {
@@ -374,7 +376,7 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
             '.' => {
                 let after_ok = next.is_none_or(char::is_whitespace);
                 let word = last_word(&text[start..i]);
-                after_ok && !ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+                after_ok && !is_abbreviation(word)
             }
             _ => false,
         };
@@ -385,6 +387,14 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
     }
     push_trimmed(text, start, text.len(), &mut out);
     out
+}
+
+/// `word`, lowercased, is one of [`ABBREVIATIONS`] (ASCII compared in place).
+fn is_abbreviation(word: &str) -> bool {
+    if word.is_ascii() {
+        return ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word));
+    }
+    ABBREVIATIONS.contains(&word.to_lowercase().as_str())
 }
 
 fn last_word(s: &str) -> &str {
