@@ -217,13 +217,16 @@ pub fn attribute_scored(text: &str, scorer: &Scorer) -> Vec<Sentence> {
             if let Some(prev) = out.last() {
                 let prev_words = slice(toks, prev.start, prev.end).len();
                 let starts_also = st.first().is_some_and(|t| t.norm == "also");
-                let prev_toks = slice(toks, prev.start, prev.end);
-                let c = crate::cues::read(text, (prev.start, prev.end), prev_toks, &[]);
-                let has_cue = c.done || c.progress || c.blocked || c.not_worked || c.negation;
+                // The previous sentence's cues are read only when the rest holds.
+                let has_cue = || {
+                    let prev_toks = slice(toks, prev.start, prev.end);
+                    let c = crate::cues::read(text, (prev.start, prev.end), prev_toks, &[]);
+                    c.done || c.progress || c.blocked || c.not_worked || c.negation
+                };
                 let heading = prev_words <= 4
                     && prev.mentions.len() == 1
                     && prev.inherited.is_empty()
-                    && !has_cue;
+                    && !has_cue();
                 // "AR: all pages roughed in. still no final copy, so I can't go on": a
                 // sentence that opens with a connective or points back ("it", "them")
                 // goes on about the one task of the sentence before.

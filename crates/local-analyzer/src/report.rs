@@ -118,7 +118,12 @@ pub(crate) fn extract(
         }
         if s.mentions.is_empty() && s.inherited.is_empty() {
             let st = tokens_in(&toks, s.start, s.end);
-            let cues = read(text, (s.start, s.end), st, &[]);
+            // (Under three words the cues are not needed.)
+            let cues = if st.len() >= 3 {
+                read(text, (s.start, s.end), st, &[])
+            } else {
+                Cues::default()
+            };
             let worked = cues.activity && !cues.blocked && !cues.negation && !cues.not_worked;
             // A plan for later is not work done today.
             let planned_only = cues.future && !cues.done;
