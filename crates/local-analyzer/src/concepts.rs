@@ -885,6 +885,7 @@ impl WordSet {
         }
     }
 
+    #[inline]
     pub fn contains(&self, w: &str) -> bool {
         self.cell
             .get_or_init(|| self.words.iter().copied().collect())
@@ -903,6 +904,7 @@ impl Default for Sketch {
 }
 
 /// Length, first, middle and last byte, mixed into 12 bits.
+#[inline]
 fn sketch(w: &str) -> usize {
     let b = w.as_bytes();
     let n = b.len();
@@ -923,6 +925,7 @@ impl Sketch {
         self.0[k >> 6] |= 1 << (k & 63);
     }
 
+    #[inline]
     fn may_contain(&self, w: &str) -> bool {
         let k = sketch(w);
         self.0[k >> 6] & (1 << (k & 63)) != 0
@@ -947,6 +950,7 @@ impl<S: std::borrow::Borrow<str> + std::hash::Hash + Eq> FromIterator<S> for Fil
 }
 
 impl<S: std::borrow::Borrow<str> + std::hash::Hash + Eq> Filtered<S> {
+    #[inline]
     pub fn contains(&self, w: &str) -> bool {
         self.sketch.may_contain(w) && self.set.contains(w)
     }

@@ -621,7 +621,7 @@ pub(crate) fn words<'a>(toks: &'a [Token], text: &str) -> Vec<Word<'a>> {
                 .norm
                 .strip_prefix("un")
                 .filter(|r| r.len() >= 3)
-                .map(crate::text::stem),
+                .map(crate::text::cached_stem),
         })
         .collect()
 }

@@ -235,7 +235,7 @@ const STEM_CACHE: usize = 4096;
 /// [`stem`], remembered per thread: words repeat within a text and across texts, and the
 /// stemmer costs a few thousand instructions a word. A pure function, so the cache changes
 /// no result; it is emptied when full, which bounds its memory.
-fn cached_stem(norm: &str) -> String {
+pub fn cached_stem(norm: &str) -> String {
     type Cache = std::collections::HashMap<String, String, crate::fast_hash::FastHash>;
     thread_local! {
         static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
