@@ -230,6 +230,7 @@ const NOT_DONE_PAST_LIST: &[&str] = &[
     "said",
 ];
 static NOT_DONE_PAST: WordSet = WordSet::new(NOT_DONE_PAST_LIST);
+/// (None of the emoji lists holds an ASCII char: `read` skips ASCII when looking for them.)
 const DONE_EMOJI: &[char] = &['✅', '✔', '☑', '🚀', '🎉', '🥳', '🏁'];
 /// Work under way: construction sign, hourglass, arrows.
 const PROGRESS_EMOJI: &[char] = &['🚧', '⏳', '⌛', '🔄', '🔁', '🏗'];
@@ -867,17 +868,22 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         c.progress = false;
     }
     let clause = text.get(range.0..range.1).unwrap_or("");
-    if clause.chars().any(|ch| DONE_EMOJI.contains(&ch)) {
-        c.done = true;
-    }
-    if clause.chars().any(|ch| PROGRESS_EMOJI.contains(&ch)) {
-        c.progress = true;
-    }
-    if clause.chars().any(|ch| BLOCKED_EMOJI.contains(&ch)) {
-        c.blocked = true;
-    }
-    if clause.chars().any(|ch| NOT_DONE_EMOJI.contains(&ch)) {
-        c.not_worked = true;
+    // One pass over the clause's non-ASCII chars (no emoji is ASCII).
+    if !clause.is_ascii() {
+        for ch in clause.chars().filter(|ch| !ch.is_ascii()) {
+            if DONE_EMOJI.contains(&ch) {
+                c.done = true;
+            }
+            if PROGRESS_EMOJI.contains(&ch) {
+                c.progress = true;
+            }
+            if BLOCKED_EMOJI.contains(&ch) {
+                c.blocked = true;
+            }
+            if NOT_DONE_EMOJI.contains(&ch) {
+                c.not_worked = true;
+            }
+        }
     }
     if c.done && c.future && !c.progress {
         // "I'll get that done tomorrow": a done word about the future is not done today.
@@ -952,6 +958,13 @@ mod tests {
 
     fn cues_for(text: &str, title: &str) -> Cues {
         read(text, (0, text.len()), &tokenize(text), &tokenize(title))
+    }
+
+    #[test]
+    fn emoji_lists_hold_no_ascii() {
+        for list in [DONE_EMOJI, PROGRESS_EMOJI, BLOCKED_EMOJI, NOT_DONE_EMOJI] {
+            assert!(list.iter().all(|c| !c.is_ascii()), "{list:?}");
+        }
     }
 
     #[test]
