@@ -118,6 +118,7 @@ impl HitTable {
     fn new(title: &[Token], toks: &[Token], norm_ids: &[usize]) -> Self {
         let words: Vec<&Token> = content(title).collect();
         let width = words.len();
+        debug_assert_eq!(toks.len(), norm_ids.len(), "ids of another token list");
         let n_norms = norm_ids.iter().map(|&k| k + 1).max().unwrap_or(0);
         let mut seen: Vec<usize> = vec![usize::MAX; n_norms];
         let mut hits = Vec::with_capacity(toks.len() * width);

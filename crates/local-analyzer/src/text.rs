@@ -533,6 +533,87 @@ mod tests {
         assert_eq!(normalize("aujourd'hui"), "aujourdhui");
     }
 
+    /// The full-table algorithm `edit_distance` had before it kept only three rows.
+    fn osa_reference(a: &str, b: &str, max: usize) -> Option<usize> {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        if a.len().abs_diff(b.len()) > max {
+            return None;
+        }
+        let w = b.len() + 1;
+        let mut d = vec![0usize; (a.len() + 1) * w];
+        for i in 0..=a.len() {
+            d[i * w] = i;
+        }
+        for (j, cell) in d.iter_mut().enumerate().take(w) {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            let mut row_min = usize::MAX;
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut v = (d[(i - 1) * w + j] + 1)
+                    .min(d[i * w + j - 1] + 1)
+                    .min(d[(i - 1) * w + j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(d[(i - 2) * w + j - 2] + 1);
+                }
+                d[i * w + j] = v;
+                row_min = row_min.min(v);
+            }
+            if row_min > max {
+                return None;
+            }
+        }
+        let v = d[a.len() * w + b.len()];
+        (v <= max).then_some(v)
+    }
+
+    #[test]
+    fn three_row_edit_distance_matches_the_full_table() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "recieve",
+            "receive",
+            "propsal",
+            "proposal",
+            "inspector",
+            "inspection",
+            "finace",
+            "finance",
+            "mañana",
+            "manana",
+            "naïve",
+            "reconciliation",
+            "reconcile",
+            "übergabe",
+            "ubergabe",
+            "x",
+            "xx",
+        ];
+        for a in words {
+            for b in words {
+                for max in 0..4 {
+                    assert_eq!(
+                        edit_distance(a, b, max),
+                        osa_reference(a, b, max),
+                        "{a} / {b} / {max}"
+                    );
+                }
+            }
+        }
+        let long = "a".repeat(70);
+        assert_eq!(
+            edit_distance(&long, &long[1..], 2),
+            osa_reference(&long, &long[1..], 2)
+        );
+    }
+
     #[test]
     fn edit_distance_counts_swaps_and_gives_up() {
         assert_eq!(edit_distance("propsal", "proposal", 1), Some(1));
