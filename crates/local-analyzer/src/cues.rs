@@ -2,6 +2,7 @@
 //! future-only. Cues are read per clause; the clause's task is decided elsewhere.
 
 use crate::concepts::{translate_cue, WordSet};
+use crate::text::char_len;
 use crate::text::Token;
 
 /// What one clause says about the work it is attributed to.
@@ -361,7 +362,7 @@ fn did_not_come(x: &str, prev: &str) -> bool {
 
 /// A content word that could be the noun an adjective describes.
 fn is_plain_word(w: &str) -> bool {
-    w.chars().count() >= 3
+    char_len(w) >= 3
         && w.chars().all(char::is_alphabetic)
         && !crate::concepts::is_stopword(w)
         && !matches!(w, "again" | "now" | "since" | "today" | "still")
@@ -395,7 +396,7 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             "cant" | "cannot" | "couldnt" | "wont" | "not" | "no" | "unable"
         ) && title
             .iter()
-            .any(|t| t.stem == toks[i].stem && t.norm.chars().count() >= 3)
+            .any(|t| t.stem == toks[i].stem && char_len(&t.norm) >= 3)
     };
     let block = |c: &mut Cues, i: usize| {
         c.blocked = true;
@@ -424,7 +425,7 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             return false;
         }
         let raw = raw.to_lowercase();
-        let n = raw.chars().count();
+        let n = char_len(&raw);
         let ends = |list: &[&str]| list.iter().any(|e| raw.ends_with(e));
         let french = n >= 5 && ends(&["é", "ée", "és", "ées"]);
         let iberian = n >= 7 && ends(&["ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas"]);

@@ -6,6 +6,7 @@
 use crate::concepts::{
     self, groups, is_generic, is_specific_verb, is_stopword, share_group, WordSet,
 };
+use crate::text::char_len;
 use std::collections::HashMap;
 
 use crate::text::{edit_distance, tokenize, Token};
@@ -81,7 +82,7 @@ impl Flags {
                 && matches!(t.kind, Kind::Word | Kind::Name)
                 && !is_generic(&t.stem),
             rare: matches!(t.kind, Kind::Word | Kind::Name)
-                && t.norm.chars().count() >= 3
+                && char_len(&t.norm) >= 3
                 && !t.shared
                 && !is_generic(&t.stem)
                 && !concepts::is_common(&t.stem)
@@ -90,7 +91,7 @@ impl Flags {
                 && t.core
                 && !t.shared
                 && !t.label
-                && t.norm.chars().count() >= 3
+                && char_len(&t.norm) >= 3
                 && !is_generic(&t.stem)
                 && !is_generic(&t.norm),
             number: t.kind == Kind::Number
@@ -301,7 +302,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
     // Title Case ("Gutter Installation Block A") says nothing about names.
     let long_words: Vec<&Token> = toks
         .iter()
-        .filter(|t| t.norm.chars().count() >= 4 && t.norm.chars().all(char::is_alphabetic))
+        .filter(|t| char_len(&t.norm) >= 4 && t.norm.chars().all(char::is_alphabetic))
         .collect();
     let title_case = long_words.len() >= 2
         && long_words.iter().filter(|t| t.capitalized).count() * 10 >= long_words.len() * 9;
@@ -353,7 +354,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
             in_qualifier = true;
             continue;
         }
-        let single_letter = t.norm.chars().count() == 1 && t.norm.chars().all(char::is_alphabetic);
+        let single_letter = char_len(&t.norm) == 1 && t.norm.chars().all(char::is_alphabetic);
         let alphabetic = t.norm.chars().all(char::is_alphabetic);
         if (is_stopword(&norm) && !single_letter) || norm == "a" || norm == "i" {
             continue;
@@ -370,10 +371,10 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
             Kind::Letter
         } else if (t.acronym && !COMMON_ACRONYMS.contains(norm.as_str()))
             // A unit, room or floor code ("unit 4B", "2F", "12a").
-            || (t.norm.starts_with(|c: char| c.is_ascii_digit()) && t.norm.chars().count() <= 4)
+            || (t.norm.starts_with(|c: char| c.is_ascii_digit()) && char_len(&t.norm) <= 4)
             || (t.capitalized
                 && pos > 0
-                && t.norm.chars().count() >= 3
+                && char_len(&t.norm) >= 3
                 && !segment_start[pos]
                 && !title_case
                 && !weekday_or_month(&t.stem)
@@ -456,7 +457,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
     // a high-IDF term; earlier words only modify it ("refund" in "refund policy draft").
     let rare = |t: &Term| {
         t.kind == Kind::Word
-            && t.norm.chars().count() >= 3
+            && char_len(&t.norm) >= 3
             && !is_generic(&t.stem)
             && !is_generic(&t.norm)
             && !weekday_or_month(&t.stem)
@@ -485,7 +486,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         // A rare first word is the task's own verb or subject ("Shampoo carpets",
         // "Croissant lamination").
         let first =
-            (t.pos == 0 || segment_start[t.pos]) && t.norm.chars().count() >= 4 && terms.len() >= 2;
+            (t.pos == 0 || segment_start[t.pos]) && char_len(&t.norm) >= 4 && terms.len() >= 2;
         let distinctive =
             rare(t) && (effective_head == Some(k) || detail_head == Some(k) || verb || first);
         terms[k].distinctive = distinctive;
@@ -555,9 +556,9 @@ fn is_contraction(short: &str, long: &str) -> bool {
     if short.chars().next() != long_core.chars().next() {
         return false;
     }
-    let n = short.chars().count();
+    let n = char_len(short);
     if !(2..=5).contains(&n)
-        || long_core.chars().count() < n + 2
+        || char_len(long_core) < n + 2
         || !short.chars().all(|c| c.is_ascii_lowercase())
         || short.chars().skip(1).any(is_vowel)
         || is_stopword(short)
@@ -666,7 +667,7 @@ fn quality(term: &Term, w: &Word) -> f64 {
         return 0.9;
     }
     let (a, b) = (tok.norm.as_str(), term.norm.as_str());
-    let min_len = a.chars().count().min(b.chars().count());
+    let min_len = char_len(a).min(char_len(b));
     if min_len >= 5 {
         let max = if min_len >= 9 { 2 } else { 1 };
         let agent = |x: &str| x.ends_with("or") || x.ends_with("ors");
@@ -677,7 +678,7 @@ fn quality(term: &Term, w: &Word) -> f64 {
         }
     }
     if (is_abbreviation_of(&tok.stem, &term.stem) && !w.proper)
-        || (term.norm.chars().count() <= 4 && is_abbreviation_of(&term.stem, &tok.norm))
+        || (char_len(&term.norm) <= 4 && is_abbreviation_of(&term.stem, &tok.norm))
         || is_contraction(&tok.norm, &term.norm)
         || is_compound_tail(&tok.stem, &term.stem)
     {
@@ -709,7 +710,7 @@ fn quality(term: &Term, w: &Word) -> f64 {
 
 /// Does this text word look like it could stand for initials of title words ("PA", "QBR")?
 fn initialism_candidate(tok: &Token) -> bool {
-    let n = tok.norm.chars().count();
+    let n = char_len(&tok.norm);
     // (The word-list lookups come last: the other tests are cheaper.)
     (2..=4).contains(&n)
         && tok.norm.chars().next().is_some_and(char::is_alphabetic)
@@ -823,7 +824,7 @@ fn is_verbish(tok: &Token) -> bool {
 /// "shelves finally restocked", "tenant wasn't home"): adverbs, negated auxiliaries.
 fn not_a_noun(norm: &str) -> bool {
     let n = concepts::translate_cue(norm);
-    (n.ends_with("ly") && n.chars().count() >= 5)
+    (n.ends_with("ly") && char_len(n) >= 5)
         || n.ends_with("nt")
             && matches!(
                 n,
@@ -992,7 +993,7 @@ pub(crate) fn table(
                 gap.trim().is_empty()
                     && !words[j + 1].stop
                     && !next.is_number()
-                    && next.norm.chars().count() >= 3
+                    && char_len(&next.norm) >= 3
                     && next.norm.chars().all(char::is_alphabetic)
                     // After a name, an -ing word is a noun ("Midwest hiring").
                     && (!is_verbish(next) || (tok.capitalized && next.norm.ends_with("ing")))

@@ -12,6 +12,7 @@ use crate::concepts::{groups, is_stopword, share_group};
 use crate::cues::read;
 use crate::features::{bins, key, same_word, slot, FIXED};
 use crate::matching::Match;
+use crate::text::char_len;
 use crate::text::{edit_distance, Token};
 
 /// Hash namespaces of the mention features (the status model's use 1–6).
@@ -45,7 +46,7 @@ enum Hit {
 fn content(title: &[Token]) -> impl Iterator<Item = &Token> {
     title
         .iter()
-        .filter(|t| (t.norm.chars().count() >= 3 || t.is_number()) && !is_stopword(&t.norm))
+        .filter(|t| (char_len(&t.norm) >= 3 || t.is_number()) && !is_stopword(&t.norm))
 }
 
 /// How well `w` stands for the title word `t`.
@@ -65,7 +66,7 @@ fn hit(w: &Token, t: &Token) -> Hit {
     }
     // A typo of a longer word ("finace", "recieve"): one edit from five letters, two from
     // eight; or most of its letter trigrams.
-    let (lt, lw) = (t.norm.chars().count(), w.norm.chars().count());
+    let (lt, lw) = (char_len(&t.norm), char_len(&w.norm));
     if lt < 5 || lw < 5 || lt.abs_diff(lw) > 2 {
         return Hit::None;
     }
@@ -275,7 +276,7 @@ pub fn features(t: &Text, i: usize, out: &mut Vec<u32>) -> Option<(usize, usize)
     let names: Vec<&Token> = title
         .iter()
         .skip(1)
-        .filter(|w| w.capitalized && !w.acronym && w.norm.chars().count() >= 3)
+        .filter(|w| w.capitalized && !w.acronym && char_len(&w.norm) >= 3)
         .collect();
     put(!names.is_empty());
     put(names

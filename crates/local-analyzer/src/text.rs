@@ -27,6 +27,16 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
 
+/// Number of chars of `s`: its length when ASCII (most words), else a count.
+#[inline]
+pub fn char_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
 /// Splits text into word tokens. Apostrophes inside words, decimal points and thousands
 /// separators inside numbers, and a hyphen in codes like "W-9" or "OPS-231" stay inside.
 pub fn tokenize(text: &str) -> Vec<Token> {
@@ -276,7 +286,7 @@ pub fn stem(w: &str) -> String {
         return s;
     }
     let base = irregular(w).unwrap_or(w);
-    if base.chars().count() <= 2 {
+    if char_len(base) <= 2 {
         return base.to_string();
     }
     english().stem(base).into_owned()
