@@ -9,7 +9,7 @@ use crate::concepts::{
 use crate::text::char_len;
 use std::collections::HashMap;
 
-use crate::text::{edit_distance, tokenize, Token};
+use crate::text::{edit_distance, Token};
 
 /// Coverage of the title's weight that is enough on its own.
 const PASS_COVERAGE: f64 = 0.55;
@@ -255,9 +255,23 @@ fn id_digits(t: &Token) -> Option<String> {
 }
 
 /// Builds one profile per title. A word that is also in the core of another title of the
-/// list weighs less and cannot identify the task on its own.
+/// list weighs less and cannot identify the task on its own. (The analyzer tokenises the
+/// titles itself and calls [`profiles_of`].)
+#[cfg(test)]
 pub fn profiles(titles: &[String]) -> Vec<Profile> {
-    let mut out: Vec<Profile> = titles.iter().map(|t| build(t, &tokenize(t))).collect();
+    let toks: Vec<Vec<Token>> = titles.iter().map(|t| crate::text::tokenize(t)).collect();
+    profiles_of(titles, &toks)
+}
+
+/// The profiles of titles the caller has tokenised (`toks[i]` is `tokenize(&titles[i])`):
+/// one per title; a word that is also in the core of another title of the list weighs less
+/// and cannot identify the task on its own.
+pub fn profiles_of(titles: &[String], toks: &[Vec<Token>]) -> Vec<Profile> {
+    let mut out: Vec<Profile> = titles
+        .iter()
+        .zip(toks)
+        .map(|(t, toks)| build(t, toks))
+        .collect();
     let cores: Vec<Vec<String>> = out
         .iter()
         .map(|p| {
@@ -1200,6 +1214,7 @@ pub fn score(profile: &Profile, toks: &[Token], text: &str) -> Match {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::tokenize;
 
     fn passes(title: &str, text: &str) -> bool {
         let p = profiles(&[title.to_string()]);

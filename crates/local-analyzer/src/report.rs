@@ -5,7 +5,7 @@ use domain::{ReportExtraction, TaskOutcome, TaskStatus};
 use crate::attribution::{attribute_scored, clip, tokens_in, Scorer, MAX_TEXT_BYTES};
 use crate::cues::{read, title_matters, Cues};
 use crate::features::{report_features, Pair};
-use crate::matching::profiles;
+use crate::matching::profiles_of;
 use crate::mention::{self, Text};
 use crate::model::Models;
 use crate::text::tokenize;
@@ -48,11 +48,12 @@ pub(crate) fn extract(
     } = sinks;
     let model = models.status;
     let text = clip(text, MAX_TEXT_BYTES);
-    let profiles = profiles(tasks);
+    // The titles are tokenised once, for the profiles and the cue reading.
+    let titles: Vec<Vec<crate::text::Token>> = tasks.iter().map(|t| tokenize(t)).collect();
+    let profiles = profiles_of(tasks, &titles);
     let toks = tokenize(text);
     let scorer = Scorer::new(text, &toks, &profiles);
     let sentences = attribute_scored(text, &scorer);
-    let titles: Vec<Vec<crate::text::Token>> = tasks.iter().map(|t| tokenize(t)).collect();
 
     let mut per_task: Vec<(Cues, Vec<(usize, usize)>)> =
         vec![(Cues::default(), Vec::new()); tasks.len()];
