@@ -85,6 +85,13 @@ pub struct Scorer<'a> {
     profiles: &'a [Profile],
     toks: &'a [Token],
     tables: Vec<Table>,
+    /// The last score of each (task, first token): `memo[task * (toks + 1) + a]` holds the
+    /// end token and the match. The same clauses and sentences are scored again and again
+    /// (attribution, its fallback, the mention features), and a score depends only on the
+    /// task and the token range.
+    memo: std::cell::RefCell<Vec<Option<(usize, Match)>>>,
+    /// Per token, which distinct spelling it is (0, 1, 2 ... by first occurrence).
+    pub norm_ids: Vec<usize>,
 }
 
 impl<'a> Scorer<'a> {
@@ -99,13 +106,25 @@ impl<'a> Scorer<'a> {
             profiles,
             toks,
             tables,
+            memo: std::cell::RefCell::new(vec![None; profiles.len() * (toks.len() + 1)]),
+            norm_ids: words.iter().map(|w| w.norm_id).collect(),
         }
     }
 
     /// How well text `start..end` (bytes) refers to task `i`.
     pub fn score(&self, i: usize, start: usize, end: usize) -> Match {
         let (a, b) = range(self.toks, start, end);
-        score_range(&self.profiles[i], &self.tables[i], a, b)
+        let slot = i * (self.toks.len() + 1) + a.min(self.toks.len());
+        if let Some(Some((end, m))) = self.memo.borrow().get(slot) {
+            if *end == b {
+                return *m;
+            }
+        }
+        let m = score_range(&self.profiles[i], &self.tables[i], a, b);
+        if let Some(cell) = self.memo.borrow_mut().get_mut(slot) {
+            *cell = Some((b, m));
+        }
+        m
     }
 }
 
@@ -198,13 +217,16 @@ pub fn attribute_scored(text: &str, scorer: &Scorer) -> Vec<Sentence> {
             if let Some(prev) = out.last() {
                 let prev_words = slice(toks, prev.start, prev.end).len();
                 let starts_also = st.first().is_some_and(|t| t.norm == "also");
-                let prev_toks = slice(toks, prev.start, prev.end);
-                let c = crate::cues::read(text, (prev.start, prev.end), prev_toks, &[]);
-                let has_cue = c.done || c.progress || c.blocked || c.not_worked || c.negation;
+                // The previous sentence's cues are read only when the rest holds.
+                let has_cue = || {
+                    let prev_toks = slice(toks, prev.start, prev.end);
+                    let c = crate::cues::read(text, (prev.start, prev.end), prev_toks, &[]);
+                    c.done || c.progress || c.blocked || c.not_worked || c.negation
+                };
                 let heading = prev_words <= 4
                     && prev.mentions.len() == 1
                     && prev.inherited.is_empty()
-                    && !has_cue;
+                    && !has_cue();
                 // "AR: all pages roughed in. still no final copy, so I can't go on": a
                 // sentence that opens with a connective or points back ("it", "them")
                 // goes on about the one task of the sentence before.

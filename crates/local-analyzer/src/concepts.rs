@@ -874,7 +874,7 @@ pub fn translate_cue(norm: &str) -> &str {
 /// A word list with hashed lookup, built on first use (lists are scanned in hot loops).
 pub struct WordSet {
     words: &'static [&'static str],
-    cell: OnceLock<HashSet<&'static str, FastHash>>,
+    cell: OnceLock<Filtered<&'static str>>,
 }
 
 impl WordSet {
@@ -885,10 +885,74 @@ impl WordSet {
         }
     }
 
+    #[inline]
     pub fn contains(&self, w: &str) -> bool {
         self.cell
             .get_or_init(|| self.words.iter().copied().collect())
             .contains(w)
+    }
+}
+
+/// A bit per [`sketch`] value of the members: a word whose bit is clear is no member, so
+/// most words of a text are turned away without hashing them.
+pub struct Sketch([u64; 64]);
+
+impl Default for Sketch {
+    fn default() -> Self {
+        Sketch([0; 64])
+    }
+}
+
+/// Length, first, middle and last byte, mixed into 12 bits.
+#[inline]
+fn sketch(w: &str) -> usize {
+    let b = w.as_bytes();
+    let n = b.len();
+    if n == 0 {
+        return 0;
+    }
+    let (f, m, l) = (
+        usize::from(b[0]),
+        usize::from(b[n / 2]),
+        usize::from(b[n - 1]),
+    );
+    (n.wrapping_mul(0x9e5) ^ f.wrapping_mul(0x3b) ^ (m << 5) ^ l.wrapping_mul(0x1f7)) & 4095
+}
+
+impl Sketch {
+    fn insert(&mut self, w: &str) {
+        let k = sketch(w);
+        self.0[k >> 6] |= 1 << (k & 63);
+    }
+
+    #[inline]
+    fn may_contain(&self, w: &str) -> bool {
+        let k = sketch(w);
+        self.0[k >> 6] & (1 << (k & 63)) != 0
+    }
+}
+
+/// A hashed word set behind a [`Sketch`].
+pub struct Filtered<S> {
+    set: HashSet<S, FastHash>,
+    sketch: Sketch,
+}
+
+impl<S: std::borrow::Borrow<str> + std::hash::Hash + Eq> FromIterator<S> for Filtered<S> {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
+        let set: HashSet<S, FastHash> = iter.into_iter().collect();
+        let mut sketch = Sketch::default();
+        for w in &set {
+            sketch.insert(w.borrow());
+        }
+        Filtered { set, sketch }
+    }
+}
+
+impl<S: std::borrow::Borrow<str> + std::hash::Hash + Eq> Filtered<S> {
+    #[inline]
+    pub fn contains(&self, w: &str) -> bool {
+        self.sketch.may_contain(w) && self.set.contains(w)
     }
 }
 
@@ -909,8 +973,8 @@ pub fn is_specific_verb(word_or_stem: &str) -> bool {
 }
 
 /// Generic words and their stems.
-fn generic_stems() -> &'static HashSet<String, FastHash> {
-    static CELL: OnceLock<HashSet<String, FastHash>> = OnceLock::new();
+fn generic_stems() -> &'static Filtered<String> {
+    static CELL: OnceLock<Filtered<String>> = OnceLock::new();
     CELL.get_or_init(|| {
         GENERIC
             .iter()
@@ -920,8 +984,8 @@ fn generic_stems() -> &'static HashSet<String, FastHash> {
 }
 
 /// Everyday words and their stems.
-fn common_stems() -> &'static HashSet<String, FastHash> {
-    static CELL: OnceLock<HashSet<String, FastHash>> = OnceLock::new();
+fn common_stems() -> &'static Filtered<String> {
+    static CELL: OnceLock<Filtered<String>> = OnceLock::new();
     CELL.get_or_init(|| {
         COMMON
             .iter()
@@ -937,8 +1001,8 @@ pub fn is_common(stem_or_norm: &str) -> bool {
 }
 
 /// Specific verbs and their stems.
-fn specific_verb_stems() -> &'static HashSet<String, FastHash> {
-    static CELL: OnceLock<HashSet<String, FastHash>> = OnceLock::new();
+fn specific_verb_stems() -> &'static Filtered<String> {
+    static CELL: OnceLock<Filtered<String>> = OnceLock::new();
     CELL.get_or_init(|| {
         SPECIFIC_VERBS
             .iter()
@@ -948,8 +1012,11 @@ fn specific_verb_stems() -> &'static HashSet<String, FastHash> {
 }
 
 /// Stemmed key (words joined by a space) -> group ids.
-fn index() -> &'static HashMap<String, Vec<usize>, FastHash> {
-    static CELL: OnceLock<HashMap<String, Vec<usize>, FastHash>> = OnceLock::new();
+/// The synonym index with a sketch of its keys.
+type Index = (HashMap<String, Vec<usize>, FastHash>, Sketch);
+
+fn index() -> &'static Index {
+    static CELL: OnceLock<Index> = OnceLock::new();
     CELL.get_or_init(|| {
         let mut m: HashMap<String, Vec<usize>, FastHash> = HashMap::default();
         for (g, words) in GROUPS.iter().enumerate() {
@@ -958,15 +1025,20 @@ fn index() -> &'static HashMap<String, Vec<usize>, FastHash> {
                 m.entry(key).or_default().push(g);
             }
         }
-        m
+        let mut sketch = Sketch::default();
+        for k in m.keys() {
+            sketch.insert(k);
+        }
+        (m, sketch)
     })
 }
 
 /// Stems that begin a multi-word entry of a synonym group ("sign" of "sign in").
 pub fn starts_phrase(stem: &str) -> bool {
-    static CELL: OnceLock<HashSet<String, FastHash>> = OnceLock::new();
+    static CELL: OnceLock<Filtered<String>> = OnceLock::new();
     CELL.get_or_init(|| {
         index()
+            .0
             .keys()
             .filter_map(|k| k.split_once(' ').map(|(first, _)| first.to_string()))
             .collect()
@@ -976,7 +1048,11 @@ pub fn starts_phrase(stem: &str) -> bool {
 
 /// Synonym groups of a stemmed word or phrase (words joined by one space).
 pub fn groups(stemmed: &str) -> &'static [usize] {
-    index().get(stemmed).map_or(&[], Vec::as_slice)
+    let (m, sketch) = index();
+    if !sketch.may_contain(stemmed) {
+        return &[];
+    }
+    m.get(stemmed).map_or(&[], Vec::as_slice)
 }
 
 pub fn share_group(a: &[usize], b: &[usize]) -> bool {

@@ -2,6 +2,7 @@
 //! future-only. Cues are read per clause; the clause's task is decided elsewhere.
 
 use crate::concepts::{translate_cue, WordSet};
+use crate::text::char_len;
 use crate::text::Token;
 
 /// What one clause says about the work it is attributed to.
@@ -230,6 +231,7 @@ const NOT_DONE_PAST_LIST: &[&str] = &[
     "said",
 ];
 static NOT_DONE_PAST: WordSet = WordSet::new(NOT_DONE_PAST_LIST);
+/// (None of the emoji lists holds an ASCII char: `read` skips ASCII when looking for them.)
 const DONE_EMOJI: &[char] = &['✅', '✔', '☑', '🚀', '🎉', '🥳', '🏁'];
 /// Work under way: construction sign, hourglass, arrows.
 const PROGRESS_EMOJI: &[char] = &['🚧', '⏳', '⌛', '🔄', '🔁', '🏗'];
@@ -360,7 +362,7 @@ fn did_not_come(x: &str, prev: &str) -> bool {
 
 /// A content word that could be the noun an adjective describes.
 fn is_plain_word(w: &str) -> bool {
-    w.chars().count() >= 3
+    char_len(w) >= 3
         && w.chars().all(char::is_alphabetic)
         && !crate::concepts::is_stopword(w)
         && !matches!(w, "again" | "now" | "since" | "today" | "still")
@@ -369,6 +371,14 @@ fn is_plain_word(w: &str) -> bool {
 /// A number, also written roughly ("40ish").
 fn num(w: &str) -> Option<f64> {
     w.strip_suffix("ish").unwrap_or(w).parse::<f64>().ok()
+}
+
+/// Whether `title` can change what [`read`] finds in `toks`: it only ever looks at title
+/// words with a clause word's stem (a norm match implies a stem match), so when there is
+/// none, `read(.., toks, title)` equals `read(.., toks, &[])`.
+pub fn title_matters(toks: &[Token], title: &[Token]) -> bool {
+    toks.iter()
+        .any(|t| title.iter().any(|tt| tt.stem == t.stem))
 }
 
 /// Reads the cues of one clause. `title` is the task's tokenised title, so the task's own
@@ -386,7 +396,7 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
             "cant" | "cannot" | "couldnt" | "wont" | "not" | "no" | "unable"
         ) && title
             .iter()
-            .any(|t| t.stem == toks[i].stem && t.norm.chars().count() >= 3)
+            .any(|t| t.stem == toks[i].stem && char_len(&t.norm) >= 3)
     };
     let block = |c: &mut Cues, i: usize| {
         c.blocked = true;
@@ -408,9 +418,14 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         let raw = toks
             .get(i)
             .and_then(|t| text.get(t.start..t.end))
-            .unwrap_or("")
-            .to_lowercase();
-        let n = raw.chars().count();
+            .unwrap_or("");
+        // An ASCII word under seven letters fits none of the patterns below (French and
+        // Polish need accented letters, the others seven letters).
+        if raw.is_ascii() && raw.len() < 7 {
+            return false;
+        }
+        let raw = raw.to_lowercase();
+        let n = char_len(&raw);
         let ends = |list: &[&str]| list.iter().any(|e| raw.ends_with(e));
         let french = n >= 5 && ends(&["é", "ée", "és", "ées"]);
         let iberian = n >= 7 && ends(&["ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas"]);
@@ -854,17 +869,22 @@ pub fn read(text: &str, range: (usize, usize), toks: &[Token], title: &[Token]) 
         c.progress = false;
     }
     let clause = text.get(range.0..range.1).unwrap_or("");
-    if clause.chars().any(|ch| DONE_EMOJI.contains(&ch)) {
-        c.done = true;
-    }
-    if clause.chars().any(|ch| PROGRESS_EMOJI.contains(&ch)) {
-        c.progress = true;
-    }
-    if clause.chars().any(|ch| BLOCKED_EMOJI.contains(&ch)) {
-        c.blocked = true;
-    }
-    if clause.chars().any(|ch| NOT_DONE_EMOJI.contains(&ch)) {
-        c.not_worked = true;
+    // One pass over the clause's non-ASCII chars (no emoji is ASCII).
+    if !clause.is_ascii() {
+        for ch in clause.chars().filter(|ch| !ch.is_ascii()) {
+            if DONE_EMOJI.contains(&ch) {
+                c.done = true;
+            }
+            if PROGRESS_EMOJI.contains(&ch) {
+                c.progress = true;
+            }
+            if BLOCKED_EMOJI.contains(&ch) {
+                c.blocked = true;
+            }
+            if NOT_DONE_EMOJI.contains(&ch) {
+                c.not_worked = true;
+            }
+        }
     }
     if c.done && c.future && !c.progress {
         // "I'll get that done tomorrow": a done word about the future is not done today.
@@ -939,6 +959,39 @@ mod tests {
 
     fn cues_for(text: &str, title: &str) -> Cues {
         read(text, (0, text.len()), &tokenize(text), &tokenize(title))
+    }
+
+    #[test]
+    fn emoji_lists_hold_no_ascii() {
+        for list in [DONE_EMOJI, PROGRESS_EMOJI, BLOCKED_EMOJI, NOT_DONE_EMOJI] {
+            assert!(list.iter().all(|c| !c.is_ascii()), "{list:?}");
+        }
+    }
+
+    #[test]
+    fn a_title_without_the_clauses_stems_reads_like_no_title() {
+        for (text, title) in [
+            (
+                "repacked the shelves, waiting on the truck",
+                "Repack aisle 4",
+            ),
+            (
+                "couldnt finish the draft tomorrow maybe",
+                "Draft Q4 newsletter",
+            ),
+            (
+                "terminado el informe, bloqueado por IT",
+                "Cycle count aisle 14",
+            ),
+            ("schedule for next week is done", "Schedule interviews"),
+        ] {
+            let (toks, t) = (tokenize(text), tokenize(title));
+            let plain = read(text, (0, text.len()), &toks, &[]);
+            let with = read(text, (0, text.len()), &toks, &t);
+            if !title_matters(&toks, &t) {
+                assert_eq!(plain, with, "{text} / {title}");
+            }
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! matched, where) and the words of the clauses about the task, hashed into a fixed space.
 //! Every feature is binary, so a pair is the sorted list of its active slots.
 
+use crate::text::char_len;
 use std::hash::Hasher;
 
 use domain::TaskStatus;
@@ -202,7 +203,7 @@ pub(crate) fn bins(put: &mut impl FnMut(bool), v: f32, cuts: &[f32]) {
 /// Share of the title's content words found in the task's clauses, and whether a number
 /// of the title (a ticket, a unit) is among them.
 fn title_overlap(p: &Pair) -> (f32, bool) {
-    let content = |t: &&Token| t.norm.chars().count() >= 3 || t.is_number();
+    let content = |t: &&Token| char_len(&t.norm) >= 3 || t.is_number();
     let total = p.title.iter().filter(content).count();
     let mut found = 0usize;
     let mut id_hit = false;
@@ -226,8 +227,15 @@ pub(crate) fn same_word(w: &Token, t: &Token) -> bool {
         return true;
     }
     let (wn, tn) = (w.norm.as_str(), t.norm.as_str());
-    let long = |s: &str| s.chars().count() >= 3;
-    (long(tn) && wn.len() > tn.len() && wn.contains(tn)) || (long(wn) && tn.starts_with(wn))
+    let long = |s: &str| char_len(s) >= 3;
+    // `wn.contains(tn)` on bytes (the same answer for valid UTF-8) without the searcher's
+    // set-up, which costs more than these short words.
+    let holds = |hay: &str, needle: &str| {
+        hay.as_bytes()
+            .windows(needle.len().max(1))
+            .any(|w| w == needle.as_bytes())
+    };
+    (wn.len() > tn.len() && long(tn) && holds(wn, tn)) || (long(wn) && tn.starts_with(wn))
 }
 
 /// The sentence right after the task's last one, when it is about no task at all.

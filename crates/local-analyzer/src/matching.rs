@@ -6,9 +6,10 @@
 use crate::concepts::{
     self, groups, is_generic, is_specific_verb, is_stopword, share_group, WordSet,
 };
+use crate::text::char_len;
 use std::collections::HashMap;
 
-use crate::text::{edit_distance, tokenize, Token};
+use crate::text::{edit_distance, Token};
 
 /// Coverage of the title's weight that is enough on its own.
 const PASS_COVERAGE: f64 = 0.55;
@@ -54,6 +55,50 @@ struct Term {
     lead: bool,
     /// After a dash or in parentheses ("Packaging redesign - Oat Bar multipack").
     detail: bool,
+    /// Per-term facts `score_range` needs, fixed once the list's `shared` flags are set
+    /// (see [`Flags`]).
+    flags: Flags,
+}
+
+/// Facts about a term that depend only on the title list, computed once in [`profiles`]
+/// so scoring a span needs no word-table lookups.
+#[derive(Debug, Clone, Copy, Default)]
+struct Flags {
+    /// A specific core word (see `score_range`).
+    specific: bool,
+    /// A rare content word of any part of the title.
+    rare: bool,
+    /// A content word that only this title has (the `own_word` test).
+    own: bool,
+    /// A multi-digit number or a version that only this title has.
+    number: bool,
+}
+
+impl Flags {
+    fn of(t: &Term) -> Self {
+        Flags {
+            specific: t.core
+                && !t.shared
+                && matches!(t.kind, Kind::Word | Kind::Name)
+                && !is_generic(&t.stem),
+            rare: matches!(t.kind, Kind::Word | Kind::Name)
+                && char_len(&t.norm) >= 3
+                && !t.shared
+                && !is_generic(&t.stem)
+                && !concepts::is_common(&t.stem)
+                && !concepts::is_common(&t.norm),
+            own: matches!(t.kind, Kind::Word | Kind::Name)
+                && t.core
+                && !t.shared
+                && !t.label
+                && char_len(&t.norm) >= 3
+                && !is_generic(&t.stem)
+                && !is_generic(&t.norm),
+            number: t.kind == Kind::Number
+                && (t.norm.len() >= 2 || t.norm.contains('.'))
+                && !t.shared,
+        }
+    }
 }
 
 /// A task title prepared for matching.
@@ -65,6 +110,10 @@ pub struct Profile {
     seq: Vec<(String, Option<usize>)>,
     /// Two consecutive title words written as one ("end-cap" -> "endcap"), with their terms.
     joined: Vec<(String, usize, usize)>,
+    /// How many terms are specific (see [`Flags`]).
+    n_specific: usize,
+    /// Bit `n` set when some term's norm is `n` bytes long (under 64).
+    norm_lengths: u64,
 }
 
 /// How well a span of text refers to one task.
@@ -206,9 +255,23 @@ fn id_digits(t: &Token) -> Option<String> {
 }
 
 /// Builds one profile per title. A word that is also in the core of another title of the
-/// list weighs less and cannot identify the task on its own.
+/// list weighs less and cannot identify the task on its own. (The analyzer tokenises the
+/// titles itself and calls [`profiles_of`].)
+#[cfg(test)]
 pub fn profiles(titles: &[String]) -> Vec<Profile> {
-    let mut out: Vec<Profile> = titles.iter().map(|t| build(t, &tokenize(t))).collect();
+    let toks: Vec<Vec<Token>> = titles.iter().map(|t| crate::text::tokenize(t)).collect();
+    profiles_of(titles, &toks)
+}
+
+/// The profiles of titles the caller has tokenised (`toks[i]` is `tokenize(&titles[i])`):
+/// one per title; a word that is also in the core of another title of the list weighs less
+/// and cannot identify the task on its own.
+pub fn profiles_of(titles: &[String], toks: &[Vec<Token>]) -> Vec<Profile> {
+    let mut out: Vec<Profile> = titles
+        .iter()
+        .zip(toks)
+        .map(|(t, toks)| build(t, toks))
+        .collect();
     let cores: Vec<Vec<String>> = out
         .iter()
         .map(|p| {
@@ -231,6 +294,10 @@ pub fn profiles(titles: &[String]) -> Vec<Profile> {
             }
         }
         p.total = p.terms.iter().map(|t| t.weight).sum();
+        for t in &mut p.terms {
+            t.flags = Flags::of(t);
+        }
+        p.n_specific = p.terms.iter().filter(|t| t.flags.specific).count();
     }
     out
 }
@@ -249,7 +316,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
     // Title Case ("Gutter Installation Block A") says nothing about names.
     let long_words: Vec<&Token> = toks
         .iter()
-        .filter(|t| t.norm.chars().count() >= 4 && t.norm.chars().all(char::is_alphabetic))
+        .filter(|t| char_len(&t.norm) >= 4 && t.norm.chars().all(char::is_alphabetic))
         .collect();
     let title_case = long_words.len() >= 2
         && long_words.iter().filter(|t| t.capitalized).count() * 10 >= long_words.len() * 9;
@@ -301,7 +368,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
             in_qualifier = true;
             continue;
         }
-        let single_letter = t.norm.chars().count() == 1 && t.norm.chars().all(char::is_alphabetic);
+        let single_letter = char_len(&t.norm) == 1 && t.norm.chars().all(char::is_alphabetic);
         let alphabetic = t.norm.chars().all(char::is_alphabetic);
         if (is_stopword(&norm) && !single_letter) || norm == "a" || norm == "i" {
             continue;
@@ -318,10 +385,10 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
             Kind::Letter
         } else if (t.acronym && !COMMON_ACRONYMS.contains(norm.as_str()))
             // A unit, room or floor code ("unit 4B", "2F", "12a").
-            || (t.norm.starts_with(|c: char| c.is_ascii_digit()) && t.norm.chars().count() <= 4)
+            || (t.norm.starts_with(|c: char| c.is_ascii_digit()) && char_len(&t.norm) <= 4)
             || (t.capitalized
                 && pos > 0
-                && t.norm.chars().count() >= 3
+                && char_len(&t.norm) >= 3
                 && !segment_start[pos]
                 && !title_case
                 && !weekday_or_month(&t.stem)
@@ -352,6 +419,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
             label: before_colon[pos],
             detail: !main[pos],
             lead: pos == 0 || segment_start[pos],
+            flags: Flags::default(),
         });
     }
     // A core made only of generic verbs ("Follow up with Acme on renewal"): the object is
@@ -403,7 +471,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
     // a high-IDF term; earlier words only modify it ("refund" in "refund policy draft").
     let rare = |t: &Term| {
         t.kind == Kind::Word
-            && t.norm.chars().count() >= 3
+            && char_len(&t.norm) >= 3
             && !is_generic(&t.stem)
             && !is_generic(&t.norm)
             && !weekday_or_month(&t.stem)
@@ -432,7 +500,7 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         // A rare first word is the task's own verb or subject ("Shampoo carpets",
         // "Croissant lamination").
         let first =
-            (t.pos == 0 || segment_start[t.pos]) && t.norm.chars().count() >= 4 && terms.len() >= 2;
+            (t.pos == 0 || segment_start[t.pos]) && char_len(&t.norm) >= 4 && terms.len() >= 2;
         let distinctive =
             rare(t) && (effective_head == Some(k) || detail_head == Some(k) || verb || first);
         terms[k].distinctive = distinctive;
@@ -444,11 +512,21 @@ fn build(title_raw: &str, toks: &[Token]) -> Profile {
         .map(|(i, w)| (format!("{}{}", w[0].norm, w[1].norm), i, i + 1))
         .collect();
     let total = terms.iter().map(|t| t.weight).sum();
+    for t in &mut terms {
+        t.flags = Flags::of(t);
+    }
+    let n_specific = terms.iter().filter(|t| t.flags.specific).count();
+    let norm_lengths = terms
+        .iter()
+        .filter(|t| t.norm.len() < 64)
+        .fold(0u64, |m, t| m | 1 << t.norm.len());
     Profile {
         terms,
         total,
         seq,
         joined,
+        n_specific,
+        norm_lengths,
     }
 }
 
@@ -488,12 +566,15 @@ fn is_contraction(short: &str, long: &str) -> bool {
         .filter(|s| s.len() >= 2)
         .unwrap_or(short);
     let long_core = long.strip_suffix('s').unwrap_or(long);
-    let n = short.chars().count();
+    // The cheapest test first: most word pairs differ in their first letter.
+    if short.chars().next() != long_core.chars().next() {
+        return false;
+    }
+    let n = char_len(short);
     if !(2..=5).contains(&n)
-        || long_core.chars().count() < n + 2
+        || char_len(long_core) < n + 2
         || !short.chars().all(|c| c.is_ascii_lowercase())
         || short.chars().skip(1).any(is_vowel)
-        || short.chars().next() != long_core.chars().next()
         || is_stopword(short)
         || COMMON_ACRONYMS.contains(short)
     {
@@ -518,12 +599,28 @@ pub(crate) struct Word<'a> {
     un_stem: Option<String>,
     /// Capitalised inside a sentence ("with Ana"): a name, never a clipped word.
     proper: bool,
+    /// Which distinct spelling of the text this is (0, 1, 2 ... by first occurrence).
+    pub(crate) norm_id: usize,
+}
+
+impl Word<'_> {
+    /// Words with equal keys score alike against any term: same spelling, both names or
+    /// neither, both ids or neither.
+    fn key(&self) -> usize {
+        self.norm_id * 4 + usize::from(self.proper) * 2 + usize::from(self.id.is_some())
+    }
 }
 
 pub(crate) fn words<'a>(toks: &'a [Token], text: &str) -> Vec<Word<'a>> {
+    let mut ids: HashMap<&str, usize, crate::fast_hash::FastHash> =
+        HashMap::with_capacity_and_hasher(toks.len(), Default::default());
     toks.iter()
         .enumerate()
         .map(|(j, tok)| Word {
+            norm_id: {
+                let next = ids.len();
+                *ids.entry(tok.norm.as_str()).or_insert(next)
+            },
             proper: tok.capitalized
                 && !tok.acronym
                 && j > 0
@@ -539,7 +636,7 @@ pub(crate) fn words<'a>(toks: &'a [Token], text: &str) -> Vec<Word<'a>> {
                 .norm
                 .strip_prefix("un")
                 .filter(|r| r.len() >= 3)
-                .map(crate::text::stem),
+                .map(crate::text::cached_stem),
         })
         .collect()
 }
@@ -584,7 +681,7 @@ fn quality(term: &Term, w: &Word) -> f64 {
         return 0.9;
     }
     let (a, b) = (tok.norm.as_str(), term.norm.as_str());
-    let min_len = a.chars().count().min(b.chars().count());
+    let min_len = char_len(a).min(char_len(b));
     if min_len >= 5 {
         let max = if min_len >= 9 { 2 } else { 1 };
         let agent = |x: &str| x.ends_with("or") || x.ends_with("ors");
@@ -595,7 +692,7 @@ fn quality(term: &Term, w: &Word) -> f64 {
         }
     }
     if (is_abbreviation_of(&tok.stem, &term.stem) && !w.proper)
-        || (term.norm.chars().count() <= 4 && is_abbreviation_of(&term.stem, &tok.norm))
+        || (char_len(&term.norm) <= 4 && is_abbreviation_of(&term.stem, &tok.norm))
         || is_contraction(&tok.norm, &term.norm)
         || is_compound_tail(&tok.stem, &term.stem)
     {
@@ -627,18 +724,19 @@ fn quality(term: &Term, w: &Word) -> f64 {
 
 /// Does this text word look like it could stand for initials of title words ("PA", "QBR")?
 fn initialism_candidate(tok: &Token) -> bool {
-    let n = tok.norm.chars().count();
+    let n = char_len(&tok.norm);
+    // (The word-list lookups come last: the other tests are cheaper.)
     (2..=4).contains(&n)
         && tok.norm.chars().next().is_some_and(char::is_alphabetic)
         && tok.norm.chars().all(|c| c.is_ascii_alphanumeric())
-        && !is_stopword(&tok.norm)
-        && !is_generic(&tok.norm)
-        && !COMMON_ACRONYMS.contains(tok.norm.as_str())
         // Written in lowercase, only a vowel-less cluster ("crm", "qbr") is taken as
         // initials: "far" is a word, not "fixed asset register".
         && (tok.acronym
             || tok.norm.chars().any(|c| c.is_ascii_digit())
             || (n >= 3 && !tok.norm.chars().any(is_vowel)))
+        && !is_stopword(&tok.norm)
+        && !is_generic(&tok.norm)
+        && !COMMON_ACRONYMS.contains(tok.norm.as_str())
 }
 
 /// Marks title terms matched as initials ("AP" = "accounts payable", "T2" = "tier 2").
@@ -740,7 +838,7 @@ fn is_verbish(tok: &Token) -> bool {
 /// "shelves finally restocked", "tenant wasn't home"): adverbs, negated auxiliaries.
 fn not_a_noun(norm: &str) -> bool {
     let n = concepts::translate_cue(norm);
-    (n.ends_with("ly") && n.chars().count() >= 5)
+    (n.ends_with("ly") && char_len(n) >= 5)
         || n.ends_with("nt")
             && matches!(
                 n,
@@ -828,6 +926,8 @@ pub(crate) struct Table {
     /// Tokens that stand for the initials of two or more title words ("AR", "QBR").
     initial_hits: Vec<usize>,
     spans: Vec<(usize, usize)>,
+    /// Tokens with some quality above zero, in order: the only ones a range can score on.
+    scoring: Vec<usize>,
 }
 
 pub(crate) fn table(
@@ -840,17 +940,24 @@ pub(crate) fn table(
     let n_terms = profile.terms.len();
     let mut initial_hits = Vec::new();
     // Words repeat a lot in a long note: score each distinct spelling once.
-    let mut seen: HashMap<(&str, bool, bool), (usize, bool), crate::fast_hash::FastHash> =
-        HashMap::default();
-    let mut rows: Vec<f64> = Vec::new();
+    let n_keys = words.iter().map(|w| w.key() + 1).max().unwrap_or(0);
+    let mut seen: Vec<Option<(usize, bool)>> = vec![None; n_keys];
+    let mut rows: Vec<f64> = Vec::with_capacity(words.len() * n_terms);
     let mut raw: Vec<f64> = Vec::with_capacity(words.len() * n_terms);
     for (j, w) in words.iter().enumerate() {
-        let key = (w.tok.norm.as_str(), w.proper, w.id.is_some());
-        let (at, init) = *seen.entry(key).or_insert_with(|| {
-            let mut local: Vec<f64> = profile.terms.iter().map(|t| quality(t, w)).collect();
-            let init = initials(profile, w, &mut local);
+        let (at, init) = *seen[w.key()].get_or_insert_with(|| {
             let at = rows.len();
-            rows.extend(local);
+            rows.extend(profile.terms.iter().map(|t| quality(t, w)));
+            let init = initials(profile, w, &mut rows[at..]);
+            // Two title words written as one depend on the spelling alone, so they go in
+            // the spelling's row (the maxima below commute with the pair's).
+            let local = &mut rows[at..];
+            for (joined, a, b) in &profile.joined {
+                if w.tok.norm == *joined {
+                    local[*a] = local[*a].max(0.9);
+                    local[*b] = local[*b].max(0.9);
+                }
+            }
             (at, init)
         });
         if init {
@@ -859,16 +966,15 @@ pub(crate) fn table(
         raw.extend_from_slice(&rows[at..at + n_terms]);
         let local = &mut raw[j * n_terms..(j + 1) * n_terms];
         if let Some(Some(pair)) = pairs.get(j) {
-            for (i, t) in profile.terms.iter().enumerate() {
-                if pair.joins_to(&t.norm) || share_group(pair.groups, t.groups) {
-                    local[i] = local[i].max(0.9);
+            // A pair can only join to a term of its combined length.
+            let len = pair.first.len() + pair.second.len();
+            let may_join = len >= 64 || profile.norm_lengths & (1 << len) != 0;
+            if may_join || !pair.groups.is_empty() {
+                for (i, t) in profile.terms.iter().enumerate() {
+                    if pair.joins_to(&t.norm) || share_group(pair.groups, t.groups) {
+                        local[i] = local[i].max(0.9);
+                    }
                 }
-            }
-        }
-        for (joined, a, b) in &profile.joined {
-            if w.tok.norm == *joined {
-                local[*a] = local[*a].max(0.9);
-                local[*b] = local[*b].max(0.9);
             }
         }
     }
@@ -901,7 +1007,7 @@ pub(crate) fn table(
                 gap.trim().is_empty()
                     && !words[j + 1].stop
                     && !next.is_number()
-                    && next.norm.chars().count() >= 3
+                    && char_len(&next.norm) >= 3
                     && next.norm.chars().all(char::is_alphabetic)
                     // After a name, an -ing word is a noun ("Midwest hiring").
                     && (!is_verbish(next) || (tok.capitalized && next.norm.ends_with("ing")))
@@ -974,12 +1080,20 @@ pub(crate) fn table(
         quality.extend(q_row);
         plain.extend(p_row);
     }
+    let scoring = (0..toks.len())
+        .filter(|&j| {
+            quality[j * n_terms..(j + 1) * n_terms]
+                .iter()
+                .any(|&q| q > 0.0)
+        })
+        .collect();
     Table {
         quality,
         plain,
         n_terms,
         initial_hits,
         spans: toks.iter().map(|t| (t.start, t.end)).collect(),
+        scoring,
     }
 }
 
@@ -990,12 +1104,22 @@ fn is_past_form(tok: &Token) -> bool {
 /// Scores text words `a..b` (token indices) against the profile.
 pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> Match {
     let n_terms = profile.terms.len();
-    let mut best = vec![0.0f64; n_terms];
-    let mut plain = vec![false; n_terms];
+    let (mut best_buf, mut plain_buf) = ([0.0f64; 32], [false; 32]);
+    let (mut best_vec, mut plain_vec) = (Vec::new(), Vec::new());
+    let (best, plain): (&mut [f64], &mut [bool]) = if n_terms <= 32 {
+        (&mut best_buf[..n_terms], &mut plain_buf[..n_terms])
+    } else {
+        best_vec.resize(n_terms, 0.0);
+        plain_vec.resize(n_terms, false);
+        (&mut best_vec, &mut plain_vec)
+    };
     let mut lo = usize::MAX;
     let mut hi = 0usize;
     let b = b.min(t.spans.len());
-    for j in a.min(b)..b {
+    // Only tokens with a quality above zero change anything below.
+    let from = t.scoring.partition_point(|&j| j < a.min(b));
+    let to = t.scoring.partition_point(|&j| j < b);
+    for &j in &t.scoring[from..to.max(from)] {
         for i in 0..n_terms {
             let q = t.quality[j * t.n_terms + i];
             if q > 0.0 {
@@ -1010,7 +1134,7 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
         profile
             .terms
             .iter()
-            .zip(&best)
+            .zip(best.iter())
             .filter(|(term, _)| term.core || !core_only)
             .fold((0.0, 0.0), |(m, tot), (term, q)| {
                 (m + term.weight * q, tot + term.weight)
@@ -1021,60 +1145,44 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
     // The key rule compares with the core only: a long qualifier ("for 2nd floor
     // restroom") should not drown the head noun.
     let core_coverage = ratio(sum(true));
-    let hit = |pred: &dyn Fn(&Term) -> bool| {
-        profile
-            .terms
-            .iter()
-            .zip(&plain)
-            .any(|(term, &p)| p && pred(term))
-    };
-    let id_hit = hit(&|t| t.kind == Kind::Id);
-    // "truck 14", "release notes for 4.2": a multi-digit number or version names a thing,
-    // but only together with another word of the title.
-    let number_hit = hit(&|t| {
-        t.kind == Kind::Number && (t.norm.len() >= 2 || t.norm.contains('.')) && !t.shared
-    });
+    // One pass over the plainly hit terms for every "some plain hit is ..." test below.
+    let (mut id_hit, mut number_hit, mut name_hit, mut distinctive_hit, mut key_hit) =
+        (false, false, false, false, false);
+    let (mut rare_hit, mut own_word, mut n_specific_hit) = (false, false, 0usize);
+    for (t, _) in profile.terms.iter().zip(plain.iter()).filter(|(_, &p)| p) {
+        id_hit |= t.kind == Kind::Id;
+        // "truck 14", "release notes for 4.2": a multi-digit number or version names a
+        // thing, but only together with another word of the title.
+        number_hit |= t.flags.number;
+        // A name anywhere in the title (a site, customer or person) identifies the task.
+        name_hit |= t.kind == Kind::Name && !t.shared;
+        distinctive_hit |= t.distinctive && !t.shared;
+        key_hit |= t.key && !t.shared;
+        rare_hit |= t.flags.rare;
+        own_word |= t.flags.own;
+        n_specific_hit += usize::from(t.flags.specific);
+    }
     let other_hit = profile
         .terms
         .iter()
-        .zip(&best)
+        .zip(best.iter())
         .any(|(t, &q)| t.kind != Kind::Number && q >= 0.75);
-    // A name anywhere in the title (a site, customer or person) identifies the task.
-    let name_hit = hit(&|t| t.kind == Kind::Name && !t.shared);
-    let distinctive_hit = hit(&|t| t.distinctive && !t.shared);
-    let key_hit = hit(&|t| t.key && !t.shared);
     // Two distinct specific words of the core, at least half of them, is a clear reference.
-    let specific = |t: &Term| {
-        t.core && !t.shared && matches!(t.kind, Kind::Word | Kind::Name) && !is_generic(&t.stem)
-    };
-    let n_specific = profile.terms.iter().filter(|t| specific(t)).count();
-    let n_specific_hit = profile
-        .terms
-        .iter()
-        .zip(&plain)
-        .filter(|(t, &p)| p && specific(t))
-        .count();
+    let n_specific = profile.n_specific;
     // Two different words of the title, one of them rare ("webhook docs" for "Write API
-    // docs for webhooks"), wherever they sit in the title.
-    let rare = |t: &Term| {
-        matches!(t.kind, Kind::Word | Kind::Name)
-            && t.norm.chars().count() >= 3
-            && !t.shared
-            && !is_generic(&t.stem)
-            && !concepts::is_common(&t.stem)
-            && !concepts::is_common(&t.norm)
-    };
-    let mut plain_stems: Vec<&str> = profile
-        .terms
-        .iter()
-        .zip(&plain)
-        .filter(|(_, &p)| p)
-        .map(|(t, _)| t.stem.as_str())
-        .collect();
-    plain_stems.sort_unstable();
-    plain_stems.dedup();
-    let n_plain = plain_stems.len();
-    let rare_pair = n_plain >= 2 && hit(&rare);
+    // docs for webhooks"), wherever they sit in the title: the number of distinct stems
+    // among the plainly hit terms.
+    let mut n_plain = 0;
+    for (k, (t, &p)) in profile.terms.iter().zip(plain.iter()).enumerate() {
+        if p && !profile.terms[..k]
+            .iter()
+            .zip(plain.iter())
+            .any(|(u, &q)| q && u.stem == t.stem)
+        {
+            n_plain += 1;
+        }
+    }
+    let rare_pair = n_plain >= 2 && rare_hit;
     // A line of one or two words that names a title word ("- bags" in a bullet list).
     let short_line = b - a.min(b) <= 2 && n_plain >= 1;
     let initials_hit = t.initial_hits.iter().any(|&j| j >= a && j < b);
@@ -1088,15 +1196,6 @@ pub(crate) fn score_range(profile: &Profile, t: &Table, a: usize, b: usize) -> M
         || coverage >= PASS_COVERAGE
         || (key_hit && core_coverage >= PASS_WITH_KEY)
         || (n_specific_hit >= 2 && n_specific_hit * 2 >= n_specific);
-    let own_word = hit(&|t| {
-        matches!(t.kind, Kind::Word | Kind::Name)
-            && t.core
-            && !t.shared
-            && !t.label
-            && t.norm.chars().count() >= 3
-            && !is_generic(&t.stem)
-            && !is_generic(&t.norm)
-    });
     Match {
         coverage,
         pass,
@@ -1115,6 +1214,7 @@ pub fn score(profile: &Profile, toks: &[Token], text: &str) -> Match {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::tokenize;
 
     fn passes(title: &str, text: &str) -> bool {
         let p = profiles(&[title.to_string()]);

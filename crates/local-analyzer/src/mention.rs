@@ -7,14 +7,12 @@
 //! The standup check asks it about every task; the report asks it about tasks no clause
 //! was attributed to, and gives a task it calls mentioned its best clause.
 
-use std::collections::HashMap;
-
 use crate::attribution::{tokens_in, Scorer, Sentence};
 use crate::concepts::{groups, is_stopword, share_group};
 use crate::cues::read;
-use crate::fast_hash::FastHash;
 use crate::features::{bins, key, same_word, slot, FIXED};
 use crate::matching::Match;
+use crate::text::char_len;
 use crate::text::{edit_distance, Token};
 
 /// Hash namespaces of the mention features (the status model's use 1–6).
@@ -48,7 +46,7 @@ enum Hit {
 fn content(title: &[Token]) -> impl Iterator<Item = &Token> {
     title
         .iter()
-        .filter(|t| (t.norm.chars().count() >= 3 || t.is_number()) && !is_stopword(&t.norm))
+        .filter(|t| (char_len(&t.norm) >= 3 || t.is_number()) && !is_stopword(&t.norm))
 }
 
 /// How well `w` stands for the title word `t`.
@@ -62,13 +60,13 @@ fn hit(w: &Token, t: &Token) -> Hit {
     if w.stem == t.stem || same_word(w, t) {
         return Hit::Stem;
     }
-    let (gw, gt) = (groups(&w.stem), groups(&t.stem));
-    if !gw.is_empty() && share_group(gw, gt) {
+    let gw = groups(&w.stem);
+    if !gw.is_empty() && share_group(gw, groups(&t.stem)) {
         return Hit::Concept;
     }
     // A typo of a longer word ("finace", "recieve"): one edit from five letters, two from
     // eight; or most of its letter trigrams.
-    let (lt, lw) = (t.norm.chars().count(), w.norm.chars().count());
+    let (lt, lw) = (char_len(&t.norm), char_len(&w.norm));
     if lt < 5 || lw < 5 || lt.abs_diff(lw) > 2 {
         return Hit::None;
     }
@@ -88,6 +86,15 @@ fn hit(w: &Token, t: &Token) -> Hit {
 }
 
 fn trigram_share(a: &str, b: &str) -> f32 {
+    if a.is_ascii() && b.is_ascii() {
+        // The same count on bytes, without collecting.
+        let (ta, tb) = (a.as_bytes().windows(3), b.as_bytes().windows(3));
+        let (na, nb) = (ta.len(), tb.len());
+        let shared = tb
+            .filter(|g| a.as_bytes().windows(3).any(|x| x == *g))
+            .count();
+        return shared as f32 / na.max(nb).max(1) as f32;
+    }
     let tri = |s: &str| -> Vec<[char; 3]> {
         let c: Vec<char> = s.chars().collect();
         c.windows(3).map(|w| [w[0], w[1], w[2]]).collect()
@@ -108,18 +115,21 @@ struct HitTable {
 }
 
 impl HitTable {
-    fn new(title: &[Token], toks: &[Token]) -> Self {
+    /// `norm_ids[j]` tells which distinct spelling token `j` is (see `Scorer::norm_ids`).
+    fn new(title: &[Token], toks: &[Token], norm_ids: &[usize]) -> Self {
         let words: Vec<&Token> = content(title).collect();
         let width = words.len();
-        let mut seen: HashMap<&str, usize, FastHash> = HashMap::default();
+        debug_assert_eq!(toks.len(), norm_ids.len(), "ids of another token list");
+        let n_norms = norm_ids.iter().map(|&k| k + 1).max().unwrap_or(0);
+        let mut seen: Vec<usize> = vec![usize::MAX; n_norms];
         let mut hits = Vec::with_capacity(toks.len() * width);
-        for tok in toks {
-            match seen.get(tok.norm.as_str()) {
-                Some(&at) => hits.extend_from_within(at..at + width),
-                None => {
-                    seen.insert(&tok.norm, hits.len());
+        for (tok, &k) in toks.iter().zip(norm_ids) {
+            match seen[k] {
+                usize::MAX => {
+                    seen[k] = hits.len();
                     hits.extend(words.iter().map(|w| hit(tok, w)));
                 }
+                at => hits.extend_from_within(at..at + width),
             }
         }
         let numeric = words
@@ -131,6 +141,14 @@ impl HitTable {
             width,
             numeric,
         }
+    }
+
+    /// How many content words of the title are hit at least as well as `at_least` among
+    /// tokens `a..b` (indices).
+    fn count_at_least(&self, (a, b): (usize, usize), at_least: Hit) -> usize {
+        (0..self.width)
+            .filter(|&w| (a..b).any(|j| self.hits[j * self.width + w] >= at_least))
+            .count()
     }
 
     /// Per content word of the title, its best hit among tokens `a..b` (indices).
@@ -166,8 +184,9 @@ fn candidate(t: &Text, i: usize, table: &HitTable) -> Option<((usize, usize), Ma
     for s in t.sentences {
         for c in &s.clauses {
             let m = t.scorer.score(i, c.start, c.end);
-            let h = table.best(token_range(t.toks, c.start, c.end));
-            let lexical = f64::from(share(&h, Hit::Fuzzy));
+            let n = table.count_at_least(token_range(t.toks, c.start, c.end), Hit::Fuzzy);
+            // As `share(&table.best(..), Hit::Fuzzy)`, without the vector.
+            let lexical = f64::from(n as f32 / table.width.max(1) as f32);
             let v = f64::from(u8::from(m.pass)) + m.coverage + 0.5 * lexical;
             if v > 0.0 && best.as_ref().is_none_or(|b| v > b.0) {
                 best = Some((v, (c.start, c.end), m));
@@ -182,7 +201,7 @@ fn candidate(t: &Text, i: usize, table: &HitTable) -> Option<((usize, usize), Ma
 pub fn features(t: &Text, i: usize, out: &mut Vec<u32>) -> Option<(usize, usize)> {
     out.clear();
     let title = &t.titles[i];
-    let table = HitTable::new(title, t.toks);
+    let table = HitTable::new(title, t.toks, &t.scorer.norm_ids);
     let cand = candidate(t, i, &table);
     let mut slot_no = 0u32;
     let mut put = |on: bool| {
@@ -257,7 +276,7 @@ pub fn features(t: &Text, i: usize, out: &mut Vec<u32>) -> Option<(usize, usize)
     let names: Vec<&Token> = title
         .iter()
         .skip(1)
-        .filter(|w| w.capitalized && !w.acronym && w.norm.chars().count() >= 3)
+        .filter(|w| w.capitalized && !w.acronym && char_len(&w.norm) >= 3)
         .collect();
     put(!names.is_empty());
     put(names

@@ -3,9 +3,9 @@
 use domain::{ReportExtraction, TaskOutcome, TaskStatus};
 
 use crate::attribution::{attribute_scored, clip, tokens_in, Scorer, MAX_TEXT_BYTES};
-use crate::cues::{read, Cues};
+use crate::cues::{read, title_matters, Cues};
 use crate::features::{report_features, Pair};
-use crate::matching::profiles;
+use crate::matching::profiles_of;
 use crate::mention::{self, Text};
 use crate::model::Models;
 use crate::text::tokenize;
@@ -48,11 +48,12 @@ pub(crate) fn extract(
     } = sinks;
     let model = models.status;
     let text = clip(text, MAX_TEXT_BYTES);
-    let profiles = profiles(tasks);
+    // The titles are tokenised once, for the profiles and the cue reading.
+    let titles: Vec<Vec<crate::text::Token>> = tasks.iter().map(|t| tokenize(t)).collect();
+    let profiles = profiles_of(tasks, &titles);
     let toks = tokenize(text);
     let scorer = Scorer::new(text, &toks, &profiles);
     let sentences = attribute_scored(text, &scorer);
-    let titles: Vec<Vec<crate::text::Token>> = tasks.iter().map(|t| tokenize(t)).collect();
 
     let mut per_task: Vec<(Cues, Vec<(usize, usize)>)> =
         vec![(Cues::default(), Vec::new()); tasks.len()];
@@ -73,7 +74,11 @@ pub(crate) fn extract(
                 let Some((_, spans)) = per_task.get_mut(i) else {
                     continue;
                 };
-                let cues = read(text, (c.start, c.end), ct, &titles[i]);
+                let cues = if title_matters(ct, &titles[i]) {
+                    read(text, (c.start, c.end), ct, &titles[i])
+                } else {
+                    plain
+                };
                 let acc = in_sentence[i].get_or_insert_with(Cues::default);
                 // "SPF record was missing the relay, added it, finance confirmed": a later
                 // clause that fixes things ends the obstacle of an earlier one.
@@ -114,7 +119,12 @@ pub(crate) fn extract(
         }
         if s.mentions.is_empty() && s.inherited.is_empty() {
             let st = tokens_in(&toks, s.start, s.end);
-            let cues = read(text, (s.start, s.end), st, &[]);
+            // (Under three words the cues are not needed.)
+            let cues = if st.len() >= 3 {
+                read(text, (s.start, s.end), st, &[])
+            } else {
+                Cues::default()
+            };
             let worked = cues.activity && !cues.blocked && !cues.negation && !cues.not_worked;
             // A plan for later is not work done today.
             let planned_only = cues.future && !cues.done;

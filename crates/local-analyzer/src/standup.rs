@@ -3,7 +3,7 @@
 use domain::{StandupCheck, TaskMention};
 
 use crate::attribution::{attribute_scored, clip, Scorer, Sentence, MAX_TEXT_BYTES};
-use crate::matching::profiles;
+use crate::matching::profiles_of;
 use crate::mention::{self, Text};
 use crate::model::Models;
 use crate::report::PairSink;
@@ -24,16 +24,14 @@ pub(crate) fn check(
     mut on_pair: Option<&mut PairSink>,
 ) -> StandupCheck {
     let text = clip(text, MAX_TEXT_BYTES);
-    let profiles = profiles(tasks);
+    // The titles are tokenised once, for the profiles and the mention features.
+    let title_toks: Vec<_> = tasks.iter().map(|t| tokenize(t)).collect();
+    let profiles = profiles_of(tasks, &title_toks);
     let toks = tokenize(text);
     let scorer = Scorer::new(text, &toks, &profiles);
     let sentences = attribute_scored(text, &scorer);
     let learned = models.mention.is_some() || on_pair.is_some();
-    let titles: Vec<_> = if learned {
-        tasks.iter().map(|t| tokenize(t)).collect()
-    } else {
-        Vec::new()
-    };
+    let titles: Vec<_> = if learned { title_toks } else { Vec::new() };
     let t = Text {
         text,
         toks: &toks,

@@ -27,14 +27,21 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
 
+/// Number of chars of `s`: its length when ASCII (most words), else a count.
+#[inline]
+pub fn char_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
 /// Splits text into word tokens. Apostrophes inside words, decimal points and thousands
 /// separators inside numbers, and a hyphen in codes like "W-9" or "OPS-231" stay inside.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut out = Vec::new();
-    // Words repeat; stem each spelling once per text.
-    let mut stems: std::collections::HashMap<String, String, crate::fast_hash::FastHash> =
-        Default::default();
+    let mut out = Vec::with_capacity(text.len() / 5 + 1);
     let mut i = 0;
     while i < chars.len() {
         if !chars[i].1.is_alphanumeric() {
@@ -79,7 +86,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         } else {
             None
         };
-        out.push(make_token(raw, start, end, prev, &mut stems));
+        out.push(make_token(raw, start, end, prev));
         i = j;
     }
     // A note typed in capitals says nothing about acronyms or names.
@@ -101,35 +108,30 @@ fn digits_ahead(chars: &[(usize, char)], from: usize) -> usize {
         .count()
 }
 
-fn make_token(
-    raw: &str,
-    start: usize,
-    end: usize,
-    prev: Option<char>,
-    stems: &mut std::collections::HashMap<String, String, crate::fast_hash::FastHash>,
-) -> Token {
+fn make_token(raw: &str, start: usize, end: usize, prev: Option<char>) -> Token {
     let capitalized = raw.chars().next().is_some_and(char::is_uppercase);
-    let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
-    // "PAs", "PRs": an acronym with a plural s.
-    let core_letters = match letters.split_last() {
-        Some((&'s', rest)) if rest.len() >= 2 && rest.iter().all(|c| c.is_uppercase()) => rest,
-        _ => &letters[..],
+    // Counted rather than collected: the letters, the uppercase ones, the last one.
+    let (mut n_letters, mut n_upper, mut last) = (0usize, 0usize, None);
+    for c in raw.chars().filter(|c| c.is_alphabetic()) {
+        n_letters += 1;
+        n_upper += usize::from(c.is_uppercase());
+        last = Some(c);
+    }
+    // "PAs", "PRs": an acronym with a plural s ('s' is not uppercase, so the letters before
+    // it are all uppercase when all but one are).
+    let plural_s = last == Some('s') && n_letters > 2 && n_upper == n_letters - 1;
+    let (core_len, core_upper) = if plural_s {
+        (n_letters - 1, true)
+    } else {
+        (n_letters, n_upper == n_letters)
     };
-    let acronym = core_letters.len() >= 2
-        && core_letters.iter().all(|c| c.is_uppercase())
-        && raw.chars().all(|c| c.is_alphanumeric() || c == '-');
+    let acronym =
+        core_len >= 2 && core_upper && raw.chars().all(|c| c.is_alphanumeric() || c == '-');
     let mut norm = normalize(raw);
-    if acronym && core_letters.len() < letters.len() && norm.ends_with('s') {
+    if acronym && core_len < n_letters && norm.ends_with('s') {
         norm.pop();
     }
-    let stem = match stems.get(&norm) {
-        Some(s) => s.clone(),
-        None => {
-            let s = stem(&norm);
-            stems.insert(norm.clone(), s.clone());
-            s
-        }
-    };
+    let stem = cached_stem(&norm);
     Token {
         start,
         end,
@@ -143,6 +145,21 @@ fn make_token(
 
 /// Lowercase, fold common accents, drop a possessive "'s" and remaining apostrophes/hyphens.
 pub fn normalize(raw: &str) -> String {
+    if raw.is_ascii() {
+        // The same steps on bytes: ASCII lowercases alone, folds to itself and has no "’s".
+        let b = raw.as_bytes();
+        let mut end = b.len();
+        if end > 3 && b[end - 2] == b'\'' && b[end - 1].eq_ignore_ascii_case(&b's') {
+            end -= 2;
+        }
+        let mut s = String::with_capacity(end);
+        for &c in &b[..end] {
+            if !matches!(c, b'\'' | b'-' | b',') {
+                s.push(char::from(c.to_ascii_lowercase()));
+            }
+        }
+        return s;
+    }
     let mut s: String = raw.chars().flat_map(char::to_lowercase).map(fold).collect();
     for suffix in ["'s", "’s"] {
         if s.len() > suffix.len() + 1 && s.ends_with(suffix) {
@@ -222,6 +239,31 @@ fn english() -> &'static rust_stemmers::Stemmer {
     CELL.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English))
 }
 
+/// Spellings whose stems the stem cache keeps per thread before it starts over.
+const STEM_CACHE: usize = 4096;
+
+/// [`stem`], remembered per thread: words repeat within a text and across texts, and the
+/// stemmer costs a few thousand instructions a word. A pure function, so the cache changes
+/// no result; it is emptied when full, which bounds its memory.
+pub fn cached_stem(norm: &str) -> String {
+    type Cache = std::collections::HashMap<String, String, crate::fast_hash::FastHash>;
+    thread_local! {
+        static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
+    }
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some(s) = c.get(norm) {
+            return s.clone();
+        }
+        let s = stem(norm);
+        if c.len() >= STEM_CACHE {
+            c.clear();
+        }
+        c.insert(norm.to_string(), s.clone());
+        s
+    })
+}
+
 /// The Snowball (Porter2) English stem, after mapping irregular verb forms to their base.
 /// Codes with digits only lose a plural "s" ("W-9s" -> "w9").
 pub fn stem(w: &str) -> String {
@@ -244,7 +286,7 @@ pub fn stem(w: &str) -> String {
         return s;
     }
     let base = irregular(w).unwrap_or(w);
-    if base.chars().count() <= 2 {
+    if char_len(base) <= 2 {
         return base.to_string();
     }
     english().stem(base).into_owned()
@@ -252,10 +294,21 @@ pub fn stem(w: &str) -> String {
 
 /// Optimal-string-alignment distance (edits + adjacent swaps), giving up above `max`.
 pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    if a.is_ascii() && b.is_ascii() {
+        // Bytes are chars here: no collecting.
+        return osa(a.as_bytes(), b.as_bytes(), max);
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    osa(&a, &b, max)
+}
+
+fn osa<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
+    }
+    if a.len() < 64 && b.len() < 64 {
+        return osa_rows(a, b, max);
     }
     let w = b.len() + 1;
     let mut d = vec![0usize; (a.len() + 1) * w];
@@ -286,6 +339,36 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
     (v <= max).then_some(v)
 }
 
+/// [`osa`] for words under 64 letters, keeping only the last three rows of the table (on
+/// the stack, one byte a cell: no value exceeds 64).
+fn osa_rows<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
+    let mut rows = [[0u8; 64]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j as u8;
+    }
+    for i in 1..=a.len() {
+        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[cur][0] = i as u8;
+        let mut row_min = usize::MAX;
+        for j in 1..=b.len() {
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut v = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(rows[prev2][j - 2] + 1);
+            }
+            rows[cur][j] = v;
+            row_min = row_min.min(usize::from(v));
+        }
+        if row_min > max {
+            return None;
+        }
+    }
+    let v = usize::from(rows[a.len() % 3][b.len()]);
+    (v <= max).then_some(v)
+}
+
 /// Words after which a period does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "dr", "mr", "mrs", "ms", "st", "vs", "etc", "approx", "e", "g", "i", "jr", "sr", "no",
@@ -303,7 +386,7 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
             '.' => {
                 let after_ok = next.is_none_or(char::is_whitespace);
                 let word = last_word(&text[start..i]);
-                after_ok && !ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+                after_ok && !is_abbreviation(word)
             }
             _ => false,
         };
@@ -314,6 +397,14 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
     }
     push_trimmed(text, start, text.len(), &mut out);
     out
+}
+
+/// `word`, lowercased, is one of [`ABBREVIATIONS`] (ASCII compared in place).
+fn is_abbreviation(word: &str) -> bool {
+    if word.is_ascii() {
+        return ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word));
+    }
+    ABBREVIATIONS.contains(&word.to_lowercase().as_str())
 }
 
 fn last_word(s: &str) -> &str {
@@ -374,20 +465,27 @@ pub fn clauses(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
         }
         // A conjunction starts a new clause (the word stays in the new clause).
         let at_word_start = c.is_alphabetic() && prev.is_none_or(|p| !p.is_alphanumeric());
-        if at_word_start && i > cur {
-            let word: String = seg[i..]
-                .chars()
-                .take_while(|c| c.is_alphabetic())
-                .flat_map(char::to_lowercase)
-                .collect();
-            if CLAUSE_WORDS.contains(&word.as_str()) {
-                push_trimmed(text, start + cur, start + i, &mut out);
-                cur = i;
-            }
+        if at_word_start && i > cur && is_clause_word(&seg[i..]) {
+            push_trimmed(text, start + cur, start + i, &mut out);
+            cur = i;
         }
     }
     push_trimmed(text, start + cur, end, &mut out);
     out
+}
+
+/// The alphabetic word at the start of `rest`, lowercased, is one of [`CLAUSE_WORDS`].
+fn is_clause_word(rest: &str) -> bool {
+    let end = rest
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphabetic())
+        .map_or(rest.len(), |(k, _)| k);
+    let word = &rest[..end];
+    if word.is_ascii() {
+        return CLAUSE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word));
+    }
+    let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+    CLAUSE_WORDS.contains(&lower.as_str())
 }
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
@@ -443,6 +541,87 @@ mod tests {
         assert_eq!(normalize("Mañana"), "manana");
         assert_eq!(normalize("traducción"), "traduccion");
         assert_eq!(normalize("aujourd'hui"), "aujourdhui");
+    }
+
+    /// The full-table algorithm `edit_distance` had before it kept only three rows.
+    fn osa_reference(a: &str, b: &str, max: usize) -> Option<usize> {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        if a.len().abs_diff(b.len()) > max {
+            return None;
+        }
+        let w = b.len() + 1;
+        let mut d = vec![0usize; (a.len() + 1) * w];
+        for i in 0..=a.len() {
+            d[i * w] = i;
+        }
+        for (j, cell) in d.iter_mut().enumerate().take(w) {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            let mut row_min = usize::MAX;
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut v = (d[(i - 1) * w + j] + 1)
+                    .min(d[i * w + j - 1] + 1)
+                    .min(d[(i - 1) * w + j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(d[(i - 2) * w + j - 2] + 1);
+                }
+                d[i * w + j] = v;
+                row_min = row_min.min(v);
+            }
+            if row_min > max {
+                return None;
+            }
+        }
+        let v = d[a.len() * w + b.len()];
+        (v <= max).then_some(v)
+    }
+
+    #[test]
+    fn three_row_edit_distance_matches_the_full_table() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "recieve",
+            "receive",
+            "propsal",
+            "proposal",
+            "inspector",
+            "inspection",
+            "finace",
+            "finance",
+            "mañana",
+            "manana",
+            "naïve",
+            "reconciliation",
+            "reconcile",
+            "übergabe",
+            "ubergabe",
+            "x",
+            "xx",
+        ];
+        for a in words {
+            for b in words {
+                for max in 0..4 {
+                    assert_eq!(
+                        edit_distance(a, b, max),
+                        osa_reference(a, b, max),
+                        "{a} / {b} / {max}"
+                    );
+                }
+            }
+        }
+        let long = "a".repeat(70);
+        assert_eq!(
+            edit_distance(&long, &long[1..], 2),
+            osa_reference(&long, &long[1..], 2)
+        );
     }
 
     #[test]
