@@ -86,6 +86,12 @@ pub async fn page(
     let t = &session.principal.tenant;
     let cal = Calendar::of(&state, t).await?;
     let bad = |e: domain::ValidationError| PageError::BadRequest(e.to_string());
+    if q.filter.reversed() {
+        return Err(bad(domain::ValidationError::new(
+            "to",
+            "must not be before from",
+        )));
+    }
     let f = q.filter.filter(&cal).map_err(bad)?;
     let before = match q.before.trim() {
         "" => None,
