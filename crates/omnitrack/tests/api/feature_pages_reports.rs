@@ -444,6 +444,14 @@ async fn the_audit_log_is_filtered_paged_and_exported(app: TestApp) {
         !forward["entries"].as_array().unwrap().is_empty(),
         "the same days forwards hold today's events: {forward}"
     );
+    // A cursor past every instant a timestamp holds starts before the newest entry.
+    let far = app
+        .get_json(
+            "/api/v1/audit?action=task_created&limit=50&cursor=679089699189225:27d7fffa-7440-11d7-756a-0a08046c39af",
+            &c.token,
+        )
+        .await;
+    assert_eq!(far["entries"].as_array().map(Vec::len), Some(50), "{far}");
     let res = app
         .get_api(&format!("/api/v1/audit.csv?{reversed}"), &c.token)
         .await;

@@ -13,7 +13,7 @@ use app::reports::Calendar;
 use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
-use domain::{AuditId, Role, ValidationError};
+use domain::{AuditId, Role};
 use serde::{Deserialize, Serialize};
 use store::AuditCursor;
 use utoipa::{IntoParams, ToSchema};
@@ -90,16 +90,22 @@ pub async fn list(
     let cal = Calendar::of(&state, t).await?;
     let filter = q.query().filter(&cal)?;
     let limit = paging::limit(q.limit)?;
-    let before = paging::cursor(q.cursor.as_deref())?
-        .map(|(ms, id)| {
-            Ok::<_, ValidationError>(AuditCursor {
-                created_at: jiff::Timestamp::from_millisecond(ms).map_err(|_| {
-                    ValidationError::new("cursor", "is not a next_cursor of this listing")
-                })?,
-                id: AuditId(id),
-            })
-        })
-        .transpose()?;
+    // A cursor's instant outside what a timestamp can hold lies beyond every entry: clamped,
+    // not refused, as /api/v1/shifts compares its cursor as a plain number.
+    let before = paging::cursor(q.cursor.as_deref())?.map(|(ms, id)| {
+        let (lo, hi) = (
+            jiff::Timestamp::MIN.as_millisecond(),
+            jiff::Timestamp::MAX.as_millisecond(),
+        );
+        AuditCursor {
+            created_at: jiff::Timestamp::from_millisecond(ms.clamp(lo, hi)).unwrap_or(if ms < 0 {
+                jiff::Timestamp::MIN
+            } else {
+                jiff::Timestamp::MAX
+            }),
+            id: AuditId(id),
+        }
+    });
     // One more than asked tells whether there is a next page.
     let mut entries = state.audit_entries(t, &filter, before, limit + 1).await?;
     let more = entries.len() > limit as usize;
