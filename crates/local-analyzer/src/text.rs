@@ -310,6 +310,14 @@ fn osa<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
     if a.len() < 64 && b.len() < 64 {
         return osa_rows(a, b, max);
     }
+    osa_table(a, b, max)
+}
+
+/// [`osa`] over the full table: long words, and the tests' reference for [`osa_rows`].
+fn osa_table<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
     let w = b.len() + 1;
     let mut d = vec![0usize; (a.len() + 1) * w];
     for i in 0..=a.len() {
@@ -547,36 +555,7 @@ mod tests {
     fn osa_reference(a: &str, b: &str, max: usize) -> Option<usize> {
         let a: Vec<char> = a.chars().collect();
         let b: Vec<char> = b.chars().collect();
-        if a.len().abs_diff(b.len()) > max {
-            return None;
-        }
-        let w = b.len() + 1;
-        let mut d = vec![0usize; (a.len() + 1) * w];
-        for i in 0..=a.len() {
-            d[i * w] = i;
-        }
-        for (j, cell) in d.iter_mut().enumerate().take(w) {
-            *cell = j;
-        }
-        for i in 1..=a.len() {
-            let mut row_min = usize::MAX;
-            for j in 1..=b.len() {
-                let cost = usize::from(a[i - 1] != b[j - 1]);
-                let mut v = (d[(i - 1) * w + j] + 1)
-                    .min(d[i * w + j - 1] + 1)
-                    .min(d[(i - 1) * w + j - 1] + cost);
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    v = v.min(d[(i - 2) * w + j - 2] + 1);
-                }
-                d[i * w + j] = v;
-                row_min = row_min.min(v);
-            }
-            if row_min > max {
-                return None;
-            }
-        }
-        let v = d[a.len() * w + b.len()];
-        (v <= max).then_some(v)
+        super::osa_table(&a, &b, max)
     }
 
     #[test]
