@@ -8,9 +8,14 @@
 #   OLD=/tmp/omnitrack-old NEW=target/perf/omnitrack bench/export_compare.sh [SHIFTS]
 #   BACKEND=postgres OLD=… NEW=… bench/export_compare.sh 1000000
 #
-# Seeds SHIFTS past shifts of 1,000 employees with NEW's `bench-seed` (SQLite: a fresh data
-# dir; PostgreSQL: a fresh database bench_export_<pid>, dropped at the end unless KEEP_DB=1);
-# SKIP_SEED=1 reuses them. RUNS downloads per build (3). Loopback only.
+# Seeds SHIFTS past shifts of 1,000 employees with SEED_BIN's `bench-seed` (default NEW;
+# SQLite: a fresh data dir; PostgreSQL: a fresh database bench_export_<pid>, dropped at the
+# end unless KEEP_DB=1); SKIP_SEED=1 reuses them. RUNS downloads per build (3). Loopback only.
+#
+# When NEW brings a migration OLD does not know, the two cannot share one database: seed with
+# SEED_BIN=$OLD and give NEW a copy (NEW_DIR=… on SQLite, NEW_PGDB=… on PostgreSQL), made
+# after the seed; NEW migrates its copy when it starts (the time is printed), as an upgrade
+# would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHIFTS=${1:-1000000}
@@ -20,6 +25,9 @@ BACKEND=${BACKEND:-sqlite}
 RUNS=${RUNS:-3}
 DIR=${BENCH_DIR:-/tmp/omnitrack-export-$BACKEND}
 PGDB=${PGDB:-bench_export_$$}
+SEED_BIN=${SEED_BIN:-$NEW}
+NEW_DIR=${NEW_DIR:-$DIR}
+NEW_PGDB=${NEW_PGDB:-$PGDB}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 OUT=${OUT:-bench/out/export-$BACKEND-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
@@ -31,6 +39,7 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   if [ "$BACKEND" = postgres ] && [ "${KEEP_DB:-0}" != 1 ] && [ -z "${SKIP_SEED:-}" ]; then
     sleep 1; dropdb -h 127.0.0.1 -U postgres --if-exists "$PGDB" || true
+    [ "$NEW_PGDB" != "$PGDB" ] && dropdb -h 127.0.0.1 -U postgres --if-exists "$NEW_PGDB" || true
   fi
 }
 trap cleanup EXIT
@@ -38,13 +47,29 @@ echo "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $BACKEND, $SHIFTS s
 if [ -z "${SKIP_SEED:-}" ]; then
   rm -rf "$DIR"
   [ "$BACKEND" = postgres ] && createdb -h 127.0.0.1 -U postgres "$PGDB"
-  /usr/bin/time -f '%e s, peak RSS %M KiB' "$NEW" bench-seed --employees 1000 --shifts "$SHIFTS" --data-dir "$DIR" 2>&1 | tail -2
+  /usr/bin/time -f '%e s, peak RSS %M KiB' "$SEED_BIN" bench-seed --employees 1000 --shifts "$SHIFTS" --data-dir "$DIR" 2>&1 | tail -2
 fi
-start() { # binary port -> pid in $PID
-  OMNITRACK_LOG=warn "$1" serve --data-dir "$DIR" --bind "127.0.0.1:$2" > "$OUT/server-$2.log" 2>&1 &
+if [ -z "${SKIP_COPY:-}" ]; then
+  if [ "$BACKEND" = postgres ] && [ "$NEW_PGDB" != "$PGDB" ]; then
+    dropdb -h 127.0.0.1 -U postgres --if-exists "$NEW_PGDB"
+    createdb -h 127.0.0.1 -U postgres -T "$PGDB" "$NEW_PGDB"
+  elif [ "$BACKEND" = sqlite ] && [ "$NEW_DIR" != "$DIR" ]; then
+    rm -rf "$NEW_DIR"; cp -r "$DIR" "$NEW_DIR"
+  fi
+fi
+start() { # binary port data-dir database -> pid in $PID
+  local t0; t0=$(date +%s.%N)
+  local db=(); [ "$BACKEND" = postgres ] && db=(DATABASE_URL="$PG/$4")
+  env "${db[@]}" OMNITRACK_LOG=warn "$1" serve --data-dir "$3" --bind "127.0.0.1:$2" > "$OUT/server-$2.log" 2>&1 &
   PID=$!
   PIDS+=("$PID")
-  for _ in $(seq 300); do curl -sf -o /dev/null "http://127.0.0.1:$2/healthz" && return; sleep 0.1; done
+  for _ in $(seq 6000); do
+    if curl -sf -o /dev/null "http://127.0.0.1:$2/healthz"; then
+      echo "server on $2 up in $(echo "$(date +%s.%N) - $t0" | bc) s (including its migrations)" | tee -a "$OUT/env.txt"
+      return
+    fi
+    sleep 0.1
+  done
   echo "server on $2 did not start"; exit 1
 }
 token() { # port
@@ -52,8 +77,8 @@ token() { # port
     -d '{"email":"bench@bench.omnitrack.example","password":"demo-password-2026","name":"bench"}' |
     sed -E 's/.*"token":"([^"]+)".*/\1/'
 }
-start "$OLD" 18101; OLD_PID=$PID; OLD_TOKEN=$(token 18101)
-start "$NEW" 18102; NEW_PID=$PID; NEW_TOKEN=$(token 18102)
+start "$OLD" 18101 "$DIR" "$PGDB"; OLD_PID=$PID; OLD_TOKEN=$(token 18101)
+start "$NEW" 18102 "$NEW_DIR" "$NEW_PGDB"; NEW_PID=$PID; NEW_TOKEN=$(token 18102)
 TICKS=$(getconf CLK_TCK)
 if [ "$BACKEND" = postgres ]; then
   ROWS=$(psql "$DATABASE_URL" -Atc 'SELECT COUNT(*) FROM shifts')

@@ -66,6 +66,10 @@ pub struct AnalysisRow {
     pub score: Option<u8>,
     /// JSON of the score breakdown.
     pub breakdown: Option<String>,
+    /// What the export shows of it, derived from the same values as `result` and
+    /// `breakdown`, for a punch to write into its own shift row; `None`: the database
+    /// derives it from the JSON instead.
+    pub export: Option<Box<crate::ExportFigures>>,
 }
 
 impl AnalysisRow {
@@ -86,12 +90,14 @@ impl AnalysisRow {
     }
 }
 
-/// Stores `a` on SQLite's write connection `c` (inside the caller's transaction): a final
-/// result replaces whatever the shift had, a provisional one is written only where no final
-/// one stands. Returns whether a row was written.
+/// Stores `a` on SQLite's write connection `c` (inside the caller's transaction) as a new
+/// row `id`: a final result replaces whatever the shift had (keeping the row's id), a
+/// provisional one is written only where no final one stands. Returns whether a row was
+/// written.
 pub(crate) fn save_on(
     c: &rusqlite::Connection,
     company: uuid::Uuid,
+    id: uuid::Uuid,
     a: &NewAnalysis<'_>,
     now: Timestamp,
 ) -> Result<bool> {
@@ -101,7 +107,7 @@ pub(crate) fn save_on(
         SAVE
     };
     let n = c.prepare_cached(sql)?.execute(rusqlite::params![
-        uuid::Uuid::now_v7().as_bytes(),
+        id.as_bytes(),
         company.as_bytes(),
         a.shift.0.as_bytes(),
         a.kind.as_str(),
@@ -152,6 +158,8 @@ impl From<&NewAnalysis<'_>> for AnalysisRow {
             result: a.result.to_owned(),
             score: a.score,
             breakdown: a.breakdown.map(str::to_owned),
+            // The triggers derive it (a stored result's shift is not written here).
+            export: None,
         }
     }
 }
@@ -243,7 +251,9 @@ impl Store {
             Backend::Sqlite(db) => {
                 let (shift, kind, row) = (a.shift, a.kind, AnalysisRow::from(&a));
                 db.writer
-                    .write(move |c| save_on(c, company, &row.of(shift, kind), now))
+                    .write(move |c| {
+                        save_on(c, company, uuid::Uuid::now_v7(), &row.of(shift, kind), now)
+                    })
                     .await
             }
             Backend::Postgres(p) => {
@@ -280,7 +290,7 @@ impl Store {
                 let (shift, kind, row) = (a.shift, a.kind, AnalysisRow::from(&a));
                 db.writer
                     .write(move |c| {
-                        save_on(c, company, &row.of(shift, kind), now)?;
+                        save_on(c, company, uuid::Uuid::now_v7(), &row.of(shift, kind), now)?;
                         c.prepare_cached(crate::jobs::FINISH)?
                             .execute([job_id.as_bytes()])?;
                         Ok(())

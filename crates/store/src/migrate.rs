@@ -37,6 +37,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(12, "0012_export_figures"),
     migration!(13, "0013_punch_fills_export_figures"),
     migration!(14, "0014_punch_lookups_skip_history"),
+    migration!(15, "0015_export_plain_figures"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -47,10 +48,16 @@ impl Store {
     /// several instances at once: on PostgreSQL an advisory lock serialises them, and
     /// SQLite has a single writer anyway.
     pub async fn migrate(&self) -> Result<()> {
+        self.migrate_through(i64::MAX).await
+    }
+
+    /// [`Store::migrate`] up to and including `last`: for tests of a migration's backfill
+    /// of rows stored before it.
+    pub async fn migrate_through(&self, last: i64) -> Result<()> {
         let now = jiff::Timestamp::now().as_millisecond();
         let postgres = matches!(self.backend, Backend::Postgres(_));
         on_pool!(self, p => {
-            for m in MIGRATIONS {
+            for m in MIGRATIONS.iter().take_while(|m| m.version <= last) {
                 let mut tx = p.begin().await?;
                 if postgres {
                     sqlx::query("SELECT pg_advisory_xact_lock(7263011)").execute(&mut *tx).await?;

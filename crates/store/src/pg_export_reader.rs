@@ -1,6 +1,6 @@
 //! The PostgreSQL fast path of the shift export: the same one-table page query as the SQLite
 //! reader ([`crate::sqlite::export_reader`]) — the break total and the analyses' figures
-//! are columns of the shift row (migration `0012_export_figures`) — streamed row by row
+//! are columns of the shift row (migrations `0012_export_figures`, `0015_export_plain_figures`) — streamed row by row
 //! from the server and handed out as borrowed [`ExportRowRef`]s: no join, no row struct and
 //! no `String` per cell. Employee names come from a map read once per export.
 //!
@@ -10,7 +10,7 @@
 use crate::backend::Backend;
 use crate::sqlite::export_reader::{ExportPage, ExportRowRef};
 use crate::time::{from_ms, to_ms};
-use crate::{ExportCursor, Result, ShiftFilter, Store, Tenant};
+use crate::{BreakdownFigures, ExportCursor, Result, ShiftFilter, Store, Tenant};
 use domain::{EmployeeId, ShiftId};
 use futures_util::TryStreamExt;
 use jiff::Timestamp;
@@ -22,14 +22,13 @@ use uuid::Uuid;
 
 /// `$1` now, `$2` company, `$3`/`$4` the time range (`$3` already raised to the cursor),
 /// `$5` one employee or NULL, `$6`/`$7` the keyset cursor, `$8` the page size.
-const PAGE_SQL: &str = "SELECT s.id, s.employee_id, s.workday, s.clock_in_at, s.clock_out_at, s.standup, s.report,
-        s.auto_closed, s.corrected,
-        s.breaks_closed_ms + COALESCE($1 - s.break_open_since, 0) AS break_ms,
-        s.standup_check, s.report_score, s.report_override_score, s.report_override_reason, s.report_breakdown
-     FROM shifts s
+const PAGE_SQL: &str = concat!(
+    crate::sqlite::export_reader::page_columns!(),
+    "
      WHERE s.company_id = $2 AND s.clock_in_at >= $3 AND s.clock_in_at < $4 AND ($5::uuid IS NULL OR s.employee_id = $5)
        AND (s.clock_in_at > $6 OR (s.clock_in_at = $6 AND s.id > $7))
-     ORDER BY s.clock_in_at, s.id LIMIT $8";
+     ORDER BY s.clock_in_at, s.id LIMIT $8"
+);
 
 /// An open PostgreSQL export: the pool, the tenant's filtered range and the employee names.
 #[derive(Debug)]
@@ -82,12 +81,27 @@ fn row_ref<'a>(r: &'a PgRow, names: &'a (String, String)) -> Result<ExportRowRef
         auto_closed: r.try_get(7)?,
         corrected: r.try_get(8)?,
         break_ms: r.try_get(9)?,
-        standup_result: r.try_get(10)?,
+        standup_missed: r.try_get(10)?,
         score: r.try_get(11)?,
         override_score: r.try_get(12)?,
         override_reason: r.try_get(13)?,
-        breakdown: r.try_get(14)?,
+        figures: figures(r)?,
+        reasons: r.try_get(23)?,
     })
+}
+
+/// The breakdown figures of page columns 14…22, as the SQLite reader reads them.
+fn figures(r: &PgRow) -> Result<Option<BreakdownFigures>> {
+    let Some(formula_version) = r.try_get::<Option<i64>, _>(14)? else {
+        return Ok(None);
+    };
+    let n = |i: usize| -> Result<i64> { Ok(r.try_get::<Option<i64>, _>(i)?.unwrap_or(0)) };
+    let x = |i: usize| -> Result<f64> { Ok(r.try_get::<Option<f64>, _>(i)?.unwrap_or(0.0)) };
+    Ok(Some(BreakdownFigures::from_columns(
+        formula_version,
+        [x(15)?, x(16)?],
+        [n(17)?, n(18)?, n(19)?, n(20)?, n(21)?, n(22)?],
+    )))
 }
 
 impl PgExportReader {

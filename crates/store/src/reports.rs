@@ -6,7 +6,7 @@ use crate::backend::on_pool;
 use crate::row::{AnyRow, RowGet};
 use crate::shifts::{shift, SELECT};
 use crate::time::{from_ms, to_ms};
-use crate::{Result, Shift, ShiftFilter, Store, StoreError, Tenant};
+use crate::{ExportFigures, Result, Shift, ShiftFilter, Store, StoreError, Tenant};
 use domain::{CompanyId, EmployeeId, ShiftId, SummaryId};
 use jiff::Timestamp;
 
@@ -59,6 +59,9 @@ pub struct ExportShift {
     pub override_reason: Option<String>,
     /// JSON of the score breakdown.
     pub breakdown: Option<String>,
+    /// What the CSV rows show of the analyses, derived here from their JSON (the reference
+    /// the fast paths' plain columns are held to).
+    pub export: ExportFigures,
 }
 
 /// Where the previous export page ended: `(clock_in_at, id)` of its last shift.
@@ -93,16 +96,19 @@ const SUMMARY_COLUMNS: &str =
     "id, week_start, figures, body, analyzer, model, fallback, created_at";
 
 fn export_row<R: AnyRow>(r: &R) -> Result<ExportShift> {
+    let standup_result = r.opt_string("standup_result")?;
+    let breakdown = r.opt_string("breakdown")?;
     Ok(ExportShift {
+        export: ExportFigures::from_json(standup_result.as_deref(), breakdown.as_deref()),
         shift: shift(r)?,
         employee_name: r.string("employee_name")?,
         employee_code: r.string("employee_code")?,
-        standup_result: r.opt_string("standup_result")?,
+        standup_result,
         report_result: r.opt_string("report_result")?,
         score: r.opt_int("score")?,
         override_score: r.opt_int("override_score")?,
         override_reason: r.opt_string("override_reason")?,
-        breakdown: r.opt_string("breakdown")?,
+        breakdown,
     })
 }
 

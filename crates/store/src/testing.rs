@@ -50,6 +50,11 @@ fn pg_required() -> bool {
 /// A fresh, empty, migrated database of `kind`, or `None` when PostgreSQL is unavailable
 /// and not required.
 pub async fn fresh(kind: StoreKind) -> Option<(Store, TestDb)> {
+    fresh_through(kind, i64::MAX).await
+}
+
+/// [`fresh`], migrated up to and including migration `last` only.
+pub async fn fresh_through(kind: StoreKind, last: i64) -> Option<(Store, TestDb)> {
     let db = match kind {
         StoreKind::Sqlite => {
             let path = std::env::temp_dir().join(format!("omnitrack-test-{}.db", unique_suffix()));
@@ -83,7 +88,7 @@ pub async fn fresh(kind: StoreKind) -> Option<(Store, TestDb)> {
         }
     };
     let store = db.open().await;
-    if let Err(e) = store.migrate().await {
+    if let Err(e) = store.migrate_through(last).await {
         panic!("migrations failed on {kind:?}: {e}");
     }
     Some((store, db))

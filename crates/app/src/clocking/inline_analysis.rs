@@ -11,7 +11,7 @@ use crate::{App, Error};
 use analysis::Analyzed;
 use domain::score::{score_report, ScoreWeights};
 use domain::{ReportExtraction, StandupCheck};
-use store::{AnalysisRow, Employee, PunchAnalysis, Tenant};
+use store::{AnalysisRow, Employee, ExportFigures, PunchAnalysis, Tenant};
 
 /// Who analyses this punch.
 enum Route {
@@ -55,7 +55,8 @@ impl App {
             Route::Nobody => (PunchAnalysis::Skip, None),
             Route::Local { tasks, .. } => {
                 let a = analysis::local_standup(&tasks, standup);
-                let row = row(&a, serde_json::to_string(&a.value)?, None, None);
+                let mut row = row(&a, serde_json::to_string(&a.value)?, None, None);
+                row.export = Some(Box::new(ExportFigures::standup(&a.value)));
                 (PunchAnalysis::Store(row), Some(a.value))
             }
         })
@@ -75,12 +76,13 @@ impl App {
                 let a: Analyzed<ReportExtraction> = analysis::local_report(&tasks, report);
                 // Our formula, not the analyzer, decides the score (as in the pipeline).
                 let breakdown = score_report(&a.value, weights);
-                let row = row(
+                let mut row = row(
                     &a,
                     serde_json::to_string(&a.value)?,
                     Some(breakdown.score),
                     Some(serde_json::to_string(&breakdown)?),
                 );
+                row.export = Some(Box::new(ExportFigures::report(&breakdown)));
                 (PunchAnalysis::Store(row), Some(i64::from(breakdown.score)))
             }
         })
@@ -105,5 +107,6 @@ fn row<T>(
         result,
         score,
         breakdown,
+        export: None,
     }
 }

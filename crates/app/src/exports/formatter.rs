@@ -27,14 +27,14 @@ pub(crate) fn format(
     while let Some(page) = next() {
         let page = match page {
             Ok(p) => p,
-            Err(e) => {
-                tracing::error!(error = %e, "export stopped by a database error");
-                let _ = tx.blocking_send(Err(std::io::Error::other("export failed")));
-                return;
-            }
+            Err(e) => return stop(tx, e),
         };
         let Some(now) = page.now() else { continue };
-        for r in page.rows() {
+        let rows = match page.rows() {
+            Ok(rows) => rows,
+            Err(e) => return stop(tx, e),
+        };
+        for r in rows {
             kind.write(&mut buf, &mut scratch, &r, cal, now);
             if buf.len() >= CHUNK {
                 let chunk = std::mem::replace(&mut buf, String::with_capacity(CHUNK + 4096));
@@ -48,4 +48,11 @@ pub(crate) fn format(
     if !buf.is_empty() {
         let _ = tx.blocking_send(Ok(buf.into_bytes()));
     }
+}
+
+/// Ends the download with an error (the client sees a cut-off body, never a short CSV
+/// that looks complete).
+fn stop(tx: &mpsc::Sender<Chunk>, e: StoreError) {
+    tracing::error!(error = %e, "export stopped by a database error");
+    let _ = tx.blocking_send(Err(std::io::Error::other("export failed")));
 }

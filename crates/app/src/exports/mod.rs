@@ -8,7 +8,6 @@ pub mod archive;
 pub mod body;
 pub mod csv;
 mod formatter;
-mod missed;
 mod pg_pipeline;
 mod query;
 pub mod records;

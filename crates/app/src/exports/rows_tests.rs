@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::exports::csv::{write_cells, Cell};
-use domain::score::{compute, ScoreBreakdown};
+use domain::score::{compute, ScoreBreakdown, ScoreWeights};
 use domain::{EmployeeId, ShiftId, StandupCheck, TaskMention, TaskStatus};
 use jiff::tz::TimeZone;
 use proptest::prelude::*;
@@ -198,6 +198,10 @@ fn rows() -> Vec<ExportShift> {
             shift: shift(i, a, b, (i % 4) * 61_000 + 29_999),
             employee_name: ["Zed, \"the\" Boss", "+Amy", "Ünal Öz", ""][i as usize % 4].into(),
             employee_code: ["Z-1", "-7", "A,1", "x"][i as usize % 4].into(),
+            export: store::ExportFigures::from_json(
+                standups[i as usize % standups.len()].as_deref(),
+                breakdowns[(i as usize / 2) % breakdowns.len()].as_deref(),
+            ),
             standup_result: standups[i as usize % standups.len()].clone(),
             report_result: None,
             score: (i % 3 != 0).then_some(40 + i),
@@ -268,17 +272,28 @@ proptest! {
 }
 
 #[test]
-fn remembered_breakdowns_are_checked_against_the_text() {
-    let json = breakdown_json(&["r"]);
-    let mut scratch = RowScratch::default();
-    // Another text under the same hash (a collision) must not answer for this one.
-    scratch
-        .figures
-        .insert(text_hash(&json), ("{}".into(), None));
-    let f = scratch.figures(Some(&json));
-    assert!(f.is_some_and(|f| f.score_cells.ends_with(",r")));
-    // Unparsable text is remembered as such.
-    assert!(scratch.figures(Some("{\"score\":1}")).is_none());
-    assert!(scratch.figures(Some("{\"score\":1}")).is_none());
-    assert!(scratch.figures(Some(&json)).is_some());
+fn remembered_components_are_the_formatted_values() {
+    let mut known = HashMap::default();
+    let f = |task_component, unplanned_component| BreakdownFigures {
+        formula_version: 1,
+        task_component,
+        unplanned_component,
+        tasks_total: 0,
+        done: 0,
+        progress: 0,
+        blocked: 0,
+        none: 0,
+        unplanned: 0,
+    };
+    // Many distinct values: the memory is emptied on the way, never wrong.
+    for i in 0..3 * REMEMBERED {
+        let (a, b) = (i as f64 / 7.0, 1.0 - i as f64 / 3001.0);
+        assert_eq!(
+            components(&mut known, &f(a, b)),
+            (format!("{a:.3}").as_str(), format!("{b:.3}").as_str())
+        );
+        assert!(known.len() <= REMEMBERED);
+    }
+    // -0.0 and 0.0 differ in bits and in text.
+    assert_eq!(components(&mut known, &f(-0.0, 0.0)), ("-0.000", "0.000"));
 }

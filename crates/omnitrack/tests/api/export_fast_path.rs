@@ -1,5 +1,6 @@
 //! The fast export paths read one table: the break totals and the analyses' figures are
-//! columns of the shift row, kept by triggers (migration `0012_export_figures`). Here every
+//! columns of the shift row, kept by triggers (migrations `0012_export_figures` and
+//! `0015_export_plain_figures`, which derives plain figures from the JSON). Here every
 //! kind of write that changes what a CSV row shows — punches, breaks (closed, open, closed
 //! by the clock-out), an objector's unanalysed shift, a score override, a correction, a
 //! re-analysis replacing a result — is followed by a download, which must equal the
@@ -40,6 +41,36 @@ async fn same_as_reference(app: &TestApp, token: &str, t: store::Tenant, step: &
         }
     }
     shifts
+}
+
+/// Stores a final result for the shift as a write site other than the punch does (a
+/// worker's job, a re-analysis).
+async fn save(
+    app: &TestApp,
+    t: store::Tenant,
+    shift: uuid::Uuid,
+    kind: store::JobKind,
+    result: &str,
+    score: Option<u8>,
+    breakdown: Option<&str>,
+) {
+    let analysis = store::NewAnalysis {
+        shift: domain::ShiftId(shift),
+        kind,
+        analyzer: "local",
+        model: "rules",
+        prompt_version: 1,
+        fallback: false,
+        provisional: false,
+        result,
+        score,
+        breakdown,
+    };
+    app.state
+        .store
+        .save_analysis(&t, analysis, app.clock.now())
+        .await
+        .unwrap();
 }
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
@@ -238,27 +269,80 @@ async fn fast_export_follows_every_write(app: TestApp) {
             Some(41),
         ),
     ] {
-        app.state
-            .store
-            .save_analysis(
-                &t,
-                store::NewAnalysis {
-                    shift: domain::ShiftId(obi_shift),
-                    kind,
-                    analyzer: "local",
-                    model: "rules",
-                    prompt_version: 1,
-                    fallback: false,
-                    provisional: false,
-                    result,
-                    score,
-                    breakdown: score.map(|_| breakdown),
-                },
-                app.clock.now(),
-            )
-            .await
-            .unwrap();
+        save(
+            &app,
+            t,
+            obi_shift,
+            kind,
+            result,
+            score,
+            score.map(|_| breakdown),
+        )
+        .await;
     }
     let csv = same_as_reference(&app, &token, t, "after results inserted later").await;
     assert!(csv.contains(",41,"), "{csv}");
+    // The database derives the plain columns from the JSON (migration 0015) and the
+    // reference derives them in Rust: awkward values must come out the same — components
+    // at every precision (and halfway cases of the three decimals), reasons and titles
+    // holding the separator, quotes, escapes and astral characters, an empty reason list,
+    // every task mentioned, and texts that are not JSON.
+    let components = [
+        0.1 + 0.2,
+        2.0 / 3.0,
+        0.0005,
+        0.0015,
+        0.9995,
+        1e-7,
+        0.12345678901234566,
+        1.0,
+        0.0,
+    ];
+    let reasons = [
+        r#"["a; b", "say \"hi\"", "caf\u00e9 \ud83d\ude80", "=SUM(A1)"]"#,
+        "[]",
+        r#"["line\nbreak, comma"]"#,
+    ];
+    let checks = [
+        r#"{"tasks":[{"task":"Fix; \"it\"","mentioned":false,"evidence":null},{"task":"Ship","mentioned":true,"evidence":"ship"},{"task":"caf\u00e9 \ud83d\ude80","mentioned":false,"evidence":null}]}"#,
+        r#"{"tasks":[{"task":"Ship","mentioned":true,"evidence":"ship"}]}"#,
+        "not json",
+    ];
+    for (i, (task_component, unplanned_component)) in
+        components.iter().zip(components.iter().rev()).enumerate()
+    {
+        let breakdown = format!(
+            r#"{{"score":50,"formula_version":{v},"tasks_total":{n},"done":1,"progress":2,"blocked":3,"none":4,"unplanned":{i},"task_component":{task_component:?},"unplanned_component":{unplanned_component:?},"weights":{{"tasks":0.85,"unplanned":0.15,"blocked_credit":0.25}},"reasons":{r}}}"#,
+            v = i % 3 + 1,
+            n = 10 + i,
+            r = reasons[i % reasons.len()],
+        );
+        let breakdown = if i == 4 {
+            "{not json".to_string()
+        } else {
+            breakdown
+        };
+        for (kind, result, score, breakdown) in [
+            (
+                store::JobKind::Standup,
+                checks[i % checks.len()],
+                None,
+                None,
+            ),
+            (
+                store::JobKind::Report,
+                r#"{"tasks":[],"blockers":[],"unplanned":[]}"#,
+                Some(50),
+                Some(breakdown.as_str()),
+            ),
+        ] {
+            save(&app, t, obi_shift, kind, result, score, breakdown).await;
+        }
+        let step = format!("awkward values {i}");
+        let csv = same_as_reference(&app, &token, t, &step).await;
+        if i == 0 {
+            assert!(csv.contains(r#"Fix; ""it""; café 🚀"#), "{csv}");
+            assert!(csv.contains(",0.300,"), "{csv}");
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::{shift, Shift, SELECT};
 use crate::backend::Backend;
+use crate::export_figures::BREAKDOWN_COLUMNS;
 use crate::row::RowGet;
 use crate::time::{from_ms, to_ms};
 use crate::{AnalysisRow, BurstHit, Job, JobKind, Result, Store, StoreError, Tenant};
@@ -17,19 +18,29 @@ const CLOCK_IN: &str =
     "INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at)
     VALUES ($1, $2, $3, $4, $5, $6, $5)";
 /// SQLite (in one writer batch with its analysis or [`JOB_INSERT`]): the punch in, with
-/// the standup check the export reads (`$7`, migration 0012) when the analysis is stored
-/// with the punch — its insert trigger then leaves the shift alone (migration 0013).
+/// the missed tasks the export reads (`$7`, migration 0015) when the analysis (row `$8`) is
+/// stored with the punch — its insert trigger then leaves the shift alone (migrations 0013,
+/// 0015).
 const CLOCK_IN_SQLITE: &str =
-    "INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at, standup_check)
-    VALUES ($1, $2, $3, $4, $5, $6, $5, $7)";
+    "INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at, standup_missed, figures_from)
+    VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8)";
 /// SQLite (with [`CLOSE_BREAKS`] and the analysis or [`JOB_INSERT`]): the punch out; with
-/// `$3` the report's score and breakdown (`$4`, `$5`) go into the shift row for the export
-/// as [`CLOCK_IN_SQLITE`]'s standup check does. (SQLite numbers `$N` parameters in order of
-/// first appearance, so they appear in order here.)
-pub(super) const CLOCK_OUT: &str = "UPDATE shifts SET clock_out_at = $1, report = $2,
-      report_score = CASE WHEN $3 THEN $4 ELSE report_score END,
-      report_breakdown = CASE WHEN $3 THEN $5 ELSE report_breakdown END
-    WHERE company_id = $6 AND employee_id = $7 AND clock_out_at IS NULL RETURNING id";
+/// `$3` the report's score and breakdown figures (`$4`…`$14`) go into the shift row for the
+/// export as [`CLOCK_IN_SQLITE`]'s missed tasks do, with the analysis row's id (`$15`);
+/// `$16` company, `$17` employee. (SQLite numbers `$N` parameters in order of first
+/// appearance, so they appear in order here.)
+pub(super) static CLOCK_OUT: LazyLock<String> = LazyLock::new(|| {
+    let set: String = std::iter::once("report_score")
+        .chain(BREAKDOWN_COLUMNS)
+        .chain(["figures_from"])
+        .enumerate()
+        .map(|(i, c)| format!(",\n      {c} = CASE WHEN $3 THEN ${} ELSE {c} END", i + 4))
+        .collect();
+    format!(
+        "UPDATE shifts SET clock_out_at = $1, report = $2{set}
+    WHERE company_id = $16 AND employee_id = $17 AND clock_out_at IS NULL RETURNING id"
+    )
+});
 /// PostgreSQL: [`CLOCK_IN`] and [`JOB_INSERT`] as one statement.
 const CLOCK_IN_PG: &str = "WITH s AS (
       INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at)
@@ -38,11 +49,13 @@ const CLOCK_IN_PG: &str = "WITH s AS (
     SELECT $7, $2, s.id, 'standup', $8, 0, $5, $9, $5 FROM s
     ON CONFLICT DO NOTHING RETURNING id";
 /// PostgreSQL: [`CLOCK_IN`] and its standup analysis (`$7`…`$15`) as one statement; the
-/// shift row gets the result (`$12`) as its export figure itself (migration 0013).
+/// shift row gets the missed tasks (`$16`) as its export figure itself, with the analysis
+/// row's id (`$17`, the same as `$7`; NULL when the caller gave no figures) so that the
+/// insert trigger leaves it alone (migrations 0013, 0015).
 const CLOCK_IN_ANALYSED_PG: &str = concat!(
     "WITH s AS (
-      INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at, standup_check)
-      VALUES ($1, $2, $3, $4, $5, $6, $5, $12) RETURNING id),
+      INSERT INTO shifts (id, company_id, employee_id, workday, clock_in_at, standup, created_at, standup_missed, figures_from)
+      VALUES ($1, $2, $3, $4, $5, $6, $5, $16, $17) RETURNING id),
     a AS (",
     crate::analyses::save_sql!(
         "SELECT $7, $2, s.id, 'standup', $8, $9, $10, $11, $12, $13, $14, $5, $15 FROM s"
@@ -83,14 +96,21 @@ fn clock_out_pg(analysis: &PunchAnalysis) -> &'static str {
             clock_out_pg_head("")
         )
     });
-    // The report's score (`$11`) and breakdown (`$12`) go into the shift row for the export
-    // in the same update (migration 0013).
+    // The report's score (`$11`) and breakdown figures (`$14`…`$23`) go into the shift row
+    // for the export in the same update, with the analysis row's id (`$24`, the same as
+    // `$5`; NULL when the caller gave no figures) so that the insert trigger leaves it
+    // alone (migrations 0013, 0015).
     static ANALYSED: LazyLock<String> = LazyLock::new(|| {
+        let set: String = BREAKDOWN_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!(", {c} = ${}", i + 14))
+            .collect();
         format!(
             "{},
     a AS ({})
     {CLOCK_OUT_PG_SHIFT} FROM s",
-            clock_out_pg_head(", report_score = $11, report_breakdown = $12"),
+            clock_out_pg_head(&format!(", report_score = $11{set}, figures_from = $24")),
             crate::analyses::save_sql!(
                 "SELECT $5, $3, s.id, 'report', $6, $7, $8, $9, $10, $11, $12, $1, $13 FROM s"
             )
@@ -161,11 +181,12 @@ fn analysis_on(
     shift: ShiftId,
     kind: JobKind,
     analysis: &PunchAnalysis,
-    job_id: domain::JobId,
+    ids: (uuid::Uuid, domain::JobId),
     now: Timestamp,
 ) -> Result<bool> {
+    let (analysis_id, job_id) = ids;
     if let PunchAnalysis::Store(row) = analysis {
-        crate::analyses::save_on(c, company, &row.of(shift, kind), now)?;
+        crate::analyses::save_on(c, company, analysis_id, &row.of(shift, kind), now)?;
     }
     let Some((status, lease_until)) = analysis.job(now) else {
         return Ok(false);
@@ -191,9 +212,10 @@ fn analysis_on(
 /// analysis placeholders.
 fn bind_analysis<'q>(
     q: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    id: uuid::Uuid,
     row: &'q AnalysisRow,
 ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
-    q.bind(uuid::Uuid::now_v7())
+    q.bind(id)
         .bind(&row.analyzer)
         .bind(&row.model)
         .bind(i64::from(row.prompt_version))
@@ -270,6 +292,8 @@ impl Store {
     ) -> Result<(Shift, Option<Job>)> {
         let id = ShiftId::new();
         let job_id = domain::JobId::new();
+        // The stored analysis' row: the shift row names it (see the statements).
+        let analysis_id = uuid::Uuid::now_v7();
         let company = t.company_id().0;
         let day = workday.to_string();
         let lease = analysis.lease();
@@ -283,6 +307,7 @@ impl Store {
                         if let Some(hit) = &burst {
                             hit.count_on(c, &cache.full_windows)?;
                         }
+                        let export = analysis.stored().and_then(|row| row.export.as_deref());
                         let punched =
                             c.prepare_cached(CLOCK_IN_SQLITE)?
                                 .execute(rusqlite::params![
@@ -292,15 +317,23 @@ impl Store {
                                     day,
                                     to_ms(now),
                                     standup,
-                                    analysis.stored().map(|row| row.result.as_str())
+                                    export.and_then(|e| e.missed.as_deref()),
+                                    export.map(|_| analysis_id.as_bytes())
                                 ]);
                         // A refused insert undoes only itself: the hit above stays counted.
                         if let Err(e) = punched.map_err(crate::sqlite::writer::unique("open shift"))
                         {
                             return Ok(Err(e));
                         }
-                        let job =
-                            analysis_on(c, company, id, JobKind::Standup, &analysis, job_id, now)?;
+                        let job = analysis_on(
+                            c,
+                            company,
+                            id,
+                            JobKind::Standup,
+                            &analysis,
+                            (analysis_id, job_id),
+                            now,
+                        )?;
                         Ok(Ok(job.then_some(job_id.0)))
                     })
                     .await??
@@ -333,7 +366,10 @@ impl Store {
                             .bind(&day)
                             .bind(to_ms(now))
                             .bind(standup);
-                        bind_analysis(q, row)
+                        let export = row.export.as_deref();
+                        bind_analysis(q, analysis_id, row)
+                            .bind(export.and_then(|e| e.missed.as_deref()))
+                            .bind(export.map(|_| analysis_id))
                             .execute(p)
                             .await
                             .map_err(StoreError::unique("open shift"))?;
@@ -414,6 +450,8 @@ impl Store {
         burst: Option<BurstHit>,
     ) -> Result<(Shift, Option<Job>)> {
         let job_id = domain::JobId::new();
+        // The stored analysis' row: the shift row names it (see the statements).
+        let analysis_id = uuid::Uuid::now_v7();
         let company = t.company_id().0;
         let lease = analysis.lease();
         let (shift, job) = match &self.backend {
@@ -427,15 +465,28 @@ impl Store {
                             hit.count_on(c, &cache.full_windows)?;
                         }
                         let stored = analysis.stored();
+                        let export = stored.and_then(|row| row.export.as_deref());
+                        let b = export.and_then(|e| e.breakdown);
+                        let count = |i: usize| b.map(|b| b.counts()[i]);
                         let id: Option<Vec<u8>> = c
-                            .prepare_cached(CLOCK_OUT)?
+                            .prepare_cached(&CLOCK_OUT)?
                             .query_row(
                                 rusqlite::params![
                                     to_ms(now),
                                     report,
                                     stored.is_some(),
                                     stored.and_then(|row| row.score).map(i64::from),
-                                    stored.and_then(|row| row.breakdown.as_deref()),
+                                    b.map(|b| b.formula_version),
+                                    b.map(|b| b.task_component),
+                                    b.map(|b| b.unplanned_component),
+                                    count(0),
+                                    count(1),
+                                    count(2),
+                                    count(3),
+                                    count(4),
+                                    count(5),
+                                    export.and_then(|e| e.reasons.as_deref()),
+                                    export.map(|_| analysis_id.as_bytes()),
                                     company.as_bytes(),
                                     employee.0.as_bytes()
                                 ],
@@ -457,7 +508,7 @@ impl Store {
                             ShiftId(id),
                             JobKind::Report,
                             &analysis,
-                            job_id,
+                            (analysis_id, job_id),
                             now,
                         )?;
                         // Re-read inside the batch: the closed shift with its break totals.
@@ -489,7 +540,23 @@ impl Store {
                         let (status, lease_until) = analysis.job(now).unwrap_or(("queued", None));
                         q.bind(job_id.0).bind(status).bind(lease_until)
                     }
-                    PunchAnalysis::Store(row) => bind_analysis(q, row),
+                    PunchAnalysis::Store(row) => {
+                        let export = row.export.as_deref();
+                        let b = export.and_then(|e| e.breakdown);
+                        let count = |i: usize| b.map(|b| b.counts()[i]);
+                        bind_analysis(q, analysis_id, row)
+                            .bind(b.map(|b| b.formula_version))
+                            .bind(b.map(|b| b.task_component))
+                            .bind(b.map(|b| b.unplanned_component))
+                            .bind(count(0))
+                            .bind(count(1))
+                            .bind(count(2))
+                            .bind(count(3))
+                            .bind(count(4))
+                            .bind(count(5))
+                            .bind(export.and_then(|e| e.reasons.as_deref()))
+                            .bind(export.map(|_| analysis_id))
+                    }
                     PunchAnalysis::Skip => q,
                 };
                 let r = q.fetch_optional(p).await?.ok_or(StoreError::NotFound)?;

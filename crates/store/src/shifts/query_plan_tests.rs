@@ -12,7 +12,11 @@ async fn punch_lookups_skip_the_employees_history() {
     let (store, _db) = fresh(StoreKind::Sqlite).await.expect("a SQLite store");
     let inline = store.inline().expect("SQLite reads inline");
     for (what, sql, index) in [
-        ("clock-out", super::punch::CLOCK_OUT, "shifts_one_open"),
+        (
+            "clock-out",
+            super::punch::CLOCK_OUT.as_str(),
+            "shifts_one_open",
+        ),
         ("open shift", super::OPEN_SHIFT.as_str(), "shifts_one_open"),
         (
             "unconfirmed shift",

@@ -5,6 +5,7 @@ mod accounts;
 mod billing;
 mod board_figures;
 mod clock;
+mod export_figures;
 mod lifecycle;
 mod punch;
 mod reports;

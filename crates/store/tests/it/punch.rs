@@ -22,6 +22,7 @@ fn row(result: &str, score: Option<u8>) -> AnalysisRow {
         result: result.into(),
         score,
         breakdown: score.map(|s| format!("{{\"score\":{s}}}")),
+        export: None,
     }
 }
 
