@@ -19,6 +19,7 @@
 
 use std::collections::HashSet;
 
+use domain::TaskStatus;
 use local_analyzer::eval::{parse_jsonl, EvalItem, EvalReport, Tally};
 use local_analyzer::learn::{
     fold_of, mention_examples, report_examples_with, tally_items, train, train_classes, Options,
@@ -209,6 +210,7 @@ struct Cv<'a> {
 /// Tallies per file: rules, v1, then v2 at each cut.
 fn cross_validate(sets: &[(String, Vec<EvalItem>)], cv: &Cv, f: &Fit, cuts: &[f32]) {
     let n = 2 + cuts.len();
+    let mut diag = [Tally::default(), Tally::default()];
     let mut tallies: Vec<Vec<Tally>> = vec![vec![Tally::default(); n]; sets.len()];
     let k = cv.k;
     for seed in 0..cv.seeds {
@@ -238,6 +240,9 @@ fn cross_validate(sets: &[(String, Vec<EvalItem>)], cv: &Cv, f: &Fit, cuts: &[f3
                 for (c, (&cut, status)) in cuts.iter().zip(&t.v2).enumerate() {
                     let m = with(Some(&t.mention), Some(status), cut, f.report_cut);
                     tally_items(&m, &test, &mut row[2 + c]);
+                    if c == 0 && cv.focus.is_some_and(|x| sets[s].0.contains(x)) {
+                        diag_items(&m, &test, &mut diag);
+                    }
                 }
             }
         }
@@ -263,6 +268,14 @@ fn cross_validate(sets: &[(String, Vec<EvalItem>)], cv: &Cv, f: &Fit, cuts: &[f3
     if let Some(x) = cv.focus {
         println!("  pooled *{x}*:");
         print_all(&focused, cuts);
+        for (name, t) in ["no clause", "a clause"].iter().zip(&diag) {
+            println!("    v2 confusion, tasks with {name}: {:?}", t.confusion());
+        }
+        let m = focused[2].confusion();
+        println!("    v2 confusion (rows label, columns predicted: done progress blocked none):");
+        for (s, row) in TaskStatus::ALL.iter().zip(m) {
+            println!("      {:>8} {:?}", s.as_str(), row);
+        }
     }
 }
 
@@ -298,4 +311,27 @@ fn print_three(prefix: &str, t: &[Tally; 3]) {
     println!("{prefix}rules {}", line(&t[0].report()));
     println!("{prefix}v1    {}", line(&t[1].report()));
     println!("{prefix}v2    {}", line(&t[2].report()));
+}
+
+/// Report pairs split by whether the task got a clause (evidence) or not.
+fn diag_items(models: &Models, items: &[EvalItem], t: &mut [Tally; 2]) {
+    for item in items {
+        if let Some(labels) = &item.status {
+            let r = local_analyzer::learn::extract_with(models, &item.tasks, &item.text);
+            for (i, o) in r.tasks.iter().enumerate() {
+                let k = usize::from(o.evidence.is_some());
+                t[k].add_report(&labels[i..i + 1], &[o.status]);
+                if std::env::var("OT_SHOW").is_ok() && labels[i] != o.status {
+                    println!(
+                        "ERR {} -> {} | {} | {} | {}",
+                        labels[i].as_str(),
+                        o.status.as_str(),
+                        item.tasks[i],
+                        o.evidence.as_deref().unwrap_or("-"),
+                        item.text.replace('\n', " / ")
+                    );
+                }
+            }
+        }
+    }
 }
