@@ -1,7 +1,13 @@
 //! Features of one (report, task) pair for the learned status model ([`crate::model`]):
 //! what the rule pipeline already found (its decision, the cue flags, how the task was
-//! matched, where) and the words of the clauses about the task, hashed into a fixed space.
-//! Every feature is binary, so a pair is the sorted list of its active slots.
+//! matched, where); general status words as tags (an obstacle, partial work, finished,
+//! deferred, a negation, a need, a condition, a reason, a contrast, an amount "N of M"),
+//! read in the task's clauses (each, first, last, and the first–last pair), in their
+//! sentences and in the sentence after, each tag its own slot, so a status word the
+//! training set never paired with a status still counts; and the words of the clauses
+//! about the task, their sentences and the sentences around them, with the inflection the
+//! stem hides ("-ing", "-ed"), hashed into a fixed space. Every feature is binary, so a
+//! pair is the sorted list of its active slots.
 
 use crate::text::char_len;
 use std::hash::Hasher;
@@ -15,8 +21,14 @@ use crate::text::{is_emoji, Token};
 
 /// Log2 of the number of hashed word slots.
 pub const HASH_BITS: u32 = 12;
+/// Slots for the pipeline's own findings, first of the fixed features.
+const RULE_SLOTS: u32 = 96;
+/// Status-word tags ([`TAGS`]) per place they are read in ([`Place`]), after those.
+const TAG_SLOTS: u32 = PLACES * TAGS.len() as u32;
+/// Pairs of the first and the last tag of the task's clauses, after those.
+const PAIR_SLOTS: u32 = (TAGS.len() * TAGS.len()) as u32;
 /// Slots for the fixed features, before the hashed ones.
-pub(crate) const FIXED: u32 = 96;
+pub(crate) const FIXED: u32 = RULE_SLOTS + TAG_SLOTS + 1 + PAIR_SLOTS;
 /// Width of a feature vector.
 pub const DIM: usize = FIXED as usize + (1 << HASH_BITS);
 
@@ -45,6 +57,175 @@ enum Ns {
     Emoji,
     NextWord,
     NextEmoji,
+    // (11–14 are the mention model's.)
+    Suffix = 21,
+    LastWord,
+    SentWord,
+    PrevWord,
+}
+
+/// Where a status-word tag is read, each with its own slots.
+#[derive(Clone, Copy)]
+enum Place {
+    /// Any word of the task's clauses.
+    Clauses,
+    /// The first and the last tagged word of the task's clauses.
+    First,
+    Last,
+    /// The sentences of the task's clauses.
+    Sentence,
+    /// The sentence after, when it is about no task.
+    NextFree,
+    /// The sentence after, whatever it is about.
+    Next,
+}
+const PLACES: u32 = 6;
+
+fn tag_slot(place: Place, tag: usize) -> u32 {
+    RULE_SLOTS + place as u32 * TAGS.len() as u32 + tag as u32
+}
+
+/// The tags a status word can have ([`tag`]); amounts are read by [`tags`].
+const TAGS: [&str; 12] = [
+    "obstacle",
+    "part",
+    "finished",
+    "deferred",
+    "negation",
+    "need",
+    "until",
+    "reason",
+    "contrast",
+    "amount part",
+    "amount all",
+    "amount left",
+];
+
+/// What a general status word says, as a tag the model learns once for all its words
+/// (so a word the training set never paired with a status still counts): an obstacle,
+/// partial work, something finished, deferral, a negation, a need, a condition ("until",
+/// "once"), a reason, a contrast ("but").
+fn tag(t: &Token) -> Option<usize> {
+    let n = t.norm.as_str();
+    let cue = crate::concepts::translate_cue(n);
+    Some(match cue {
+        "blocked" | "blocker" | "blocking" | "stuck" | "backorder" | "backordered" | "outage"
+        | "offline" | "expired" | "awaiting" | "waiting" | "wait" | "waits" | "waited"
+        | "pending" | "hold" | "sick" | "ill" | "flu" | "covid" | "absent" | "cancelled"
+        | "canceled" | "cancel" | "cancels" | "broken" | "broke" | "cracked" | "dead"
+        | "crashed" | "crash" | "crashing" | "failed" | "failing" | "fails" | "failure"
+        | "error" | "errors" | "timeout" | "timing" | "missing" | "wrong" | "shortage"
+        | "lacking" | "lack" | "nobody" | "noone" | "unavailable" | "unreachable" | "locked"
+        | "lockout" | "denied" | "rejected" | "refused" | "declined" | "delayed" | "delay"
+        | "late" | "rain" | "raining" | "rained" | "wind" | "windy" | "storm" | "snow"
+        | "weather" | "flooded" | "noshow" | "unable" | "cant" | "cannot" | "couldnt"
+        | "wouldnt" | "doesnt" | "isnt" | "wasnt" | "closed" | "shut" | "issue" | "issues"
+        | "problem" | "problems" | "enfermo" | "enferma" | "baja" | "cerrado" | "cerrada"
+        | "cerrados" | "cerradas" | "roto" | "rota" | "cancelado" | "cancelada" | "krank"
+        | "kaputt" | "geschlossen" | "abgesagt" | "malade" | "ferme" | "fermee" | "annule"
+        | "annulee" | "casse" | "chory" | "chora" | "zamkniete" | "odwolane" | "zepsute"
+        | "doente" | "fechado" | "fechada" | "quebrado" | "quebrada" | "malato" | "chiuso"
+        | "rotto" | "annullato" | "sarado" | "sira" | "walang" | "kulang" | "ziek" | "gesloten"
+        | "kapot" | "ocupada" | "ocupado" | "occupied" | "busy" | "unwell" | "jammed" | "jam"
+        | "stalled" | "frozen" | "froze" | "understaffed" => 0,
+        "half" | "halfway" | "partway" | "partly" | "partially" | "partial" | "part" | "most"
+        | "mostly" | "some" | "almost" | "nearly" | "started" | "starting" | "began" | "begun"
+        | "remaining" | "remainder" | "rest" | "left" | "still" | "continue" | "continued"
+        | "continuing" | "ongoing" | "underway" | "midway" | "progress" | "wip" | "draft"
+        | "drafted" | "far" | "about" | "roughly" | "percent" | "more" | "another" | "except"
+        | "other" | "others" | "through" => 1,
+        "done" | "finished" | "finish" | "complete" | "completed" | "shipped" | "merged"
+        | "deployed" | "sent" | "submitted" | "resolved" | "fixed" | "wrapped" | "delivered"
+        | "published" | "live" | "launched" | "released" | "approved" | "filed" | "paid"
+        | "uploaded" | "passed" | "cleared" | "signed" | "finalized" | "posted" | "verified"
+        | "solved" | "all" | "everything" | "entire" | "whole" | "fully" | "installed"
+        | "replaced" | "repaired" | "swapped" | "tested" | "handed" | "ok" | "good" | "sorted" => 2,
+        "tomorrow" | "later" | "next" | "postponed" | "pushed" | "moved" | "skipped" | "skip"
+        | "deferred" | "rescheduled" | "monday" | "tuesday" | "wednesday" | "thursday"
+        | "friday" | "saturday" | "sunday" | "weekend" | "week" | "tonight" | "will" | "gonna"
+        | "plan" | "planned" | "time" => 3,
+        "not" | "no" | "never" | "didnt" | "dont" | "nothing" | "none" | "nope" | "zero"
+        | "havent" | "hasnt" | "hadnt" | "wont" | "neither" | "nor" => 4,
+        "need" | "needs" | "needed" | "require" | "requires" | "must" => 5,
+        "until" | "till" | "til" | "once" | "unless" | "before" | "when" => 6,
+        "because" | "since" | "due" | "so" | "as" => 7,
+        "but" | "though" | "although" | "however" | "yet" | "pero" | "mais" | "aber" | "ale" => 8,
+        _ => return None,
+    })
+}
+
+/// Tags of the words in `toks`, in order, with amounts read as tags too: "N of M" or
+/// "N/M" with N under M and a percentage under 100 are partial work, N equal to M all of it.
+fn tags(text: &str, toks: &[Token], out: &mut Vec<usize>) {
+    for (k, t) in toks.iter().enumerate() {
+        if let Some(x) = tag(t) {
+            out.push(x);
+        }
+        if !t.is_number() {
+            continue;
+        }
+        if text
+            .get(t.end..)
+            .is_some_and(|r| r.starts_with('%') || r.starts_with(" %"))
+        {
+            let v: f32 = t.norm.parse().unwrap_or(0.0);
+            out.push(if v < 100.0 { 9 } else { 10 });
+            continue;
+        }
+        let (Some(next), Some(after)) = (toks.get(k + 1), toks.get(k + 2)) else {
+            // "N left", "N to go"
+            continue;
+        };
+        let slash = text.get(t.end..next.start).is_some_and(|g| g.trim() == "/");
+        let (m_tok, ok) = if slash && next.is_number() {
+            (next, true)
+        } else if after.is_number()
+            && matches!(
+                next.norm.as_str(),
+                "of" | "de" | "von" | "z" | "ng" | "sur" | "di" | "van" | "out" | "from"
+            )
+        {
+            (after, true)
+        } else {
+            (next, false)
+        };
+        if ok {
+            let n: f32 = t.norm.parse().unwrap_or(0.0);
+            let m: f32 = m_tok.norm.parse().unwrap_or(0.0);
+            if m > 0.0 && n < m {
+                out.push(9);
+            } else if m > 0.0 && n == m {
+                out.push(10);
+            }
+        }
+        if matches!(next.norm.as_str(), "left" | "remaining" | "more" | "to") {
+            out.push(11);
+        }
+    }
+}
+
+/// The tag of a status emoji, as [`tag`] for words.
+fn emoji_tag(c: char) -> Option<usize> {
+    match c {
+        '✅' | '✔' | '☑' | '🚀' | '🎉' | '🥳' | '🏁' | '👍' => Some(2),
+        '🚧' | '⏳' | '⌛' | '🔄' | '🔁' | '🏗' => Some(1),
+        '🛑' | '⛔' | '🚫' | '🚨' | '⚠' => Some(0),
+        '❌' | '✖' | '✗' | '✘' => Some(4),
+        _ => None,
+    }
+}
+
+/// The inflection a stem hides: "-ing" (work going on), "-ed" (finished), plural "-s".
+fn suffix(norm: &str) -> Option<&'static str> {
+    if norm.len() > 4 && norm.ends_with("ing") {
+        Some("ing")
+    } else if norm.len() > 3 && (norm.ends_with("ed") || norm.ends_with("en")) {
+        Some("ed")
+    } else if norm.len() > 3 && norm.ends_with('s') && !norm.ends_with("ss") {
+        Some("s")
+    } else {
+        None
+    }
 }
 
 /// Writes the active slots of `p` into `out` (cleared first), sorted and unique.
@@ -61,7 +242,7 @@ pub fn report_features(p: &Pair, out: &mut Vec<u32>) {
 fn fixed(p: &Pair, out: &mut Vec<u32>) -> u32 {
     let mut slot = 0u32;
     let mut put = |on: bool| {
-        if on && slot < FIXED {
+        if on && slot < RULE_SLOTS {
             out.push(slot);
         }
         slot += 1;
@@ -251,6 +432,7 @@ fn next_free_sentence(p: &Pair) -> Option<(usize, usize)> {
 
 fn words(p: &Pair, out: &mut Vec<u32>) {
     let slot = |ns: Ns, a: &str, b: &str| slot(ns as u8, a, b);
+    let mut tg: Vec<usize> = Vec::new();
     for &(a, b) in p.spans {
         let toks = tokens_in(p.toks, a, b);
         let mut prev: Option<&str> = None;
@@ -261,15 +443,99 @@ fn words(p: &Pair, out: &mut Vec<u32>) {
                 out.push(slot(Ns::FirstWord, w, ""));
             }
             out.push(slot(Ns::Bigram, prev.unwrap_or("^"), w));
+            // The stem hides the tense: "painting" and "painted" are both "paint".
+            if let Some(x) = suffix(&t.norm) {
+                out.push(slot(Ns::Suffix, if w == "T" { "T" } else { "" }, x));
+                if w != "T" && w != "#" {
+                    out.push(slot(Ns::Suffix, w, x));
+                }
+            }
             prev = Some(w);
         }
+        // The clause's last word ("… stuck", "… done").
+        if let Some(t) = toks.last() {
+            out.push(slot(Ns::LastWord, key(t, p.title), ""));
+        }
         emoji(p.text, a, b, Ns::Emoji as u8, out);
+        tags(p.text, toks, &mut tg);
+        tg.extend(
+            p.text
+                .get(a..b)
+                .unwrap_or("")
+                .chars()
+                .filter(|&c| is_emoji(c))
+                .filter_map(emoji_tag),
+        );
+    }
+    // The status words of the task's clauses as tags: each, the first, the last.
+    for &t in &tg {
+        out.push(tag_slot(Place::Clauses, t));
+    }
+    match (tg.first(), tg.last()) {
+        (Some(&f), Some(&l)) => {
+            out.push(tag_slot(Place::First, f));
+            out.push(tag_slot(Place::Last, l));
+            out.push(RULE_SLOTS + TAG_SLOTS + 1 + (f * TAGS.len() + l) as u32);
+        }
+        _ => out.push(RULE_SLOTS + TAG_SLOTS),
+    }
+    // The sentences of the task's clauses: their other words, and their tags.
+    tg.clear();
+    for s in p.sentences {
+        if !p.spans.iter().any(|&(a, b)| a >= s.start && b <= s.end) {
+            continue;
+        }
+        let st = tokens_in(p.toks, s.start, s.end);
+        for t in st {
+            if !p.spans.iter().any(|&(a, b)| t.start >= a && t.end <= b) {
+                out.push(slot(Ns::SentWord, key(t, p.title), ""));
+            }
+        }
+        tags(p.text, st, &mut tg);
+    }
+    for &t in &tg {
+        out.push(tag_slot(Place::Sentence, t));
     }
     if let Some((a, b)) = next_free_sentence(p) {
-        for t in tokens_in(p.toks, a, b) {
+        tg.clear();
+        let nt = tokens_in(p.toks, a, b);
+        for t in nt {
             out.push(slot(Ns::NextWord, key(t, &[]), ""));
         }
         emoji(p.text, a, b, Ns::NextEmoji as u8, out);
+        tags(p.text, nt, &mut tg);
+        for &t in &tg {
+            out.push(tag_slot(Place::NextFree, t));
+        }
+    }
+    // The sentence after the task's last one, whatever it is about: its tags.
+    if let Some(&(_, e)) = p.spans.last() {
+        if let Some(s) = p
+            .sentences
+            .iter()
+            .position(|s| s.end >= e)
+            .and_then(|k| p.sentences.get(k + 1))
+        {
+            tg.clear();
+            tags(p.text, tokens_in(p.toks, s.start, s.end), &mut tg);
+            for &t in &tg {
+                out.push(tag_slot(Place::Next, t));
+            }
+        }
+    }
+    // The sentence before the task's first one: its words.
+    if let Some(&(a0, _)) = p.spans.first() {
+        if let Some(k) = p
+            .sentences
+            .iter()
+            .position(|s| s.end >= a0 && s.start <= a0)
+        {
+            if let Some(s) = k.checked_sub(1).and_then(|j| p.sentences.get(j)) {
+                for t in tokens_in(p.toks, s.start, s.end) {
+                    out.push(slot(Ns::PrevWord, key(t, &[]), ""));
+                }
+            }
+        }
     }
 }
 
@@ -338,7 +604,7 @@ mod tests {
             spans: &[(0, 20)],
         };
         let mut out = Vec::new();
-        assert!(fixed(&p, &mut out) <= FIXED);
+        assert!(fixed(&p, &mut out) <= RULE_SLOTS);
         report_features(&p, &mut out);
         assert!(out.iter().all(|&f| (f as usize) < DIM));
         assert!(out.windows(2).all(|w| w[0] < w[1]));
