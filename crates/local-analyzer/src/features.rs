@@ -16,8 +16,9 @@ use domain::TaskStatus;
 
 use crate::attribution::{tokens_in, Sentence};
 use crate::cues::{read, Cues};
-use crate::fast_hash::Fnv;
+use crate::fast_hash::{FastHash, Fnv};
 use crate::text::{is_emoji, Token};
+use std::collections::HashMap;
 
 /// Log2 of the number of hashed word slots.
 pub const HASH_BITS: u32 = 12;
@@ -46,6 +47,44 @@ pub struct Pair<'a> {
     pub rule: TaskStatus,
     /// Byte ranges of the clauses attributed to the task, in text order (not empty).
     pub spans: &'a [(usize, usize)],
+    /// Per token, what the model reads of it ([`read_words`]).
+    pub words: &'a [Word<'a>],
+}
+
+/// What the status model reads of one token, the same for every task of a text, so it is
+/// read once per text.
+pub struct Word<'a> {
+    /// The token as a hashed feature, when it is no title word: "#" for a number, a status
+    /// word of another language its English cue, anything else its stem.
+    key: &'a str,
+    /// Its status tags ([`TAGS`] index), `NO_TAG` when none.
+    tags: [u8; 2],
+}
+
+const NO_TAG: u8 = u8::MAX;
+
+/// Reads every token of `text` once for the status model.
+pub fn read_words<'a>(text: &str, toks: &'a [Token]) -> Vec<Word<'a>> {
+    let mut out: Vec<Word<'a>> = toks
+        .iter()
+        .map(|t| {
+            let cue = crate::concepts::translate_cue(&t.norm);
+            Word {
+                key: if t.is_number() {
+                    "#"
+                } else if cue != t.norm {
+                    cue
+                } else {
+                    &t.stem
+                },
+                tags: [tag(cue).map_or(NO_TAG, |x| x as u8), NO_TAG],
+            }
+        })
+        .collect();
+    for (k, a) in amounts(text, toks) {
+        out[k].tags[1] = a as u8;
+    }
+    out
 }
 
 /// Hash namespaces, so a word in the task's clauses and the same word after them differ.
@@ -101,66 +140,317 @@ const TAGS: [&str; 12] = [
     "amount left",
 ];
 
+/// Obstacles: waiting, broken, sick, closed, cancelled, weather, no one there.
+const OBSTACLE_WORDS: &[&str] = &[
+    "blocked",
+    "blocker",
+    "blocking",
+    "stuck",
+    "backorder",
+    "backordered",
+    "outage",
+    "offline",
+    "expired",
+    "awaiting",
+    "waiting",
+    "wait",
+    "waits",
+    "waited",
+    "pending",
+    "hold",
+    "sick",
+    "ill",
+    "flu",
+    "covid",
+    "absent",
+    "cancelled",
+    "canceled",
+    "cancel",
+    "cancels",
+    "broken",
+    "broke",
+    "cracked",
+    "dead",
+    "crashed",
+    "crash",
+    "crashing",
+    "failed",
+    "failing",
+    "fails",
+    "failure",
+    "error",
+    "errors",
+    "timeout",
+    "timing",
+    "missing",
+    "wrong",
+    "shortage",
+    "lacking",
+    "lack",
+    "nobody",
+    "noone",
+    "unavailable",
+    "unreachable",
+    "locked",
+    "lockout",
+    "denied",
+    "rejected",
+    "refused",
+    "declined",
+    "delayed",
+    "delay",
+    "late",
+    "rain",
+    "raining",
+    "rained",
+    "wind",
+    "windy",
+    "storm",
+    "snow",
+    "weather",
+    "flooded",
+    "noshow",
+    "unable",
+    "cant",
+    "cannot",
+    "couldnt",
+    "wouldnt",
+    "doesnt",
+    "isnt",
+    "wasnt",
+    "closed",
+    "shut",
+    "issue",
+    "issues",
+    "problem",
+    "problems",
+    "enfermo",
+    "enferma",
+    "baja",
+    "cerrado",
+    "cerrada",
+    "cerrados",
+    "cerradas",
+    "roto",
+    "rota",
+    "cancelado",
+    "cancelada",
+    "krank",
+    "kaputt",
+    "geschlossen",
+    "abgesagt",
+    "malade",
+    "ferme",
+    "fermee",
+    "annule",
+    "annulee",
+    "casse",
+    "chory",
+    "chora",
+    "zamkniete",
+    "odwolane",
+    "zepsute",
+    "doente",
+    "fechado",
+    "fechada",
+    "quebrado",
+    "quebrada",
+    "malato",
+    "chiuso",
+    "rotto",
+    "annullato",
+    "sarado",
+    "sira",
+    "walang",
+    "kulang",
+    "ziek",
+    "gesloten",
+    "kapot",
+    "ocupada",
+    "ocupado",
+    "occupied",
+    "busy",
+    "unwell",
+    "jammed",
+    "jam",
+    "stalled",
+    "frozen",
+    "froze",
+    "understaffed",
+];
+
+const PART_WORDS: &[&str] = &[
+    "half",
+    "halfway",
+    "partway",
+    "partly",
+    "partially",
+    "partial",
+    "part",
+    "most",
+    "mostly",
+    "some",
+    "almost",
+    "nearly",
+    "started",
+    "starting",
+    "began",
+    "begun",
+    "remaining",
+    "remainder",
+    "rest",
+    "left",
+    "still",
+    "continue",
+    "continued",
+    "continuing",
+    "ongoing",
+    "underway",
+    "midway",
+    "progress",
+    "wip",
+    "draft",
+    "drafted",
+    "far",
+    "about",
+    "roughly",
+    "percent",
+    "more",
+    "another",
+    "except",
+    "other",
+    "others",
+    "through",
+];
+
+const FINISHED_WORDS: &[&str] = &[
+    "done",
+    "finished",
+    "finish",
+    "complete",
+    "completed",
+    "shipped",
+    "merged",
+    "deployed",
+    "sent",
+    "submitted",
+    "resolved",
+    "fixed",
+    "wrapped",
+    "delivered",
+    "published",
+    "live",
+    "launched",
+    "released",
+    "approved",
+    "filed",
+    "paid",
+    "uploaded",
+    "passed",
+    "cleared",
+    "signed",
+    "finalized",
+    "posted",
+    "verified",
+    "solved",
+    "all",
+    "everything",
+    "entire",
+    "whole",
+    "fully",
+    "installed",
+    "replaced",
+    "repaired",
+    "swapped",
+    "tested",
+    "handed",
+    "ok",
+    "good",
+    "sorted",
+];
+
+const DEFERRED_WORDS: &[&str] = &[
+    "tomorrow",
+    "later",
+    "next",
+    "postponed",
+    "pushed",
+    "moved",
+    "skipped",
+    "skip",
+    "deferred",
+    "rescheduled",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "weekend",
+    "week",
+    "tonight",
+    "will",
+    "gonna",
+    "plan",
+    "planned",
+    "time",
+];
+
+const NEGATION_WORDS: &[&str] = &[
+    "not", "no", "never", "didnt", "dont", "nothing", "none", "nope", "zero", "havent", "hasnt",
+    "hadnt", "wont", "neither", "nor",
+];
+
+const NEED_WORDS: &[&str] = &["need", "needs", "needed", "require", "requires", "must"];
+
+const CONDITION_WORDS: &[&str] = &["until", "till", "til", "once", "unless", "before", "when"];
+
+const REASON_WORDS: &[&str] = &["because", "since", "due", "so", "as"];
+
+const CONTRAST_WORDS: &[&str] = &[
+    "but", "though", "although", "however", "yet", "pero", "mais", "aber", "ale",
+];
+
+/// The word lists of the tags, in [`TAGS`] order.
+const TAG_WORDS: [&[&str]; 9] = [
+    OBSTACLE_WORDS,
+    PART_WORDS,
+    FINISHED_WORDS,
+    DEFERRED_WORDS,
+    NEGATION_WORDS,
+    NEED_WORDS,
+    CONDITION_WORDS,
+    REASON_WORDS,
+    CONTRAST_WORDS,
+];
+
 /// What a general status word says, as a tag the model learns once for all its words
 /// (so a word the training set never paired with a status still counts): an obstacle,
 /// partial work, something finished, deferral, a negation, a need, a condition ("until",
 /// "once"), a reason, a contrast ("but").
-fn tag(t: &Token) -> Option<usize> {
-    let n = t.norm.as_str();
-    let cue = crate::concepts::translate_cue(n);
-    Some(match cue {
-        "blocked" | "blocker" | "blocking" | "stuck" | "backorder" | "backordered" | "outage"
-        | "offline" | "expired" | "awaiting" | "waiting" | "wait" | "waits" | "waited"
-        | "pending" | "hold" | "sick" | "ill" | "flu" | "covid" | "absent" | "cancelled"
-        | "canceled" | "cancel" | "cancels" | "broken" | "broke" | "cracked" | "dead"
-        | "crashed" | "crash" | "crashing" | "failed" | "failing" | "fails" | "failure"
-        | "error" | "errors" | "timeout" | "timing" | "missing" | "wrong" | "shortage"
-        | "lacking" | "lack" | "nobody" | "noone" | "unavailable" | "unreachable" | "locked"
-        | "lockout" | "denied" | "rejected" | "refused" | "declined" | "delayed" | "delay"
-        | "late" | "rain" | "raining" | "rained" | "wind" | "windy" | "storm" | "snow"
-        | "weather" | "flooded" | "noshow" | "unable" | "cant" | "cannot" | "couldnt"
-        | "wouldnt" | "doesnt" | "isnt" | "wasnt" | "closed" | "shut" | "issue" | "issues"
-        | "problem" | "problems" | "enfermo" | "enferma" | "baja" | "cerrado" | "cerrada"
-        | "cerrados" | "cerradas" | "roto" | "rota" | "cancelado" | "cancelada" | "krank"
-        | "kaputt" | "geschlossen" | "abgesagt" | "malade" | "ferme" | "fermee" | "annule"
-        | "annulee" | "casse" | "chory" | "chora" | "zamkniete" | "odwolane" | "zepsute"
-        | "doente" | "fechado" | "fechada" | "quebrado" | "quebrada" | "malato" | "chiuso"
-        | "rotto" | "annullato" | "sarado" | "sira" | "walang" | "kulang" | "ziek" | "gesloten"
-        | "kapot" | "ocupada" | "ocupado" | "occupied" | "busy" | "unwell" | "jammed" | "jam"
-        | "stalled" | "frozen" | "froze" | "understaffed" => 0,
-        "half" | "halfway" | "partway" | "partly" | "partially" | "partial" | "part" | "most"
-        | "mostly" | "some" | "almost" | "nearly" | "started" | "starting" | "began" | "begun"
-        | "remaining" | "remainder" | "rest" | "left" | "still" | "continue" | "continued"
-        | "continuing" | "ongoing" | "underway" | "midway" | "progress" | "wip" | "draft"
-        | "drafted" | "far" | "about" | "roughly" | "percent" | "more" | "another" | "except"
-        | "other" | "others" | "through" => 1,
-        "done" | "finished" | "finish" | "complete" | "completed" | "shipped" | "merged"
-        | "deployed" | "sent" | "submitted" | "resolved" | "fixed" | "wrapped" | "delivered"
-        | "published" | "live" | "launched" | "released" | "approved" | "filed" | "paid"
-        | "uploaded" | "passed" | "cleared" | "signed" | "finalized" | "posted" | "verified"
-        | "solved" | "all" | "everything" | "entire" | "whole" | "fully" | "installed"
-        | "replaced" | "repaired" | "swapped" | "tested" | "handed" | "ok" | "good" | "sorted" => 2,
-        "tomorrow" | "later" | "next" | "postponed" | "pushed" | "moved" | "skipped" | "skip"
-        | "deferred" | "rescheduled" | "monday" | "tuesday" | "wednesday" | "thursday"
-        | "friday" | "saturday" | "sunday" | "weekend" | "week" | "tonight" | "will" | "gonna"
-        | "plan" | "planned" | "time" => 3,
-        "not" | "no" | "never" | "didnt" | "dont" | "nothing" | "none" | "nope" | "zero"
-        | "havent" | "hasnt" | "hadnt" | "wont" | "neither" | "nor" => 4,
-        "need" | "needs" | "needed" | "require" | "requires" | "must" => 5,
-        "until" | "till" | "til" | "once" | "unless" | "before" | "when" => 6,
-        "because" | "since" | "due" | "so" | "as" => 7,
-        "but" | "though" | "although" | "however" | "yet" | "pero" | "mais" | "aber" | "ale" => 8,
-        _ => return None,
+/// `cue` is the word's norm, or the English cue of a status word of another language.
+fn tag(cue: &str) -> Option<usize> {
+    static MAP: std::sync::OnceLock<HashMap<&'static str, usize, FastHash>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut m = HashMap::default();
+        for (k, words) in TAG_WORDS.iter().enumerate() {
+            for &w in *words {
+                m.entry(w).or_insert(k);
+            }
+        }
+        m
     })
+    .get(cue)
+    .copied()
 }
 
-/// Tags of the words in `toks`, in order, with amounts read as tags too: "N of M" or
-/// "N/M" with N under M and a percentage under 100 are partial work, N equal to M all of it.
-fn tags(text: &str, toks: &[Token], out: &mut Vec<usize>) {
+/// Amounts read as tags, by token: "N of M" or "N/M" with N under M and a percentage
+/// under 100 are partial work, N equal to M all of it, "N left" work remaining.
+fn amounts(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
     for (k, t) in toks.iter().enumerate() {
-        if let Some(x) = tag(t) {
-            out.push(x);
-        }
         if !t.is_number() {
             continue;
         }
@@ -169,38 +459,48 @@ fn tags(text: &str, toks: &[Token], out: &mut Vec<usize>) {
             .is_some_and(|r| r.starts_with('%') || r.starts_with(" %"))
         {
             let v: f32 = t.norm.parse().unwrap_or(0.0);
-            out.push(if v < 100.0 { 9 } else { 10 });
+            out.push((k, if v < 100.0 { 9 } else { 10 }));
             continue;
         }
-        let (Some(next), Some(after)) = (toks.get(k + 1), toks.get(k + 2)) else {
-            // "N left", "N to go"
+        let Some(next) = toks.get(k + 1) else {
             continue;
         };
         let slash = text.get(t.end..next.start).is_some_and(|g| g.trim() == "/");
-        let (m_tok, ok) = if slash && next.is_number() {
-            (next, true)
-        } else if after.is_number()
-            && matches!(
-                next.norm.as_str(),
-                "of" | "de" | "von" | "z" | "ng" | "sur" | "di" | "van" | "out" | "from"
-            )
-        {
-            (after, true)
+        let whole = if slash && next.is_number() {
+            Some(next)
         } else {
-            (next, false)
+            toks.get(k + 2).filter(|after| {
+                after.is_number()
+                    && matches!(
+                        next.norm.as_str(),
+                        "of" | "de" | "von" | "z" | "ng" | "sur" | "di" | "van" | "out" | "from"
+                    )
+            })
         };
-        if ok {
+        if let Some(m_tok) = whole {
             let n: f32 = t.norm.parse().unwrap_or(0.0);
             let m: f32 = m_tok.norm.parse().unwrap_or(0.0);
             if m > 0.0 && n < m {
-                out.push(9);
+                out.push((k, 9));
             } else if m > 0.0 && n == m {
-                out.push(10);
+                out.push((k, 10));
             }
+        } else if matches!(next.norm.as_str(), "left" | "remaining" | "more" | "to") {
+            out.push((k, 11));
         }
-        if matches!(next.norm.as_str(), "left" | "remaining" | "more" | "to") {
-            out.push(11);
-        }
+    }
+    out
+}
+
+/// The tags of the tokens `a..b`, in order.
+fn tags(words: &[Word], (a, b): (usize, usize), out: &mut Vec<usize>) {
+    for w in &words[a..b] {
+        out.extend(
+            w.tags
+                .iter()
+                .filter(|&&x| x != NO_TAG)
+                .map(|&x| usize::from(x)),
+        );
     }
 }
 
@@ -432,19 +732,29 @@ fn next_free_sentence(p: &Pair) -> Option<(usize, usize)> {
 
 fn words(p: &Pair, out: &mut Vec<u32>) {
     let slot = |ns: Ns, a: &str, b: &str| slot(ns as u8, a, b);
+    // A word of the task's own title is "T".
+    let key_at = |j: usize| -> &str {
+        let t = &p.toks[j];
+        if p.title.iter().any(|x| x.stem == t.stem) {
+            "T"
+        } else {
+            p.words[j].key
+        }
+    };
+    let range = |a: usize, b: usize| crate::attribution::range(p.toks, a, b);
     let mut tg: Vec<usize> = Vec::new();
     for &(a, b) in p.spans {
-        let toks = tokens_in(p.toks, a, b);
+        let (ja, jb) = range(a, b);
         let mut prev: Option<&str> = None;
-        for (k, t) in toks.iter().enumerate() {
-            let w = key(t, p.title);
+        for j in ja..jb {
+            let w = key_at(j);
             out.push(slot(Ns::Word, w, ""));
-            if k == 0 {
+            if j == ja {
                 out.push(slot(Ns::FirstWord, w, ""));
             }
             out.push(slot(Ns::Bigram, prev.unwrap_or("^"), w));
             // The stem hides the tense: "painting" and "painted" are both "paint".
-            if let Some(x) = suffix(&t.norm) {
+            if let Some(x) = suffix(&p.toks[j].norm) {
                 out.push(slot(Ns::Suffix, if w == "T" { "T" } else { "" }, x));
                 if w != "T" && w != "#" {
                     out.push(slot(Ns::Suffix, w, x));
@@ -453,11 +763,11 @@ fn words(p: &Pair, out: &mut Vec<u32>) {
             prev = Some(w);
         }
         // The clause's last word ("… stuck", "… done").
-        if let Some(t) = toks.last() {
-            out.push(slot(Ns::LastWord, key(t, p.title), ""));
+        if let Some(w) = prev {
+            out.push(slot(Ns::LastWord, w, ""));
         }
         emoji(p.text, a, b, Ns::Emoji as u8, out);
-        tags(p.text, toks, &mut tg);
+        tags(p.words, (ja, jb), &mut tg);
         tg.extend(
             p.text
                 .get(a..b)
@@ -485,25 +795,26 @@ fn words(p: &Pair, out: &mut Vec<u32>) {
         if !p.spans.iter().any(|&(a, b)| a >= s.start && b <= s.end) {
             continue;
         }
-        let st = tokens_in(p.toks, s.start, s.end);
-        for t in st {
+        let (sa, sb) = range(s.start, s.end);
+        for j in sa..sb {
+            let t = &p.toks[j];
             if !p.spans.iter().any(|&(a, b)| t.start >= a && t.end <= b) {
-                out.push(slot(Ns::SentWord, key(t, p.title), ""));
+                out.push(slot(Ns::SentWord, key_at(j), ""));
             }
         }
-        tags(p.text, st, &mut tg);
+        tags(p.words, (sa, sb), &mut tg);
     }
     for &t in &tg {
         out.push(tag_slot(Place::Sentence, t));
     }
     if let Some((a, b)) = next_free_sentence(p) {
         tg.clear();
-        let nt = tokens_in(p.toks, a, b);
-        for t in nt {
-            out.push(slot(Ns::NextWord, key(t, &[]), ""));
+        let (na, nb) = range(a, b);
+        for w in &p.words[na..nb] {
+            out.push(slot(Ns::NextWord, w.key, ""));
         }
         emoji(p.text, a, b, Ns::NextEmoji as u8, out);
-        tags(p.text, nt, &mut tg);
+        tags(p.words, (na, nb), &mut tg);
         for &t in &tg {
             out.push(tag_slot(Place::NextFree, t));
         }
@@ -517,7 +828,7 @@ fn words(p: &Pair, out: &mut Vec<u32>) {
             .and_then(|k| p.sentences.get(k + 1))
         {
             tg.clear();
-            tags(p.text, tokens_in(p.toks, s.start, s.end), &mut tg);
+            tags(p.words, range(s.start, s.end), &mut tg);
             for &t in &tg {
                 out.push(tag_slot(Place::Next, t));
             }
@@ -531,8 +842,9 @@ fn words(p: &Pair, out: &mut Vec<u32>) {
             .position(|s| s.end >= a0 && s.start <= a0)
         {
             if let Some(s) = k.checked_sub(1).and_then(|j| p.sentences.get(j)) {
-                for t in tokens_in(p.toks, s.start, s.end) {
-                    out.push(slot(Ns::PrevWord, key(t, &[]), ""));
+                let (pa, pb) = range(s.start, s.end);
+                for w in &p.words[pa..pb] {
+                    out.push(slot(Ns::PrevWord, w.key, ""));
                 }
             }
         }
@@ -602,6 +914,7 @@ mod tests {
             cues: &cues,
             rule: TaskStatus::Done,
             spans: &[(0, 20)],
+            words: &read_words(text, &toks),
         };
         let mut out = Vec::new();
         assert!(fixed(&p, &mut out) <= RULE_SLOTS);

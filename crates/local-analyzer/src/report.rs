@@ -4,7 +4,7 @@ use domain::{ReportExtraction, TaskOutcome, TaskStatus};
 
 use crate::attribution::{attribute_scored, clip, tokens_in, Scorer, MAX_TEXT_BYTES};
 use crate::cues::{read, title_matters, Cues};
-use crate::features::{report_features, Pair};
+use crate::features::{read_words, report_features, Pair};
 use crate::matching::profiles_of;
 use crate::mention::{self, Text};
 use crate::model::Models;
@@ -176,6 +176,12 @@ pub(crate) fn extract(
         }
     }
     let n_tasks = tasks.len();
+    // What the status model reads of each token, once for all tasks.
+    let words = if model.is_some() || on_pair.is_some() {
+        read_words(text, &toks)
+    } else {
+        Vec::new()
+    };
     let tasks = tasks
         .iter()
         .zip(per_task)
@@ -201,20 +207,23 @@ pub(crate) fn extract(
             let rule = decide(&cues);
             // The rules' reading, their cues and the words around the task go to the
             // learned model, which decides where it is clearly surer than the rules.
-            report_features(
-                &Pair {
-                    text,
-                    toks: &toks,
-                    sentences: &sentences,
-                    task: i,
-                    n_tasks,
-                    title: &titles[i],
-                    cues: &cues,
-                    rule,
-                    spans: &spans,
-                },
-                &mut feats,
-            );
+            if model.is_some() || on_pair.is_some() {
+                report_features(
+                    &Pair {
+                        text,
+                        toks: &toks,
+                        sentences: &sentences,
+                        task: i,
+                        n_tasks,
+                        title: &titles[i],
+                        cues: &cues,
+                        rule,
+                        spans: &spans,
+                        words: &words,
+                    },
+                    &mut feats,
+                );
+            }
             if let Some(f) = on_pair.as_mut() {
                 f(i, &feats);
             }
