@@ -10,6 +10,8 @@
 //! - `--cut X` (several allowed, each validated; the first is used for `--holdout` and
 //!   `--out`): the mention model's certainty to overrule the matcher in standups;
 //!   `--report-cut X`: the one for report tasks no clause was attributed to;
+//! - `--margin X`: how much more probable the status model must find another status to
+//!   overrule the rules;
 //! - `--none-is-no`: a report task labelled `none` trains the mention model as "not
 //!   mentioned" (else it is left out);
 //! - `--l2 X`, `--mention-l2 X`, `--epochs N`, `--rate R`, `--no-balance`, `--seeds N`
@@ -24,7 +26,7 @@ use local_analyzer::eval::{parse_jsonl, EvalItem, EvalReport, Tally};
 use local_analyzer::learn::{
     fold_of, mention_examples, report_examples_with, tally_items, train, train_classes, Options,
 };
-use local_analyzer::model::{Model, Models, REPORT_CUT, STANDUP_CUT};
+use local_analyzer::model::{Model, Models, REPORT_CUT, RULE_MARGIN, STANDUP_CUT};
 
 /// How the models are trained.
 #[derive(Clone, Copy)]
@@ -33,6 +35,7 @@ struct Fit {
     mention: Options,
     none_is_no: bool,
     report_cut: f32,
+    rule_margin: f32,
 }
 
 /// The models of one training set: the mention model, the status model of v1 (trained on
@@ -51,7 +54,7 @@ fn fit(items: &[EvalItem], f: &Fit, cuts: &[f32]) -> Trained {
     let v2 = cuts
         .iter()
         .map(|&c| {
-            let m = with(Some(&mention), None, c, f.report_cut);
+            let m = with(Some(&mention), None, c, f);
             train(&report_examples_with(items, &m), &f.status)
         })
         .collect();
@@ -62,13 +65,14 @@ fn with<'a>(
     mention: Option<&'a Model>,
     status: Option<&'a Model>,
     cut: f32,
-    report_cut: f32,
+    f: &Fit,
 ) -> Models<'a> {
     Models {
         status,
         mention,
         standup_cut: cut,
-        report_cut,
+        report_cut: f.report_cut,
+        rule_margin: f.rule_margin,
     }
 }
 
@@ -90,6 +94,7 @@ fn main() -> Result<(), String> {
         },
         none_is_no: false,
         report_cut: REPORT_CUT,
+        rule_margin: RULE_MARGIN,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -102,6 +107,7 @@ fn main() -> Result<(), String> {
             "--cut" => cuts.push(number(&value()?)?),
             "--none-is-no" => f.none_is_no = true,
             "--report-cut" => f.report_cut = number(&value()?)?,
+            "--margin" => f.rule_margin = number(&value()?)?,
             "--l2" => f.status.l2 = number(&value()?)?,
             "--mention-l2" => f.mention.l2 = number(&value()?)?,
             "--epochs" => {
@@ -166,11 +172,11 @@ fn main() -> Result<(), String> {
         let mut tallies = [Tally::default(), Tally::default(), Tally::default()];
         tally_items(&Models::rules(), &held, &mut tallies[0]);
         tally_items(
-            &with(None, Some(&t.v1), cuts[0], f.report_cut),
+            &with(None, Some(&t.v1), cuts[0], &f),
             &held,
             &mut tallies[1],
         );
-        let v2 = with(Some(&t.mention), Some(&t.v2[0]), cuts[0], f.report_cut);
+        let v2 = with(Some(&t.mention), Some(&t.v2[0]), cuts[0], &f);
         tally_items(&v2, &held, &mut tallies[2]);
         print_three("  ", &tallies);
     }
@@ -232,13 +238,9 @@ fn cross_validate(sets: &[(String, Vec<EvalItem>)], cv: &Cv, f: &Fit, cuts: &[f3
                     .collect();
                 let row = &mut tallies[s];
                 tally_items(&Models::rules(), &test, &mut row[0]);
-                tally_items(
-                    &with(None, Some(&t.v1), 0.5, f.report_cut),
-                    &test,
-                    &mut row[1],
-                );
+                tally_items(&with(None, Some(&t.v1), 0.5, f), &test, &mut row[1]);
                 for (c, (&cut, status)) in cuts.iter().zip(&t.v2).enumerate() {
-                    let m = with(Some(&t.mention), Some(status), cut, f.report_cut);
+                    let m = with(Some(&t.mention), Some(status), cut, f);
                     tally_items(&m, &test, &mut row[2 + c]);
                     if c == 0 && cv.focus.is_some_and(|x| sets[s].0.contains(x)) {
                         diag_items(&m, &test, &mut diag);

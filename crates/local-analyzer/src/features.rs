@@ -84,8 +84,88 @@ pub fn read_words<'a>(text: &str, toks: &'a [Token]) -> Vec<Word<'a>> {
     for (k, a) in amounts(text, toks) {
         out[k].tags[1] = a as u8;
     }
+    // "didn't come", "no answer", "not here yet", "never sent the menu": someone or
+    // something else did not do its part.
+    for k in 0..toks.len() {
+        if out[k].tags[0] != NEGATION_TAG {
+            continue;
+        }
+        for j in k + 1..(k + 3).min(toks.len()) {
+            if NOT_THERE.contains(&toks[j].norm.as_str()) {
+                out[j].tags[1] = NOT_THERE_TAG;
+                break;
+            }
+        }
+    }
     out
 }
+
+const NEGATION_TAG: u8 = 4;
+const NOT_THERE_TAG: u8 = 12;
+/// After a negation: the other side did not come, answer or deliver.
+const NOT_THERE: &[&str] = &[
+    "come",
+    "came",
+    "coming",
+    "show",
+    "showed",
+    "shown",
+    "answer",
+    "answered",
+    "answering",
+    "reply",
+    "replied",
+    "respond",
+    "responded",
+    "responding",
+    "arrive",
+    "arrived",
+    "here",
+    "there",
+    "ready",
+    "work",
+    "working",
+    "works",
+    "available",
+    "open",
+    "home",
+    "back",
+    "deliver",
+    "delivered",
+    "send",
+    "sent",
+    "received",
+    "pick",
+    "picked",
+    "call",
+    "called",
+    "vino",
+    "llego",
+    "contesta",
+    "contesto",
+    "responde",
+    "venu",
+    "venue",
+    "repond",
+    "kam",
+    "gekommen",
+    "geliefert",
+    "przyjechal",
+    "przyszedl",
+    "przyszla",
+    "odpisala",
+    "odpisal",
+    "odebral",
+    "risponde",
+    "arrivato",
+    "arrivata",
+    "venuto",
+    "chegou",
+    "veio",
+    "responde",
+    "dumating",
+    "sumagot",
+];
 
 /// Hash namespaces, so a word in the task's clauses and the same word after them differ.
 #[derive(Clone, Copy)]
@@ -125,7 +205,7 @@ fn tag_slot(place: Place, tag: usize) -> u32 {
 }
 
 /// The tags a status word can have ([`tag`]); amounts are read by [`tags`].
-const TAGS: [&str; 12] = [
+const TAGS: [&str; 13] = [
     "obstacle",
     "part",
     "finished",
@@ -138,6 +218,7 @@ const TAGS: [&str; 12] = [
     "amount part",
     "amount all",
     "amount left",
+    "not there",
 ];
 
 /// Obstacles: waiting, broken, sick, closed, cancelled, weather, no one there.
@@ -272,6 +353,15 @@ const OBSTACLE_WORDS: &[&str] = &[
     "busy",
     "unwell",
     "jammed",
+    "caida",
+    "caido",
+    "wylaczony",
+    "wylaczona",
+    "nikogo",
+    "nadie",
+    "personne",
+    "niemand",
+    "nessuno",
     "jam",
     "stalled",
     "frozen",

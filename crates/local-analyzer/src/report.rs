@@ -10,12 +10,6 @@ use crate::mention::{self, Text};
 use crate::model::Models;
 use crate::text::tokenize;
 
-/// The rules keep their answer unless the model finds another status at least this much
-/// more probable. Cross-validation on the training sets no rule was written for prefers
-/// 0 (macro-F1 0.737 against 0.730 at 0.25), but then the model overrules clear cases it
-/// has seen too few examples of ("endcap 🚧" as progress); 0.2 is the least margin that
-/// keeps the unit tests' cases, 0.25 leaves room for retraining.
-const RULE_MARGIN: f32 = 0.25;
 /// Longest blocker or unplanned phrase, in words.
 const PHRASE_WORDS: usize = 12;
 
@@ -237,7 +231,7 @@ pub(crate) fn extract(
                 Some(m) if !planned => {
                     // The rules had no clause for a task the mention model found, so
                     // their reading of it has no claim to stand.
-                    let margin = if found[i] { 0.0 } else { RULE_MARGIN };
+                    let margin = if found[i] { 0.0 } else { models.rule_margin };
                     m.decide(&feats, rule, margin)
                 }
                 _ => rule,
