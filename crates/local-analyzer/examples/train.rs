@@ -15,7 +15,7 @@
 //! - `--none-is-no`: a report task labelled `none` trains the mention model as "not
 //!   mentioned" (else it is left out);
 //! - `--l2 X`, `--mention-l2 X`, `--epochs N`, `--rate R`, `--no-balance`, `--seeds N`
-//!   (deal the folds N times), `--focus S` (also pool the files whose name has S).
+//!   (deal the folds N times), `--focus S` (also pool the files whose name has S; `S1,S2` any of them).
 //!
 //! Items are deduplicated by id (the first file that has an id wins).
 
@@ -242,7 +242,7 @@ fn cross_validate(sets: &[(String, Vec<EvalItem>)], cv: &Cv, f: &Fit, cuts: &[f3
                 for (c, (&cut, status)) in cuts.iter().zip(&t.v2).enumerate() {
                     let m = with(Some(&t.mention), Some(status), cut, f);
                     tally_items(&m, &test, &mut row[2 + c]);
-                    if c == 0 && cv.focus.is_some_and(|x| sets[s].0.contains(x)) {
+                    if c == 0 && cv.focus.is_some_and(|x| focused_on(&sets[s].0, x)) {
                         diag_items(&m, &test, &mut diag);
                     }
                 }
@@ -258,7 +258,7 @@ fn cross_validate(sets: &[(String, Vec<EvalItem>)], cv: &Cv, f: &Fit, cuts: &[f3
     for (s, (name, _)) in sets.iter().enumerate() {
         for (c, t) in tallies[s].iter().enumerate() {
             pooled[c].merge(t);
-            if cv.focus.is_some_and(|x| name.contains(x)) {
+            if cv.focus.is_some_and(|x| focused_on(name, x)) {
                 focused[c].merge(t);
             }
         }
@@ -279,6 +279,11 @@ fn cross_validate(sets: &[(String, Vec<EvalItem>)], cv: &Cv, f: &Fit, cuts: &[f3
             println!("      {:>8} {:?}", s.as_str(), row);
         }
     }
+}
+
+/// The file is one `--focus` pools: its name has one of the comma-separated strings.
+fn focused_on(name: &str, focus: &str) -> bool {
+    focus.split(',').any(|x| !x.is_empty() && name.contains(x))
 }
 
 fn line(r: &EvalReport) -> String {
