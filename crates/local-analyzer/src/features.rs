@@ -87,7 +87,12 @@ pub fn read_words<'a>(text: &str, toks: &'a [Token]) -> Vec<Word<'a>> {
     // "didn't come", "no answer", "not here yet", "never sent the menu": someone or
     // something else did not do its part.
     for k in 0..toks.len() {
-        if out[k].tags[0] != NEGATION_TAG {
+        let negated = out[k].tags[0] == NEGATION_TAG
+            || matches!(
+                toks[k].norm.as_str(),
+                "wasnt" | "werent" | "isnt" | "arent" | "doesnt" | "couldnt" | "wouldnt" | "cant"
+            );
+        if !negated {
             continue;
         }
         for j in k + 1..(k + 3).min(toks.len()) {
@@ -370,6 +375,16 @@ const OBSTACLE_WORDS: &[&str] = &[
 ];
 
 const PART_WORDS: &[&str] = &[
+    // "still" in the other languages of the notes
+    "noch",
+    "ancora",
+    "todavia",
+    "aun",
+    "encore",
+    "jeszcze",
+    "ainda",
+    "nog",
+    "pa",
     "half",
     "halfway",
     "partway",
@@ -580,6 +595,21 @@ fn amounts(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// Some word of the clauses `spans` says that work happened or met an obstacle (a tag of
+/// obstacle, partial work, finished, an amount, or someone not there), whatever the rules'
+/// cues found. `words` is [`read_words`] of `toks` (empty: nothing is said).
+pub fn says_work(toks: &[Token], words: &[Word], spans: &[(usize, usize)]) -> bool {
+    const WORK: [u8; 7] = [0, 1, 2, 9, 10, 11, 12];
+    spans.iter().any(|&(a, b)| {
+        let (ja, jb) = crate::attribution::range(toks, a, b);
+        words
+            .get(ja..jb)
+            .unwrap_or(&[])
+            .iter()
+            .any(|w| w.tags.iter().any(|t| WORK.contains(t)))
+    })
 }
 
 /// The tags of the tokens `a..b`, in order.
@@ -1015,5 +1045,36 @@ mod tests {
         assert!(out.contains(&slot(Ns::Bigram as u8, "T", "fix")));
         assert!(out.contains(&slot(Ns::Emoji as u8, "✅", "")));
         assert!(out.contains(&slot(Ns::NextWord as u8, "qa", "")));
+    }
+
+    #[test]
+    fn status_words_are_tagged_across_languages_and_amounts() {
+        let tag_names = |text: &str| -> Vec<&str> {
+            let toks = tokenize(text);
+            let words = read_words(text, &toks);
+            let mut t = Vec::new();
+            tags(&words, (0, words.len()), &mut t);
+            t.into_iter().map(|k| TAGS[k]).collect()
+        };
+        assert_eq!(tag_names("71 de 120 buzones"), ["amount part"]);
+        assert_eq!(tag_names("all 12 of 12"), ["finished", "amount all"]);
+        assert_eq!(tag_names("the returns weren't ready"), ["not there"]);
+        assert_eq!(tag_names("Backup-Test läuft noch"), ["part"]);
+        assert_eq!(tag_names("truck stuck at the border"), ["obstacle"]);
+        // A plan alone says no work; an amount does.
+        let text = "will post it tomorrow";
+        let toks = tokenize(text);
+        assert!(!says_work(
+            &toks,
+            &read_words(text, &toks),
+            &[(0, text.len())]
+        ));
+        let text = "71 de 120, mañana sigo";
+        let toks = tokenize(text);
+        assert!(says_work(
+            &toks,
+            &read_words(text, &toks),
+            &[(0, text.len())]
+        ));
     }
 }

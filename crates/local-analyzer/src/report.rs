@@ -4,7 +4,7 @@ use domain::{ReportExtraction, TaskOutcome, TaskStatus};
 
 use crate::attribution::{attribute_scored, clip, tokens_in, Scorer, MAX_TEXT_BYTES};
 use crate::cues::{read, title_matters, Cues};
-use crate::features::{read_words, report_features, Pair};
+use crate::features::{read_words, report_features, says_work, Pair};
 use crate::matching::profiles_of;
 use crate::mention::{self, Text};
 use crate::model::Models;
@@ -224,9 +224,12 @@ pub(crate) fn extract(
             // A task named only with a plan for later was not worked on, whatever the
             // model says: the training set's writer put "tomorrow" in a third of the
             // reports, mostly for the rest of work done today, and the model learned that.
-            let planned = cues.future
-                && !cues.activity
-                && !(cues.done || cues.weak_done || cues.progress || cues.blocked);
+            // Words the rules have no cue for can still say that work happened or met an
+            // obstacle ("71 de 120, mañana sigo", "weren't ready, come back Friday"): then
+            // it is more than a plan, and the model decides.
+            let rules_see_work =
+                cues.activity || cues.done || cues.weak_done || cues.progress || cues.blocked;
+            let planned = cues.future && !rules_see_work && !says_work(&toks, &words, &spans);
             let status = match model {
                 Some(m) if !planned => {
                     // The rules had no clause for a task the mention model found, so
