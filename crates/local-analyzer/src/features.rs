@@ -1,13 +1,13 @@
 //! Features of one (report, task) pair for the learned status model ([`crate::model`]):
 //! what the rule pipeline already found (its decision, the cue flags, how the task was
 //! matched, where); general status words as tags (an obstacle, partial work, finished,
-//! deferred, a negation, a need, a condition, a reason, a contrast, an amount "N of M"),
-//! read in the task's clauses (each, first, last, and the first–last pair), in their
-//! sentences and in the sentence after, each tag its own slot, so a status word the
-//! training set never paired with a status still counts; and the words of the clauses
-//! about the task, their sentences and the sentences around them, with the inflection the
-//! stem hides ("-ing", "-ed"), hashed into a fixed space. Every feature is binary, so a
-//! pair is the sorted list of its active slots.
+//! deferred, a negation, a need, a condition, a reason, a contrast, an amount "N of M",
+//! someone not there), read in the task's clauses (each, first, last, and the first–last
+//! pair), in their sentences and in the sentence after, each tag its own slot, so a status
+//! word the training set never paired with a status still counts; and the words of the
+//! clauses about the task and of a following sentence about no task, with the inflection
+//! the stem hides ("-ing", "-ed") and the clause's last word, hashed into a fixed space.
+//! Every feature is binary, so a pair is the sorted list of its active slots.
 
 use crate::text::char_len;
 use std::hash::Hasher;
@@ -184,8 +184,6 @@ enum Ns {
     // (11–14 are the mention model's.)
     Suffix = 21,
     LastWord,
-    SentWord,
-    PrevWord,
 }
 
 /// Where a status-word tag is read, each with its own slots.
@@ -909,20 +907,12 @@ fn words(p: &Pair, out: &mut Vec<u32>) {
         }
         _ => out.push(RULE_SLOTS + TAG_SLOTS),
     }
-    // The sentences of the task's clauses: their other words, and their tags.
+    // The sentences of the task's clauses: their tags.
     tg.clear();
     for s in p.sentences {
-        if !p.spans.iter().any(|&(a, b)| a >= s.start && b <= s.end) {
-            continue;
+        if p.spans.iter().any(|&(a, b)| a >= s.start && b <= s.end) {
+            tags(p.words, range(s.start, s.end), &mut tg);
         }
-        let (sa, sb) = range(s.start, s.end);
-        for j in sa..sb {
-            let t = &p.toks[j];
-            if !p.spans.iter().any(|&(a, b)| t.start >= a && t.end <= b) {
-                out.push(slot(Ns::SentWord, key_at(j), ""));
-            }
-        }
-        tags(p.words, (sa, sb), &mut tg);
     }
     for &t in &tg {
         out.push(tag_slot(Place::Sentence, t));
@@ -951,21 +941,6 @@ fn words(p: &Pair, out: &mut Vec<u32>) {
             tags(p.words, range(s.start, s.end), &mut tg);
             for &t in &tg {
                 out.push(tag_slot(Place::Next, t));
-            }
-        }
-    }
-    // The sentence before the task's first one: its words.
-    if let Some(&(a0, _)) = p.spans.first() {
-        if let Some(k) = p
-            .sentences
-            .iter()
-            .position(|s| s.end >= a0 && s.start <= a0)
-        {
-            if let Some(s) = k.checked_sub(1).and_then(|j| p.sentences.get(j)) {
-                let (pa, pb) = range(s.start, s.end);
-                for w in &p.words[pa..pb] {
-                    out.push(slot(Ns::PrevWord, w.key, ""));
-                }
             }
         }
     }
