@@ -10,20 +10,23 @@
 //! - `--cut X` (several allowed, each validated; the first is used for `--holdout` and
 //!   `--out`): the mention model's certainty to overrule the matcher in standups;
 //!   `--report-cut X`: the one for report tasks no clause was attributed to;
+//! - `--margin X`: how much more probable the status model must find another status to
+//!   overrule the rules;
 //! - `--none-is-no`: a report task labelled `none` trains the mention model as "not
 //!   mentioned" (else it is left out);
 //! - `--l2 X`, `--mention-l2 X`, `--epochs N`, `--rate R`, `--no-balance`, `--seeds N`
-//!   (deal the folds N times), `--focus S` (also pool the files whose name has S).
+//!   (deal the folds N times), `--focus S` (also pool the files whose name has S; `S1,S2` any of them).
 //!
 //! Items are deduplicated by id (the first file that has an id wins).
 
 use std::collections::HashSet;
 
+use domain::TaskStatus;
 use local_analyzer::eval::{parse_jsonl, EvalItem, EvalReport, Tally};
 use local_analyzer::learn::{
     fold_of, mention_examples, report_examples_with, tally_items, train, train_classes, Options,
 };
-use local_analyzer::model::{Model, Models, REPORT_CUT, STANDUP_CUT};
+use local_analyzer::model::{Model, Models, REPORT_CUT, RULE_MARGIN, STANDUP_CUT};
 
 /// How the models are trained.
 #[derive(Clone, Copy)]
@@ -32,6 +35,7 @@ struct Fit {
     mention: Options,
     none_is_no: bool,
     report_cut: f32,
+    rule_margin: f32,
 }
 
 /// The models of one training set: the mention model, the status model of v1 (trained on
@@ -50,7 +54,7 @@ fn fit(items: &[EvalItem], f: &Fit, cuts: &[f32]) -> Trained {
     let v2 = cuts
         .iter()
         .map(|&c| {
-            let m = with(Some(&mention), None, c, f.report_cut);
+            let m = with(Some(&mention), None, c, f);
             train(&report_examples_with(items, &m), &f.status)
         })
         .collect();
@@ -61,13 +65,14 @@ fn with<'a>(
     mention: Option<&'a Model>,
     status: Option<&'a Model>,
     cut: f32,
-    report_cut: f32,
+    f: &Fit,
 ) -> Models<'a> {
     Models {
         status,
         mention,
         standup_cut: cut,
-        report_cut,
+        report_cut: f.report_cut,
+        rule_margin: f.rule_margin,
     }
 }
 
@@ -89,6 +94,7 @@ fn main() -> Result<(), String> {
         },
         none_is_no: false,
         report_cut: REPORT_CUT,
+        rule_margin: RULE_MARGIN,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -101,6 +107,7 @@ fn main() -> Result<(), String> {
             "--cut" => cuts.push(number(&value()?)?),
             "--none-is-no" => f.none_is_no = true,
             "--report-cut" => f.report_cut = number(&value()?)?,
+            "--margin" => f.rule_margin = number(&value()?)?,
             "--l2" => f.status.l2 = number(&value()?)?,
             "--mention-l2" => f.mention.l2 = number(&value()?)?,
             "--epochs" => {
@@ -165,11 +172,11 @@ fn main() -> Result<(), String> {
         let mut tallies = [Tally::default(), Tally::default(), Tally::default()];
         tally_items(&Models::rules(), &held, &mut tallies[0]);
         tally_items(
-            &with(None, Some(&t.v1), cuts[0], f.report_cut),
+            &with(None, Some(&t.v1), cuts[0], &f),
             &held,
             &mut tallies[1],
         );
-        let v2 = with(Some(&t.mention), Some(&t.v2[0]), cuts[0], f.report_cut);
+        let v2 = with(Some(&t.mention), Some(&t.v2[0]), cuts[0], &f);
         tally_items(&v2, &held, &mut tallies[2]);
         print_three("  ", &tallies);
     }
@@ -209,6 +216,7 @@ struct Cv<'a> {
 /// Tallies per file: rules, v1, then v2 at each cut.
 fn cross_validate(sets: &[(String, Vec<EvalItem>)], cv: &Cv, f: &Fit, cuts: &[f32]) {
     let n = 2 + cuts.len();
+    let mut diag = [Tally::default(), Tally::default()];
     let mut tallies: Vec<Vec<Tally>> = vec![vec![Tally::default(); n]; sets.len()];
     let k = cv.k;
     for seed in 0..cv.seeds {
@@ -230,14 +238,13 @@ fn cross_validate(sets: &[(String, Vec<EvalItem>)], cv: &Cv, f: &Fit, cuts: &[f3
                     .collect();
                 let row = &mut tallies[s];
                 tally_items(&Models::rules(), &test, &mut row[0]);
-                tally_items(
-                    &with(None, Some(&t.v1), 0.5, f.report_cut),
-                    &test,
-                    &mut row[1],
-                );
+                tally_items(&with(None, Some(&t.v1), 0.5, f), &test, &mut row[1]);
                 for (c, (&cut, status)) in cuts.iter().zip(&t.v2).enumerate() {
-                    let m = with(Some(&t.mention), Some(status), cut, f.report_cut);
+                    let m = with(Some(&t.mention), Some(status), cut, f);
                     tally_items(&m, &test, &mut row[2 + c]);
+                    if c == 0 && cv.focus.is_some_and(|x| focused_on(&sets[s].0, x)) {
+                        diag_items(&m, &test, &mut diag);
+                    }
                 }
             }
         }
@@ -251,7 +258,7 @@ fn cross_validate(sets: &[(String, Vec<EvalItem>)], cv: &Cv, f: &Fit, cuts: &[f3
     for (s, (name, _)) in sets.iter().enumerate() {
         for (c, t) in tallies[s].iter().enumerate() {
             pooled[c].merge(t);
-            if cv.focus.is_some_and(|x| name.contains(x)) {
+            if cv.focus.is_some_and(|x| focused_on(name, x)) {
                 focused[c].merge(t);
             }
         }
@@ -263,7 +270,20 @@ fn cross_validate(sets: &[(String, Vec<EvalItem>)], cv: &Cv, f: &Fit, cuts: &[f3
     if let Some(x) = cv.focus {
         println!("  pooled *{x}*:");
         print_all(&focused, cuts);
+        for (name, t) in ["no clause", "a clause"].iter().zip(&diag) {
+            println!("    v2 confusion, tasks with {name}: {:?}", t.confusion());
+        }
+        let m = focused[2].confusion();
+        println!("    v2 confusion (rows label, columns predicted: done progress blocked none):");
+        for (s, row) in TaskStatus::ALL.iter().zip(m) {
+            println!("      {:>8} {:?}", s.as_str(), row);
+        }
     }
+}
+
+/// The file is one `--focus` pools: its name has one of the comma-separated strings.
+fn focused_on(name: &str, focus: &str) -> bool {
+    focus.split(',').any(|x| !x.is_empty() && name.contains(x))
 }
 
 fn line(r: &EvalReport) -> String {
@@ -298,4 +318,27 @@ fn print_three(prefix: &str, t: &[Tally; 3]) {
     println!("{prefix}rules {}", line(&t[0].report()));
     println!("{prefix}v1    {}", line(&t[1].report()));
     println!("{prefix}v2    {}", line(&t[2].report()));
+}
+
+/// Report pairs split by whether the task got a clause (evidence) or not.
+fn diag_items(models: &Models, items: &[EvalItem], t: &mut [Tally; 2]) {
+    for item in items {
+        if let Some(labels) = &item.status {
+            let r = local_analyzer::learn::extract_with(models, &item.tasks, &item.text);
+            for (i, o) in r.tasks.iter().enumerate() {
+                let k = usize::from(o.evidence.is_some());
+                t[k].add_report(&labels[i..i + 1], &[o.status]);
+                if std::env::var("OT_SHOW").is_ok() && labels[i] != o.status {
+                    println!(
+                        "ERR {} -> {} | {} | {} | {}",
+                        labels[i].as_str(),
+                        o.status.as_str(),
+                        item.tasks[i],
+                        o.evidence.as_deref().unwrap_or("-"),
+                        item.text.replace('\n', " / ")
+                    );
+                }
+            }
+        }
+    }
 }

@@ -69,7 +69,7 @@ fn is_injection(sentence: &str) -> bool {
         || (has("as an ai") && has("must"))
 }
 
-fn range(toks: &[Token], start: usize, end: usize) -> (usize, usize) {
+pub(crate) fn range(toks: &[Token], start: usize, end: usize) -> (usize, usize) {
     let a = toks.partition_point(|t| t.start < start);
     let b = toks.partition_point(|t| t.end <= end);
     (a, b.max(a))

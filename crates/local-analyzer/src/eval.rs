@@ -128,6 +128,11 @@ impl Tally {
         }
     }
 
+    /// Report pairs by label (rows) and prediction (columns), `TaskStatus::ALL` order.
+    pub fn confusion(&self) -> [[usize; 4]; 4] {
+        self.confusion
+    }
+
     pub fn report(&self) -> EvalReport {
         let precision = ratio(self.tp, self.tp + self.fp);
         let recall = ratio(self.tp, self.tp + self.fn_);

@@ -1,6 +1,12 @@
 //! Features of one (report, task) pair for the learned status model ([`crate::model`]):
 //! what the rule pipeline already found (its decision, the cue flags, how the task was
-//! matched, where) and the words of the clauses about the task, hashed into a fixed space.
+//! matched, where); general status words as tags (an obstacle, partial work, finished,
+//! deferred, a negation, a need, a condition, a reason, a contrast, an amount "N of M",
+//! someone not there), read in the task's clauses (each, first, last, and the first–last
+//! pair), in their sentences and in the sentence after, each tag its own slot, so a status
+//! word the training set never paired with a status still counts; and the words of the
+//! clauses about the task and of a following sentence about no task, with the inflection
+//! the stem hides ("-ing", "-ed") and the clause's last word, hashed into a fixed space.
 //! Every feature is binary, so a pair is the sorted list of its active slots.
 
 use crate::text::char_len;
@@ -10,13 +16,20 @@ use domain::TaskStatus;
 
 use crate::attribution::{tokens_in, Sentence};
 use crate::cues::{read, Cues};
-use crate::fast_hash::Fnv;
+use crate::fast_hash::{FastHash, Fnv};
 use crate::text::{is_emoji, Token};
+use std::collections::HashMap;
 
 /// Log2 of the number of hashed word slots.
 pub const HASH_BITS: u32 = 12;
+/// Slots for the pipeline's own findings, first of the fixed features.
+const RULE_SLOTS: u32 = 96;
+/// Status-word tags ([`TAGS`]) per place they are read in ([`Place`]), after those.
+const TAG_SLOTS: u32 = PLACES * TAGS.len() as u32;
+/// Pairs of the first and the last tag of the task's clauses, after those.
+const PAIR_SLOTS: u32 = (TAGS.len() * TAGS.len()) as u32;
 /// Slots for the fixed features, before the hashed ones.
-pub(crate) const FIXED: u32 = 96;
+pub(crate) const FIXED: u32 = RULE_SLOTS + TAG_SLOTS + 1 + PAIR_SLOTS;
 /// Width of a feature vector.
 pub const DIM: usize = FIXED as usize + (1 << HASH_BITS);
 
@@ -34,7 +47,130 @@ pub struct Pair<'a> {
     pub rule: TaskStatus,
     /// Byte ranges of the clauses attributed to the task, in text order (not empty).
     pub spans: &'a [(usize, usize)],
+    /// Per token, what the model reads of it ([`read_words`]).
+    pub words: &'a [Word<'a>],
 }
+
+/// What the status model reads of one token, the same for every task of a text, so it is
+/// read once per text.
+pub struct Word<'a> {
+    /// The token as a hashed feature, when it is no title word: "#" for a number, a status
+    /// word of another language its English cue, anything else its stem.
+    key: &'a str,
+    /// Its status tags ([`TAGS`] index), `NO_TAG` when none.
+    tags: [u8; 2],
+}
+
+const NO_TAG: u8 = u8::MAX;
+
+/// Reads every token of `text` once for the status model.
+pub fn read_words<'a>(text: &str, toks: &'a [Token]) -> Vec<Word<'a>> {
+    let mut out: Vec<Word<'a>> = toks
+        .iter()
+        .map(|t| {
+            let cue = crate::concepts::translate_cue(&t.norm);
+            Word {
+                key: if t.is_number() {
+                    "#"
+                } else if cue != t.norm {
+                    cue
+                } else {
+                    &t.stem
+                },
+                tags: [tag(cue).map_or(NO_TAG, |x| x as u8), NO_TAG],
+            }
+        })
+        .collect();
+    for (k, a) in amounts(text, toks) {
+        out[k].tags[1] = a as u8;
+    }
+    // "didn't come", "no answer", "not here yet", "never sent the menu": someone or
+    // something else did not do its part.
+    for k in 0..toks.len() {
+        let negated = out[k].tags[0] == NEGATION_TAG
+            || matches!(
+                toks[k].norm.as_str(),
+                "wasnt" | "werent" | "isnt" | "arent" | "doesnt" | "couldnt" | "wouldnt" | "cant"
+            );
+        if !negated {
+            continue;
+        }
+        for j in k + 1..(k + 3).min(toks.len()) {
+            if NOT_THERE.contains(&toks[j].norm.as_str()) {
+                out[j].tags[1] = NOT_THERE_TAG;
+                break;
+            }
+        }
+    }
+    out
+}
+
+const NEGATION_TAG: u8 = 4;
+const NOT_THERE_TAG: u8 = 12;
+/// After a negation: the other side did not come, answer or deliver.
+const NOT_THERE: &[&str] = &[
+    "come",
+    "came",
+    "coming",
+    "show",
+    "showed",
+    "shown",
+    "answer",
+    "answered",
+    "answering",
+    "reply",
+    "replied",
+    "respond",
+    "responded",
+    "responding",
+    "arrive",
+    "arrived",
+    "here",
+    "there",
+    "ready",
+    "work",
+    "working",
+    "works",
+    "available",
+    "open",
+    "home",
+    "back",
+    "deliver",
+    "delivered",
+    "send",
+    "sent",
+    "received",
+    "pick",
+    "picked",
+    "call",
+    "called",
+    "vino",
+    "llego",
+    "contesta",
+    "contesto",
+    "responde",
+    "venu",
+    "venue",
+    "repond",
+    "kam",
+    "gekommen",
+    "geliefert",
+    "przyjechal",
+    "przyszedl",
+    "przyszla",
+    "odpisala",
+    "odpisal",
+    "odebral",
+    "risponde",
+    "arrivato",
+    "arrivata",
+    "venuto",
+    "chegou",
+    "veio",
+    "responde",
+    "dumating",
+    "sumagot",
+];
 
 /// Hash namespaces, so a word in the task's clauses and the same word after them differ.
 #[derive(Clone, Copy)]
@@ -45,6 +181,469 @@ enum Ns {
     Emoji,
     NextWord,
     NextEmoji,
+    // (11–14 are the mention model's.)
+    Suffix = 21,
+    LastWord,
+}
+
+/// Where a status-word tag is read, each with its own slots.
+#[derive(Clone, Copy)]
+enum Place {
+    /// Any word of the task's clauses.
+    Clauses,
+    /// The first and the last tagged word of the task's clauses.
+    First,
+    Last,
+    /// The sentences of the task's clauses.
+    Sentence,
+    /// The sentence after, when it is about no task.
+    NextFree,
+    /// The sentence after, whatever it is about.
+    Next,
+}
+const PLACES: u32 = 6;
+
+fn tag_slot(place: Place, tag: usize) -> u32 {
+    RULE_SLOTS + place as u32 * TAGS.len() as u32 + tag as u32
+}
+
+/// The tags a status word can have ([`tag`]); amounts are read by [`tags`].
+const TAGS: [&str; 13] = [
+    "obstacle",
+    "part",
+    "finished",
+    "deferred",
+    "negation",
+    "need",
+    "until",
+    "reason",
+    "contrast",
+    "amount part",
+    "amount all",
+    "amount left",
+    "not there",
+];
+
+/// Obstacles: waiting, broken, sick, closed, cancelled, weather, no one there.
+const OBSTACLE_WORDS: &[&str] = &[
+    "blocked",
+    "blocker",
+    "blocking",
+    "stuck",
+    "backorder",
+    "backordered",
+    "outage",
+    "offline",
+    "expired",
+    "awaiting",
+    "waiting",
+    "wait",
+    "waits",
+    "waited",
+    "pending",
+    "hold",
+    "sick",
+    "ill",
+    "flu",
+    "covid",
+    "absent",
+    "cancelled",
+    "canceled",
+    "cancel",
+    "cancels",
+    "broken",
+    "broke",
+    "cracked",
+    "dead",
+    "crashed",
+    "crash",
+    "crashing",
+    "failed",
+    "failing",
+    "fails",
+    "failure",
+    "error",
+    "errors",
+    "timeout",
+    "timing",
+    "missing",
+    "wrong",
+    "shortage",
+    "lacking",
+    "lack",
+    "nobody",
+    "noone",
+    "unavailable",
+    "unreachable",
+    "locked",
+    "lockout",
+    "denied",
+    "rejected",
+    "refused",
+    "declined",
+    "delayed",
+    "delay",
+    "late",
+    "rain",
+    "raining",
+    "rained",
+    "wind",
+    "windy",
+    "storm",
+    "snow",
+    "weather",
+    "flooded",
+    "noshow",
+    "unable",
+    "cant",
+    "cannot",
+    "couldnt",
+    "wouldnt",
+    "doesnt",
+    "isnt",
+    "wasnt",
+    "closed",
+    "shut",
+    "issue",
+    "issues",
+    "problem",
+    "problems",
+    "enfermo",
+    "enferma",
+    "baja",
+    "cerrado",
+    "cerrada",
+    "cerrados",
+    "cerradas",
+    "roto",
+    "rota",
+    "cancelado",
+    "cancelada",
+    "krank",
+    "kaputt",
+    "geschlossen",
+    "abgesagt",
+    "malade",
+    "ferme",
+    "fermee",
+    "annule",
+    "annulee",
+    "casse",
+    "chory",
+    "chora",
+    "zamkniete",
+    "odwolane",
+    "zepsute",
+    "doente",
+    "fechado",
+    "fechada",
+    "quebrado",
+    "quebrada",
+    "malato",
+    "chiuso",
+    "rotto",
+    "annullato",
+    "sarado",
+    "sira",
+    "walang",
+    "kulang",
+    "ziek",
+    "gesloten",
+    "kapot",
+    "ocupada",
+    "ocupado",
+    "occupied",
+    "busy",
+    "unwell",
+    "jammed",
+    "caida",
+    "caido",
+    "wylaczony",
+    "wylaczona",
+    "nikogo",
+    "nadie",
+    "personne",
+    "niemand",
+    "nessuno",
+    "jam",
+    "stalled",
+    "frozen",
+    "froze",
+    "understaffed",
+];
+
+const PART_WORDS: &[&str] = &[
+    // "still" in the other languages of the notes
+    "noch",
+    "ancora",
+    "todavia",
+    "aun",
+    "encore",
+    "jeszcze",
+    "ainda",
+    "nog",
+    "pa",
+    "half",
+    "halfway",
+    "partway",
+    "partly",
+    "partially",
+    "partial",
+    "part",
+    "most",
+    "mostly",
+    "some",
+    "almost",
+    "nearly",
+    "started",
+    "starting",
+    "began",
+    "begun",
+    "remaining",
+    "remainder",
+    "rest",
+    "left",
+    "still",
+    "continue",
+    "continued",
+    "continuing",
+    "ongoing",
+    "underway",
+    "midway",
+    "progress",
+    "wip",
+    "draft",
+    "drafted",
+    "far",
+    "about",
+    "roughly",
+    "percent",
+    "more",
+    "another",
+    "except",
+    "other",
+    "others",
+    "through",
+];
+
+const FINISHED_WORDS: &[&str] = &[
+    "done",
+    "finished",
+    "finish",
+    "complete",
+    "completed",
+    "shipped",
+    "merged",
+    "deployed",
+    "sent",
+    "submitted",
+    "resolved",
+    "fixed",
+    "wrapped",
+    "delivered",
+    "published",
+    "live",
+    "launched",
+    "released",
+    "approved",
+    "filed",
+    "paid",
+    "uploaded",
+    "passed",
+    "cleared",
+    "signed",
+    "finalized",
+    "posted",
+    "verified",
+    "solved",
+    "all",
+    "everything",
+    "entire",
+    "whole",
+    "fully",
+    "installed",
+    "replaced",
+    "repaired",
+    "swapped",
+    "tested",
+    "handed",
+    "ok",
+    "good",
+    "sorted",
+];
+
+const DEFERRED_WORDS: &[&str] = &[
+    "tomorrow",
+    "later",
+    "next",
+    "postponed",
+    "pushed",
+    "moved",
+    "skipped",
+    "skip",
+    "deferred",
+    "rescheduled",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "weekend",
+    "week",
+    "tonight",
+    "will",
+    "gonna",
+    "plan",
+    "planned",
+    "time",
+];
+
+const NEGATION_WORDS: &[&str] = &[
+    "not", "no", "never", "didnt", "dont", "nothing", "none", "nope", "zero", "havent", "hasnt",
+    "hadnt", "wont", "neither", "nor",
+];
+
+const NEED_WORDS: &[&str] = &["need", "needs", "needed", "require", "requires", "must"];
+
+const CONDITION_WORDS: &[&str] = &["until", "till", "til", "once", "unless", "before", "when"];
+
+const REASON_WORDS: &[&str] = &["because", "since", "due", "so", "as"];
+
+const CONTRAST_WORDS: &[&str] = &[
+    "but", "though", "although", "however", "yet", "pero", "mais", "aber", "ale",
+];
+
+/// The word lists of the tags, in [`TAGS`] order.
+const TAG_WORDS: [&[&str]; 9] = [
+    OBSTACLE_WORDS,
+    PART_WORDS,
+    FINISHED_WORDS,
+    DEFERRED_WORDS,
+    NEGATION_WORDS,
+    NEED_WORDS,
+    CONDITION_WORDS,
+    REASON_WORDS,
+    CONTRAST_WORDS,
+];
+
+/// What a general status word says, as a tag the model learns once for all its words
+/// (so a word the training set never paired with a status still counts): an obstacle,
+/// partial work, something finished, deferral, a negation, a need, a condition ("until",
+/// "once"), a reason, a contrast ("but").
+/// `cue` is the word's norm, or the English cue of a status word of another language.
+fn tag(cue: &str) -> Option<usize> {
+    static MAP: std::sync::OnceLock<HashMap<&'static str, usize, FastHash>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut m = HashMap::default();
+        for (k, words) in TAG_WORDS.iter().enumerate() {
+            for &w in *words {
+                m.entry(w).or_insert(k);
+            }
+        }
+        m
+    })
+    .get(cue)
+    .copied()
+}
+
+/// Amounts read as tags, by token: "N of M" or "N/M" with N under M and a percentage
+/// under 100 are partial work, N equal to M all of it, "N left" work remaining.
+fn amounts(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (k, t) in toks.iter().enumerate() {
+        if !t.is_number() {
+            continue;
+        }
+        if text
+            .get(t.end..)
+            .is_some_and(|r| r.starts_with('%') || r.starts_with(" %"))
+        {
+            let v: f32 = t.norm.parse().unwrap_or(0.0);
+            out.push((k, if v < 100.0 { 9 } else { 10 }));
+            continue;
+        }
+        let Some(next) = toks.get(k + 1) else {
+            continue;
+        };
+        let slash = text.get(t.end..next.start).is_some_and(|g| g.trim() == "/");
+        let whole = if slash && next.is_number() {
+            Some(next)
+        } else {
+            toks.get(k + 2).filter(|after| {
+                after.is_number()
+                    && matches!(
+                        next.norm.as_str(),
+                        "of" | "de" | "von" | "z" | "ng" | "sur" | "di" | "van" | "out" | "from"
+                    )
+            })
+        };
+        if let Some(m_tok) = whole {
+            let n: f32 = t.norm.parse().unwrap_or(0.0);
+            let m: f32 = m_tok.norm.parse().unwrap_or(0.0);
+            if m > 0.0 && n < m {
+                out.push((k, 9));
+            } else if m > 0.0 && n == m {
+                out.push((k, 10));
+            }
+        } else if matches!(next.norm.as_str(), "left" | "remaining" | "more" | "to") {
+            out.push((k, 11));
+        }
+    }
+    out
+}
+
+/// Some word of the clauses `spans` says that work happened or met an obstacle (a tag of
+/// obstacle, partial work, finished, an amount, or someone not there), whatever the rules'
+/// cues found. `words` is [`read_words`] of `toks` (empty: nothing is said).
+pub fn says_work(toks: &[Token], words: &[Word], spans: &[(usize, usize)]) -> bool {
+    const WORK: [u8; 7] = [0, 1, 2, 9, 10, 11, 12];
+    spans.iter().any(|&(a, b)| {
+        let (ja, jb) = crate::attribution::range(toks, a, b);
+        words
+            .get(ja..jb)
+            .unwrap_or(&[])
+            .iter()
+            .any(|w| w.tags.iter().any(|t| WORK.contains(t)))
+    })
+}
+
+/// The tags of the tokens `a..b`, in order.
+fn tags(words: &[Word], (a, b): (usize, usize), out: &mut Vec<usize>) {
+    for w in &words[a..b] {
+        out.extend(
+            w.tags
+                .iter()
+                .filter(|&&x| x != NO_TAG)
+                .map(|&x| usize::from(x)),
+        );
+    }
+}
+
+/// The tag of a status emoji, as [`tag`] for words.
+fn emoji_tag(c: char) -> Option<usize> {
+    match c {
+        '✅' | '✔' | '☑' | '🚀' | '🎉' | '🥳' | '🏁' | '👍' => Some(2),
+        '🚧' | '⏳' | '⌛' | '🔄' | '🔁' | '🏗' => Some(1),
+        '🛑' | '⛔' | '🚫' | '🚨' | '⚠' => Some(0),
+        '❌' | '✖' | '✗' | '✘' => Some(4),
+        _ => None,
+    }
+}
+
+/// The inflection a stem hides: "-ing" (work going on), "-ed" (finished), plural "-s".
+fn suffix(norm: &str) -> Option<&'static str> {
+    if norm.len() > 4 && norm.ends_with("ing") {
+        Some("ing")
+    } else if norm.len() > 3 && (norm.ends_with("ed") || norm.ends_with("en")) {
+        Some("ed")
+    } else if norm.len() > 3 && norm.ends_with('s') && !norm.ends_with("ss") {
+        Some("s")
+    } else {
+        None
+    }
 }
 
 /// Writes the active slots of `p` into `out` (cleared first), sorted and unique.
@@ -61,7 +660,7 @@ pub fn report_features(p: &Pair, out: &mut Vec<u32>) {
 fn fixed(p: &Pair, out: &mut Vec<u32>) -> u32 {
     let mut slot = 0u32;
     let mut put = |on: bool| {
-        if on && slot < FIXED {
+        if on && slot < RULE_SLOTS {
             out.push(slot);
         }
         slot += 1;
@@ -251,25 +850,99 @@ fn next_free_sentence(p: &Pair) -> Option<(usize, usize)> {
 
 fn words(p: &Pair, out: &mut Vec<u32>) {
     let slot = |ns: Ns, a: &str, b: &str| slot(ns as u8, a, b);
+    // A word of the task's own title is "T".
+    let key_at = |j: usize| -> &str {
+        let t = &p.toks[j];
+        if p.title.iter().any(|x| x.stem == t.stem) {
+            "T"
+        } else {
+            p.words[j].key
+        }
+    };
+    let range = |a: usize, b: usize| crate::attribution::range(p.toks, a, b);
+    let mut tg: Vec<usize> = Vec::new();
     for &(a, b) in p.spans {
-        let toks = tokens_in(p.toks, a, b);
+        let (ja, jb) = range(a, b);
         let mut prev: Option<&str> = None;
-        for (k, t) in toks.iter().enumerate() {
-            let w = key(t, p.title);
+        for j in ja..jb {
+            let w = key_at(j);
             out.push(slot(Ns::Word, w, ""));
-            if k == 0 {
+            if j == ja {
                 out.push(slot(Ns::FirstWord, w, ""));
             }
             out.push(slot(Ns::Bigram, prev.unwrap_or("^"), w));
+            // The stem hides the tense: "painting" and "painted" are both "paint".
+            if let Some(x) = suffix(&p.toks[j].norm) {
+                out.push(slot(Ns::Suffix, if w == "T" { "T" } else { "" }, x));
+                if w != "T" && w != "#" {
+                    out.push(slot(Ns::Suffix, w, x));
+                }
+            }
             prev = Some(w);
         }
+        // The clause's last word ("… stuck", "… done").
+        if let Some(w) = prev {
+            out.push(slot(Ns::LastWord, w, ""));
+        }
         emoji(p.text, a, b, Ns::Emoji as u8, out);
+        tags(p.words, (ja, jb), &mut tg);
+        tg.extend(
+            p.text
+                .get(a..b)
+                .unwrap_or("")
+                .chars()
+                .filter(|&c| is_emoji(c))
+                .filter_map(emoji_tag),
+        );
+    }
+    // The status words of the task's clauses as tags: each, the first, the last.
+    for &t in &tg {
+        out.push(tag_slot(Place::Clauses, t));
+    }
+    match (tg.first(), tg.last()) {
+        (Some(&f), Some(&l)) => {
+            out.push(tag_slot(Place::First, f));
+            out.push(tag_slot(Place::Last, l));
+            out.push(RULE_SLOTS + TAG_SLOTS + 1 + (f * TAGS.len() + l) as u32);
+        }
+        _ => out.push(RULE_SLOTS + TAG_SLOTS),
+    }
+    // The sentences of the task's clauses: their tags.
+    tg.clear();
+    for s in p.sentences {
+        if p.spans.iter().any(|&(a, b)| a >= s.start && b <= s.end) {
+            tags(p.words, range(s.start, s.end), &mut tg);
+        }
+    }
+    for &t in &tg {
+        out.push(tag_slot(Place::Sentence, t));
     }
     if let Some((a, b)) = next_free_sentence(p) {
-        for t in tokens_in(p.toks, a, b) {
-            out.push(slot(Ns::NextWord, key(t, &[]), ""));
+        tg.clear();
+        let (na, nb) = range(a, b);
+        for w in &p.words[na..nb] {
+            out.push(slot(Ns::NextWord, w.key, ""));
         }
         emoji(p.text, a, b, Ns::NextEmoji as u8, out);
+        tags(p.words, (na, nb), &mut tg);
+        for &t in &tg {
+            out.push(tag_slot(Place::NextFree, t));
+        }
+    }
+    // The sentence after the task's last one, whatever it is about: its tags.
+    if let Some(&(_, e)) = p.spans.last() {
+        if let Some(s) = p
+            .sentences
+            .iter()
+            .position(|s| s.end >= e)
+            .and_then(|k| p.sentences.get(k + 1))
+        {
+            tg.clear();
+            tags(p.words, range(s.start, s.end), &mut tg);
+            for &t in &tg {
+                out.push(tag_slot(Place::Next, t));
+            }
+        }
     }
 }
 
@@ -336,9 +1009,10 @@ mod tests {
             cues: &cues,
             rule: TaskStatus::Done,
             spans: &[(0, 20)],
+            words: &read_words(text, &toks),
         };
         let mut out = Vec::new();
-        assert!(fixed(&p, &mut out) <= FIXED);
+        assert!(fixed(&p, &mut out) <= RULE_SLOTS);
         report_features(&p, &mut out);
         assert!(out.iter().all(|&f| (f as usize) < DIM));
         assert!(out.windows(2).all(|w| w[0] < w[1]));
@@ -346,5 +1020,36 @@ mod tests {
         assert!(out.contains(&slot(Ns::Bigram as u8, "T", "fix")));
         assert!(out.contains(&slot(Ns::Emoji as u8, "✅", "")));
         assert!(out.contains(&slot(Ns::NextWord as u8, "qa", "")));
+    }
+
+    #[test]
+    fn status_words_are_tagged_across_languages_and_amounts() {
+        let tag_names = |text: &str| -> Vec<&str> {
+            let toks = tokenize(text);
+            let words = read_words(text, &toks);
+            let mut t = Vec::new();
+            tags(&words, (0, words.len()), &mut t);
+            t.into_iter().map(|k| TAGS[k]).collect()
+        };
+        assert_eq!(tag_names("71 de 120 buzones"), ["amount part"]);
+        assert_eq!(tag_names("all 12 of 12"), ["finished", "amount all"]);
+        assert_eq!(tag_names("the returns weren't ready"), ["not there"]);
+        assert_eq!(tag_names("Backup-Test läuft noch"), ["part"]);
+        assert_eq!(tag_names("truck stuck at the border"), ["obstacle"]);
+        // A plan alone says no work; an amount does.
+        let text = "will post it tomorrow";
+        let toks = tokenize(text);
+        assert!(!says_work(
+            &toks,
+            &read_words(text, &toks),
+            &[(0, text.len())]
+        ));
+        let text = "71 de 120, mañana sigo";
+        let toks = tokenize(text);
+        assert!(says_work(
+            &toks,
+            &read_words(text, &toks),
+            &[(0, text.len())]
+        ));
     }
 }

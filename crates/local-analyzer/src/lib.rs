@@ -31,4 +31,4 @@ pub use standup::check_standup;
 
 /// Identifies this analyzer in stored analyses; bump the suffix when rules or the embedded
 /// model change meaningfully.
-pub const MODEL: &str = "local-learned-v2";
+pub const MODEL: &str = "local-learned-v3";

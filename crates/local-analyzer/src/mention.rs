@@ -15,7 +15,7 @@ use crate::matching::Match;
 use crate::text::char_len;
 use crate::text::{edit_distance, Token};
 
-/// Hash namespaces of the mention features (the status model's use 1–6).
+/// Hash namespaces of the mention features (the status model's use 1–6, 21 and 22).
 const NS_WORD: u8 = 11;
 const NS_BIGRAM: u8 = 12;
 const NS_HIT: u8 = 13;

@@ -4,18 +4,12 @@ use domain::{ReportExtraction, TaskOutcome, TaskStatus};
 
 use crate::attribution::{attribute_scored, clip, tokens_in, Scorer, MAX_TEXT_BYTES};
 use crate::cues::{read, title_matters, Cues};
-use crate::features::{report_features, Pair};
+use crate::features::{read_words, report_features, says_work, Pair};
 use crate::matching::profiles_of;
 use crate::mention::{self, Text};
 use crate::model::Models;
 use crate::text::tokenize;
 
-/// The rules keep their answer unless the model finds another status at least this much
-/// more probable. Cross-validation on the training sets no rule was written for prefers
-/// 0 (macro-F1 0.737 against 0.730 at 0.25), but then the model overrules clear cases it
-/// has seen too few examples of ("endcap 🚧" as progress); 0.2 is the least margin that
-/// keeps the unit tests' cases, 0.25 leaves room for retraining.
-const RULE_MARGIN: f32 = 0.25;
 /// Longest blocker or unplanned phrase, in words.
 const PHRASE_WORDS: usize = 12;
 
@@ -176,6 +170,12 @@ pub(crate) fn extract(
         }
     }
     let n_tasks = tasks.len();
+    // What the status model reads of each token, once for all tasks.
+    let words = if model.is_some() || on_pair.is_some() {
+        read_words(text, &toks)
+    } else {
+        Vec::new()
+    };
     let tasks = tasks
         .iter()
         .zip(per_task)
@@ -201,34 +201,40 @@ pub(crate) fn extract(
             let rule = decide(&cues);
             // The rules' reading, their cues and the words around the task go to the
             // learned model, which decides where it is clearly surer than the rules.
-            report_features(
-                &Pair {
-                    text,
-                    toks: &toks,
-                    sentences: &sentences,
-                    task: i,
-                    n_tasks,
-                    title: &titles[i],
-                    cues: &cues,
-                    rule,
-                    spans: &spans,
-                },
-                &mut feats,
-            );
+            if model.is_some() || on_pair.is_some() {
+                report_features(
+                    &Pair {
+                        text,
+                        toks: &toks,
+                        sentences: &sentences,
+                        task: i,
+                        n_tasks,
+                        title: &titles[i],
+                        cues: &cues,
+                        rule,
+                        spans: &spans,
+                        words: &words,
+                    },
+                    &mut feats,
+                );
+            }
             if let Some(f) = on_pair.as_mut() {
                 f(i, &feats);
             }
             // A task named only with a plan for later was not worked on, whatever the
             // model says: the training set's writer put "tomorrow" in a third of the
             // reports, mostly for the rest of work done today, and the model learned that.
-            let planned = cues.future
-                && !cues.activity
-                && !(cues.done || cues.weak_done || cues.progress || cues.blocked);
+            // Words the rules have no cue for can still say that work happened or met an
+            // obstacle ("71 de 120, mañana sigo", "weren't ready, come back Friday"): then
+            // it is more than a plan, and the model decides.
+            let rules_see_work =
+                cues.activity || cues.done || cues.weak_done || cues.progress || cues.blocked;
+            let planned = cues.future && !rules_see_work && !says_work(&toks, &words, &spans);
             let status = match model {
                 Some(m) if !planned => {
                     // The rules had no clause for a task the mention model found, so
                     // their reading of it has no claim to stand.
-                    let margin = if found[i] { 0.0 } else { RULE_MARGIN };
+                    let margin = if found[i] { 0.0 } else { models.rule_margin };
                     m.decide(&feats, rule, margin)
                 }
                 _ => rule,
