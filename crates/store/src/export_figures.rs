@@ -71,17 +71,19 @@ impl BreakdownFigures {
     }
 
     pub fn of(b: &ScoreBreakdown) -> Self {
-        Self {
-            formula_version: b.formula_version.into(),
-            task_component: b.task_component,
-            unplanned_component: b.unplanned_component,
-            tasks_total: b.tasks_total.into(),
-            done: b.done.into(),
-            progress: b.progress.into(),
-            blocked: b.blocked.into(),
-            none: b.none.into(),
-            unplanned: b.unplanned.into(),
-        }
+        Self::from_columns(
+            b.formula_version.into(),
+            [b.task_component, b.unplanned_component],
+            [
+                b.tasks_total,
+                b.done,
+                b.progress,
+                b.blocked,
+                b.none,
+                b.unplanned,
+            ]
+            .map(i64::from),
+        )
     }
 }
 

@@ -140,26 +140,6 @@ impl<'a> RowWriter<'a> {
         }
     }
 
-    /// A writer for cells that follow an earlier cell: each starts with its comma (what
-    /// [`RowWriter::cells`] appends later).
-    pub fn after_a_cell(out: &'a mut String, scratch: &'a mut String) -> Self {
-        Self {
-            out,
-            scratch,
-            first: false,
-        }
-    }
-
-    /// Cells written earlier by a writer from [`RowWriter::after_a_cell`], after this
-    /// record's cells so far (there must be one: they carry their commas).
-    pub fn cells(&mut self, written: &str) {
-        debug_assert!(
-            !self.first,
-            "cells with their commas need a cell before them"
-        );
-        self.out.push_str(written);
-    }
-
     fn sep(&mut self) {
         if !self.first {
             self.out.push(',');

@@ -3,26 +3,11 @@
 
 use super::*;
 use crate::exports::csv::{write_cells, Cell};
+use crate::exports::times::tests::{calendar, jiff_local as old_local};
 use domain::score::{compute, ScoreBreakdown, ScoreWeights};
 use domain::{EmployeeId, ShiftId, StandupCheck, TaskMention, TaskStatus};
-use jiff::tz::TimeZone;
 use proptest::prelude::*;
 use store::{ExportShift, Shift};
-
-fn calendar(zone: &str) -> Calendar {
-    Calendar {
-        tz: TimeZone::get(zone).unwrap_or(TimeZone::UTC),
-        zone: zone.to_string(),
-        week_start: jiff::civil::Weekday::Monday,
-        created_at: Timestamp::UNIX_EPOCH,
-    }
-}
-
-fn old_local(cal: &Calendar, t: Timestamp) -> String {
-    t.to_zoned(cal.tz.clone())
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
-}
 
 /// The shifts.csv row as it was written before this module.
 fn old_shift_row(out: &mut String, r: &ExportShift, cal: &Calendar, now: Timestamp) {

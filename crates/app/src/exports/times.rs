@@ -208,4 +208,4 @@ pub fn local_time(out: &mut String, cal: &Calendar, t: Timestamp) {
 
 #[cfg(test)]
 #[path = "times_tests.rs"]
-mod tests;
+pub(super) mod tests;

@@ -5,7 +5,8 @@
 use super::*;
 use proptest::prelude::*;
 
-fn calendar(zone: &str) -> Calendar {
+/// A calendar in `zone` (the row writer's tests use it too).
+pub(in crate::exports) fn calendar(zone: &str) -> Calendar {
     Calendar {
         tz: TimeZone::get(zone).unwrap_or(TimeZone::UTC),
         zone: zone.to_string(),
@@ -14,7 +15,8 @@ fn calendar(zone: &str) -> Calendar {
     }
 }
 
-fn jiff_local(cal: &Calendar, t: Timestamp) -> String {
+/// The local time as jiff writes it: the reference for the remembered offsets.
+pub(in crate::exports) fn jiff_local(cal: &Calendar, t: Timestamp) -> String {
     t.to_zoned(cal.tz.clone())
         .strftime("%Y-%m-%dT%H:%M:%S%:z")
         .to_string()

@@ -261,36 +261,6 @@ impl ExportReader {
     /// per row until it returns `false`. Returns the cursor to go on from when the page was
     /// full, or `None` when the range is exhausted (or `each` stopped). Open breaks count
     /// up to `now`.
-    pub fn page(
-        &mut self,
-        after: Option<ExportCursor>,
-        limit: u32,
-        now: Timestamp,
-        mut each: impl FnMut(&ExportRowRef<'_>) -> bool,
-    ) -> Result<Option<ExportCursor>> {
-        let mut failed = None;
-        let next = self.scan(after, limit, now, |r| {
-            let mut texts = [None; 6];
-            for (text, raw) in texts.iter_mut().zip(r.texts) {
-                match raw.map(std::str::from_utf8).transpose() {
-                    Ok(t) => *text = t,
-                    Err(e) => {
-                        failed = Some(e);
-                        return false;
-                    }
-                }
-            }
-            each(&r.scalars.row_ref((&r.names.0, &r.names.1), texts))
-        })?;
-        match failed {
-            Some(e) => Err(crate::StoreError::Rule(format!(
-                "a stored text is not UTF-8: {e}"
-            ))),
-            None => Ok(next),
-        }
-    }
-
-    /// [`ExportReader::page`]'s statement, handing out [`RawRow`]s.
     fn scan(
         &mut self,
         after: Option<ExportCursor>,
@@ -551,7 +521,7 @@ impl ExportPage {
 }
 
 impl ExportReader {
-    /// [`ExportReader::page`] into `page` (cleared first): the rows are copied out and
+    /// [`ExportReader::scan`] into `page` (cleared first): the rows are copied out and
     /// the statement is done before this returns, so no snapshot is held while the page
     /// waits to be formatted. The texts' UTF-8 is checked later, by [`ExportPage::rows`].
     pub fn fill(

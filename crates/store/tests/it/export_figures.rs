@@ -138,30 +138,30 @@ async fn backfill(s: Store) {
 
 /// The export columns as the engine's fast reader hands them out.
 async fn fast_rows(s: &Store, t: &store::Tenant) -> Vec<ExportFigures> {
-    let mut out = Vec::new();
-    let mut keep = |r: &store::sqlite::export_reader::ExportRowRef<'_>| {
-        out.push(ExportFigures {
-            missed: r.standup_missed.map(str::to_owned),
-            breakdown: r.figures,
-            reasons: r.reasons.map(str::to_owned),
-        });
-        true
-    };
+    let mut page = store::sqlite::export_reader::ExportPage::default();
     if let Some(source) = s.export_source(t, ShiftFilter::default()) {
-        let mut reader = tokio::task::spawn_blocking(move || source.open())
-            .await
-            .unwrap()
-            .unwrap();
-        reader.page(None, 100, now(), &mut keep).unwrap();
+        page = tokio::task::spawn_blocking(move || {
+            source.open()?.fill(None, 100, now(), &mut page)?;
+            Ok::<_, store::StoreError>(page)
+        })
+        .await
+        .unwrap()
+        .unwrap();
     } else {
         let mut reader = s
             .pg_export_reader(t, ShiftFilter::default())
             .await
             .unwrap()
             .unwrap();
-        reader.page(None, 100, now(), &mut keep).await.unwrap();
+        reader.fill(None, 100, now(), &mut page).await.unwrap();
     }
-    out
+    let rows = page.rows().unwrap();
+    rows.map(|r| ExportFigures {
+        missed: r.standup_missed.map(str::to_owned),
+        breakdown: r.figures,
+        reasons: r.reasons.map(str::to_owned),
+    })
+    .collect()
 }
 
 fn row(result: &str, breakdown: Option<&str>, export: Option<Box<ExportFigures>>) -> AnalysisRow {
